@@ -1,0 +1,75 @@
+/**
+ * Propeller's log message templates (domain brief §6.2), as renderers. The log emitter writes
+ * them and the log reader's recognizers are tested against them, so the two cannot drift apart.
+ * Argument order follows the Go format strings.
+ */
+export const MSG = {
+  enqueueWorkflow: (key: string) => `==> Enqueueing workflow [${key}]`,
+  enqueueSubqueue: (key: string) => `added workflowID '${key}' to subqueue`,
+  enqueueOwner: (ns: string, obj: string) => `Enqueueing owner for updated object [${ns}/${obj}]`,
+  processing: () => 'Processing Workflow.',
+  stale: (ns: string, name: string) => `Workflow namespace[${ns}]/name[${name}] Stale.`,
+  terminated: (ns: string, name: string) => `Workflow namespace[${ns}]/name[${name}] has already been terminated.`,
+  notFound: (ns: string, name: string) => `Workflow namespace[${ns}]/name[${name}] not found, may be deleted.`,
+  handling: (name: string, idText: string, phase: string) => `Handling Workflow [${name}], id: [${idText}], p [${phase}]`,
+  handlingDone: (name: string) => `Handling Workflow [${name}] Done`,
+  setMetadataDir: (dir: string) => `Setting the MetadataDir for StartNode [${dir}]`,
+  workflowTransition: (from: string, to: string) =>
+    `Transitioning/Recording event for workflow state transition [${from}] -> [${to}]`,
+  workflowCompleted: () => 'Workflow completed successfully',
+  workflowEventExists: (phase: string, execId: string) => `Workflow event phase: ${phase}, executionId ${execId} already exist`,
+  eventRecordingFailed: (err: string) => `Event recording failed. Error [${err}]`,
+  handlingNode: (node: string) => `Handling Node [${node}]`,
+  completedNode: (node: string) => `Completed node [${node}]`,
+  nodeChangeNYS: (from: string, to: string) => `Change in node state detected from [${from}] -> [${to}]`,
+  nodeChange: (from: string, to: string, handlerPhase: string) =>
+    `Change in node state detected from [${from}] -> [${to}], (handler phase [${handlerPhase}])`,
+  finalizeNotRequired: (phase = 'Succeeded') => `Finalize not required, moving node to ${phase}`,
+  nodeQueued: (parallelism: number) => `Node was queued, parallelism is now [${parallelism}]`,
+  nodeSucceeding: () => 'node succeeding',
+  nodeFailing: () => 'node failing',
+  recordingNodeEvent: (eventId: string, phase: string) => `Recording NodeEvent [${eventId}] phase[${phase}]`,
+  nodeEventExists: (phase: string, nodeId: string) => `Node event phase: ${phase}, nodeId ${nodeId} already exist`,
+  nodeEventFailed: (err: string) => `Failed to record nodeEvent, error [${err}]`,
+  taskEventFailed: (err: string, state: string) =>
+    `Failed to record taskEvent, error [${err}]. Trying to record state: ${state}. Ignoring this error!`,
+  maxParallelism: (current: number, max: number) =>
+    `Maximum Parallelism for task/launch-plan nodes achieved [${current}] >= Max [${max}], Round will be short-circuited.`,
+  pluginTransition: (phase: string) => `Sending transition event for plugin phase [${phase}]`,
+  parallelismSet: (p: number) => `Parallelism now set to [${p}].`,
+  futuresExist: () => 'Futures file exists, this is a dynamic parent-Handler will not run onTaskSuccess',
+  cacheMiss: () => 'Catalog CacheMiss: Artifact not found in Catalog. Executing Task.',
+  cacheHit: (project: string, domain: string, name: string, version: string) =>
+    `Catalog CacheHit: for task [${project}/${domain}/${name}/${version}]`,
+  cacheRecording: (project: string, domain: string, name: string, version: string) =>
+    `Catalog CacheEnabled. recording execution [${project}/${domain}/${name}/${version}]`,
+  cacheRecorded: (task: string) => `Successfully cached results to catalog - Task [${task}]`,
+  launchedLaunchPlan: (id: string, p: number) => `Launched launchplan with ID [${id}], Parallelism is now set to [${p}]`,
+  noChange: () => "WF hasn't been updated in this round.",
+  etcdUpdateStart: () => 'Observed FlyteWorkflow Update (maybe finalizer)',
+  etcdUpdated: () => 'Updated workflow.',
+  etcdUpdateFailed: (err: string) => `Failed to update workflow. Error [${err}]`,
+  tooLarge: (reason: string) => `Failed storing workflow to the store, reason: ${reason}`,
+  tooLargeRetry: (reason: string) => `Failed recording a large workflow as failed, reason: ${reason}. Retrying...`,
+  noFastFollow: (terminated: boolean, versionMatched: boolean) =>
+    `Will not fast follow, Reason: Wf terminated? ${terminated}, Version matched? ${versionMatched}`,
+  fastFollow: (k: number) => `FastFollow Enabled. Detected State change, we will try another round. StreakLength [${k}]`,
+  streakEnded: (n: number, max: number) => `Streak ended at [${n}]/Max: [${max}]`,
+  reconcileError: (err: string, type: string) => `Error when trying to reconcile workflow. Error [${err}]. Error Type[${type}]`,
+  completedProcessing: () => 'Completed processing workflow.',
+  synced: (key: string) => `Successfully synced '${key}'`,
+} as const;
+
+/** Error texts propeller and the API server produce on the etcd path. */
+export const ETCD_ERRORS = {
+  etcdTooLarge: 'etcdserver: request is too large',
+  apiTooLarge: 'Request entity too large: limit is 3145728',
+  tooLargeReason: 'workflow too large',
+  conflict: (name: string) =>
+    `Operation cannot be fulfilled on flyteworkflows.flyte.lyft.com "${name}": the object has been modified; please apply your changes to the latest version and try again`,
+} as const;
+
+/** The execution id as propeller prints it inside `Handling Workflow [..], id: [..]` (proto text). */
+export function executionIdText(project: string, domain: string, name: string): string {
+  return `project:"${project}" domain:"${domain}" name:"${name}"`;
+}

@@ -1,0 +1,262 @@
+/**
+ * The Timeline: one shape for observed (logs, traces) and predicted (simulation) executions.
+ *
+ * All times are integer nanoseconds relative to `Recording.originUnixNano`.
+ * A time read from a whole-second log stamp is uncertain: every timed field `x` has companions
+ * `xLo` and `xHi` bounding the true instant (`xLo <= x <= xHi`); they equal `x` when exact
+ * (OTLP spans, CRI prefixes, simulation).
+ */
+
+/** Integer nanoseconds relative to the recording origin. */
+export type Ns = number;
+
+/** Where a Timeline came from. */
+export type SourceKind = 'logs' | 'otlp' | 'sim';
+
+/** Workflow phases as propeller logs them (`iface.go`). */
+export type WorkflowPhase =
+  | 'Ready'
+  | 'Running'
+  | 'Succeeding'
+  | 'Succeeded'
+  | 'Failing'
+  | 'Failed'
+  | 'Aborted'
+  | 'HandlingFailureNode'
+  | 'Unknown';
+
+/** Node phases as propeller logs them. */
+export type NodePhase =
+  | 'NotYetStarted'
+  | 'Queued'
+  | 'Running'
+  | 'Failing'
+  | 'Succeeding'
+  | 'Succeeded'
+  | 'Failed'
+  | 'Skipped'
+  | 'RetryableFailure'
+  | 'TimingOut'
+  | 'TimedOut'
+  | 'DynamicRunning'
+  | 'Recovered';
+
+export const TERMINAL_NODE_PHASES: ReadonlySet<string> = new Set([
+  'Succeeded',
+  'Failed',
+  'Skipped',
+  'TimedOut',
+  'Recovered',
+]);
+
+export const TERMINAL_WORKFLOW_PHASES: ReadonlySet<string> = new Set(['Succeeded', 'Failed', 'Aborted']);
+
+/** An instant with its uncertainty. */
+export interface Stamp {
+  at: Ns;
+  lo: Ns;
+  hi: Ns;
+}
+
+/** A duration with bounds: `lo <= est <= hi`. */
+export interface Span {
+  est: Ns;
+  lo: Ns;
+  hi: Ns;
+}
+
+/** Why a Handle call's streak ended. */
+export type StreakEnd =
+  | 'noChange' // a round changed nothing ("WF hasn't been updated in this round.")
+  | 'terminal' // the workflow reached a terminal phase
+  | 'versionMatched' // the write returned the same resourceVersion
+  | 'cap' // max-streak-length reached
+  | 'stale' // informer copy rejected by the resource-version cache
+  | 'terminated' // the workflow had already been terminated
+  | 'notFound' // the CR was gone
+  | 'error' // the round failed (event, etcd, too large...)
+  | 'unknown'; // the log ended or did not say
+
+/** Kinds of timed work inside a round. */
+export type OpKind =
+  | 'deepCopy'
+  | 'traversal'
+  | 'nodeTransition'
+  | 'workflowTransition'
+  | 'workflowEvent'
+  | 'nodeEvent'
+  | 'taskEvent'
+  | 'etcdUpdate'
+  | 'blobHead'
+  | 'blobRead'
+  | 'blobWrite'
+  | 'blobCopy'
+  | 'catalogGet'
+  | 'catalogPut'
+  | 'podCreate'
+  | 'launchExecution'
+  | 'closureRead'
+  | 'parallelismLimit';
+
+export interface Op {
+  kind: OpKind;
+  start: Ns;
+  end: Ns;
+  startLo: Ns;
+  startHi: Ns;
+  endLo: Ns;
+  endHi: Ns;
+  /** Node id (nested ids use `/`, e.g. `n0/n42`). */
+  node?: string;
+  /** Phase before / after for transitions and events (event phase in `to`). */
+  from?: string;
+  to?: string;
+  /** Payload bytes (etcd: the CR size; blob: the object size). */
+  bytes?: number;
+  /** Outcome: 'ok', or an error class ('alreadyExists', 'tooLarge', 'conflict', 'throttled', 'error', 'hit', 'miss'). */
+  outcome?: string;
+  /** Free-form detail (object name, error text), for humans only. */
+  detail?: string;
+}
+
+export interface Round {
+  start: Ns;
+  end: Ns;
+  startLo: Ns;
+  startHi: Ns;
+  endLo: Ns;
+  endHi: Ns;
+  /** End of the traversal (`Handling Workflow [..] Done`), when known; the etcd write follows it. */
+  traversalEnd?: Ns;
+  /** Workflow phase the round started in (`p [X]`). */
+  phase: WorkflowPhase | string;
+  resVer?: string;
+  /** True when the round changed status and wrote the CR (or tried to). */
+  changed: boolean;
+  /** Set when the round failed (event error, etcd conflict, too large...). */
+  error?: string;
+  ops: Op[];
+}
+
+export interface HandleCall {
+  worker: string;
+  start: Ns;
+  end: Ns;
+  startLo: Ns;
+  startHi: Ns;
+  endLo: Ns;
+  endHi: Ns;
+  /** Time the key became ready in the queue, when known (latest enqueue before `start`). */
+  enqueuedAt?: Ns;
+  rounds: Round[];
+  endReason: StreakEnd;
+  /** Propeller replica (pod name) when logs come from several. */
+  replica?: string;
+}
+
+/** How a key reached the work queue. */
+export type EnqueueSource =
+  | 'workflow' // `==> Enqueueing workflow` (watch event of a CR create/update, or resync)
+  | 'owner' // `Enqueueing owner for updated object` (pod/plugin object update)
+  | 'subqueue' // `added workflowID .. to subqueue`
+  | 'resync'
+  | 'partial' // partial-completion self-enqueue
+  | 'launchplan'; // admin launcher child terminal
+
+export interface Enqueue {
+  at: Ns;
+  lo: Ns;
+  hi: Ns;
+  source: EnqueueSource;
+  /** For owner updates: the object name (pod). */
+  object?: string;
+}
+
+export interface Transition {
+  from: string;
+  to: string;
+  at: Ns;
+  atLo: Ns;
+  atHi: Ns;
+  /** Handle index and round index inside it, when the transition was seen inside a round. */
+  handle?: number;
+  round?: number;
+}
+
+/** Pod lifecycle of one task attempt (sim: exact; logs: from owner updates and plugin phases). */
+export interface PodTimes {
+  /** Create request sent (kube API). */
+  created?: Ns;
+  /** Container started running (user code begins). */
+  started?: Ns;
+  /** Container exited (user code ends). */
+  finished?: Ns;
+  /** Propeller's informer observed the exit. */
+  observed?: Ns;
+}
+
+export type NodeKind =
+  | 'start'
+  | 'end'
+  | 'task'
+  | 'cachedTask'
+  | 'map'
+  | 'dynamic'
+  | 'subworkflow'
+  | 'launchplan'
+  | 'branch'
+  | 'gate'
+  | 'subnode'
+  | 'unknown';
+
+export interface NodeRecord {
+  id: string;
+  kind: NodeKind;
+  /** Enclosing node for nested ids (`parent/child`). */
+  parent?: string;
+  /** Upstream node ids, when the DAG is known (sim, CR). */
+  upstream?: string[];
+  transitions: Transition[];
+  /** Plugin (task) phases observed, in order, with the time they were sent as task events. */
+  taskPhases?: Transition[];
+  pod?: PodTimes;
+  /** Retry attempts beyond the first. */
+  retries?: number;
+  /** Cache outcome for cacheable tasks. */
+  cache?: 'hit' | 'miss';
+}
+
+export interface Execution {
+  /** The log's `exec_id`. */
+  id: string;
+  namespace: string;
+  /** Workflow name (`wf` field: project:domain:name). */
+  workflow?: string;
+  phase: WorkflowPhase | string;
+  /** First sign of the execution (earliest enqueue or Handle). */
+  created?: Stamp;
+  /** Terminal workflow phase reached. */
+  ended?: Stamp;
+  handles: HandleCall[];
+  nodes: NodeRecord[];
+  enqueues: Enqueue[];
+  workflowTransitions: Transition[];
+  /** CR size at each etcd write (bytes), when known. */
+  crBytes?: { at: Ns; bytes: number }[];
+  /** Parent execution for launch-plan children. */
+  parent?: string;
+}
+
+export interface LineStats {
+  read: number;
+  used: number;
+  skipped: Record<string, number>;
+}
+
+export interface Recording {
+  /** Absolute epoch of t=0, decimal nanoseconds. */
+  originUnixNano: string;
+  source: SourceKind;
+  executions: Execution[];
+  lines: LineStats;
+}
