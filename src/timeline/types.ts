@@ -117,6 +117,8 @@ export interface Op {
   outcome?: string;
   /** Free-form detail (object name, error text), for humans only. */
   detail?: string;
+  /** Source line (logs) where the op was seen, for the fold tree. */
+  line?: number;
 }
 
 export interface Round {
@@ -136,6 +138,8 @@ export interface Round {
   /** Set when the round failed (event error, etcd conflict, too large...). */
   error?: string;
   ops: Op[];
+  /** Source line of the round's first line (logs). */
+  line?: number;
 }
 
 export interface HandleCall {
@@ -152,6 +156,8 @@ export interface HandleCall {
   endReason: StreakEnd;
   /** Propeller replica (pod name) when logs come from several. */
   replica?: string;
+  /** Source line of `Processing Workflow.` (logs). */
+  line?: number;
 }
 
 /** How a key reached the work queue. */
@@ -170,6 +176,7 @@ export interface Enqueue {
   source: EnqueueSource;
   /** For owner updates: the object name (pod). */
   object?: string;
+  line?: number;
 }
 
 export interface Transition {
@@ -181,6 +188,7 @@ export interface Transition {
   /** Handle index and round index inside it, when the transition was seen inside a round. */
   handle?: number;
   round?: number;
+  line?: number;
 }
 
 /** Pod lifecycle of one task attempt (sim: exact; logs: from owner updates and plugin phases). */
