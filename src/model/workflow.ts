@@ -1,0 +1,90 @@
+import type { Distribution } from '../engine/distributions.js';
+
+/**
+ * A workflow as the simulator runs it: a DAG of nodes with everything the propeller model
+ * needs (types, runtimes, sizes). Scenario files and FlyteWorkflow CRs are both compiled into
+ * this form (see scenario.ts and crd.ts), so the simulator has one input shape.
+ * Durations are seconds (distributions); sizes are bytes.
+ */
+export type WorkflowNodeKind =
+  | 'start'
+  | 'end'
+  | 'task'
+  | 'map'
+  | 'dynamic'
+  | 'subworkflow'
+  | 'launchplan'
+  | 'branch'
+  | 'gate';
+
+export interface WorkflowNode {
+  id: string;
+  kind: WorkflowNodeKind;
+  /** Upstream node ids in the same workflow (from `connections`). start-node has none. */
+  upstream: string[];
+  /** Task type (`python-task`, `container_array`, `sidecar`, ...), for tasks and maps. */
+  taskType?: string;
+  /** User-code runtime of one pod attempt. Default: the scenario/model default runtime. */
+  runtime?: Distribution;
+  /** Number of attempts that fail (retryable) before the one that succeeds. Default 0. */
+  failedAttempts?: number;
+  /** Cacheable task: whether the catalog lookup hits. Absent: not cacheable. */
+  cache?: { hit: boolean };
+  /** Bytes of the node's inputs.pb and outputs.pb. */
+  inputBytes?: number;
+  outputBytes?: number;
+  /** Map task (ArrayNode): number of subtasks and concurrency (0 = unlimited). */
+  map?: { size: number; parallelism: number; runtime?: Distribution };
+  /** Dynamic: the sub-DAG the parent task yields at run time. */
+  dynamic?: WorkflowDef;
+  /** Inline subworkflow. */
+  subworkflow?: WorkflowDef;
+  /** Launch plan: the child execution's workflow. */
+  launchplan?: WorkflowDef;
+  /** Branch: the ids of the case nodes (in the same workflow's `nodes`, with no upstream) and the one taken. */
+  branch?: { cases: string[]; taken: string };
+  /** Gate: how long the signal/sleep takes. */
+  gate?: Distribution;
+  /** Node id this node belongs to when it is a branch case (its status lives under the branch). */
+  branchOf?: string;
+}
+
+export interface WorkflowDef {
+  /** Workflow name (`project:domain:name` style or a short name). */
+  name: string;
+  nodes: WorkflowNode[];
+  /**
+   * Serialized spec size in bytes (nodes, connections, task templates, inputs): what every etcd
+   * write carries unless the closure is offloaded. From a CR it is the real size.
+   */
+  specBytes: number;
+  /** Size of the task templates inside specBytes (offloading the closure removes them and the node specs). */
+  closureBytes?: number;
+  /** Per-execution max parallelism (0 = use the model default). */
+  maxParallelism?: number;
+}
+
+/** One execution to simulate. */
+export interface ExecutionPlan {
+  id: string;
+  /** Arrival (CR creation) time, seconds from t=0. */
+  arrival: number;
+  project: string;
+  domain: string;
+  /** Kubernetes namespace of the CR (`<project>-<domain>` by default). */
+  namespace: string;
+  workflow: WorkflowDef;
+  /**
+   * Replay: measured quantities to keep instead of sampling, keyed by node id (nested ids with
+   * `/`). Only what the recording measured; everything else is resampled.
+   */
+  replay?: Record<string, { runtime?: number; podStart?: number }>;
+}
+
+/** A scenario: what to simulate. */
+export interface Scenario {
+  name: string;
+  /** What the scenario shows, for the report header. */
+  description: string;
+  executions: ExecutionPlan[];
+}
