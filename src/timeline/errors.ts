@@ -1,0 +1,24 @@
+/**
+ * A mistake in the user's input (file, line or field). The CLI prints it as one line and exits
+ * with code 2; it never shows a stack trace for these.
+ */
+export class InputError extends Error {
+  readonly file?: string;
+  readonly line?: number;
+  readonly path?: string;
+
+  constructor(message: string, where: { file?: string; line?: number; path?: string } = {}) {
+    super(message);
+    this.name = 'InputError';
+    this.file = where.file;
+    this.line = where.line;
+    this.path = where.path;
+  }
+
+  /** `file:line: path: message`, with the parts that are known. */
+  oneLine(): string {
+    const loc = [this.file, this.line !== undefined ? String(this.line) : undefined].filter(Boolean).join(':');
+    const parts = [loc, this.path, this.message].filter((p) => p !== undefined && p !== '');
+    return parts.join(': ');
+  }
+}
