@@ -17,6 +17,12 @@ export interface PropellerConfig {
   maxDelaySeconds: number;
   queueRate: number;
   queueBurst: number;
+  /**
+   * Sub-queue token bucket. Items enter the sub-queue with a plain Add, so propeller never
+   * consults it; kept so that profiles and calibrated models can state the configured values.
+   */
+  subQueueRate?: number;
+  subQueueBurst?: number;
   /** Admin event sink token bucket (non-blocking) and retries. */
   eventRate: number;
   eventBurst: number;
@@ -30,6 +36,9 @@ export interface PropellerConfig {
   nodeExecutionWorkers: number;
   /** Admin launcher poll of child executions. */
   adminLauncherResyncSeconds: number;
+  /** Admin launcher CreateExecution token bucket (default 100/s, burst 10). */
+  adminLauncherTps?: number;
+  adminLauncherBurst?: number;
   maxWorkflowRetries: number;
 }
 
@@ -44,6 +53,12 @@ export interface StoreConfig {
   /** Bytes per finished (collapsed) node status, and per active node status. */
   finishedNodeStatusBytes: number;
   activeNodeStatusBytes: number;
+  /**
+   * workflowStore.policy ResourceVersionCache (propeller's default; default true here): a Handle
+   * whose informer copy is the input of the last write is skipped as Stale, and an older copy fails
+   * its write with a conflict. false: the informer copy is always current.
+   */
+  resourceVersionCache?: boolean;
 }
 
 export interface EventModel {
@@ -76,6 +91,8 @@ export interface Model {
     podCreate: Distribution;
     /** Pod created → container running (scheduling, image pull, start). */
     podStart: Distribution;
+    /** Pod created → scheduled with containers being created (plugin phase Initializing). Default 0. */
+    podSchedule?: Distribution;
     /** Pod status change → propeller's informer sees it (`Enqueueing owner`). */
     podUpdate: Distribution;
   };

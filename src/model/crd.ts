@@ -1,0 +1,371 @@
+import type { Distribution } from '../engine/distributions.js';
+import type { ExecutionPlan, WorkflowDef, WorkflowNode } from './workflow.js';
+import { InputError } from '../timeline/errors.js';
+import { topologicalOrder } from './dag.js';
+import { parseDuration } from './quantities.js';
+import { estimateSpec, TASK_TEMPLATE_BYTES } from './spec-size.js';
+import { formatPath } from './zod-errors.js';
+
+/**
+ * FlyteWorkflow custom resource (`kubectl get flyteworkflow NAME -o json`, JSON or YAML) →
+ * WorkflowDef. What propeller sees is what drives the model: `spec.nodes` (kinds start, end,
+ * task, branch, workflow, gate, array), the DAG (`spec.edges`, falling back to the older
+ * `spec.connections` as propeller does), task templates from `tasks`, inline `subWorkflows`,
+ * and the real serialized size of the object without its status.
+ *
+ * What a CR cannot tell is left to defaults or options: user runtimes (unset, so the Model's
+ * defaultRuntime applies), whether a cacheable task hits (miss: a first run), which branch case
+ * is taken (the `if` case), the size of a map task when neither the template nor the workflow
+ * inputs give it, and the workflow behind a launch plan (a one-task placeholder). A dynamic task
+ * looks like any python task in a CR; scenario files can turn one into a dynamic node.
+ */
+
+export interface CrdOptions {
+  /** File name for error messages. */
+  file?: string;
+  /** Whether cacheable (`discoverable`) tasks hit the catalog. Default false. */
+  cacheHit?: boolean;
+  /** Map task size when the template and the inputs do not give it. Default 10. */
+  defaultMapSize?: number;
+  /** Child workflows of launch plan nodes, by launch plan name (`launchPlanRefId.name`). */
+  launchPlans?: Record<string, WorkflowDef>;
+  /** Runtime for task-like nodes; unset leaves it to the Model's defaultRuntime. */
+  defaultRuntime?: Distribution;
+  /** Gate duration for approve/signal gates (sleep gates use their duration). Default 60 s. */
+  gateSeconds?: number;
+}
+
+type Obj = Record<string, unknown>;
+type Path = (string | number)[];
+
+const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+const bytesOf = (v: unknown): number => (v === undefined ? 0 : Buffer.byteLength(JSON.stringify(v), 'utf8'));
+
+/** True when `data` looks like one FlyteWorkflow CR. */
+export function isFlyteWorkflowCr(data: unknown): boolean {
+  if (!isObj(data)) return false;
+  if (typeof data.kind === 'string' && data.kind.toLowerCase() === 'flyteworkflow') return true;
+  return isObj(data.spec) && isObj(data.spec.nodes) && 'tasks' in data;
+}
+
+/** True when `data` is a list of FlyteWorkflow CRs (`kubectl get flyteworkflow -o json`). */
+export function isFlyteWorkflowList(data: unknown): data is { items: unknown[] } {
+  return isObj(data) && Array.isArray(data.items) && data.items.length > 0 && data.items.every(isFlyteWorkflowCr);
+}
+
+interface Ctx {
+  opts: CrdOptions;
+  tasks: Obj;
+  subWorkflows: Obj;
+  inputs: unknown;
+  /** Subworkflow ids being compiled (cycle guard) and compiled ones (shared). */
+  stack: string[];
+  compiled: Map<string, WorkflowDef>;
+}
+
+function fail(ctx: Ctx, path: Path, message: string): never {
+  throw new InputError(message, { file: ctx.opts.file, path: formatPath(path) || undefined });
+}
+
+/** The CR as a WorkflowDef. Throws InputError naming the file and the field. */
+export function crdToWorkflow(cr: unknown, opts: CrdOptions = {}): WorkflowDef {
+  const ctx: Ctx = { opts, tasks: {}, subWorkflows: {}, inputs: undefined, stack: [], compiled: new Map() };
+  if (!isObj(cr)) fail(ctx, [], 'expected a FlyteWorkflow object (kubectl get flyteworkflow NAME -o json)');
+  if (!isObj(cr.spec) || !isObj(cr.spec.nodes)) {
+    if (typeof cr.workflowClosureReference === 'string' && cr.workflowClosureReference !== '') {
+      fail(
+        ctx,
+        ['workflowClosureReference'],
+        'the workflow closure of this CR is offloaded to the blobstore; propsim needs a CR with its spec ' +
+          '(from a deployment without useOffloadedWorkflowClosure, or with the closure spliced back in)',
+      );
+    }
+    fail(ctx, ['spec'], 'missing the workflow spec (is this a FlyteWorkflow CR?)');
+  }
+  if (cr.tasks !== undefined && cr.tasks !== null && !isObj(cr.tasks)) fail(ctx, ['tasks'], 'expected a map of task templates');
+  if (cr.subWorkflows !== undefined && cr.subWorkflows !== null && !isObj(cr.subWorkflows)) {
+    fail(ctx, ['subWorkflows'], 'expected a map of workflow specs');
+  }
+  ctx.tasks = (cr.tasks as Obj | undefined) ?? {};
+  ctx.subWorkflows = (cr.subWorkflows as Obj | undefined) ?? {};
+  ctx.inputs = cr.inputs;
+
+  const wf = compileSpec(cr.spec, ['spec'], ctx);
+  const { status: _status, ...withoutStatus } = cr;
+  wf.specBytes = bytesOf(withoutStatus);
+  wf.closureBytes = bytesOf(ctx.tasks) + bytesOf(ctx.subWorkflows) + bytesOf(cr.spec.nodes);
+  const ec = cr.executionConfig;
+  if (isObj(ec) && typeof ec.MaxParallelism === 'number' && ec.MaxParallelism > 0) {
+    wf.maxParallelism = ec.MaxParallelism;
+  }
+  return wf;
+}
+
+/** One execution of the CR, named and placed as its metadata says. */
+export function crdExecution(cr: unknown, workflow: WorkflowDef, arrival = 0): ExecutionPlan {
+  const root = isObj(cr) ? cr : {};
+  const meta = isObj(root.metadata) ? root.metadata : {};
+  const labels = isObj(meta.labels) ? meta.labels : {};
+  const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
+  const project = str(labels.project) ?? 'flytesnacks';
+  const domain = str(labels.domain) ?? 'development';
+  return {
+    id: str(labels['execution-id']) ?? str(meta.name) ?? 'cr-0001',
+    arrival,
+    project,
+    domain,
+    namespace: str(meta.namespace) ?? `${project}-${domain}`,
+    workflow,
+  };
+}
+
+/** Upstream ids per node, from `edges` (upstream, or downstream inverted) or `connections`. */
+function upstreamMap(spec: Obj, path: Path, ctx: Ctx): { up: Map<string, string[]>; from: Path } {
+  const up = new Map<string, string[]>();
+  const nonEmpty = (v: unknown): v is Obj => isObj(v) && Object.keys(v).length > 0;
+  const invert = (down: Obj, at: Path) => {
+    for (const [from, tos] of Object.entries(down)) {
+      if (!Array.isArray(tos)) fail(ctx, [...at, from], 'expected a list of node ids');
+      for (const to of tos) {
+        if (typeof to !== 'string') fail(ctx, [...at, from], 'expected a list of node ids');
+        const list = up.get(to) ?? [];
+        if (!list.includes(from)) list.push(from);
+        up.set(to, list);
+      }
+    }
+  };
+  const edges = spec.edges;
+  if (isObj(edges) && nonEmpty(edges.upstream)) {
+    const at = [...path, 'edges', 'upstream'];
+    for (const [to, froms] of Object.entries(edges.upstream)) {
+      if (!Array.isArray(froms) || froms.some((f) => typeof f !== 'string')) fail(ctx, [...at, to], 'expected a list of node ids');
+      up.set(to, [...new Set(froms as string[])]);
+    }
+    return { up, from: at };
+  }
+  if (isObj(edges) && nonEmpty(edges.downstream)) {
+    invert(edges.downstream, [...path, 'edges', 'downstream']);
+    return { up, from: [...path, 'edges', 'downstream'] };
+  }
+  if (isObj(spec.connections)) {
+    invert(spec.connections, [...path, 'connections']);
+    return { up, from: [...path, 'connections'] };
+  }
+  return { up, from: [...path, 'connections'] };
+}
+
+function compileSpec(specValue: unknown, path: Path, ctx: Ctx): WorkflowDef {
+  if (!isObj(specValue)) fail(ctx, path, 'expected a workflow spec');
+  const spec = specValue;
+  if (!isObj(spec.nodes)) fail(ctx, [...path, 'nodes'], 'expected a map of nodes');
+  const nodes = spec.nodes;
+  const ids = Object.keys(nodes);
+  if (!('start-node' in nodes)) fail(ctx, [...path, 'nodes'], 'no "start-node"');
+
+  // Branch cases: their status lives under the branch; they have no upstream of their own.
+  const branchOf = new Map<string, string>();
+  const branches = new Map<string, { cases: string[]; taken: string }>();
+  for (const id of ids) {
+    const n = nodes[id];
+    if (!isObj(n) || n.kind !== 'branch') continue;
+    const at = [...path, 'nodes', id, 'branch'];
+    const b = n.branch;
+    if (!isObj(b)) fail(ctx, at, 'branch node without a branch spec');
+    const cases: string[] = [];
+    const addCase = (v: unknown, p: Path) => {
+      if (typeof v !== 'string') fail(ctx, p, 'expected a node id');
+      if (!(v in nodes)) fail(ctx, p, `unknown node "${v}"`);
+      if (branchOf.has(v) && branchOf.get(v) !== id) fail(ctx, p, `node "${v}" is a case of two branches`);
+      branchOf.set(v, id);
+      if (!cases.includes(v)) cases.push(v);
+    };
+    if (!isObj(b.if)) fail(ctx, [...at, 'if'], 'branch without an if case');
+    addCase(b.if.then, [...at, 'if', 'then']);
+    if (b.elseIf !== undefined && b.elseIf !== null) {
+      if (!Array.isArray(b.elseIf)) fail(ctx, [...at, 'elseIf'], 'expected a list of cases');
+      b.elseIf.forEach((c, i) => addCase(isObj(c) ? c.then : undefined, [...at, 'elseIf', i, 'then']));
+    }
+    if (b.else !== undefined && b.else !== null && b.else !== '') addCase(b.else, [...at, 'else']);
+    branches.set(id, { cases, taken: cases[0]! });
+  }
+
+  const { up, from } = upstreamMap(spec, path, ctx);
+  for (const [to, froms] of up) {
+    if (!(to in nodes)) fail(ctx, [...from, to], `unknown node "${to}"`);
+    for (const f of froms) if (!(f in nodes)) fail(ctx, [...from, to], `unknown node "${f}"`);
+  }
+
+  const out: WorkflowNode[] = ids.map((id) => compileNode(id, nodes[id], [...path, 'nodes', id], ctx, branches));
+  for (const n of out) {
+    const owner = branchOf.get(n.id);
+    if (owner !== undefined) n.branchOf = owner;
+    else if (n.kind !== 'start') n.upstream = (up.get(n.id) ?? []).filter((u) => !branchOf.has(u));
+  }
+  const ordered = topologicalOrder(out);
+  if ('cycle' in ordered) fail(ctx, from, `cycle: ${ordered.cycle.join(' -> ')}`);
+
+  const name = typeof spec.id === 'string' && spec.id !== '' ? spec.id : 'workflow';
+  // Inline subworkflows: their share of the parent CR (the parent's size is measured whole).
+  return { name, nodes: ordered.order, specBytes: bytesOf(spec) };
+}
+
+function compileNode(
+  id: string,
+  value: unknown,
+  path: Path,
+  ctx: Ctx,
+  branches: Map<string, { cases: string[]; taken: string }>,
+): WorkflowNode {
+  if (!isObj(value)) fail(ctx, path, 'expected a node spec');
+  const n = value;
+  const node: WorkflowNode = { id, kind: 'task', upstream: [] };
+  const runtime = ctx.opts.defaultRuntime;
+  switch (n.kind) {
+    case 'start':
+      node.kind = 'start';
+      return node;
+    case 'end':
+      node.kind = 'end';
+      return node;
+    case 'task': {
+      const t = template(n.task, [...path, 'task'], ctx);
+      node.taskType = t.type;
+      if (t.type === 'container_array') {
+        node.kind = 'map';
+        node.map = { size: t.size ?? mapSizeFromInputs(n, ctx), parallelism: t.parallelism ?? 0 };
+        if (runtime) node.map.runtime = runtime;
+      }
+      if (t.cacheable) node.cache = { hit: ctx.opts.cacheHit ?? false };
+      if (runtime) node.runtime = runtime;
+      return node;
+    }
+    case 'array': {
+      const a = n.array;
+      if (!isObj(a)) fail(ctx, [...path, 'array'], 'array node without an array spec');
+      const sub = a.subNodeSpec ?? a.SubNodeSpec;
+      const subKey = 'subNodeSpec' in a ? 'subNodeSpec' : 'SubNodeSpec';
+      if (!isObj(sub)) fail(ctx, [...path, 'array', subKey], 'expected the sub-node spec');
+      const t = template(sub.task, [...path, 'array', subKey, 'task'], ctx);
+      const par = a.parallelism ?? a.Parallelism;
+      node.kind = 'map';
+      node.taskType = t.type;
+      node.map = {
+        size: t.size ?? mapSizeFromInputs(n, ctx),
+        parallelism: typeof par === 'number' && par > 0 ? par : 0,
+      };
+      if (t.cacheable) node.cache = { hit: ctx.opts.cacheHit ?? false };
+      if (runtime) {
+        node.runtime = runtime;
+        node.map.runtime = runtime;
+      }
+      return node;
+    }
+    case 'branch':
+      node.kind = 'branch';
+      node.branch = branches.get(id)!;
+      return node;
+    case 'gate': {
+      node.kind = 'gate';
+      const g = isObj(n.gate) ? n.gate : {};
+      let seconds = ctx.opts.gateSeconds ?? 60;
+      if (isObj(g.sleep) && g.sleep.duration !== undefined) {
+        const d = parseDuration(g.sleep.duration);
+        if (typeof d === 'string') fail(ctx, [...path, 'gate', 'sleep', 'duration'], d);
+        seconds = d;
+      }
+      node.gate = { type: 'constant', value: seconds };
+      return node;
+    }
+    case 'workflow': {
+      const w = n.workflow;
+      if (!isObj(w)) fail(ctx, [...path, 'workflow'], 'workflow node without a workflow spec');
+      if (typeof w.subWorkflowRef === 'string' && w.subWorkflowRef !== '') {
+        node.kind = 'subworkflow';
+        node.subworkflow = subworkflow(w.subWorkflowRef, [...path, 'workflow', 'subWorkflowRef'], ctx);
+        return node;
+      }
+      if (isObj(w.launchPlanRefId)) {
+        const lpName = typeof w.launchPlanRefId.name === 'string' ? w.launchPlanRefId.name : id;
+        node.kind = 'launchplan';
+        node.launchplan = ctx.opts.launchPlans?.[lpName] ?? placeholderLaunchPlan(lpName, runtime);
+        return node;
+      }
+      return fail(ctx, [...path, 'workflow'], 'workflow node with neither subWorkflowRef nor launchPlanRefId');
+    }
+    default:
+      return fail(ctx, [...path, 'kind'], `unknown node kind ${JSON.stringify(n.kind)} (expected start, end, task, branch, workflow, gate or array)`);
+  }
+}
+
+interface Template {
+  type: string;
+  cacheable: boolean;
+  size?: number;
+  parallelism?: number;
+}
+
+function template(ref: unknown, path: Path, ctx: Ctx): Template {
+  if (typeof ref !== 'string') fail(ctx, path, 'expected a task reference');
+  const t = ctx.tasks[ref];
+  if (!isObj(t)) fail(ctx, path, `unknown task ${JSON.stringify(ref)} (not in tasks)`);
+  const meta = isObj(t.metadata) ? t.metadata : {};
+  const custom = isObj(t.custom) ? t.custom : {};
+  // Legacy array jobs carry size and parallelism in the template's custom ArrayJob.
+  const num = (v: unknown) => (typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : undefined);
+  const size = num(custom.size);
+  const parallelism = num(custom.parallelism);
+  return {
+    type: typeof t.type === 'string' ? t.type : 'python-task',
+    cacheable: meta.discoverable === true,
+    ...(size !== undefined && size > 0 ? { size } : {}),
+    ...(parallelism !== undefined ? { parallelism } : {}),
+  };
+}
+
+/** Length of the collection a map node iterates over, when it is bound to a workflow input. */
+function mapSizeFromInputs(n: Obj, ctx: Ctx): number {
+  const fallback = ctx.opts.defaultMapSize ?? 10;
+  const literals = isObj(ctx.inputs) && isObj(ctx.inputs.literals) ? ctx.inputs.literals : {};
+  let size = 0;
+  for (const b of Array.isArray(n.inputBindings) ? n.inputBindings : []) {
+    const binding = isObj(b) && isObj(b.binding) ? b.binding : undefined;
+    if (!binding) continue;
+    if (isObj(binding.collection) && Array.isArray(binding.collection.bindings)) {
+      size = Math.max(size, binding.collection.bindings.length);
+    }
+    const p = binding.promise;
+    if (isObj(p) && p.nodeId === 'start-node' && typeof p.var === 'string') {
+      const lit = literals[p.var];
+      if (isObj(lit) && isObj(lit.collection) && Array.isArray(lit.collection.literals)) {
+        size = Math.max(size, lit.collection.literals.length);
+      }
+    }
+  }
+  return size > 0 ? size : fallback;
+}
+
+function subworkflow(ref: string, path: Path, ctx: Ctx): WorkflowDef {
+  const done = ctx.compiled.get(ref);
+  if (done) return done;
+  if (ctx.stack.includes(ref)) fail(ctx, path, `subworkflow "${ref}" includes itself (${[...ctx.stack, ref].join(' -> ')})`);
+  if (!(ref in ctx.subWorkflows)) fail(ctx, path, `unknown subworkflow "${ref}" (not in subWorkflows)`);
+  ctx.stack.push(ref);
+  const wf = compileSpec(ctx.subWorkflows[ref], ['subWorkflows', ref], ctx);
+  ctx.stack.pop();
+  ctx.compiled.set(ref, wf);
+  return wf;
+}
+
+/** A launch plan's child workflow when the scenario does not say: start → one task → end. */
+export function placeholderLaunchPlan(name: string, runtime?: Distribution): WorkflowDef {
+  const task: WorkflowNode = { id: 'n0', kind: 'task', upstream: ['start-node'], taskType: 'python-task' };
+  if (runtime) task.runtime = runtime;
+  const size = estimateSpec({ nodes: 3, edges: 2, templates: [TASK_TEMPLATE_BYTES] });
+  return {
+    name,
+    nodes: [{ id: 'start-node', kind: 'start', upstream: [] }, task, { id: 'end-node', kind: 'end', upstream: ['n0'] }],
+    specBytes: size.specBytes,
+    closureBytes: size.closureBytes,
+  };
+}

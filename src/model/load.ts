@@ -1,0 +1,181 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, dirname, extname, join } from 'node:path';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
+import type { Scenario, WorkflowDef } from './workflow.js';
+import { InputError } from '../timeline/errors.js';
+import { crdExecution, crdToWorkflow, isFlyteWorkflowCr, isFlyteWorkflowList, type CrdOptions } from './crd.js';
+import { compileScenario, parseScenarioFile } from './scenario-schema.js';
+import { parsePath } from './zod-errors.js';
+
+/**
+ * Reading input files (YAML or JSON; `-` is stdin) and turning them into Scenarios and
+ * WorkflowDefs. Every user mistake becomes an InputError with the file, the line when it can be
+ * found, and the path of the bad field.
+ */
+
+export interface SourceFile {
+  /** The name as given (used in messages). */
+  file: string;
+  data: unknown;
+  /** 1-based line of the field at a formatted path (or of its nearest existing parent). */
+  lineOf(path: string | undefined): number | undefined;
+}
+
+function readText(file: string): string {
+  try {
+    return file === '-' ? readFileSync(0, 'utf8') : readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (e as Error).message;
+    throw new InputError(`cannot read: ${why}`, { file });
+  }
+}
+
+/** First line of a yaml error message, without the position suffix (the line is reported apart). */
+function yamlMessage(message: string): string {
+  return message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+}
+
+function parseYaml(text: string): { doc: Document; lines: LineCounter } {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
+  return { doc, lines };
+}
+
+/** Line of the deepest node along `segments` (keys point at their key, items at their start). */
+function lineIn(doc: Document, lines: LineCounter, segments: (string | number)[]): number | undefined {
+  let node: unknown = doc.contents;
+  let line: number | undefined =
+    node && typeof node === 'object' && 'range' in node && Array.isArray(node.range)
+      ? lines.linePos(node.range[0] as number).line
+      : undefined;
+  for (const seg of segments) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(seg));
+      if (!pair) break;
+      if (isScalar(pair.key) && pair.key.range) line = lines.linePos(pair.key.range[0]).line;
+      node = pair.value;
+    } else if (isSeq(node) && typeof seg === 'number') {
+      const item = node.items[seg];
+      if (!item) break;
+      if (typeof item === 'object' && item !== null && 'range' in item && Array.isArray(item.range)) {
+        line = lines.linePos(item.range[0] as number).line;
+      }
+      node = item;
+    } else break;
+  }
+  return line;
+}
+
+/** Reads and parses a YAML or JSON file. Syntax errors carry the line. */
+export function readStructuredFile(file: string): SourceFile {
+  const text = readText(file);
+  const looksJson = extname(file).toLowerCase() === '.json' || /^\s*[[{]/.test(text);
+  let yaml: { doc: Document; lines: LineCounter } | undefined;
+  const lineOf = (path: string | undefined) => {
+    if (path === undefined) return undefined;
+    yaml ??= parseYaml(text);
+    return lineIn(yaml.doc, yaml.lines, parsePath(path));
+  };
+  if (looksJson) {
+    try {
+      return { file, data: JSON.parse(text) as unknown, lineOf };
+    } catch (e) {
+      // JSON.parse gives no position on Node 20; the YAML parser (a JSON superset) finds the line.
+      yaml = parseYaml(text);
+      const err = yaml.doc.errors[0];
+      throw new InputError(`invalid JSON: ${err ? yamlMessage(err.message) : (e as Error).message}`, {
+        file,
+        line: err?.linePos?.[0].line,
+      });
+    }
+  }
+  yaml = parseYaml(text);
+  const err = yaml.doc.errors[0];
+  if (err) throw new InputError(`invalid YAML: ${yamlMessage(err.message)}`, { file, line: err.linePos?.[0].line });
+  return { file, data: yaml.doc.toJS({ maxAliasCount: 1000 }) as unknown, lineOf };
+}
+
+/**
+ * Runs `fn` and gives any InputError it throws without a file this file's name and the line of
+ * its field. Errors that already name a file (a CR the scenario reads) pass unchanged.
+ */
+export function located<T>(src: SourceFile, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof InputError && (e.file === undefined || e.file === src.file)) {
+      if (e.line !== undefined && e.file !== undefined) throw e;
+      throw new InputError(e.message, { file: src.file, line: e.line ?? src.lineOf(e.path), path: e.path });
+    }
+    throw e;
+  }
+}
+
+/** A FlyteWorkflow CR file → WorkflowDef. */
+export function loadCrdFile(file: string, opts: Omit<CrdOptions, 'file'> = {}): WorkflowDef {
+  const src = readStructuredFile(file);
+  return located(src, () => crdToWorkflow(src.data, { ...opts, file }));
+}
+
+function scenarioFromSource(src: SourceFile): Scenario {
+  return located(src, () => {
+    const parsed = parseScenarioFile(src.data);
+    const base = src.file === '-' ? '.' : dirname(src.file);
+    return compileScenario(parsed, {
+      file: src.file,
+      loadCrd: (ref, o) => {
+        const path = join(base, ref);
+        if (!existsSync(path)) throw new InputError(`cannot read CR file "${ref}" (looked for ${path}): no such file`);
+        return loadCrdFile(path, { cacheHit: o.cacheHit, ...(o.mapSize !== undefined ? { defaultMapSize: o.mapSize } : {}) });
+      },
+    });
+  });
+}
+
+/** A scenario file (YAML or JSON) → Scenario. */
+export function loadScenario(file: string): Scenario {
+  return scenarioFromSource(readStructuredFile(file));
+}
+
+function scenarioFromCrs(src: SourceFile, crs: unknown[], isList: boolean): Scenario {
+  const seen = new Map<string, number>();
+  const executions = crs.map((cr, i) => {
+    const wf = located(src, () => {
+      try {
+        return crdToWorkflow(cr, {});
+      } catch (e) {
+        // Paths inside a List are relative to its item.
+        if (e instanceof InputError && isList) {
+          throw new InputError(e.message, { path: `items[${i}]${e.path ? `.${e.path}` : ''}` });
+        }
+        throw e;
+      }
+    });
+    const exec = crdExecution(cr, wf);
+    const n = (seen.get(exec.id) ?? 0) + 1;
+    seen.set(exec.id, n);
+    if (n > 1) exec.id = `${exec.id}-${n}`;
+    return exec;
+  });
+  const first = executions[0]!.workflow;
+  const name = basename(src.file).replace(/\.(json|ya?ml)$/i, '');
+  const nodeCount = (wf: WorkflowDef) => wf.nodes.length;
+  const description =
+    crs.length === 1
+      ? `FlyteWorkflow CR ${basename(src.file)}: workflow ${first.name}, ${nodeCount(first)} nodes, ` +
+        `${first.specBytes} spec bytes; runtimes from the model's defaultRuntime`
+      : `${crs.length} FlyteWorkflow CRs from ${basename(src.file)}; runtimes from the model's defaultRuntime`;
+  return { name, description, executions };
+}
+
+/**
+ * What `simulate` and `whatif` take: a scenario file, a FlyteWorkflow CR (one execution with
+ * default runtimes), or a list of CRs (`kubectl get flyteworkflow -o json`).
+ */
+export function loadSimulationInput(file: string): Scenario {
+  const src = readStructuredFile(file);
+  if (isFlyteWorkflowCr(src.data)) return scenarioFromCrs(src, [src.data], false);
+  if (isFlyteWorkflowList(src.data)) return scenarioFromCrs(src, src.data.items, true);
+  return scenarioFromSource(src);
+}

@@ -1,0 +1,249 @@
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { crdToWorkflow, isFlyteWorkflowCr } from '../../src/model/crd.js';
+import { loadCrdFile, loadSimulationInput } from '../../src/model/load.js';
+import { InputError } from '../../src/timeline/errors.js';
+import type { WorkflowDef } from '../../src/model/workflow.js';
+
+// Verbatim copies of ../shared/flyteworkflow-crds (see SOURCE.txt there), so tests run from a clean clone.
+const dir = 'test/fixtures/flyteworkflow-crds';
+const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Any = any;
+const read = (f: string): Any => JSON.parse(readFileSync(join(dir, f), 'utf8'));
+
+function byId(wf: WorkflowDef) {
+  return new Map(wf.nodes.map((n) => [n.id, n]));
+}
+
+function caseIds(cr: Any): Set<string> {
+  const out = new Set<string>();
+  for (const n of Object.values<Any>(cr.spec.nodes)) {
+    if (n.kind !== 'branch') continue;
+    out.add(n.branch.if.then);
+    for (const c of n.branch.elseIf ?? []) out.add(c.then);
+    if (n.branch.else) out.add(n.branch.else);
+  }
+  return out;
+}
+
+function thrown(fn: () => unknown): InputError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof InputError) return e;
+    throw e;
+  }
+  throw new Error('expected an InputError');
+}
+
+describe('FlyteWorkflow CR import', () => {
+  it('finds all 42 CRs', () => {
+    expect(files).toHaveLength(42);
+  });
+
+  it.each(files)('%s yields every node with its kind and upstream set', (f) => {
+    const cr = read(f);
+    expect(isFlyteWorkflowCr(cr)).toBe(true);
+    const wf = loadCrdFile(join(dir, f));
+    const specNodes = Object.keys(cr.spec.nodes);
+    expect(wf.nodes).toHaveLength(specNodes.length);
+    expect(new Set(wf.nodes.map((n) => n.id))).toEqual(new Set(specNodes));
+
+    const cases = caseIds(cr);
+    // Upstream from connections (downstream lists, inverted).
+    const fromConnections = new Map<string, Set<string>>();
+    for (const [from, tos] of Object.entries<string[]>(cr.spec.connections)) {
+      for (const to of tos) fromConnections.set(to, (fromConnections.get(to) ?? new Set()).add(from));
+    }
+    for (const n of wf.nodes) {
+      const spec = cr.spec.nodes[n.id];
+      const template = spec.task ? cr.tasks[spec.task] : undefined;
+      const expectedKind =
+        spec.kind === 'task' && template?.type === 'container_array' ? 'map' : spec.kind === 'workflow' ? n.kind : spec.kind;
+      expect(n.kind).toBe(expectedKind);
+      if (template) {
+        expect(n.taskType).toBe(template.type);
+        expect(n.cache !== undefined).toBe(template.metadata?.discoverable === true);
+      }
+      if (cases.has(n.id)) {
+        expect(n.upstream).toEqual([]);
+        expect(n.branchOf).toBeDefined();
+      } else {
+        expect(new Set(n.upstream)).toEqual(new Set(cr.spec.edges.upstream[n.id] ?? []));
+        expect(new Set(n.upstream)).toEqual(fromConnections.get(n.id) ?? new Set());
+      }
+      expect(n.runtime).toBeUndefined(); // left to the model's defaultRuntime
+    }
+    const { status: _status, ...rest } = cr;
+    expect(wf.specBytes).toBe(Buffer.byteLength(JSON.stringify(rest)));
+    expect(wf.closureBytes).toBe(
+      Buffer.byteLength(JSON.stringify(cr.tasks)) + Buffer.byteLength('{}') + Buffer.byteLength(JSON.stringify(cr.spec.nodes)),
+    );
+    expect(wf.name).toBe(cr.spec.id);
+  });
+
+  it('every CR simulates as a one-execution scenario', () => {
+    let nodes = 0;
+    for (const f of files) {
+      const s = loadSimulationInput(join(dir, f));
+      expect(s.executions).toHaveLength(1);
+      expect(s.description).toContain('FlyteWorkflow CR');
+      nodes += s.executions[0]!.workflow.nodes.length;
+    }
+    // Sum of spec.nodes over the 42 files.
+    expect(nodes).toBe(files.reduce((a, f) => a + Object.keys(read(f).spec.nodes).length, 0));
+    expect(nodes).toBe(203);
+  });
+
+  it('nested branches: cases, taken case and branch ownership', () => {
+    const wf = crdToWorkflow(read('039_core.control_flow.conditions.nested_conditions_2_wf_crd.json'));
+    const n = byId(wf);
+    expect(n.get('n0')!.branch).toEqual({ cases: ['n0-n0', 'n0-n1', 'n0-n2'], taken: 'n0-n0' });
+    expect(n.get('n0')!.upstream).toEqual(['start-node']);
+    expect(n.get('n0-n0')!).toMatchObject({ kind: 'branch', branchOf: 'n0', upstream: [] });
+    // elseFail: no else case.
+    expect(n.get('n0-n0')!.branch).toEqual({ cases: ['n0-n0-n0', 'n0-n0-n1'], taken: 'n0-n0-n0' });
+    expect(n.get('n0-n0-n1')!.branchOf).toBe('n0-n0');
+    expect(n.get('end-node')!.upstream).toEqual(['n0']);
+    // Cases come right after their branch in the node order.
+    expect(wf.nodes.map((x) => x.id)).toEqual(['start-node', 'n0', 'n0-n0', 'n0-n0-n0', 'n0-n0-n1', 'n0-n1', 'n0-n2', 'end-node']);
+  });
+
+  it('map task (container_array) with its size from the workflow inputs', () => {
+    const wf = crdToWorkflow(read('053_core.control_flow.map_task.my_map_workflow_2_wf_crd.json'));
+    const n = byId(wf);
+    expect(n.get('n0')).toMatchObject({ kind: 'map', taskType: 'container_array', map: { size: 1, parallelism: 0 } });
+    expect(n.get('n1')).toMatchObject({ kind: 'task', taskType: 'python-task', upstream: ['n0'] });
+    expect(n.get('end-node')!.upstream).toEqual(['n1']);
+  });
+
+  it('cacheable tasks and a diamond', () => {
+    const wf = crdToWorkflow(read('147_core.flyte_basics.task_cache.cached_dataframe_wf_2_wf_crd.json'), { cacheHit: true });
+    const n = byId(wf);
+    expect(n.get('n0')!.cache).toBeUndefined();
+    expect(n.get('n1')!.cache).toEqual({ hit: true });
+    expect(n.get('n2')!.cache).toEqual({ hit: true });
+    expect(new Set(n.get('n2')!.upstream)).toEqual(new Set(['n0', 'n1']));
+    expect(new Set(n.get('n3')!.upstream)).toEqual(new Set(['n1', 'n2']));
+  });
+
+  it('subworkflows, launch plans, gates and array nodes', () => {
+    const cr = read('069_core.control_flow.subworkflows.ext_workflow_2_wf_crd.json');
+    const taskRef = 'resource_type:TASK name:"core.control_flow.subworkflows.count_freq_words"';
+    cr.subWorkflows = {
+      'sub.wf': {
+        id: 'sub.wf',
+        nodes: {
+          'start-node': { id: 'start-node', kind: 'start' },
+          s0: { id: 's0', kind: 'task', task: taskRef },
+          s1: { id: 's1', kind: 'task', task: taskRef },
+          'end-node': { id: 'end-node', kind: 'end' },
+        },
+        connections: { 'start-node': ['s0'], s0: ['s1'], s1: ['end-node'] },
+      },
+    };
+    Object.assign(cr.spec.nodes, {
+      sw: { id: 'sw', kind: 'workflow', workflow: { subWorkflowRef: 'sub.wf' } },
+      lp: { id: 'lp', kind: 'workflow', workflow: { launchPlanRefId: { resourceType: 'LAUNCH_PLAN', name: 'my.lp' } } },
+      g: { id: 'g', kind: 'gate', gate: { kind: 'sleep', sleep: { duration: '90s' } } },
+      arr: { id: 'arr', kind: 'array', array: { subNodeSpec: { id: 'arr', kind: 'task', task: taskRef }, parallelism: 4 } },
+    });
+    cr.spec.connections = { 'start-node': ['n0'], n0: ['sw', 'lp'], sw: ['g'], lp: ['g'], g: ['arr'], arr: ['end-node'] };
+    delete cr.spec.edges;
+    const child: WorkflowDef = { name: 'child', nodes: [], specBytes: 1 };
+    const wf = crdToWorkflow(cr, { launchPlans: { 'my.lp': child }, defaultMapSize: 7 });
+    const n = byId(wf);
+    expect(wf.nodes).toHaveLength(7);
+    expect(n.get('sw')!.kind).toBe('subworkflow');
+    expect(n.get('sw')!.subworkflow!.nodes.map((x) => [x.id, x.upstream])).toEqual([
+      ['start-node', []],
+      ['s0', ['start-node']],
+      ['s1', ['s0']],
+      ['end-node', ['s1']],
+    ]);
+    expect(n.get('lp')).toMatchObject({ kind: 'launchplan', launchplan: child });
+    expect(n.get('g')).toMatchObject({ kind: 'gate', gate: { type: 'constant', value: 90 }, upstream: ['sw', 'lp'] });
+    expect(n.get('arr')).toMatchObject({ kind: 'map', map: { size: 7, parallelism: 4 }, upstream: ['g'] });
+    expect(wf.closureBytes).toBe(
+      Buffer.byteLength(JSON.stringify(cr.tasks)) +
+        Buffer.byteLength(JSON.stringify(cr.subWorkflows)) +
+        Buffer.byteLength(JSON.stringify(cr.spec.nodes)),
+    );
+    // Without a given child, a launch plan gets a one-task placeholder.
+    const placeholder = crdToWorkflow(cr).nodes.find((x) => x.id === 'lp')!.launchplan!;
+    expect(placeholder.name).toBe('my.lp');
+    expect(placeholder.nodes.map((x) => x.kind)).toEqual(['start', 'task', 'end']);
+  });
+
+  it('reads YAML CRs (kubectl -o yaml) and CR lists', () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'propsim-crd-'));
+    const cr = read('147_core.flyte_basics.task_cache.cached_dataframe_wf_2_wf_crd.json');
+    writeFileSync(join(tmp, 'cr.yaml'), stringify(cr));
+    const fromYaml = loadCrdFile(join(tmp, 'cr.yaml'));
+    expect(fromYaml).toEqual(loadCrdFile(join(dir, '147_core.flyte_basics.task_cache.cached_dataframe_wf_2_wf_crd.json')));
+
+    const other = read('053_core.control_flow.map_task.my_map_workflow_2_wf_crd.json');
+    writeFileSync(join(tmp, 'list.json'), JSON.stringify({ kind: 'List', apiVersion: 'v1', items: [cr, other] }));
+    const s = loadSimulationInput(join(tmp, 'list.json'));
+    expect(s.executions.map((e) => e.id)).toEqual(['name', 'name-2']);
+    expect(s.executions.map((e) => e.workflow.nodes.length)).toEqual([6, 4]);
+  });
+
+  it('errors name the file and the field', () => {
+    const file = 'x.json';
+    const cr = read('069_core.control_flow.subworkflows.ext_workflow_2_wf_crd.json');
+    cr.spec.nodes.n0.task = 'missing';
+    let e = thrown(() => crdToWorkflow(cr, { file }));
+    expect(e.oneLine()).toBe('x.json: spec.nodes.n0.task: unknown task "missing" (not in tasks)');
+
+    const bad = read('069_core.control_flow.subworkflows.ext_workflow_2_wf_crd.json');
+    bad.spec.nodes.n0.kind = 'weird';
+    e = thrown(() => crdToWorkflow(bad, { file }));
+    expect(e.path).toBe('spec.nodes.n0.kind');
+    expect(e.message).toContain('unknown node kind "weird"');
+
+    const cyc = read('069_core.control_flow.subworkflows.ext_workflow_2_wf_crd.json');
+    cyc.spec.edges.upstream['n0'] = ['start-node', 'end-node'];
+    e = thrown(() => crdToWorkflow(cyc, { file }));
+    expect(e.path).toBe('spec.edges.upstream');
+    expect(e.message).toMatch(/^cycle: (n0 -> end-node -> n0|end-node -> n0 -> end-node)$/);
+
+    const dangling = read('069_core.control_flow.subworkflows.ext_workflow_2_wf_crd.json');
+    dangling.spec.edges.upstream['end-node'] = ['n9'];
+    e = thrown(() => crdToWorkflow(dangling, { file }));
+    expect(e.oneLine()).toBe('x.json: spec.edges.upstream.end-node: unknown node "n9"');
+
+    const selfSub = read('069_core.control_flow.subworkflows.ext_workflow_2_wf_crd.json');
+    selfSub.subWorkflows = {
+      s: { id: 's', nodes: { 'start-node': { kind: 'start' }, x: { kind: 'workflow', workflow: { subWorkflowRef: 's' } } }, connections: { 'start-node': ['x'] } },
+    };
+    selfSub.spec.nodes.n0 = { id: 'n0', kind: 'workflow', workflow: { subWorkflowRef: 's' } };
+    e = thrown(() => crdToWorkflow(selfSub, { file }));
+    expect(e.path).toBe('subWorkflows.s.nodes.x.workflow.subWorkflowRef');
+    expect(e.message).toContain('includes itself (s -> s)');
+
+    e = thrown(() => crdToWorkflow({ kind: 'flyteworkflow' }, { file }));
+    expect(e.oneLine()).toBe('x.json: spec: missing the workflow spec (is this a FlyteWorkflow CR?)');
+    e = thrown(() => crdToWorkflow({ kind: 'flyteworkflow', spec: {}, workflowClosureReference: 's3://b/c' }, { file }));
+    expect(e.path).toBe('workflowClosureReference');
+    expect(e.message).toContain('offloaded');
+  });
+
+  it('errors in CR files carry the line of the field', () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'propsim-crd-'));
+    const cr = read('069_core.control_flow.subworkflows.ext_workflow_2_wf_crd.json');
+    cr.spec.nodes.n0.task = 'missing';
+    const file = join(tmp, 'bad.json');
+    const text = JSON.stringify(cr, null, 2);
+    writeFileSync(file, text);
+    const e = thrown(() => loadCrdFile(file));
+    expect(e.file).toBe(file);
+    expect(e.path).toBe('spec.nodes.n0.task');
+    const lines = text.split('\n');
+    expect(lines[e.line! - 1]).toContain('"task": "missing"');
+  });
+});
