@@ -28,6 +28,9 @@ export const MSG = {
   nodeQueued: (parallelism: number) => `Node was queued, parallelism is now [${parallelism}]`,
   nodeSucceeding: () => 'node succeeding',
   nodeFailing: () => 'node failing',
+  nodeTimingOut: () => 'node timing out',
+  /** Debug line at the start of a retry (`handleRetryableFailure`); the RetryableFailure transition itself is not logged. */
+  nodeRetrying: (message: string) => `node failed with retryable failure, aborting and finalizing, message: ${message}`,
   recordingNodeEvent: (eventId: string, phase: string) => `Recording NodeEvent [${eventId}] phase[${phase}]`,
   nodeEventExists: (phase: string, nodeId: string) => `Node event phase: ${phase}, nodeId ${nodeId} already exist`,
   nodeEventFailed: (err: string) => `Failed to record nodeEvent, error [${err}]`,
@@ -58,6 +61,8 @@ export const MSG = {
   reconcileError: (err: string, type: string) => `Error when trying to reconcile workflow. Error [${err}]. Error Type[${type}]`,
   completedProcessing: () => 'Completed processing workflow.',
   synced: (key: string) => `Successfully synced '${key}'`,
+  /** klog message of `runtime.HandleError` when Handle returned an error (`workers.go`). */
+  errorSyncing: (key: string, err: string) => `error syncing '${key}': ${err}`,
 } as const;
 
 /** Error texts propeller and the API server produce on the etcd path. */

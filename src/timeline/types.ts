@@ -130,6 +130,8 @@ export interface Round {
   endHi: Ns;
   /** End of the traversal (`Handling Workflow [..] Done`), when known; the etcd write follows it. */
   traversalEnd?: Ns;
+  traversalEndLo?: Ns;
+  traversalEndHi?: Ns;
   /** Workflow phase the round started in (`p [X]`). */
   phase: WorkflowPhase | string;
   resVer?: string;
@@ -152,6 +154,8 @@ export interface HandleCall {
   endHi: Ns;
   /** Time the key became ready in the queue, when known (latest enqueue before `start`). */
   enqueuedAt?: Ns;
+  enqueuedAtLo?: Ns;
+  enqueuedAtHi?: Ns;
   rounds: Round[];
   endReason: StreakEnd;
   /** Propeller replica (pod name) when logs come from several. */
@@ -201,6 +205,15 @@ export interface PodTimes {
   finished?: Ns;
   /** Propeller's informer observed the exit. */
   observed?: Ns;
+  /** Bounds of the instants above, when they come from coarse log stamps. */
+  createdLo?: Ns;
+  createdHi?: Ns;
+  startedLo?: Ns;
+  startedHi?: Ns;
+  finishedLo?: Ns;
+  finishedHi?: Ns;
+  observedLo?: Ns;
+  observedHi?: Ns;
 }
 
 export type NodeKind =
@@ -228,6 +241,8 @@ export interface NodeRecord {
   /** Plugin (task) phases observed, in order, with the time they were sent as task events. */
   taskPhases?: Transition[];
   pod?: PodTimes;
+  /** Every attempt's pod, in order, when the node retried (then `pod`, if set, repeats the last). */
+  pods?: PodTimes[];
   /** Retry attempts beyond the first. */
   retries?: number;
   /** Cache outcome for cacheable tasks. */
@@ -253,6 +268,8 @@ export interface Execution {
   crBytes?: { at: Ns; bytes: number }[];
   /** Parent execution for launch-plan children. */
   parent?: string;
+  /** Launch-plan node id in the parent execution that started this one. */
+  parentNode?: string;
 }
 
 export interface LineStats {

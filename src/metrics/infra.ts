@@ -1,0 +1,222 @@
+/**
+ * Infrastructure statistics: what Flyte does, over all executions given (the RFC's
+ * "infrastructure metrics").
+ *
+ * Durations (end − start of each sample, with bounds from the instants' Lo/Hi):
+ * - one metric per timed op kind: workflowEvents, nodeEvents, taskEvents (admin event RPCs),
+ *   etcdUpdates, blobReads/Writes/Heads/Copies, catalogGets/Puts, podCreates, launchExecutions,
+ *   closureReads, deepCopies, traversals;
+ * - rounds (one `streak()` iteration), handles (one Handle call = one streak),
+ *   queueWaits (Handle start − the time its key became ready, when known).
+ * Counts: streakLength (rounds per Handle call), eventsPerRound, opsPerRound, crBytes (CR size
+ * at each etcd write), and how streaks ended.
+ */
+import type { Execution, Op, OpKind } from '../timeline/types.js';
+import { between } from '../timeline/stamp.js';
+import { summarize } from './quantile.js';
+import {
+  COUNT_METRICS,
+  INFRA_METRICS,
+  type CountMetric,
+  type CountStat,
+  type ExecutionCounts,
+  type InfraMetric,
+  type InfraReport,
+  type InfraStat,
+} from './report-json.js';
+
+const OP_METRIC: Partial<Record<OpKind, InfraMetric>> = {
+  workflowEvent: 'workflowEvents',
+  nodeEvent: 'nodeEvents',
+  taskEvent: 'taskEvents',
+  etcdUpdate: 'etcdUpdates',
+  blobRead: 'blobReads',
+  blobWrite: 'blobWrites',
+  blobHead: 'blobHeads',
+  blobCopy: 'blobCopies',
+  catalogGet: 'catalogGets',
+  catalogPut: 'catalogPuts',
+  podCreate: 'podCreates',
+  launchExecution: 'launchExecutions',
+  closureRead: 'closureReads',
+  deepCopy: 'deepCopies',
+  traversal: 'traversals',
+};
+
+const EVENT_KINDS: ReadonlySet<OpKind> = new Set(['workflowEvent', 'nodeEvent', 'taskEvent']);
+
+/** Samples of one duration metric, as parallel arrays (estimate, lower, upper bound). */
+class Samples {
+  est: number[] = [];
+  lo: number[] = [];
+  hi: number[] = [];
+  res = 0;
+
+  add(sAt: number, sLo: number, sHi: number, eAt: number, eLo: number, eHi: number): void {
+    const d = between(sAt, Math.min(sLo, sAt), Math.max(sHi, sAt), eAt, Math.min(eLo, eAt), Math.max(eHi, eAt));
+    this.est.push(d.est);
+    this.lo.push(d.lo);
+    this.hi.push(d.hi);
+    this.res = Math.max(this.res, sHi - sLo, eHi - eLo);
+  }
+
+  stat(): InfraStat {
+    const e = summarize(this.est);
+    const r = (x: number | null): number | null => (x === null ? null : Math.round(x));
+    const out: InfraStat = {
+      count: e.count,
+      p50Ns: e.p50,
+      p90Ns: e.p90,
+      p95Ns: e.p95,
+      meanNs: r(e.mean),
+      sdNs: r(e.sd),
+      minNs: e.min,
+      maxNs: e.max,
+      resolutionNs: this.res,
+    };
+    if (this.res > 0 && e.count > 0) {
+      const l = summarize(this.lo);
+      const h = summarize(this.hi);
+      const b = (x: number | null, y: number | null) => ({ lo: Math.round(x ?? 0), hi: Math.round(y ?? 0) });
+      out.bounds = {
+        p50Ns: b(l.p50, h.p50),
+        p90Ns: b(l.p90, h.p90),
+        p95Ns: b(l.p95, h.p95),
+        meanNs: b(l.mean, h.mean),
+        minNs: b(l.min, h.min),
+        maxNs: b(l.max, h.max),
+      };
+    }
+    return out;
+  }
+}
+
+function countStat(values: readonly number[]): CountStat {
+  return summarize(values);
+}
+
+function addOp(samples: Record<InfraMetric, Samples>, op: Op): void {
+  const m = OP_METRIC[op.kind];
+  if (m) samples[m].add(op.start, op.startLo, op.startHi, op.end, op.endLo, op.endHi);
+}
+
+/** Infrastructure statistics over `execs`. Independent of their order. */
+export function infraStats(execs: readonly Execution[]): InfraReport {
+  const samples = Object.fromEntries(INFRA_METRICS.map((m) => [m, new Samples()])) as Record<InfraMetric, Samples>;
+  const counts: Record<CountMetric, number[]> = Object.fromEntries(COUNT_METRICS.map((m) => [m, []])) as unknown as Record<
+    CountMetric,
+    number[]
+  >;
+  const streakEnds: Record<string, number> = {};
+  for (const exec of execs) {
+    const enq = new Map<number, { lo: number; hi: number }>();
+    for (const e of exec.enqueues) enq.set(e.at, { lo: e.lo, hi: e.hi });
+    let sawOpBytes = false;
+    for (const h of exec.handles) {
+      samples.handles.add(h.start, h.startLo, h.startHi, h.end, h.endLo, h.endHi);
+      if (h.enqueuedAt !== undefined) {
+        const known = enq.get(h.enqueuedAt);
+        const lo = h.enqueuedAtLo ?? known?.lo ?? h.enqueuedAt;
+        const hi = h.enqueuedAtHi ?? known?.hi ?? h.enqueuedAt;
+        samples.queueWaits.add(h.enqueuedAt, lo, hi, h.start, h.startLo, h.startHi);
+      }
+      counts.streakLength.push(h.rounds.length);
+      streakEnds[h.endReason] = (streakEnds[h.endReason] ?? 0) + 1;
+      for (const r of h.rounds) {
+        samples.rounds.add(r.start, r.startLo, r.startHi, r.end, r.endLo, r.endHi);
+        let events = 0;
+        for (const op of r.ops) {
+          addOp(samples, op);
+          if (EVENT_KINDS.has(op.kind)) events++;
+          if (op.kind === 'etcdUpdate' && op.bytes !== undefined) {
+            counts.crBytes.push(op.bytes);
+            sawOpBytes = true;
+          }
+        }
+        counts.eventsPerRound.push(events);
+        counts.opsPerRound.push(r.ops.length);
+      }
+    }
+    if (!sawOpBytes) for (const c of exec.crBytes ?? []) counts.crBytes.push(c.bytes);
+  }
+  const infra = Object.fromEntries(INFRA_METRICS.map((m) => [m, samples[m].stat()])) as Record<InfraMetric, InfraStat>;
+  const infraCounts = Object.fromEntries(COUNT_METRICS.map((m) => [m, countStat(counts[m])])) as Record<
+    CountMetric,
+    CountStat
+  >;
+  return { infra, infraCounts, streakEnds: sortKeys(streakEnds) };
+}
+
+function sortKeys(r: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(r).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/** Activity counts of one execution. */
+export function executionCounts(exec: Execution): ExecutionCounts {
+  const c: ExecutionCounts = {
+    handles: exec.handles.length,
+    rounds: 0,
+    changedRounds: 0,
+    erroredRounds: 0,
+    enqueues: exec.enqueues.length,
+    nodeTransitions: 0,
+    workflowTransitions: exec.workflowTransitions.length,
+    workflowEvents: 0,
+    nodeEvents: 0,
+    taskEvents: 0,
+    etcdUpdates: 0,
+    etcdBytes: 0,
+    maxCrBytes: 0,
+    blobOps: 0,
+    maxStreak: 0,
+    streakEnds: {},
+  };
+  for (const n of exec.nodes) c.nodeTransitions += n.transitions.length;
+  let opBytes = false;
+  for (const h of exec.handles) {
+    c.rounds += h.rounds.length;
+    c.maxStreak = Math.max(c.maxStreak, h.rounds.length);
+    c.streakEnds[h.endReason] = (c.streakEnds[h.endReason] ?? 0) + 1;
+    for (const r of h.rounds) {
+      if (r.changed) c.changedRounds++;
+      if (r.error !== undefined) c.erroredRounds++;
+      for (const op of r.ops) {
+        switch (op.kind) {
+          case 'workflowEvent':
+            c.workflowEvents++;
+            break;
+          case 'nodeEvent':
+            c.nodeEvents++;
+            break;
+          case 'taskEvent':
+            c.taskEvents++;
+            break;
+          case 'etcdUpdate':
+            c.etcdUpdates++;
+            if (op.bytes !== undefined) {
+              opBytes = true;
+              c.etcdBytes += op.bytes;
+              c.maxCrBytes = Math.max(c.maxCrBytes, op.bytes);
+            }
+            break;
+          case 'blobRead':
+          case 'blobWrite':
+          case 'blobHead':
+          case 'blobCopy':
+            c.blobOps++;
+            break;
+          default:
+            break;
+        }
+      }
+    }
+  }
+  if (!opBytes) {
+    for (const s of exec.crBytes ?? []) {
+      c.etcdBytes += s.bytes;
+      c.maxCrBytes = Math.max(c.maxCrBytes, s.bytes);
+    }
+  }
+  c.streakEnds = sortKeys(c.streakEnds);
+  return c;
+}

@@ -1,0 +1,208 @@
+/**
+ * A node's window: from when it became runnable to its first terminal transition.
+ *
+ * End: the first transition into Succeeded/Failed/Skipped/TimedOut/Recovered; a node that never
+ * got there ends at its last transition seen and is flagged `complete: false`.
+ *
+ * Runnable, by the first rule that applies:
+ * - `start`: the top-level start-node becomes runnable when the execution was created.
+ * - `upstream`: with known upstream ids, the latest end among the upstream nodes (the one that
+ *   finished last is `from`). Ids are looked up as given, then relative to the node's parent.
+ * - `sibling` (no upstream info, e.g. logs): the latest terminal transition of another node with
+ *   the same parent that happened before this node's first transition; when both carry round
+ *   indices, "before" means in an earlier round (children start in the round after their upstream
+ *   finished), otherwise at or before in time. In a chain this is exactly the upstream; with
+ *   parallel branches it may pick a node that finished later than the true upstream, so the
+ *   window, and the Flyte wait in it, can only be under-estimated.
+ * - `parent`: a nested node with nothing before it becomes runnable at its parent's first
+ *   transition (the parent is being handled). Map-task subnodes (kind `subnode`, or children of
+ *   a `map` node) never wait for each other, so they always use this rule.
+ * - `created`: a top-level node with nothing before it, at the execution's creation.
+ * Runnable is then capped at the node's first transition (a node cannot start before it is
+ * runnable; a later upstream end only means inconsistent or coarse input), flagged `capped`.
+ */
+import { TERMINAL_NODE_PHASES, type Execution, type NodeRecord, type Transition } from '../timeline/types.js';
+import { instant, type Instant } from './intervals.js';
+
+export type RunnableRule = 'start' | 'upstream' | 'sibling' | 'parent' | 'created';
+
+export interface NodeWindow {
+  node: NodeRecord;
+  first: Transition;
+  firstAt: Instant;
+  /** First terminal transition, or the last transition seen. */
+  endTransition: Transition;
+  end: Instant;
+  complete: boolean;
+  runnable: Instant;
+  rule: RunnableRule;
+  /** Node whose end made this node runnable (`upstream` and `sibling` rules). */
+  from?: string;
+  /** Runnable was later than the first transition and was capped to it. */
+  capped: boolean;
+  /** True for nodes without a recorded parent node (their windows are summed for the workflow). */
+  topLevel: boolean;
+}
+
+function at(t: Transition): Instant {
+  return instant(t.at, t.atLo, t.atHi);
+}
+
+/** Earliest transition (ties: earliest in the list), first terminal one, latest one. */
+function scan(ts: readonly Transition[]): { first: Transition; terminal?: Transition; last: Transition } | undefined {
+  let first: Transition | undefined;
+  let terminal: Transition | undefined;
+  let last: Transition | undefined;
+  for (const t of ts) {
+    if (!first || t.at < first.at) first = t;
+    if (!last || t.at >= last.at) last = t;
+    if (TERMINAL_NODE_PHASES.has(t.to) && (!terminal || t.at < terminal.at)) terminal = t;
+  }
+  return first && last ? { first, last, ...(terminal ? { terminal } : {}) } : undefined;
+}
+
+export function isStartNode(n: NodeRecord): boolean {
+  return n.kind === 'start' || n.id === 'start-node';
+}
+
+export function isEndNode(n: NodeRecord): boolean {
+  return n.kind === 'end' || n.id === 'end-node';
+}
+
+/** True when transition a happened strictly before b (by round order when both know it). */
+function before(a: Transition, b: Transition): boolean {
+  if (a.handle !== undefined && a.round !== undefined && b.handle !== undefined && b.round !== undefined) {
+    return a.handle < b.handle || (a.handle === b.handle && a.round < b.round);
+  }
+  return a.at <= b.at;
+}
+
+/** Map-task subnodes do not wait for each other: all are runnable once the map node runs. */
+function independentSibling(p: Partial, byId: Map<string, Partial>): boolean {
+  if (p.topLevel) return false;
+  return p.node.kind === 'subnode' || byId.get(p.node.parent!)?.node.kind === 'map';
+}
+
+interface Partial {
+  node: NodeRecord;
+  first: Transition;
+  endTransition: Transition;
+  complete: boolean;
+  topLevel: boolean;
+}
+
+function cmpTerminal(x: Partial, y: Partial): number {
+  const a = x.endTransition;
+  const b = y.endTransition;
+  return (
+    a.at - b.at ||
+    (a.handle ?? -1) - (b.handle ?? -1) ||
+    (a.round ?? -1) - (b.round ?? -1) ||
+    (x.node.id < y.node.id ? -1 : x.node.id > y.node.id ? 1 : 0)
+  );
+}
+
+/** Windows of every node that has at least one transition, in input order. */
+export function nodeWindows(exec: Execution, created: Instant): NodeWindow[] {
+  const parts: Partial[] = [];
+  const byId = new Map<string, Partial>();
+  const recorded = new Set(exec.nodes.map((n) => n.id));
+  for (const node of exec.nodes) {
+    const s = scan(node.transitions);
+    if (!s) continue;
+    const p: Partial = {
+      node,
+      first: s.first,
+      endTransition: s.terminal ?? s.last,
+      complete: s.terminal !== undefined,
+      topLevel: node.parent === undefined || !recorded.has(node.parent),
+    };
+    parts.push(p);
+    byId.set(node.id, p);
+  }
+
+  // Terminal transitions of each sibling group, sorted, for the `sibling` rule.
+  const groups = new Map<string, Partial[]>();
+  for (const p of parts) {
+    if (!p.complete) continue;
+    const key = p.topLevel ? '' : p.node.parent!;
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = []));
+    g.push(p);
+  }
+  for (const g of groups.values()) g.sort(cmpTerminal);
+
+  const resolve = (id: string, parent: string | undefined): Partial | undefined =>
+    byId.get(id) ?? (parent !== undefined ? byId.get(`${parent}/${id}`) : undefined);
+
+  return parts.map((p): NodeWindow => {
+    const { node } = p;
+    let runnable: Instant | undefined;
+    let rule: RunnableRule | undefined;
+    let from: string | undefined;
+    if (p.topLevel && isStartNode(node)) {
+      runnable = created;
+      rule = 'start';
+    } else if (node.upstream !== undefined) {
+      let best: Partial | undefined;
+      for (const u of node.upstream) {
+        const q = resolve(u, node.parent);
+        if (!q || q === p) continue;
+        if (!best || cmpTerminal(q, best) > 0) best = q;
+      }
+      if (best) {
+        runnable = at(best.endTransition);
+        rule = 'upstream';
+        from = best.node.id;
+      }
+    } else if (!independentSibling(p, byId)) {
+      const g = groups.get(p.topLevel ? '' : node.parent!) ?? [];
+      // Last index whose terminal time is <= this node's first transition, then walk back.
+      let lo = 0;
+      let hi = g.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (g[mid]!.endTransition.at <= p.first.at) lo = mid + 1;
+        else hi = mid;
+      }
+      for (let i = lo - 1; i >= 0; i--) {
+        const q = g[i]!;
+        if (q !== p && before(q.endTransition, p.first)) {
+          runnable = at(q.endTransition);
+          rule = 'sibling';
+          from = q.node.id;
+          break;
+        }
+      }
+    }
+    if (!runnable) {
+      const parent = p.topLevel ? undefined : byId.get(node.parent!);
+      if (parent) {
+        runnable = at(parent.first);
+        rule = 'parent';
+      } else {
+        runnable = created;
+        rule = 'created';
+      }
+    }
+    const firstAt = at(p.first);
+    let capped = false;
+    if (runnable.at > firstAt.at) {
+      runnable = firstAt;
+      capped = true;
+    }
+    return {
+      node,
+      first: p.first,
+      firstAt,
+      endTransition: p.endTransition,
+      end: at(p.endTransition),
+      complete: p.complete,
+      runnable,
+      rule: rule!,
+      ...(from !== undefined ? { from } : {}),
+      capped,
+      topLevel: p.topLevel,
+    };
+  });
+}

@@ -1,0 +1,160 @@
+/**
+ * `computeReport`: a Recording -> the report JSON (per execution: makespan, node table, workflow
+ * overhead, critical path, activity counts, infrastructure statistics; then infrastructure
+ * statistics over all executions). Pure; the result does not depend on the order of executions
+ * or nodes in the input, except that lists keep the input order.
+ */
+import type { Execution, Recording, Span } from '../timeline/types.js';
+import { criticalPath } from './critical-path.js';
+import { executionCounts, infraStats } from './infra.js';
+import type { Instant } from './intervals.js';
+import { executionOverhead, ratio, ratioBounds } from './overhead.js';
+import type { Bound, ExecutionReport, NodeReport, ReportJson } from './report-json.js';
+
+const bound = (s: Span): Bound => ({ lo: s.lo, hi: s.hi });
+
+function width(x: Instant): number {
+  return x.hi - x.lo;
+}
+
+/** Coarsest instant uncertainty recorded for the execution (0 when every instant is exact). */
+function executionResolution(exec: Execution): number {
+  let r = 0;
+  const w = (lo: number, hi: number) => {
+    if (hi - lo > r) r = hi - lo;
+  };
+  if (exec.created) w(exec.created.lo, exec.created.hi);
+  if (exec.ended) w(exec.ended.lo, exec.ended.hi);
+  for (const e of exec.enqueues) w(e.lo, e.hi);
+  for (const t of exec.workflowTransitions) w(t.atLo, t.atHi);
+  for (const n of exec.nodes) for (const t of n.transitions) w(t.atLo, t.atHi);
+  for (const h of exec.handles) {
+    w(h.startLo, h.startHi);
+    w(h.endLo, h.endHi);
+    for (const rd of h.rounds) {
+      w(rd.startLo, rd.startHi);
+      w(rd.endLo, rd.endHi);
+    }
+  }
+  return r;
+}
+
+export function executionReport(exec: Execution, children: readonly Execution[] = []): ExecutionReport {
+  const ov = executionOverhead(exec, children);
+  const cp = criticalPath(ov);
+  const { infra, infraCounts } = infraStats([exec]);
+  const nodes: NodeReport[] = ov.nodes.map((n) => {
+    const w = n.window;
+    const r: NodeReport = {
+      id: w.node.id,
+      kind: w.node.kind,
+      ...(w.node.parent !== undefined ? { parent: w.node.parent } : {}),
+      runnableAtNs: w.runnable.at,
+      endAtNs: w.end.at,
+      runnableRule: w.rule,
+      ...(w.from !== undefined ? { runnableFrom: w.from } : {}),
+      ...(w.capped ? { runnableCapped: true } : {}),
+      timeNs: n.split.time.est,
+      userNs: n.split.user.est,
+      flyteNs: n.split.flyte.est,
+      externalNs: n.split.external.est,
+      waitNs: n.wait.est,
+      complete: w.complete,
+      topLevel: w.topLevel,
+      pods: n.pods,
+      ...(n.childExecutions.length > 0 ? { childExecutions: n.childExecutions } : {}),
+      bounds: {
+        timeNs: bound(n.split.time),
+        userNs: bound(n.split.user),
+        flyteNs: bound(n.split.flyte),
+        externalNs: bound(n.split.external),
+        waitNs: bound(n.wait),
+      },
+    };
+    return r;
+  });
+  const { user, flyte, external, time } = ov.sums;
+  const total = user.est + flyte.est + external.est;
+  const mk = cp.makespan;
+  return {
+    id: exec.id,
+    namespace: exec.namespace,
+    ...(exec.workflow !== undefined ? { workflow: exec.workflow } : {}),
+    phase: exec.phase,
+    ...(exec.parent !== undefined ? { parent: exec.parent } : {}),
+    complete: ov.span.complete,
+    createdAtNs: ov.span.start.at,
+    endAtNs: ov.span.end.at,
+    makespanNs: mk.est,
+    makespanLoNs: mk.lo,
+    makespanHiNs: mk.hi,
+    resolutionNs: Math.max(executionResolution(exec), width(ov.span.start), width(ov.span.end)),
+    nodes,
+    notStarted: ov.notStarted,
+    overhead: {
+      userNs: user.est,
+      flyteNs: flyte.est,
+      externalNs: external.est,
+      totalNs: total,
+      flyteRatio: ratio(flyte.est, total),
+      externalRatio: ratio(external.est, total),
+      userRatio: ratio(user.est, total),
+      nodeCount: ov.nodes.filter((n) => n.window.topLevel).length,
+      bounds: {
+        userNs: bound(user),
+        flyteNs: bound(flyte),
+        externalNs: bound(external),
+        totalNs: bound(time),
+        flyteRatio: ratioBounds(flyte, { est: 0, lo: user.lo + external.lo, hi: user.hi + external.hi }),
+        externalRatio: ratioBounds(external, { est: 0, lo: user.lo + flyte.lo, hi: user.hi + flyte.hi }),
+        userRatio: ratioBounds(user, { est: 0, lo: flyte.lo + external.lo, hi: flyte.hi + external.hi }),
+      },
+    },
+    criticalPath: {
+      nodes: cp.nodes,
+      userNs: cp.user.est,
+      flyteNs: cp.flyte.est,
+      externalNs: cp.external.est,
+      gapsNs: cp.gaps.est,
+      tailNs: cp.tail.est,
+      makespanNs: mk.est,
+      flyteRatio: ratio(cp.flyte.est, mk.est),
+      externalRatio: ratio(cp.external.est, mk.est),
+      userRatio: ratio(cp.user.est, mk.est),
+      bounds: {
+        userNs: bound(cp.user),
+        flyteNs: bound(cp.flyte),
+        externalNs: bound(cp.external),
+        gapsNs: bound(cp.gaps),
+        tailNs: bound(cp.tail),
+      },
+    },
+    counts: executionCounts(exec),
+    infra,
+    infraCounts,
+  };
+}
+
+/** The report of every execution in the recording, plus infrastructure statistics over all of them. */
+export function computeReport(rec: Recording): ReportJson {
+  const children = new Map<string, Execution[]>();
+  for (const e of rec.executions) {
+    if (e.parent === undefined) continue;
+    let l = children.get(e.parent);
+    if (!l) children.set(e.parent, (l = []));
+    l.push(e);
+  }
+  const executions = rec.executions.map((e) => executionReport(e, children.get(e.id) ?? []));
+  const all = infraStats(rec.executions);
+  return {
+    schema: 'propsim.report/1',
+    source: rec.source,
+    originUnixNano: rec.originUnixNano,
+    resolutionNs: executions.reduce((m, e) => Math.max(m, e.resolutionNs), 0),
+    quantiles: 'nearest-rank',
+    executions,
+    infra: all.infra,
+    infraCounts: all.infraCounts,
+    streakEnds: all.streakEnds,
+  };
+}

@@ -1,0 +1,51 @@
+/**
+ * Small text helpers shared by the report and diff renderers: aligned columns, bounded durations,
+ * percentages, byte sizes.
+ */
+import { formatBounded, formatDuration } from '../timeline/time.js';
+import type { Bound } from './report-json.js';
+
+export type Align = 'l' | 'r';
+
+/** Lays `rows` out in columns (widths from the widest cell), trailing spaces trimmed. */
+export function columns(rows: readonly (readonly string[])[], align: readonly Align[], indent = '', gap = '  '): string[] {
+  const widths: number[] = [];
+  for (const r of rows) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, [...c].length)));
+  return rows.map((r) =>
+    (
+      indent +
+      r
+        .map((c, i) => {
+          const pad = (widths[i] ?? 0) - [...c].length;
+          return align[i] === 'r' ? ' '.repeat(pad) + c : c + ' '.repeat(pad);
+        })
+        .join(gap)
+    ).trimEnd(),
+  );
+}
+
+/** A duration with optional bounds: exact -> `1.23 s`; uncertain -> `~500 ms [0 … 1.00 s]`. */
+export function dur(est: number, b?: Bound): string {
+  return b ? formatBounded(est, b.lo, b.hi) : formatDuration(est);
+}
+
+export function pct(r: number): string {
+  return `${(r * 100).toFixed(1)} %`;
+}
+
+/** A ratio with optional bounds: `33.3 %` or `~33.3 % [20.0 … 45.0 %]`. */
+export function pctB(r: number, b?: Bound): string {
+  if (!b || b.lo === b.hi) return pct(r);
+  return `~${pct(r)} [${(b.lo * 100).toFixed(1)} … ${pct(b.hi)}]`;
+}
+
+export function bytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toPrecision(3)} KiB`;
+  return `${(n / 1024 / 1024).toPrecision(3)} MiB`;
+}
+
+/** `1 s` / `1 ms` style resolution phrase. */
+export function resolutionPhrase(ns: number): string {
+  return formatDuration(ns).replace(/^1\.00 /, '1 ');
+}
