@@ -1,0 +1,901 @@
+/**
+ * Timeline -> propeller debug logs, as propeller writes them: message text from
+ * `timeline/templates.ts`, the context fields each call site carries (domain brief §6.2), the key
+ * order Go's encoders produce, whole-second `ts`, and optionally a CRI receive-time prefix with the
+ * exact ns instant. Lines of all executions and workers come out in one global time order with a
+ * stable tie-break, produced lazily (one Handle call per execution in memory at a time), so large
+ * recordings stream to disk without building the output in memory.
+ *
+ * What is logged follows propeller's code paths: `handler.go` (Handle, streak), the workflow and
+ * node executors, the task handler, the catalog cache, the workflow store and the worker pool.
+ * Work propeller does not log (blob I/O, pod creation, deep copies) produces no line.
+ */
+import type { Enqueue, Execution, HandleCall, NodeKind, Ns, Op, OpKind, Recording, Round, Transition } from '../timeline/types.js';
+import { TERMINAL_WORKFLOW_PHASES } from '../timeline/types.js';
+import { ETCD_ERRORS, MSG, executionIdText } from '../timeline/templates.js';
+import { AtomicWriter } from './atomic-write.js';
+import {
+  LEVEL,
+  LogClock,
+  encodeGcp,
+  encodeJson,
+  encodeText,
+  jsonFields,
+  klogLine,
+  textFields,
+  type Fields,
+  type LevelName,
+  type LogFormat,
+} from './log-format.js';
+
+export type { LogFormat } from './log-format.js';
+
+export interface LogEmitOptions {
+  /** flytestdlib `logger.formatter.type`. Default `json`. */
+  format?: LogFormat;
+  /** Prefix every line with an RFC3339Nano receive time and `stderr F ` (CRI log file / kubectl --timestamps). */
+  cri?: boolean;
+  /** flytestdlib `logger.show-source`: add `src` (`file.go:line`). Default true (the Helm `flyte` chart and sandbox setting). */
+  showSource?: boolean;
+  /** propeller `max-streak-length`, printed in `Streak ended at [n]/Max: [m]`. Default 8. */
+  maxStreak?: number;
+  /** flytestdlib `logger.level` (0 panic .. 5 debug); lines above it are not written. Default 5. */
+  level?: number;
+  /** HTML-escape `<`, `>`, `&` in the json format (flytestdlib before v1.10.7). Default false. */
+  htmlEscape?: boolean;
+  /** propeller `metadata-prefix`, for `Setting the MetadataDir for StartNode [..]`. */
+  metadataPrefix?: string;
+  /** `tasktype` field of task-handler lines. Default `python-task`. */
+  taskType?: string;
+  /** Workflow max parallelism printed by the parallelism short-circuit line. Default 25. */
+  maxParallelism?: number;
+}
+
+export interface LogWriteStats {
+  lines: number;
+  bytes: number;
+}
+
+type Tmpl = keyof typeof MSG;
+
+/** Level of each message (domain brief §6.2); unlisted ones are Info. */
+const LEVELS: Partial<Record<Tmpl, LevelName>> = {
+  enqueueSubqueue: 'debug',
+  enqueueOwner: 'debug',
+  stale: 'warning',
+  terminated: 'warning',
+  notFound: 'warning',
+  workflowTransition: 'debug',
+  eventRecordingFailed: 'warning',
+  handlingNode: 'debug',
+  completedNode: 'debug',
+  nodeSucceeding: 'debug',
+  nodeFailing: 'debug',
+  nodeTimingOut: 'debug',
+  nodeRetrying: 'debug',
+  nodeEventFailed: 'warning',
+  taskEventFailed: 'warning',
+  pluginTransition: 'debug',
+  etcdUpdateStart: 'debug',
+  etcdUpdated: 'debug',
+  etcdUpdateFailed: 'error',
+  tooLarge: 'error',
+  tooLargeRetry: 'error',
+  reconcileError: 'error',
+  errorSyncing: 'error',
+};
+
+/** `src` of each message (file:line on flyte master); deferred calls point at the returning line. */
+const SRC: Partial<Record<Tmpl, string>> = {
+  enqueueWorkflow: 'controller.go:157',
+  enqueueSubqueue: 'controller.go:174',
+  enqueueOwner: 'plugin_manager.go:639',
+  processing: 'handler.go:186',
+  notFound: 'handler.go:196',
+  terminated: 'handler.go:201',
+  stale: 'handler.go:206',
+  handling: 'executor.go:403',
+  handlingDone: 'executor.go:476',
+  setMetadataDir: 'executor.go:139',
+  workflowTransition: 'executor.go:306',
+  workflowCompleted: 'executor.go:267',
+  workflowEventExists: 'executor.go:297',
+  eventRecordingFailed: 'executor.go:390',
+  handlingNode: 'executor.go:1365',
+  completedNode: 'executor.go:1436',
+  nodeChangeNYS: 'executor.go:1038',
+  nodeChange: 'executor.go:1269',
+  finalizeNotRequired: 'executor.go:1255',
+  nodeQueued: 'executor.go:1379',
+  nodeSucceeding: 'executor.go:1418',
+  nodeFailing: 'executor.go:1385',
+  nodeTimingOut: 'executor.go:1404',
+  nodeRetrying: 'executor.go:1337',
+  recordingNodeEvent: 'node_exec_context.go:64',
+  nodeEventExists: 'node_exec_context.go:72',
+  nodeEventFailed: 'executor.go:1323',
+  taskEventFailed: 'node_exec_context.go:39',
+  maxParallelism: 'executor.go:161',
+  pluginTransition: 'handler.go:781',
+  cacheMiss: 'cache.go:93',
+  cacheHit: 'cache.go:108',
+  cacheRecording: 'cache.go:215',
+  cacheRecorded: 'cache.go:238',
+  launchedLaunchPlan: 'launchplan.go:117',
+  noChange: 'handler.go:323',
+  etcdUpdateStart: 'passthrough.go:60',
+  etcdUpdated: 'passthrough.go:85',
+  etcdUpdateFailed: 'passthrough.go:80',
+  tooLarge: 'handler.go:382',
+  tooLargeRetry: 'handler.go:406',
+  noFastFollow: 'handler.go:419',
+  fastFollow: 'handler.go:251',
+  streakEnded: 'handler.go:253',
+  reconcileError: 'handler.go:146',
+  completedProcessing: 'handler.go:254',
+  synced: 'workers.go:98',
+  errorSyncing: 'workers.go:103',
+};
+
+/** One log line before encoding. */
+interface Ev {
+  t: Ns;
+  tmpl: Tmpl;
+  msg: string;
+  fields: FieldSet;
+  /** Overrides the template's `src` (deferred calls, alternative call sites). */
+  src?: string;
+  /** A klog line (k8s `runtime.HandleError`), not a flytestdlib one. */
+  klog?: boolean;
+}
+
+/**
+ * The context fields of a group of lines (a Handle call, a round, a node), with their encoding
+ * cached per `src`: most lines share their field set with their neighbours.
+ */
+class FieldSet {
+  private parts: [string, string] | undefined;
+  constructor(readonly values: Fields) {}
+
+  with(extra: Fields): FieldSet {
+    return new FieldSet({ ...this.values, ...extra });
+  }
+
+  /**
+   * The encoded fields with `src` (when given) in its sorted place: the keys before and after
+   * `src` are encoded once per field set, since every line of a group has its own `src`.
+   */
+  encoded(src: string | undefined, encode: (f: Fields) => string, pair: (k: string, v: string) => string, sep: string): string {
+    if (!this.parts) {
+      const before: Record<string, string> = {};
+      const after: Record<string, string> = {};
+      for (const [k, v] of Object.entries(this.values)) (k < 'src' ? before : after)[k] = v;
+      this.parts = [encode(before), encode(after)];
+    }
+    const [b, a] = this.parts;
+    if (src === undefined) return b === '' ? a : a === '' ? b : `${b}${sep}${a}`;
+    let out = pair('src', src);
+    if (b !== '') out = `${b}${sep}${out}`;
+    if (a !== '') out = `${out}${sep}${a}`;
+    return out;
+  }
+}
+
+const NODE_EVENT_PHASE: Record<string, string> = {
+  Queued: 'QUEUED',
+  Running: 'RUNNING',
+  Succeeding: 'SUCCEEDED',
+  Succeeded: 'SUCCEEDED',
+  Failing: 'FAILED',
+  Failed: 'FAILED',
+  Skipped: 'SKIPPED',
+  TimingOut: 'TIMED_OUT',
+  TimedOut: 'TIMED_OUT',
+  DynamicRunning: 'DYNAMIC_RUNNING',
+  Recovered: 'RECOVERED',
+  Aborted: 'ABORTED',
+  RetryableFailure: 'RUNNING',
+};
+
+const WORKFLOW_EVENT_PHASE: Record<string, string> = {
+  Running: 'RUNNING',
+  Succeeding: 'SUCCEEDING',
+  Succeeded: 'SUCCEEDED',
+  Failing: 'FAILING',
+  HandlingFailureNode: 'FAILING',
+  Failed: 'FAILED',
+  Aborted: 'ABORTED',
+};
+
+const PLUGIN_PHASE: Record<string, string> = {
+  UNDEFINED: 'PhaseUndefined',
+  QUEUED: 'PhaseQueued',
+  WAITING_FOR_RESOURCES: 'PhaseWaitingForResources',
+  INITIALIZING: 'PhaseInitializing',
+  RUNNING: 'PhaseRunning',
+  SUCCEEDED: 'PhaseSuccess',
+  FAILED: 'PhasePermanentFailure',
+  RETRYABLE_FAILED: 'PhaseRetryableFailure',
+  ABORTED: 'PhaseAborted',
+  Queued: 'PhaseQueued',
+  Running: 'PhaseRunning',
+  Success: 'PhaseSuccess',
+  Succeeded: 'PhaseSuccess',
+  Failed: 'PhasePermanentFailure',
+};
+
+const TASK_EVENT_PHASE: Record<string, string> = {
+  PhaseUndefined: 'UNDEFINED',
+  PhaseNotReady: 'UNDEFINED',
+  PhaseWaitingForResources: 'WAITING_FOR_RESOURCES',
+  PhaseQueued: 'QUEUED',
+  PhaseInitializing: 'INITIALIZING',
+  PhaseRunning: 'RUNNING',
+  PhaseSuccess: 'SUCCEEDED',
+  PhaseRetryableFailure: 'FAILED',
+  PhasePermanentFailure: 'FAILED',
+  PhaseWaitingForCache: 'UNDEFINED',
+  PhaseAborted: 'ABORTED',
+};
+
+const HANDLER_PHASE: Record<string, string> = {
+  NotYetStarted: 'NotReady',
+  Queued: 'Queued',
+  Running: 'Running',
+  Succeeding: 'Success',
+  Succeeded: 'Success',
+  Failing: 'Failed',
+  Failed: 'Failed',
+  Skipped: 'Skip',
+  TimingOut: 'Timedout',
+  TimedOut: 'Timedout',
+  DynamicRunning: 'DynamicRunning',
+  Recovered: 'Recovered',
+  RetryableFailure: 'RetryableFailure',
+};
+
+const nodeEventPhase = (p: string | undefined): string =>
+  p === undefined ? 'UNDEFINED' : /^[A-Z_]+$/.test(p) ? p : (NODE_EVENT_PHASE[p] ?? 'UNDEFINED');
+const workflowEventPhase = (p: string | undefined): string =>
+  p === undefined ? 'UNDEFINED' : /^[A-Z_]+$/.test(p) ? p : (WORKFLOW_EVENT_PHASE[p] ?? 'UNDEFINED');
+const pluginPhase = (p: string | undefined): string =>
+  p === undefined ? 'PhaseUndefined' : p.startsWith('Phase') ? p : (PLUGIN_PHASE[p] ?? `Phase${p.charAt(0).toUpperCase()}${p.slice(1).toLowerCase()}`);
+
+/** Op kinds that run inside `HandleNode` for one node. */
+const NODE_LEVEL = new Set<OpKind>(['nodeTransition', 'nodeEvent', 'taskEvent', 'catalogGet', 'catalogPut', 'launchExecution', 'podCreate', 'blobHead', 'blobRead', 'blobWrite', 'blobCopy']);
+/** Op kinds that leave no line at all. */
+const SILENT = new Set<OpKind>(['deepCopy', 'traversal', 'closureRead', 'blobHead', 'blobRead', 'blobWrite', 'blobCopy', 'podCreate']);
+
+const FAILED = (o: string | undefined): boolean => o !== undefined && o !== 'ok' && o !== 'hit' && o !== 'miss';
+
+interface Resolved {
+  format: LogFormat;
+  cri: boolean;
+  showSource: boolean;
+  maxStreak: number;
+  level: number;
+  htmlEscape: boolean;
+  metadataPrefix: string;
+  taskType: string;
+  maxParallelism: number;
+}
+
+function resolve(o: LogEmitOptions): Resolved {
+  return {
+    format: o.format ?? 'json',
+    cri: o.cri ?? false,
+    showSource: o.showSource ?? true,
+    maxStreak: Math.max(1, o.maxStreak ?? 8),
+    level: o.level ?? LEVEL.debug,
+    htmlEscape: o.htmlEscape ?? false,
+    metadataPrefix: o.metadataPrefix ?? 's3://my-s3-bucket/metadata/propeller',
+    taskType: o.taskType ?? 'python-task',
+    maxParallelism: o.maxParallelism ?? 25,
+  };
+}
+
+/** What one execution's lines need besides the execution itself. */
+class ExecContext {
+  readonly key: string;
+  readonly project: string;
+  readonly domain: string;
+  readonly idText: string;
+  readonly nodeKind = new Map<string, NodeKind>();
+  /** Transitions/task phases recorded on node or execution records but missing from the round's ops. */
+  readonly extras = new Map<string, Op[]>();
+  /** Successful CR writes so far, to make up `res_ver` when the Timeline has none. */
+  writes = 0;
+  private readonly baseByWorker = new Map<string, FieldSet>();
+  /** Lines logged with `context.TODO()` (enqueues) carry no fields. */
+  readonly none = new FieldSet({});
+
+  constructor(
+    readonly ex: Execution,
+    readonly xi: number,
+    readonly opts: Resolved,
+  ) {
+    this.key = `${ex.namespace}/${ex.id}`;
+    const wf = ex.workflow?.split(':');
+    if (wf && wf.length >= 3) {
+      this.project = wf[0]!;
+      this.domain = wf[1]!;
+    } else {
+      const dash = ex.namespace.lastIndexOf('-');
+      this.project = dash > 0 ? ex.namespace.slice(0, dash) : ex.namespace;
+      this.domain = dash > 0 ? ex.namespace.slice(dash + 1) : 'development';
+    }
+    this.idText = executionIdText(this.project, this.domain, ex.id);
+    for (const n of ex.nodes) this.nodeKind.set(n.id, n.kind);
+    this.collectExtras();
+  }
+
+  base(worker: string): FieldSet {
+    let f = this.baseByWorker.get(worker);
+    if (!f) {
+      f = new FieldSet({ exec_id: this.ex.id, ns: this.ex.namespace, routine: worker });
+      this.baseByWorker.set(worker, f);
+    }
+    return f;
+  }
+
+  /** Places transitions that no op of their round carries as synthetic ops of that round. */
+  private collectExtras(): void {
+    const ex = this.ex;
+    const place = (t: Transition, make: (t: Transition) => Op, has: (o: Op) => boolean): void => {
+      let hi = t.handle;
+      let ri = t.round;
+      if (hi === undefined || ri === undefined) {
+        const found = locate(ex.handles, t.at);
+        if (!found) return;
+        [hi, ri] = found;
+      }
+      const r = ex.handles[hi]?.rounds[ri];
+      if (!r || r.ops.some(has)) return;
+      const k = `${hi}:${ri}`;
+      const list = this.extras.get(k) ?? [];
+      if (list.some(has)) return;
+      list.push(make(t));
+      this.extras.set(k, list);
+    };
+    const synth = (kind: OpKind, t: Transition, node?: string): Op => {
+      const o: Op = { kind, start: t.at, end: t.at, startLo: t.atLo, startHi: t.atHi, endLo: t.atLo, endHi: t.atHi, from: t.from, to: t.to };
+      if (node !== undefined) o.node = node;
+      return o;
+    };
+    for (const n of ex.nodes) {
+      for (const t of n.transitions) {
+        place(t, (x) => synth('nodeTransition', x, n.id), (o) => o.kind === 'nodeTransition' && o.node === n.id && o.from === t.from && o.to === t.to);
+      }
+      for (const t of n.taskPhases ?? []) {
+        place(t, (x) => synth('taskEvent', x, n.id), (o) => o.kind === 'taskEvent' && o.node === n.id && o.to === t.to);
+      }
+    }
+    for (const t of ex.workflowTransitions) {
+      place(t, (x) => synth('workflowTransition', x), (o) => o.kind === 'workflowTransition' && o.from === t.from && o.to === t.to);
+    }
+  }
+}
+
+/** Handle and round indices of the round that contains instant `at`. */
+function locate(handles: HandleCall[], at: Ns): [number, number] | undefined {
+  let lo = 0;
+  let hi = handles.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (handles[mid]!.start <= at) lo = mid;
+    else hi = mid - 1;
+  }
+  const h = handles[lo];
+  if (!h || at < h.start || at > h.end) return undefined;
+  const ri = h.rounds.findIndex((r) => r.start <= at && at <= r.end);
+  return ri >= 0 ? [lo, ri] : undefined;
+}
+
+/** The ops of a round plus its synthetic ones, in time order (stable). */
+function roundOps(ctx: ExecContext, hi: number, ri: number, r: Round): Op[] {
+  const extra = ctx.extras.get(`${hi}:${ri}`);
+  if (!extra) return r.ops;
+  const all = [...r.ops];
+  for (const e of extra) {
+    let i = all.length;
+    while (i > 0 && all[i - 1]!.start > e.start) i--;
+    all.splice(i, 0, e);
+  }
+  return all;
+}
+
+function enqueueEvents(ctx: ExecContext): Ev[] {
+  const ex = ctx.ex;
+  const list: Enqueue[] = [...ex.enqueues];
+  const times = new Set(list.map((e) => e.at));
+  // A Handle call knows when its key became ready; make sure that enqueue is logged.
+  for (const h of ex.handles) {
+    if (h.enqueuedAt !== undefined && !times.has(h.enqueuedAt)) {
+      times.add(h.enqueuedAt);
+      list.push({ at: h.enqueuedAt, lo: h.enqueuedAtLo ?? h.enqueuedAt, hi: h.enqueuedAtHi ?? h.enqueuedAt, source: 'workflow' });
+    }
+  }
+  list.sort((a, b) => a.at - b.at);
+  const subqueueAt = new Set(list.filter((e) => e.source === 'subqueue').map((e) => e.at));
+  const out: Ev[] = [];
+  for (const e of list) {
+    if (e.source === 'workflow' || e.source === 'resync') {
+      out.push({ t: e.at, tmpl: 'enqueueWorkflow', msg: MSG.enqueueWorkflow(ctx.key), fields: ctx.none });
+    } else if (e.source === 'owner') {
+      out.push({ t: e.at, tmpl: 'enqueueOwner', msg: MSG.enqueueOwner(ex.namespace, e.object ?? ex.id), fields: ctx.none });
+      // The owner update adds the key to the sub-queue in the same call; unless the Timeline
+      // records that as its own enqueue, log it here.
+      if (!subqueueAt.has(e.at)) out.push({ t: e.at, tmpl: 'enqueueSubqueue', msg: MSG.enqueueSubqueue(ctx.key), fields: ctx.none });
+    } else {
+      out.push({ t: e.at, tmpl: 'enqueueSubqueue', msg: MSG.enqueueSubqueue(ctx.key), fields: ctx.none });
+    }
+  }
+  return out;
+}
+
+function tooLargeRecovered(r: Round | undefined): boolean {
+  if (!r) return false;
+  const writes = r.ops.filter((o) => o.kind === 'etcdUpdate');
+  return writes.some((o) => o.outcome === 'tooLarge') && writes[writes.length - 1]?.outcome === 'ok';
+}
+
+/** All lines of one Handle call, in emission order with non-decreasing times. */
+function handleEvents(ctx: ExecContext, hi: number): Ev[] {
+  const { ex, opts } = ctx;
+  const h = ex.handles[hi]!;
+  const base = ctx.base(h.worker);
+  const out: Ev[] = [];
+  const emit = (t: Ns, tmpl: Tmpl, msg: string, fields: FieldSet, src?: string): void => {
+    const ev: Ev = { t, tmpl, msg, fields };
+    if (src !== undefined) ev.src = src;
+    out.push(ev);
+  };
+  emit(h.start, 'processing', MSG.processing(), base);
+
+  const skipped = h.endReason === 'stale' || h.endReason === 'terminated' || h.endReason === 'notFound';
+  const last = h.rounds[h.rounds.length - 1];
+  const failed = skipped
+    ? false
+    : h.endReason === 'error'
+      ? !tooLargeRecovered(last)
+      : h.endReason === 'unknown' && last?.error !== undefined && !tooLargeRecovered(last);
+
+  if (skipped) {
+    const warn = h.endReason === 'stale' ? 'stale' : h.endReason === 'terminated' ? 'terminated' : 'notFound';
+    emit(h.start, warn, MSG[warn](ex.namespace, ex.id), base);
+  } else {
+    let continued = false;
+    for (let ri = 0; ri < h.rounds.length; ri++) {
+      const isLast = ri === h.rounds.length - 1;
+      continued = roundEvents(ctx, hi, ri, base, emit, isLast, failed);
+    }
+    if (!failed && h.rounds.length > 0) {
+      const n = continued ? h.rounds.length : h.rounds.length - 1;
+      emit(last!.end, 'streakEnded', MSG.streakEnded(n, opts.maxStreak), base);
+    }
+  }
+  const doneSrc = skipped ? 'handler.go:208' : failed ? 'handler.go:246' : undefined;
+  emit(h.end, 'completedProcessing', MSG.completedProcessing(), base, doneSrc);
+  if (failed) {
+    // Handle returns the update error itself when the write failed, else the round's error.
+    const write = last?.ops.filter((o) => o.kind === 'etcdUpdate' && FAILED(o.outcome)).pop();
+    const err = write ? (write.detail ?? (write.outcome === 'conflict' ? ETCD_ERRORS.conflict(ex.id) : (last?.error ?? 'error'))) : (last?.error ?? 'unknown error');
+    out.push({ t: h.end, tmpl: 'errorSyncing', msg: MSG.errorSyncing(ctx.key, err), fields: ctx.none, klog: true });
+  } else {
+    emit(h.end, 'synced', MSG.synced(ctx.key), base);
+  }
+  // Keep emission order and make times non-decreasing (op times may overlap slightly).
+  for (let i = 1; i < out.length; i++) if (out[i]!.t < out[i - 1]!.t) out[i]!.t = out[i - 1]!.t;
+  return out;
+}
+
+type Emit = (t: Ns, tmpl: Tmpl, msg: string, fields: FieldSet, src?: string) => void;
+
+/**
+ * Lines of one round; returns true when the streak fast-followed after it (the `Streak ended`
+ * count is then the number of rounds).
+ */
+function roundEvents(ctx: ExecContext, hi: number, ri: number, base: FieldSet, emit: Emit, isLast: boolean, handleFailed: boolean): boolean {
+  const { ex, opts } = ctx;
+  const h = ex.handles[hi]!;
+  const r = h.rounds[ri]!;
+  const resVer = r.resVer ?? String(1_000_000 + ctx.writes);
+  const rf = base.with(ex.workflow !== undefined ? { res_ver: resVer, wf: ex.workflow } : { res_ver: resVer });
+  emit(r.start, 'handling', MSG.handling(ex.id, ctx.idText, String(r.phase)), rf);
+  if (r.phase === 'Ready') {
+    const dir = `${opts.metadataPrefix}/${ctx.project}-${ctx.domain}-${ex.id}/start-node/data`;
+    emit(r.start, 'setMetadataDir', MSG.setMetadataDir(dir), rf);
+  }
+
+  const ops = roundOps(ctx, hi, ri, r);
+  const writes: Op[] = [];
+  let open: string | undefined;
+  let openFields = rf;
+  let queuedPending = false;
+  let parallelism = 0;
+  let failure: { text: string; kind: OpKind } | undefined;
+  const lastTo = new Map<string, string>();
+
+  const closeNode = (t: Ns): void => {
+    if (open === undefined) return;
+    if (queuedPending) emit(t, 'nodeQueued', MSG.nodeQueued(++parallelism), openFields);
+    emit(t, 'completedNode', MSG.completedNode(open), openFields);
+    open = undefined;
+    queuedPending = false;
+  };
+  const openNode = (node: string, t: Ns): FieldSet => {
+    if (open !== node) {
+      closeNode(t);
+      open = node;
+      openFields = rf.with({ node });
+      emit(t, 'handlingNode', MSG.handlingNode(node), openFields);
+    }
+    return openFields;
+  };
+  const taskFields = (nf: FieldSet): FieldSet => nf.with({ tasktype: opts.taskType });
+
+  for (const op of ops) {
+    if (op.kind === 'etcdUpdate') {
+      writes.push(op);
+      continue;
+    }
+    if (SILENT.has(op.kind)) continue;
+    const node = op.node;
+    let nf = rf;
+    if (NODE_LEVEL.has(op.kind) && node !== undefined) nf = openNode(node, op.start);
+    else closeNode(op.start);
+
+    switch (op.kind) {
+      case 'nodeTransition': {
+        const id = node ?? '';
+        const from = op.from ?? 'NotYetStarted';
+        const to = op.to ?? 'Undefined';
+        lastTo.set(id, to);
+        if (from === 'Succeeding' && to === 'Succeeded') emit(op.start, 'nodeSucceeding', MSG.nodeSucceeding(), nf);
+        else if (from === 'Failing' && to === 'Failed') emit(op.start, 'nodeFailing', MSG.nodeFailing(), nf);
+        else if (from === 'TimingOut' && to === 'TimedOut') emit(op.start, 'nodeTimingOut', MSG.nodeTimingOut(), nf);
+        else if (from === 'RetryableFailure') emit(op.start, 'nodeRetrying', MSG.nodeRetrying(op.detail ?? 'retrying'), nf);
+        else if (to === 'RetryableFailure') {
+          // propeller sends no event and logs no state change for a retryable failure.
+        } else {
+          const shortcut =
+            (to === 'Succeeded' && from !== 'Succeeding') || (to === 'Failed' && from !== 'Failing') || (to === 'TimedOut' && from !== 'TimingOut') || to === 'Recovered';
+          const nys = from === 'NotYetStarted' && ctx.nodeKind.get(id) !== 'start' && id !== 'start-node';
+          if (shortcut) emit(op.start, 'finalizeNotRequired', MSG.finalizeNotRequired(to), nf, nys ? 'executor.go:1032' : undefined);
+          if (nys) {
+            emit(op.start, 'nodeChangeNYS', MSG.nodeChangeNYS(from, to), nf);
+            if (to === 'Queued') queuedPending = true;
+          } else {
+            emit(op.start, 'nodeChange', MSG.nodeChange(from, to, HANDLER_PHASE[to] ?? to), nf);
+          }
+        }
+        break;
+      }
+      case 'nodeEvent': {
+        const id = node ?? '';
+        const phase = nodeEventPhase(op.to ?? lastTo.get(id));
+        const eventId = `node_id:"${id}" execution_id:{${ctx.idText}}`;
+        emit(op.start, 'recordingNodeEvent', MSG.recordingNodeEvent(eventId, phase), nf);
+        if (op.outcome === 'alreadyExists') emit(op.end, 'nodeEventExists', MSG.nodeEventExists(phase, id), nf);
+        else if (FAILED(op.outcome) && id !== 'end-node') {
+          const err = op.detail ?? op.outcome!;
+          emit(op.end, 'nodeEventFailed', MSG.nodeEventFailed(err), nf);
+          failure ??= { text: err, kind: op.kind };
+          // handleNotYetStartedNode returns the error before logging the queued node.
+          queuedPending = false;
+        }
+        break;
+      }
+      case 'taskEvent': {
+        const tf = taskFields(nf);
+        const phase = pluginPhase(op.to);
+        emit(op.start, 'pluginTransition', MSG.pluginTransition(phase), tf);
+        if (op.outcome === 'alreadyExists') {
+          emit(op.end, 'taskEventFailed', MSG.taskEventFailed(op.detail ?? 'AlreadyExists', TASK_EVENT_PHASE[phase] ?? 'UNDEFINED'), tf);
+        } else if (FAILED(op.outcome)) failure ??= { text: op.detail ?? op.outcome!, kind: op.kind };
+        break;
+      }
+      case 'catalogGet': {
+        const [p, d, n, v] = taskId(ctx, op);
+        if (op.outcome === 'hit') emit(op.end, 'cacheHit', MSG.cacheHit(p, d, n, v), nf);
+        else if (op.outcome === 'miss') emit(op.end, 'cacheMiss', MSG.cacheMiss(), nf);
+        break;
+      }
+      case 'catalogPut': {
+        const [p, d, n, v] = taskId(ctx, op);
+        emit(op.start, 'cacheRecording', MSG.cacheRecording(p, d, n, v), nf);
+        if (!FAILED(op.outcome)) {
+          const text = `resource_type:TASK project:"${p}" domain:"${d}" name:"${n}" version:"${v}"`;
+          emit(op.end, 'cacheRecorded', MSG.cacheRecorded(text), nf);
+        }
+        break;
+      }
+      case 'launchExecution': {
+        const child = op.detail ?? `${ex.id}-${node ?? 'n0'}-0`;
+        emit(op.end, 'launchedLaunchPlan', MSG.launchedLaunchPlan(executionIdText(ctx.project, ctx.domain, child), ++parallelism), nf);
+        break;
+      }
+      case 'workflowTransition': {
+        const from = op.from ?? String(r.phase);
+        const to = op.to ?? 'Unknown';
+        if (from === 'Succeeding' && to === 'Succeeded') emit(op.start, 'workflowCompleted', MSG.workflowCompleted(), rf);
+        if (from !== to) emit(op.start, 'workflowTransition', MSG.workflowTransition(from, to), rf);
+        lastTo.set('', to);
+        break;
+      }
+      case 'workflowEvent': {
+        const phase = workflowEventPhase(op.to ?? lastTo.get(''));
+        if (op.outcome === 'alreadyExists') emit(op.end, 'workflowEventExists', MSG.workflowEventExists(phase, ctx.idText), rf);
+        else if (FAILED(op.outcome)) {
+          const err = op.detail ?? op.outcome!;
+          emit(op.end, 'eventRecordingFailed', MSG.eventRecordingFailed(err), rf);
+          failure ??= { text: err, kind: op.kind };
+        }
+        break;
+      }
+      case 'parallelismLimit': {
+        const m = /(\d+)\D+(\d+)/.exec(op.detail ?? '');
+        const cur = m ? Number(m[1]) : opts.maxParallelism;
+        const max = m ? Number(m[2]) : opts.maxParallelism;
+        emit(op.start, 'maxParallelism', MSG.maxParallelism(cur, max), rf);
+        break;
+      }
+      default:
+        break;
+    }
+  }
+
+  const tDone = r.traversalEnd ?? writes[0]?.start ?? r.end;
+  closeNode(tDone);
+  emit(tDone, 'handlingDone', MSG.handlingDone(ex.id), rf);
+  const etcdFailed = writes.some((w) => FAILED(w.outcome));
+  if (r.error !== undefined && !etcdFailed) {
+    const type = failure?.kind === 'workflowEvent' ? '*errors.WorkflowErrorWithCause' : '*errors.NodeErrorWithCause';
+    emit(tDone, 'reconcileError', MSG.reconcileError(r.error, type), rf);
+  }
+
+  // The write: one Update per changed round (a too-large write is followed by a small one).
+  if (writes.length === 0 && r.changed) {
+    const w: Op = { kind: 'etcdUpdate', start: tDone, end: r.end, startLo: tDone, startHi: tDone, endLo: r.end, endHi: r.end, outcome: r.error === undefined ? 'ok' : 'error' };
+    if (r.error !== undefined) w.detail = r.error;
+    writes.push(w);
+  }
+  let tooLarge = false;
+  for (const w of writes) {
+    emit(w.start, 'etcdUpdateStart', MSG.etcdUpdateStart(), base);
+    if (!FAILED(w.outcome)) {
+      emit(w.end, 'etcdUpdated', MSG.etcdUpdated(), base);
+      ctx.writes++;
+    } else if (tooLarge) {
+      emit(w.end, 'tooLargeRetry', MSG.tooLargeRetry(w.detail ?? r.error ?? 'error'), base);
+    } else if (w.outcome === 'tooLarge') {
+      tooLarge = true;
+      emit(w.end, 'tooLarge', MSG.tooLarge(ETCD_ERRORS.tooLargeReason), base);
+    } else {
+      const err = w.detail ?? (w.outcome === 'conflict' ? ETCD_ERRORS.conflict(ex.id) : (r.error ?? w.outcome ?? 'error'));
+      emit(w.end, 'etcdUpdateFailed', MSG.etcdUpdateFailed(err), base);
+    }
+  }
+  if (!r.changed && r.error === undefined && writes.length === 0) emit(r.end, 'noChange', MSG.noChange(), base);
+
+  // How the streak goes on after this round.
+  if (isLast && handleFailed) return false;
+  if (r.error !== undefined && !tooLargeRecovered(r) && isLast) return false;
+  if (!isLast) {
+    emit(r.end, 'fastFollow', MSG.fastFollow(ri), base);
+    return true;
+  }
+  if (tooLargeRecovered(r) || !r.changed) return false;
+  let reason = h.endReason;
+  if (reason === 'unknown') {
+    const terminal = ops.some((o) => o.kind === 'workflowTransition' && o.to !== undefined && TERMINAL_WORKFLOW_PHASES.has(o.to));
+    reason = terminal ? 'terminal' : h.rounds.length >= opts.maxStreak ? 'cap' : 'unknown';
+  }
+  if (reason === 'terminal') emit(r.end, 'noFastFollow', MSG.noFastFollow(true, false), base);
+  else if (reason === 'versionMatched') emit(r.end, 'noFastFollow', MSG.noFastFollow(false, true), base);
+  else if (reason === 'cap') {
+    emit(r.end, 'fastFollow', MSG.fastFollow(ri), base);
+    return true;
+  }
+  return false;
+}
+
+/** project/domain/name/version of the task a catalog op is for (`detail` when it names one). */
+function taskId(ctx: ExecContext, op: Op): [string, string, string, string] {
+  const parts = op.detail?.split('/');
+  if (parts && parts.length === 4 && parts.every((p) => p !== '')) return parts as [string, string, string, string];
+  const wfName = ctx.ex.workflow?.split(':')[2] ?? 'workflow';
+  return [ctx.project, ctx.domain, `${wfName}.${op.node ?? 'task'}`, 'v1'];
+}
+
+/** Lines of one execution in time order: its enqueues merged with its Handle calls. */
+class ExecCursor {
+  private readonly enq: Ev[];
+  private ei = 0;
+  private batch: Ev[] = [];
+  private bi = 0;
+  private hi = 0;
+  seq = 0;
+
+  constructor(readonly ctx: ExecContext) {
+    this.enq = enqueueEvents(ctx);
+  }
+
+  peek(): Ev | undefined {
+    while (this.bi >= this.batch.length && this.hi < this.ctx.ex.handles.length) {
+      this.batch = handleEvents(this.ctx, this.hi++);
+      this.bi = 0;
+    }
+    const a = this.enq[this.ei];
+    const b = this.batch[this.bi];
+    if (!a) return b;
+    if (!b) return a;
+    return a.t <= b.t ? a : b;
+  }
+
+  take(): Ev | undefined {
+    const ev = this.peek();
+    if (ev === undefined) return undefined;
+    if (ev === this.enq[this.ei]) this.ei++;
+    else this.bi++;
+    this.seq++;
+    return ev;
+  }
+}
+
+/** Min-heap of execution cursors by (next line's time, execution index). */
+class CursorHeap {
+  private readonly a: { c: ExecCursor; t: Ns }[] = [];
+
+  push(c: ExecCursor): void {
+    const ev = c.peek();
+    if (!ev) return;
+    this.a.push({ c, t: ev.t });
+    let i = this.a.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (!this.less(i, p)) break;
+      this.swap(i, p);
+      i = p;
+    }
+  }
+
+  /** Time and execution index of the next cursor, without removing it. */
+  top(): { t: Ns; xi: number } | undefined {
+    const x = this.a[0];
+    return x ? { t: x.t, xi: x.c.ctx.xi } : undefined;
+  }
+
+  pop(): ExecCursor | undefined {
+    const top = this.a[0];
+    if (!top) return undefined;
+    const end = this.a.pop()!;
+    if (this.a.length > 0) {
+      this.a[0] = end;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < this.a.length && this.less(l, m)) m = l;
+        if (r < this.a.length && this.less(r, m)) m = r;
+        if (m === i) break;
+        this.swap(i, m);
+        i = m;
+      }
+    }
+    return top.c;
+  }
+
+  private less(i: number, j: number): boolean {
+    const x = this.a[i]!;
+    const y = this.a[j]!;
+    return x.t < y.t || (x.t === y.t && x.c.ctx.xi < y.c.ctx.xi);
+  }
+
+  private swap(i: number, j: number): void {
+    const t = this.a[i]!;
+    this.a[i] = this.a[j]!;
+    this.a[j] = t;
+  }
+}
+
+/** Encodes one line in the configured layout (with the CRI prefix when asked). */
+function encoder(rec: Recording, o: Resolved): (ev: Ev) => string | undefined {
+  const clock = new LogClock(rec.originUnixNano);
+  const html = o.format === 'gcp' || o.htmlEscape;
+  const text = o.format === 'text';
+  // jsonFields joins pairs with ',', textFields prefixes each pair with ' '.
+  const encodeSet = (f: Fields): string => (text ? textFields(f).slice(1) : jsonFields(f, html));
+  const pair = (k: string, v: string): string => (text ? textFields({ [k]: v }).slice(1) : jsonFields({ [k]: v }, html));
+  const sep = text ? ' ' : ',';
+  return (ev: Ev): string | undefined => {
+    const level = LEVELS[ev.tmpl] ?? 'info';
+    if (LEVEL[level] > o.level) return undefined;
+    const src = ev.src ?? SRC[ev.tmpl] ?? 'handler.go:1';
+    let line: string;
+    if (ev.klog) {
+      line = klogLine('E', clock.klog(ev.t), 1, src, ev.msg);
+    } else {
+      let fields = ev.fields.encoded(o.showSource ? src : undefined, encodeSet, pair, sep);
+      if (text && fields !== '') fields = ` ${fields}`;
+      const ts = clock.seconds(ev.t);
+      line =
+        o.format === 'json'
+          ? encodeJson(level, ev.msg, fields, ts, o.htmlEscape)
+          : o.format === 'gcp'
+            ? encodeGcp(level, ev.msg, fields, ts)
+            : encodeText(level, ev.msg, fields, ts);
+    }
+    return o.cri ? `${clock.nanos(ev.t)} stderr F ${line}` : line;
+  };
+}
+
+/**
+ * The propeller log lines of a Recording (without newlines), lazily, in global time order;
+ * ties keep each execution's emission order and then the execution order of the Recording.
+ */
+export function* logLines(rec: Recording, opts: LogEmitOptions = {}): Generator<string> {
+  const o = resolve(opts);
+  const encode = encoder(rec, o);
+  const heap = new CursorHeap();
+  rec.executions.forEach((ex, xi) => heap.push(new ExecCursor(new ExecContext(ex, xi, o))));
+  for (;;) {
+    const c = heap.pop();
+    if (!c) return;
+    // Drain this execution while it stays ahead of every other one (saves a heap step per line).
+    const limit = heap.top();
+    for (;;) {
+      const line = encode(c.take()!);
+      if (line !== undefined) yield line;
+      const next = c.peek();
+      if (!next) break;
+      if (limit && (next.t > limit.t || (next.t === limit.t && c.ctx.xi > limit.xi))) {
+        heap.push(c);
+        break;
+      }
+    }
+  }
+}
+
+/** Streams the log lines through `write` in chunks of about 64 KiB. */
+export async function writeLogsTo(
+  rec: Recording,
+  write: (chunk: string) => Promise<void> | void,
+  opts: LogEmitOptions = {},
+): Promise<LogWriteStats> {
+  const stats: LogWriteStats = { lines: 0, bytes: 0 };
+  let buf: string[] = [];
+  let size = 0;
+  for (const line of logLines(rec, opts)) {
+    buf.push(line);
+    size += line.length + 1;
+    stats.lines++;
+    if (size >= 65_536) {
+      const chunk = `${buf.join('\n')}\n`;
+      stats.bytes += Buffer.byteLength(chunk);
+      await write(chunk);
+      buf = [];
+      size = 0;
+    }
+  }
+  if (buf.length > 0) {
+    const chunk = `${buf.join('\n')}\n`;
+    stats.bytes += Buffer.byteLength(chunk);
+    await write(chunk);
+  }
+  return stats;
+}
+
+/** Writes the logs to `path` through a temporary file and a rename. */
+export async function writeLogs(rec: Recording, path: string, opts: LogEmitOptions = {}): Promise<LogWriteStats> {
+  const out = new AtomicWriter(path);
+  try {
+    const stats = await writeLogsTo(rec, (c) => out.write(c), opts);
+    await out.close();
+    return stats;
+  } catch (e) {
+    out.abort();
+    throw e;
+  }
+}
