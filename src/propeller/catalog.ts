@@ -1,0 +1,26 @@
+import type { Latencies } from './latencies.js';
+import type { NodeState } from './node-state.js';
+import type { RoundCtx } from './round-context.js';
+
+/**
+ * Datacatalog (task cache) RPCs, synchronous in the round. A lookup (`GetDataset` + `GetArtifact`)
+ * and a cache write (`CreateDataset`, `CreateArtifact`, `AddTag`) each cost one sampled latency.
+ * Whether a lookup hits is part of the workflow (`cache.hit`).
+ */
+export class Catalog {
+  constructor(private readonly lat: Latencies) {}
+
+  /** Cache lookup; returns its duration. */
+  get(rc: RoundCtx, n: NodeState, hit: boolean): number {
+    const dur = this.lat.catalogGet(n.rngBlob());
+    rc.op('catalogGet', dur, n.id, undefined, undefined, undefined, hit ? 'hit' : 'miss');
+    return dur;
+  }
+
+  /** Cache write after a successful run; returns its duration. */
+  put(rc: RoundCtx, n: NodeState): number {
+    const dur = this.lat.catalogPut(n.rngBlob());
+    rc.op('catalogPut', dur, n.id, undefined, undefined, undefined, 'ok');
+    return dur;
+  }
+}

@@ -1,0 +1,735 @@
+import type { Distribution } from '../engine/distributions.js';
+import * as blobStore from './blob-store.js';
+import type { ExecState } from './execution.js';
+import * as latencies from './latencies.js';
+import type { NsSampler } from './latencies.js';
+import type { NodeState, Scope } from './node-state.js';
+import * as phases from './phases.js';
+import * as pods from './pods.js';
+import type { RoundCtx } from './round-context.js';
+import type { Activity } from './sim-context.js';
+
+// Bound once: imported bindings are property getters under tsx/vitest, too slow for the hot path.
+const { F_DYNAMIC_COMPILED, F_ERROR, F_FUTURES, F_FUTURES_COMPILED, F_INPUTS, F_OUTPUTS } = blobStore;
+const { nsSampler } = latencies;
+const { DYNAMIC_RUNNING, FAILED, NEV_ABORTED, NEV_DYNAMIC_RUNNING, NEV_FAILED, NEV_QUEUED, NEV_RUNNING, NEV_SUCCEEDED, NYS, PLUGIN_INITIALIZING, PLUGIN_NONE, PLUGIN_QUEUED, PLUGIN_RETRYABLE_FAILURE, PLUGIN_RUNNING, PLUGIN_SUCCESS, QUEUED, RETRYABLE_FAILURE, RUNNING, SKIPPED, SUCCEEDED, SUCCEEDING, WF_FAILED, isSuccessLike, isTerminalNode } = phases;
+const { POD_FAILED, POD_INITIALIZING, POD_RUNNING, POD_SUCCEEDED } = pods;
+
+/**
+ * Node state machines, one per node type, as propeller's node executor and handlers run them inside
+ * a round (domain notes §2.3-§2.4, §4, §5). Each handled node makes at most one phase transition per
+ * round; a node whose upstream just succeeded starts in the next round (the frontier moves at commit).
+ * Handlers are activities (see `Step`): they yield the duration of each timed step (blob, catalog,
+ * kube, admin calls), so shared limiters and the outside world are consulted at the right instant.
+ */
+type Gen<T> = Activity<T>;
+
+/** What a DAG traversal reports (`RecursiveNodeHandler` of the start node). */
+export const SCOPE_RUNNING = 0;
+export const SCOPE_PARTIAL = 1;
+export const SCOPE_COMPLETE = 2;
+export const SCOPE_FAILED = 3;
+
+/** Inputs/outputs size when the workflow does not give one. */
+const DEFAULT_LITERAL_BYTES = 256;
+/** error.pb read after a failed attempt. */
+const ERROR_DOC_BYTES = 512;
+
+// Dynamic node sub-phases (`DynamicNodePhase`).
+const DYN_PARENT_FINALIZING = 1;
+const DYN_PARENT_FINALIZED = 2;
+const DYN_EXECUTING = 3;
+// ArrayNode sub-phases.
+const MAP_EXECUTING = 1;
+const MAP_SUCCEEDING = 2;
+
+const gateSamplers = new WeakMap<Distribution, NsSampler>();
+
+function inBytes(n: NodeState): number {
+  return n.def.inputBytes ?? DEFAULT_LITERAL_BYTES;
+}
+function outBytes(n: NodeState): number {
+  if (n.kind === 'branch' && n.taken) return outBytes(n.taken);
+  return n.def.outputBytes ?? DEFAULT_LITERAL_BYTES;
+}
+function subBytes(total: number | undefined, size: number): number {
+  if (total === undefined) return DEFAULT_LITERAL_BYTES;
+  return Math.max(16, Math.round(total / Math.max(1, size)));
+}
+
+/** Plugin phase the task plugin derives from the pod as the informer shows it. */
+function pluginOf(podPhase: number): number {
+  switch (podPhase) {
+    case POD_INITIALIZING:
+      return PLUGIN_INITIALIZING;
+    case POD_RUNNING:
+      return PLUGIN_RUNNING;
+    case POD_SUCCEEDED:
+      return PLUGIN_SUCCESS;
+    case POD_FAILED:
+      return PLUGIN_RETRYABLE_FAILURE;
+    default:
+      return PLUGIN_QUEUED;
+  }
+}
+
+/** Makes a nested DAG traversable (its start node reached). */
+function activate(exec: ExecState, scope: Scope): void {
+  if (!scope.active) {
+    scope.active = true;
+    exec.activeScopes.push(scope);
+  }
+  scope.reach(scope.start);
+}
+
+/**
+ * Visits a DAG's frontier in DFS order; returns SCOPE_*. Once max parallelism is reached the
+ * remaining task-like nodes are short-circuited, so only the others are still visited.
+ */
+export function* visitScope(rc: RoundCtx, scope: Scope): Gen<number> {
+  const nodes = scope.current();
+  let partial = false;
+  let failed = false;
+  let open = 0;
+  let i = 0;
+  for (; i < nodes.length; i++) {
+    const n = nodes[i]!;
+    if (isTerminalNode(n.phase)) continue;
+    open++;
+    if (n.countsForParallelism && rc.maxPar > 0 && rc.par >= rc.maxPar) break;
+    if (!needsWork(rc, n)) continue;
+    const r = handleSync(rc, n);
+    const done = r === SYNC_NEEDS_HANDLER ? ((yield handlerOf(rc, n)) as boolean) : r === SYNC_SUCCEEDED;
+    if (rc.error !== null) return SCOPE_RUNNING;
+    if (done) partial = true;
+    if (n.phase === FAILED) failed = true;
+  }
+  if (i < nodes.length) {
+    const others = scope.others;
+    let k = 0;
+    while (k < others.length && others[k]! < i) k++;
+    rc.parallelismLimited(nodes[i]!, nodes.length - i - (others.length - k));
+    for (; k < others.length; k++) {
+      const n = nodes[others[k]!]!;
+      if (isTerminalNode(n.phase)) continue;
+      if (!needsWork(rc, n)) continue;
+      const r = handleSync(rc, n);
+      const done = r === SYNC_NEEDS_HANDLER ? ((yield handlerOf(rc, n)) as boolean) : r === SYNC_SUCCEEDED;
+      if (rc.error !== null) return SCOPE_RUNNING;
+      if (done) partial = true;
+      if (n.phase === FAILED) failed = true;
+    }
+  }
+  if (failed) return SCOPE_FAILED;
+  if (partial) return SCOPE_PARTIAL;
+  return open === 0 ? SCOPE_COMPLETE : SCOPE_RUNNING;
+}
+
+/**
+ * Cheap check run for every visited node: false when handling it would change nothing this round
+ * (not ready, no new pod phase, gate closed, child not done) or max parallelism short-circuits it.
+ * Keeps big frontiers from paying for a handler call per node per round.
+ */
+function needsWork(rc: RoundCtx, n: NodeState): boolean {
+  if (n.countsForParallelism && rc.maxPar > 0 && rc.par >= rc.maxPar) {
+    rc.parallelismLimited(n);
+    return false;
+  }
+  const phase = n.phase;
+  if (phase === NYS) {
+    if (n.kind === 'start' || n.isCase) return true;
+    return upstreamsDone(rc, n);
+  }
+  if (phase === QUEUED || phase === SUCCEEDING || phase === RETRYABLE_FAILURE || phase === DYNAMIC_RUNNING) return true;
+  if (phase !== RUNNING) return false;
+  switch (n.kind) {
+    case 'task':
+    case 'dynamic': {
+      if (n.plugin === PLUGIN_NONE) return true;
+      const pod = n.pods[n.attempt];
+      if (pod && pluginOf(rc.sim.pods.observed(pod)) !== n.plugin) return true;
+      rc.par++;
+      return false;
+    }
+    case 'launchplan':
+      if (n.childReported) return true;
+      rc.par++;
+      return false;
+    case 'gate':
+      return rc.now >= n.deadline;
+    default:
+      return true;
+  }
+}
+
+/** Results of `handleSync`: done without a timed step (partial completion or not), or needs the handler. */
+const SYNC_DONE = 0;
+const SYNC_SUCCEEDED = 1;
+const SYNC_NEEDS_HANDLER = 2;
+
+/** Transitions that take no time (no I/O, no event) are done without a handler generator. */
+function handleSync(rc: RoundCtx, n: NodeState): number {
+  const phase = n.phase;
+  if (phase === SUCCEEDING) {
+    // `node succeeding`: plugin Finalize, then Succeeded; no event.
+    rc.transition(n, SUCCEEDED);
+    return SYNC_SUCCEEDED;
+  }
+  if (phase === RETRYABLE_FAILURE) {
+    // Abort + finalize the failed attempt, then a new attempt from a clean task status; no event.
+    rc.setAttempt(n, n.attempt + 1);
+    rc.setPlugin(n, PLUGIN_NONE, 0);
+    rc.transition(n, RUNNING);
+    if (n.countsForParallelism) rc.par++;
+    return SYNC_DONE;
+  }
+  if (phase === DYNAMIC_RUNNING && n.aux === DYN_PARENT_FINALIZING) {
+    rc.setAux(n, DYN_PARENT_FINALIZED);
+    return SYNC_DONE;
+  }
+  return SYNC_NEEDS_HANDLER;
+}
+
+/** The handler of `n` in its phase; the generator returns true when `n` just reached Succeeded/Skipped. */
+function handlerOf(rc: RoundCtx, n: NodeState): Gen<boolean> {
+  if (n.phase === NYS) return handleNotYetStarted(rc, n);
+  switch (n.kind) {
+    case 'dynamic':
+      return n.phase === DYNAMIC_RUNNING ? handleDynamic(rc, n) : handleTask(rc, n);
+    case 'map':
+      return handleMap(rc, n);
+    case 'subworkflow':
+      return handleSubworkflow(rc, n);
+    case 'launchplan':
+      return handleLaunchPlan(rc, n);
+    case 'branch':
+      return handleBranch(rc, n);
+    case 'gate':
+      return handleGate(rc, n);
+    case 'end':
+      return handleEnd(rc, n);
+    default:
+      return handleTask(rc, n);
+  }
+}
+
+/**
+ * CanExecute: every upstream succeeded (or was skipped). Upstreams whose success is already
+ * persisted are passed once and for all (a cursor), so a wide fan-in costs O(1) per round.
+ */
+function upstreamsDone(rc: RoundCtx, n: NodeState): boolean {
+  const ups = n.upstream;
+  let k = n.readyCursor;
+  for (; k < ups.length; k++) {
+    const u = ups[k]!;
+    if (!isSuccessLike(u.phase)) return false;
+    // Succeeded in this very round: not yet persisted, so not passed for good.
+    if (u.touched === rc.serial) break;
+    n.readyCursor = k + 1;
+  }
+  for (; k < ups.length; k++) if (!isSuccessLike(ups[k]!.phase)) return false;
+  return true;
+}
+
+/** Handles one node; returns true when it just reached Succeeded/Skipped (partial completion). */
+function* handleNode(rc: RoundCtx, n: NodeState): Gen<boolean> {
+  const r = handleSync(rc, n);
+  if (r !== SYNC_NEEDS_HANDLER) return r === SYNC_SUCCEEDED;
+  return ((yield handlerOf(rc, n)) as boolean);
+}
+
+/** NotYetStarted: `preExecute` (resolve inputs, write inputs.pb), cache lookup, → Queued. */
+function* handleNotYetStarted(rc: RoundCtx, n: NodeState): Gen<boolean> {
+  const sim = rc.sim;
+  let d: number;
+  if (n.kind === 'start') {
+    // The start node skips preExecute; its outputs.pb was written when the DAG started.
+    rc.transition(n, SUCCEEDED);
+    d = sim.sink.node(rc, n, NEV_SUCCEEDED);
+    if (d > 0) yield d;
+    return true;
+  }
+  for (const u of n.upstream) {
+    d = sim.blob.read(rc, u, F_OUTPUTS, outBytes(u));
+    if (d > 0) yield d;
+  }
+  d = sim.blob.write(rc, n, F_INPUTS, inBytes(n));
+  if (d > 0) yield d;
+  const cache = n.def.cache;
+  if (cache && n.kind === 'task') {
+    d = sim.blob.read(rc, n, F_INPUTS, inBytes(n));
+    if (d > 0) yield d;
+    d = sim.catalog.get(rc, n, cache.hit);
+    if (d > 0) yield d;
+    rc.cacheResult(n, cache.hit);
+    if (cache.hit) {
+      d = sim.blob.write(rc, n, F_OUTPUTS, outBytes(n));
+      if (d > 0) yield d;
+      // Fast cache: NotYetStarted → Succeeded in one round, one SUCCEEDED event.
+      rc.transition(n, SUCCEEDED);
+      d = sim.sink.node(rc, n, NEV_SUCCEEDED);
+    if (d > 0) yield d;
+      return true;
+    }
+  }
+  rc.transition(n, QUEUED);
+  d = sim.sink.node(rc, n, NEV_QUEUED);
+    if (d > 0) yield d;
+  if (n.countsForParallelism) rc.par++;
+  return false;
+}
+
+/** Container task (k8s pod plugin): create the pod, follow its phases, validate outputs. */
+function* handleTask(rc: RoundCtx, n: NodeState): Gen<boolean> {
+  const sim = rc.sim;
+  let d: number;
+  if (n.plugin === PLUGIN_NONE) {
+    d = sim.pods.create(rc, n);
+    if (d > 0) yield d;
+    rc.setPlugin(n, PLUGIN_QUEUED, 0);
+    d = sim.sink.task(rc, n, PLUGIN_QUEUED, 0);
+    if (d > 0) yield d;
+    if (rc.error !== null) return false;
+    if (n.phase === QUEUED) {
+      rc.transition(n, RUNNING);
+      d = sim.sink.node(rc, n, NEV_RUNNING);
+    if (d > 0) yield d;
+    }
+    rc.par++;
+    return false;
+  }
+  const pod = n.pods[n.attempt];
+  const plugin = pod ? pluginOf(sim.pods.observed(pod)) : n.plugin;
+  if (plugin === n.plugin) {
+    rc.par++;
+    return false;
+  }
+  if (plugin === PLUGIN_INITIALIZING || plugin === PLUGIN_RUNNING || plugin === PLUGIN_QUEUED) {
+    rc.setPlugin(n, plugin, 0);
+    d = sim.sink.task(rc, n, plugin, 0);
+    if (d > 0) yield d;
+    rc.par++;
+    return false;
+  }
+  if (plugin === PLUGIN_RETRYABLE_FAILURE) {
+    d = sim.blob.read(rc, n, F_ERROR, ERROR_DOC_BYTES);
+    if (d > 0) yield d;
+    rc.setPlugin(n, plugin, 0);
+    d = sim.sink.task(rc, n, plugin, 0);
+    if (d > 0) yield d;
+    if (rc.error !== null) return false;
+    // No node event for RetryableFailure (the node is still running from admin's view).
+    rc.transition(n, RETRYABLE_FAILURE);
+    rc.par++;
+    return false;
+  }
+  // PhaseSuccess: dynamic check (futures.pb), then ValidateOutput.
+  d = sim.blob.head(rc, n, F_FUTURES, 0);
+  if (d > 0) yield d;
+  if (n.kind === 'dynamic') {
+    // `Futures file exists, this is a dynamic parent-Handler will not run onTaskSuccess`.
+    rc.setPlugin(n, PLUGIN_SUCCESS, 0);
+    d = sim.sink.task(rc, n, PLUGIN_SUCCESS, 0);
+    if (d > 0) yield d;
+    if (rc.error !== null) return false;
+    rc.setAux(n, DYN_PARENT_FINALIZING);
+    rc.transition(n, DYNAMIC_RUNNING);
+    d = sim.sink.node(rc, n, NEV_DYNAMIC_RUNNING);
+    if (d > 0) yield d;
+    return false;
+  }
+  d = sim.blob.head(rc, n, F_ERROR, 0);
+  if (d > 0) yield d;
+  d = sim.blob.head(rc, n, F_OUTPUTS, outBytes(n));
+  if (d > 0) yield d;
+  rc.setPlugin(n, PLUGIN_SUCCESS, 0);
+  d = sim.sink.task(rc, n, PLUGIN_SUCCESS, 0);
+    if (d > 0) yield d;
+  if (rc.error !== null) return false;
+  if (n.def.cache && !n.def.cache.hit) {
+    // WriteCatalogCache: read inputs and outputs, CreateDataset/CreateArtifact/AddTag.
+    d = sim.blob.read(rc, n, F_INPUTS, inBytes(n));
+    if (d > 0) yield d;
+    d = sim.blob.read(rc, n, F_OUTPUTS, outBytes(n));
+    if (d > 0) yield d;
+    d = sim.catalog.put(rc, n);
+    if (d > 0) yield d;
+  }
+  rc.transition(n, SUCCEEDING);
+  d = sim.sink.node(rc, n, NEV_SUCCEEDED);
+    if (d > 0) yield d;
+  return false;
+}
+
+/** Dynamic node after its parent task succeeded: finalize parent, compile, then run the sub-DAG. */
+function* handleDynamic(rc: RoundCtx, n: NodeState): Gen<boolean> {
+  const sim = rc.sim;
+  const inner = n.inner;
+  const futures = n.def.dynamic?.specBytes ?? DEFAULT_LITERAL_BYTES;
+  let d: number;
+  if (n.aux === DYN_PARENT_FINALIZED) {
+    d = sim.blob.read(rc, n, F_FUTURES, futures);
+    if (d > 0) yield d;
+    // build_dynamic_workflow: compile the DynamicJobSpec.
+    d = sim.lat.dynamicCompile(rc.exec.rngCpu);
+    if (d > 0) yield d;
+    d = sim.blob.write(rc, n, F_FUTURES_COMPILED, futures);
+    if (d > 0) yield d;
+    d = sim.blob.write(rc, n, F_DYNAMIC_COMPILED, futures);
+    if (d > 0) yield d;
+    rc.setAux(n, DYN_EXECUTING);
+    if (inner) activate(rc.exec, inner);
+    return false;
+  }
+  // Executing: every round reloads the compiled sub-workflow from the blobstore, then traverses it.
+  d = sim.blob.head(rc, n, F_FUTURES_COMPILED, futures);
+  if (d > 0) yield d;
+  d = sim.blob.head(rc, n, F_DYNAMIC_COMPILED, futures);
+  if (d > 0) yield d;
+  const d1 = sim.blob.read(rc, n, F_FUTURES_COMPILED, futures);
+  const d2 = sim.blob.read(rc, n, F_DYNAMIC_COMPILED, futures);
+  d = d1 > d2 ? d1 : d2;
+  if (d > 0) yield d;
+  d = sim.blob.read(rc, n, F_FUTURES, futures);
+  if (d > 0) yield d;
+  if (!inner) return false;
+  const r = (yield visitScope(rc, inner)) as number;
+  if (rc.error !== null) return false;
+  if (r === SCOPE_COMPLETE) {
+    d = sim.blob.head(rc, inner.end, F_OUTPUTS, outBytes(n));
+    if (d > 0) yield d;
+    d = sim.blob.copy(rc, n, F_OUTPUTS, outBytes(n));
+    if (d > 0) yield d;
+    rc.transition(n, SUCCEEDING);
+    d = sim.sink.node(rc, n, NEV_SUCCEEDED);
+    if (d > 0) yield d;
+  } else if (r === SCOPE_FAILED) {
+    rc.transition(n, FAILED);
+    d = sim.sink.node(rc, n, NEV_FAILED);
+    if (d > 0) yield d;
+  } else if (r === SCOPE_PARTIAL) {
+    rc.sim.enqueueSub(rc.exec, 'partial');
+  }
+  return false;
+}
+
+/** Inline subworkflow: start/end capstones, a nested DAG in the same CR. */
+function* handleSubworkflow(rc: RoundCtx, n: NodeState): Gen<boolean> {
+  const sim = rc.sim;
+  const inner = n.inner;
+  let d: number;
+  if (!inner) return false;
+  if (n.phase === QUEUED) {
+    d = sim.blob.read(rc, n, F_INPUTS, inBytes(n));
+    if (d > 0) yield d;
+    d = sim.blob.write(rc, inner.start, F_OUTPUTS, inBytes(n));
+    if (d > 0) yield d;
+    activate(rc.exec, inner);
+    const r = (yield visitScope(rc, inner)) as number;
+    if (rc.error !== null) return false;
+    rc.transition(n, RUNNING);
+    d = sim.sink.node(rc, n, NEV_RUNNING);
+    if (d > 0) yield d;
+    if (r === SCOPE_PARTIAL) sim.enqueueSub(rc.exec, 'partial');
+    return false;
+  }
+  const r = (yield visitScope(rc, inner)) as number;
+  if (rc.error !== null) return false;
+  if (r === SCOPE_COMPLETE) {
+    d = sim.blob.head(rc, inner.end, F_OUTPUTS, outBytes(n));
+    if (d > 0) yield d;
+    d = sim.blob.copy(rc, n, F_OUTPUTS, outBytes(n));
+    if (d > 0) yield d;
+    // FinalizeRequired is false: straight to Succeeded.
+    rc.transition(n, SUCCEEDED);
+    d = sim.sink.node(rc, n, NEV_SUCCEEDED);
+    if (d > 0) yield d;
+    return true;
+  }
+  if (r === SCOPE_FAILED) {
+    rc.transition(n, FAILED);
+    d = sim.sink.node(rc, n, NEV_FAILED);
+    if (d > 0) yield d;
+    return false;
+  }
+  if (r === SCOPE_PARTIAL) sim.enqueueSub(rc.exec, 'partial');
+  return false;
+}
+
+/** Launch plan: CreateExecution of a separate execution, then wait for the admin launcher's poll. */
+function* handleLaunchPlan(rc: RoundCtx, n: NodeState): Gen<boolean> {
+  const sim = rc.sim;
+  let d: number;
+  if (n.phase === QUEUED) {
+    d = sim.blob.read(rc, n, F_INPUTS, inBytes(n));
+    if (d > 0) yield d;
+    d = sim.launcher.launch(rc, n);
+    if (d > 0) yield d;
+    rc.transition(n, RUNNING);
+    d = sim.sink.node(rc, n, NEV_RUNNING);
+    if (d > 0) yield d;
+    rc.par++;
+    return false;
+  }
+  const child = n.child;
+  if (!n.childReported || !child) {
+    rc.par++;
+    return false;
+  }
+  if (child.wfPhase === WF_FAILED) {
+    rc.transition(n, FAILED);
+    d = sim.sink.node(rc, n, NEV_FAILED);
+    if (d > 0) yield d;
+    return false;
+  }
+  // Outputs: GetExecutionData / read of the child's outputs, then this node's outputs.pb.
+  d = sim.blob.read(rc, n, F_OUTPUTS, outBytes(n));
+  if (d > 0) yield d;
+  d = sim.blob.write(rc, n, F_OUTPUTS, outBytes(n));
+  if (d > 0) yield d;
+  rc.transition(n, SUCCEEDED);
+  d = sim.sink.node(rc, n, NEV_SUCCEEDED);
+    if (d > 0) yield d;
+  return true;
+}
+
+/** Branch: decide in the Queued round (other cases Skipped), then drive the taken case node. */
+function* handleBranch(rc: RoundCtx, n: NodeState): Gen<boolean> {
+  const sim = rc.sim;
+  const taken = n.taken;
+  let d: number;
+  if (!taken) return false;
+  if (n.phase === QUEUED) {
+    d = sim.blob.read(rc, n, F_INPUTS, inBytes(n));
+    if (d > 0) yield d;
+    for (const c of n.cases ?? []) if (c !== taken && c.phase === NYS) rc.transition(c, SKIPPED);
+    rc.setAux(n, 1);
+    if (needsWork(rc, taken)) yield handleNode(rc, taken);
+    if (rc.error !== null) return false;
+    rc.transition(n, RUNNING);
+    d = sim.sink.node(rc, n, NEV_RUNNING);
+    if (d > 0) yield d;
+    return false;
+  }
+  if (isSuccessLike(taken.phase)) {
+    rc.transition(n, SUCCEEDED);
+    d = sim.sink.node(rc, n, NEV_SUCCEEDED);
+    if (d > 0) yield d;
+    return true;
+  }
+  if (taken.phase === FAILED) {
+    rc.transition(n, FAILED);
+    d = sim.sink.node(rc, n, NEV_FAILED);
+    if (d > 0) yield d;
+    return false;
+  }
+  if (needsWork(rc, taken)) yield handleNode(rc, taken);
+  return false;
+}
+
+/** Gate (sleep or signal): opens after its duration; only a round can notice it (resync). */
+function* handleGate(rc: RoundCtx, n: NodeState): Gen<boolean> {
+  const sim = rc.sim;
+  let d: number;
+  if (n.phase === QUEUED) {
+    let wait = 0;
+    const g = n.def.gate;
+    if (g) {
+      let s = gateSamplers.get(g);
+      if (!s) {
+        s = nsSampler(g);
+        gateSamplers.set(g, s);
+      }
+      wait = s(n.rngRuntime());
+    }
+    rc.setDeadline(n, rc.now + wait);
+    rc.transition(n, RUNNING);
+    d = sim.sink.node(rc, n, NEV_RUNNING);
+    if (d > 0) yield d;
+    return false;
+  }
+  if (rc.now < n.deadline) return false;
+  rc.transition(n, SUCCEEDED);
+  d = sim.sink.node(rc, n, NEV_SUCCEEDED);
+    if (d > 0) yield d;
+  return true;
+}
+
+/** End node: read its inputs, write the workflow outputs; event errors are ignored. */
+function* handleEnd(rc: RoundCtx, n: NodeState): Gen<boolean> {
+  const sim = rc.sim;
+  let d = sim.blob.read(rc, n, F_INPUTS, inBytes(n));
+  if (d > 0) yield d;
+  d = sim.blob.write(rc, n, F_OUTPUTS, outBytes(n));
+  if (d > 0) yield d;
+  rc.transition(n, SUCCEEDED);
+  d = sim.sink.node(rc, n, NEV_SUCCEEDED);
+    if (d > 0) yield d;
+  rc.error = null;
+  return true;
+}
+
+/**
+ * ArrayNode (map task). Queued → Running reads the input collection; each Executing round evaluates
+ * up to `parallelism` non-terminal subnodes on `node-execution-worker-count` goroutines (each subnode a
+ * small task state machine with its own pod), then sends one aggregated task event if any subnode
+ * phase changed. When all succeeded: gather outputs, write one collection, Succeeding → Succeeded.
+ */
+function* handleMap(rc: RoundCtx, n: NodeState): Gen<boolean> {
+  const sim = rc.sim;
+  const subs = n.subnodes ?? [];
+  let d: number;
+  if (n.phase === QUEUED) {
+    d = sim.blob.read(rc, n, F_INPUTS, inBytes(n));
+    if (d > 0) yield d;
+    rc.setAux(n, MAP_EXECUTING);
+    if (!rc.exec.activeMaps.includes(n)) rc.exec.activeMaps.push(n);
+    rc.setPlugin(n, PLUGIN_QUEUED, 0);
+    d = sim.sink.task(rc, n, PLUGIN_QUEUED, 0);
+    if (d > 0) yield d;
+    if (rc.error !== null) return false;
+    rc.transition(n, RUNNING);
+    d = sim.sink.node(rc, n, NEV_RUNNING);
+    if (d > 0) yield d;
+    rc.par++;
+    return false;
+  }
+  const lanes = lanesFor(rc);
+  const start = rc.now;
+  if (n.aux === MAP_SUCCEEDING) {
+    // Gather every subnode's outputs.pb in parallel, write one collection.
+    lanes.fill(start);
+    const each = subBytes(n.def.outputBytes, subs.length);
+    for (const s of subs) {
+      const k = minLane(lanes);
+      lanes[k] = lanes[k]! + sim.blob.read(rc, s, F_OUTPUTS, each, lanes[k]!);
+    }
+    d = maxLane(lanes) - start;
+    if (d > 0) yield d;
+    d = sim.blob.write(rc, n, F_OUTPUTS, outBytes(n));
+    if (d > 0) yield d;
+    rc.setPlugin(n, PLUGIN_SUCCESS, n.pluginVer + 1);
+    d = sim.sink.task(rc, n, PLUGIN_SUCCESS, n.pluginVer);
+    if (d > 0) yield d;
+    if (rc.error !== null) return false;
+    rc.transition(n, SUCCEEDING);
+    d = sim.sink.node(rc, n, NEV_SUCCEEDED);
+    if (d > 0) yield d;
+    return false;
+  }
+  const par = n.def.map && n.def.map.parallelism > 0 ? n.def.map.parallelism : Infinity;
+  lanes.fill(start);
+  let evaluated = 0;
+  let changed = false;
+  let allDone = true;
+  for (const s of subs) {
+    if (s.phase === SUCCEEDED) continue;
+    if (evaluated >= par) {
+      allDone = false;
+      break;
+    }
+    evaluated++;
+    const k = minLane(lanes);
+    const before = s.touched === rc.serial;
+    const dur = evalSubnode(rc, s, lanes[k]!);
+    lanes[k] = lanes[k]! + dur;
+    if (s.touched === rc.serial && !before) changed = true;
+    if (s.phase !== SUCCEEDED) allDone = false;
+  }
+  d = maxLane(lanes) - start;
+  if (d > 0) yield d;
+  if (changed) {
+    rc.setPlugin(n, PLUGIN_RUNNING, n.pluginVer + 1);
+    d = sim.sink.task(rc, n, PLUGIN_RUNNING, n.pluginVer);
+    if (d > 0) yield d;
+    if (rc.error !== null) return false;
+  }
+  if (allDone) rc.setAux(n, MAP_SUCCEEDING);
+  rc.par++;
+  return false;
+}
+
+/** One subnode of an ArrayNode, on a node-executor goroutine starting at `at`; returns its busy time. */
+function evalSubnode(rc: RoundCtx, s: NodeState, at: number): number {
+  const sim = rc.sim;
+  const owner = s.owner!;
+  let t = at;
+  switch (s.phase) {
+    case NYS:
+      t += sim.blob.write(rc, s, F_INPUTS, subBytes(owner.def.inputBytes, owner.subnodes!.length), t);
+      rc.transition(s, QUEUED, t);
+      return t - at;
+    case QUEUED:
+      t += sim.pods.create(rc, s, t);
+      rc.setPlugin(s, PLUGIN_QUEUED, 0);
+      rc.transition(s, RUNNING, t);
+      return t - at;
+    case SUCCEEDING:
+      rc.transition(s, SUCCEEDED, t);
+      return 0;
+    case RETRYABLE_FAILURE:
+      rc.setAttempt(s, s.attempt + 1);
+      rc.setPlugin(s, PLUGIN_NONE, 0);
+      rc.transition(s, RUNNING, t);
+      return 0;
+    case RUNNING: {
+      if (s.plugin === PLUGIN_NONE) {
+        t += sim.pods.create(rc, s, t);
+        rc.setPlugin(s, PLUGIN_QUEUED, 0);
+        return t - at;
+      }
+      const pod = s.pods[s.attempt];
+      const plugin = pod ? pluginOf(sim.pods.observed(pod)) : s.plugin;
+      if (plugin === s.plugin) return 0;
+      if (plugin === PLUGIN_SUCCESS) {
+        t += sim.blob.head(rc, s, F_FUTURES, 0, t);
+        t += sim.blob.head(rc, s, F_ERROR, 0, t);
+        t += sim.blob.head(rc, s, F_OUTPUTS, subBytes(owner.def.outputBytes, owner.subnodes!.length), t);
+        rc.setPlugin(s, plugin, 0);
+        rc.transition(s, SUCCEEDING, t);
+        return t - at;
+      }
+      if (plugin === PLUGIN_RETRYABLE_FAILURE) {
+        rc.setPlugin(s, plugin, 0);
+        rc.transition(s, RETRYABLE_FAILURE, t);
+        return 0;
+      }
+      rc.setPlugin(s, plugin, 0);
+      return 0;
+    }
+    default:
+      return 0;
+  }
+}
+
+let laneBuf: number[] = [];
+function lanesFor(rc: RoundCtx): number[] {
+  const n = Math.max(1, Math.floor(rc.sim.model.propeller.nodeExecutionWorkers));
+  if (laneBuf.length !== n) laneBuf = new Array<number>(n).fill(0);
+  return laneBuf;
+}
+function minLane(l: number[]): number {
+  let k = 0;
+  for (let i = 1; i < l.length; i++) if (l[i]! < l[k]!) k = i;
+  return k;
+}
+function maxLane(l: number[]): number {
+  let m = l[0]!;
+  for (let i = 1; i < l.length; i++) if (l[i]! > m) m = l[i]!;
+  return m;
+}
+
+/** Failing workflow: best-effort abort of every started, unfinished node (pod deleted, ABORTED event). */
+export function* abortRunningNodes(rc: RoundCtx): Gen<void> {
+  const exec = rc.exec;
+  const sim = rc.sim;
+  let d: number;
+  for (const n of exec.nodes) {
+    if (n.phase === NYS || isTerminalNode(n.phase) || n.collapsed || n.kind === 'subnode') continue;
+    rc.sim.pods.kill(n.pods[n.attempt]);
+    if (n.subnodes) for (const s of n.subnodes) rc.sim.pods.kill(s.pods[s.attempt]);
+    d = sim.sink.node(rc, n, NEV_ABORTED);
+    if (d > 0) yield d;
+    if (rc.error !== null) return;
+  }
+}

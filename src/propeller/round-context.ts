@@ -1,0 +1,332 @@
+import type { Op, OpKind, Round } from '../timeline/types.js';
+import type { ExecState } from './execution.js';
+import type { NodeState } from './node-state.js';
+import * as phases from './phases.js';
+import type { Sim } from './sim-context.js';
+
+// Bound once: imported bindings are property getters under tsx/vitest, too slow for the hot path.
+const { NODE_PHASE_NAMES, WF_PHASE_NAMES, isTerminalNode } = phases;
+
+/**
+ * The state of one round (`Propeller.streak()`): the ops it performs, in order, and every status change
+ * it makes. Changes are applied to the node states at once (the traversal reads them, as propeller
+ * reads its deep copy) with an undo snapshot per node, so a failed round is rolled back exactly; the
+ * Timeline only learns of transitions when the round's write succeeds.
+ */
+export class RoundCtx {
+  sim!: Sim;
+  exec!: ExecState;
+  serial = 0;
+  handleIdx = 0;
+  roundIdx = 0;
+  round!: Round;
+
+  /** Max-parallelism accounting of this traversal. */
+  par = 0;
+  maxPar = 0;
+  private parLimitOp: Op | null = null;
+  private parLimited = 0;
+
+  /** Why the round failed, or null. */
+  error: string | null = null;
+  /** Something in the status changed (a write is due). */
+  changed = false;
+  /** A node just succeeded (partial completion): enqueue the workflow through the sub-queue. */
+  partial = false;
+
+  private touchedNodes: NodeState[] = [];
+  private tNode: NodeState[] = [];
+  private tFrom: number[] = [];
+  private tTo: number[] = [];
+  private tAt: number[] = [];
+  private tpNode: NodeState[] = [];
+  private tpFrom: string[] = [];
+  private tpTo: string[] = [];
+  private tpAt: number[] = [];
+  private wfFrom: number[] = [];
+  private wfTo: number[] = [];
+  private wfAt: number[] = [];
+  private cacheNode: NodeState[] = [];
+  private cacheHit: boolean[] = [];
+
+  private sWfPhase = 0;
+  private sFailedAttempts = 0;
+  private sStatusSum = 0;
+
+  begin(sim: Sim, exec: ExecState, serial: number, handleIdx: number, roundIdx: number, round: Round): void {
+    this.sim = sim;
+    this.exec = exec;
+    this.serial = serial;
+    this.handleIdx = handleIdx;
+    this.roundIdx = roundIdx;
+    this.round = round;
+    this.par = 0;
+    this.maxPar = exec.maxParallelism;
+    this.parLimitOp = null;
+    this.parLimited = 0;
+    this.error = null;
+    this.changed = false;
+    this.partial = false;
+    if (this.touchedNodes.length > 0) this.touchedNodes.length = 0;
+    this.clearPending();
+    this.sWfPhase = exec.wfPhase;
+    this.sFailedAttempts = exec.failedAttempts;
+    this.sStatusSum = exec.statusSum;
+  }
+
+  private clearPending(): void {
+    if (this.tNode.length > 0) {
+      this.tNode.length = 0;
+      this.tFrom.length = 0;
+      this.tTo.length = 0;
+      this.tAt.length = 0;
+    }
+    if (this.tpNode.length > 0) {
+      this.tpNode.length = 0;
+      this.tpFrom.length = 0;
+      this.tpTo.length = 0;
+      this.tpAt.length = 0;
+    }
+    if (this.wfFrom.length > 0) {
+      this.wfFrom.length = 0;
+      this.wfTo.length = 0;
+      this.wfAt.length = 0;
+    }
+    if (this.cacheNode.length > 0) {
+      this.cacheNode.length = 0;
+      this.cacheHit.length = 0;
+    }
+  }
+
+  get now(): number {
+    return this.sim.engine.now;
+  }
+
+  /** Records an op starting now (or at `at`) and lasting `dur` ns. */
+  op(
+    kind: OpKind,
+    dur: number,
+    node?: string,
+    from?: string,
+    to?: string,
+    bytes?: number,
+    outcome?: string,
+    detail?: string,
+    at = this.sim.engine.now,
+  ): Op {
+    const end = at + dur;
+    const op: Op = {
+      kind,
+      start: at,
+      end,
+      startLo: at,
+      startHi: at,
+      endLo: end,
+      endHi: end,
+      node,
+      from,
+      to,
+      bytes,
+      outcome,
+      detail,
+    };
+    this.round.ops.push(op);
+    return op;
+  }
+
+  /** Saves `n`'s status once per round so that a failed round can restore it. */
+  touch(n: NodeState): void {
+    if (n.touched === this.serial) return;
+    n.touched = this.serial;
+    n.sPhase = n.phase;
+    n.sPlugin = n.plugin;
+    n.sPluginVer = n.pluginVer;
+    n.sAttempt = n.attempt;
+    n.sAux = n.aux;
+    n.sDeadline = n.deadline;
+    n.sCrContrib = n.crContrib;
+    n.sCollapsed = n.collapsed;
+    this.touchedNodes.push(n);
+  }
+
+  /** One node phase transition (at most one per node per round). */
+  transition(n: NodeState, to: number, at = this.sim.engine.now): void {
+    if (n.transitioned === this.serial) {
+      throw new Error(`internal: node ${n.id} transitioned twice in one round`);
+    }
+    this.touch(n);
+    const from = n.phase;
+    n.phase = to;
+    n.transitioned = this.serial;
+    this.changed = true;
+    this.op('nodeTransition', 0, n.id, NODE_PHASE_NAMES[from], NODE_PHASE_NAMES[to], undefined, undefined, undefined, at);
+    this.tNode.push(n);
+    this.tFrom.push(from);
+    this.tTo.push(to);
+    this.tAt.push(at);
+    const exec = this.exec;
+    const c = exec.contribution(n);
+    exec.statusSum += c - n.crContrib;
+    n.crContrib = c;
+    // A finished node's status collapses to phase + stoppedAt: nested statuses go with it.
+    if (isTerminalNode(to) && n.inner) this.collapse(n.inner.nodes);
+  }
+
+  private collapse(nodes: NodeState[]): void {
+    for (const d of nodes) {
+      if (!d.collapsed) {
+        this.touch(d);
+        d.collapsed = true;
+        this.exec.statusSum -= d.crContrib;
+        d.crContrib = 0;
+      }
+      if (d.inner) this.collapse(d.inner.nodes);
+    }
+  }
+
+  /** Task status change without a node transition (new plugin phase or version). */
+  setPlugin(n: NodeState, plugin: number, version: number): void {
+    this.touch(n);
+    n.plugin = plugin;
+    n.pluginVer = version;
+    this.changed = true;
+  }
+
+  /** Handler sub-phase change (dynamic, map, branch, launch plan, gate state). */
+  setAux(n: NodeState, aux: number): void {
+    this.touch(n);
+    n.aux = aux;
+    this.changed = true;
+  }
+
+  setDeadline(n: NodeState, at: number): void {
+    this.touch(n);
+    n.deadline = at;
+    this.changed = true;
+  }
+
+  setAttempt(n: NodeState, attempt: number): void {
+    this.touch(n);
+    n.attempt = attempt;
+    this.changed = true;
+  }
+
+  /** A task event was sent: remembered for the node's `taskPhases` if the round persists. */
+  taskPhase(n: NodeState, phase: string): void {
+    this.tpNode.push(n);
+    this.tpFrom.push(n.lastTaskEvent);
+    this.tpTo.push(phase);
+    this.tpAt.push(this.sim.engine.now);
+  }
+
+  cacheResult(n: NodeState, hit: boolean): void {
+    this.cacheNode.push(n);
+    this.cacheHit.push(hit);
+  }
+
+  workflowTransition(to: number): void {
+    const exec = this.exec;
+    const from = exec.wfPhase;
+    exec.wfPhase = to;
+    this.changed = true;
+    this.op('workflowTransition', 0, undefined, WF_PHASE_NAMES[from], WF_PHASE_NAMES[to]);
+    this.wfFrom.push(from);
+    this.wfTo.push(to);
+    this.wfAt.push(this.sim.engine.now);
+  }
+
+  /** Counts nodes skipped because max parallelism is reached (one op per round says how many). */
+  parallelismLimited(n: NodeState, count = 1): void {
+    this.parLimited += count;
+    if (!this.parLimitOp) {
+      this.parLimitOp = this.op('parallelismLimit', 0, n.id, undefined, undefined, undefined, undefined, `${this.par} >= ${this.maxPar}`);
+    }
+    this.parLimitOp.detail = `${this.par} >= ${this.maxPar}; ${this.parLimited} node(s) short-circuited`;
+  }
+
+  fail(message: string): void {
+    if (this.error === null) this.error = message;
+  }
+
+  /** Discards every status change of this round (propeller drops its deep copy). */
+  rollback(): void {
+    for (const n of this.touchedNodes) {
+      n.phase = n.sPhase;
+      n.plugin = n.sPlugin;
+      n.pluginVer = n.sPluginVer;
+      n.attempt = n.sAttempt;
+      n.aux = n.sAux;
+      n.deadline = n.sDeadline;
+      n.crContrib = n.sCrContrib;
+      n.collapsed = n.sCollapsed;
+      n.transitioned = -1;
+    }
+    this.touchedNodes.length = 0;
+    const exec = this.exec;
+    exec.wfPhase = this.sWfPhase;
+    exec.failedAttempts = this.sFailedAttempts;
+    exec.statusSum = this.sStatusSum;
+    this.clearPending();
+  }
+
+  /** The round's write succeeded: the Timeline learns its transitions; the DAG frontier moves on. */
+  commit(): void {
+    const exec = this.exec;
+    const h = this.handleIdx;
+    const r = this.roundIdx;
+    for (let i = 0; i < this.tNode.length; i++) {
+      const n = this.tNode[i]!;
+      const from = this.tFrom[i]!;
+      const to = this.tTo[i]!;
+      const at = this.tAt[i]!;
+      n.record.transitions.push({
+        from: NODE_PHASE_NAMES[from]!,
+        to: NODE_PHASE_NAMES[to]!,
+        at,
+        atLo: at,
+        atHi: at,
+        handle: h,
+        round: r,
+      });
+      if (isTerminalNode(to) && !isTerminalNode(from)) {
+        if (n.kind !== 'subnode') {
+          n.scope.markStale();
+          if (!n.isCase) for (const d of n.downstream) n.scope.reach(d);
+        }
+        if (n.inner && n.inner.active) {
+          n.inner.active = false;
+          const k = exec.activeScopes.indexOf(n.inner);
+          if (k >= 0) exec.activeScopes.splice(k, 1);
+        }
+        if (n.subnodes) {
+          const k = exec.activeMaps.indexOf(n);
+          if (k >= 0) exec.activeMaps.splice(k, 1);
+        }
+        if (n.kind === 'subnode' && n.owner) n.owner.openSubnodes--;
+      }
+      if (n.attempt > 0) n.record.retries = n.attempt;
+    }
+    for (let i = 0; i < this.tpNode.length; i++) {
+      const n = this.tpNode[i]!;
+      const at = this.tpAt[i]!;
+      (n.record.taskPhases ??= []).push({ from: this.tpFrom[i]!, to: this.tpTo[i]!, at, atLo: at, atHi: at, handle: h, round: r });
+      n.lastTaskEvent = this.tpTo[i]!;
+    }
+    for (let i = 0; i < this.wfFrom.length; i++) {
+      const at = this.wfAt[i]!;
+      exec.record.workflowTransitions.push({
+        from: WF_PHASE_NAMES[this.wfFrom[i]!]!,
+        to: WF_PHASE_NAMES[this.wfTo[i]!]!,
+        at,
+        atLo: at,
+        atHi: at,
+        handle: h,
+        round: r,
+      });
+    }
+    for (let i = 0; i < this.cacheNode.length; i++) this.cacheNode[i]!.record.cache = this.cacheHit[i] ? 'hit' : 'miss';
+    for (const n of this.touchedNodes) n.transitioned = -1;
+    this.touchedNodes.length = 0;
+    this.clearPending();
+  }
+}
