@@ -41,6 +41,9 @@ export function defaultModel(): Model {
       maxParallelism: 25,
       nodeExecutionWorkers: 8,
       adminLauncherResyncSeconds: 30,
+      // admin-launcher tps / burst (launchplan/adminconfig.go).
+      adminLauncherTps: 100,
+      adminLauncherBurst: 10,
       maxWorkflowRetries: 10,
     },
     store: {
@@ -53,6 +56,8 @@ export function defaultModel(): Model {
       // task status with timestamps, plugin state and message is a few hundred.
       finishedNodeStatusBytes: 50,
       activeNodeStatusBytes: 400,
+      // workflowStore.policy ResourceVersionCache (propeller's default): stale informer copies are skipped.
+      resourceVersionCache: true,
     },
     events: {
       // Admin event RPCs: a DB insert plus bookkeeping, in-region. Sandbox node transitions are
@@ -86,6 +91,8 @@ export function defaultModel(): Model {
     kube: {
       // Pod create API call.
       podCreate: lognormal(0.02, 0.5),
+      // Pod created -> scheduled (PodInitializing seen); part of the start time below by default.
+      podSchedule: zero,
       // Scheduling + image pull (usually cached) + container start: a few seconds.
       podStart: lognormal(4, 0.5),
       // Kubelet status update -> pod informer -> `Enqueueing owner`: ~0.5 s (kubelet status sync).

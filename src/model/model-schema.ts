@@ -41,6 +41,8 @@ const propellerShape = {
   maxParallelism: nonNegInt(),
   nodeExecutionWorkers: posInt(),
   adminLauncherResyncSeconds: positiveDurationSchema(),
+  adminLauncherTps: positive().optional(),
+  adminLauncherBurst: posInt().optional(),
   maxWorkflowRetries: nonNegInt(),
 };
 
@@ -51,6 +53,7 @@ const storeShape = {
   apiserverLimitBytes: bytesSchema(),
   finishedNodeStatusBytes: bytesSchema(),
   activeNodeStatusBytes: bytesSchema(),
+  resourceVersionCache: z.boolean().optional(),
 };
 
 const eventShape = { latency: dist(), failureProbability: probability() };
@@ -65,7 +68,7 @@ function sections(partial: boolean) {
     etcd: obj({ update: dist(), watch: dist() }),
     blob: obj({ head: dist(), read: dist(), write: dist(), copy: dist() }),
     catalog: obj({ get: dist(), put: dist() }),
-    kube: obj({ podCreate: dist(), podStart: dist(), podUpdate: dist() }),
+    kube: obj({ podCreate: dist(), podSchedule: dist().optional(), podStart: dist(), podUpdate: dist() }),
     admin: obj({ createExecution: dist() }),
     cpu: obj({ round: dist(), deepCopy: dist(), traversal: dist() }),
     dynamic: obj({ compile: dist() }),
