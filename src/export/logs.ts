@@ -13,6 +13,7 @@
 import type { Enqueue, Execution, HandleCall, NodeKind, Ns, Op, OpKind, Recording, Round, Transition } from '../timeline/types.js';
 import { TERMINAL_WORKFLOW_PHASES } from '../timeline/types.js';
 import { ETCD_ERRORS, MSG, executionIdText } from '../timeline/templates.js';
+import { ERROR_CLASSES, errorClass } from '../timeline/error-class.js';
 import { AtomicWriter } from './atomic-write.js';
 import {
   LEVEL,
@@ -75,6 +76,7 @@ const LEVELS: Partial<Record<Tmpl, LevelName>> = {
   nodeRetrying: 'debug',
   nodeEventFailed: 'warning',
   taskEventFailed: 'warning',
+  taskEventRecordingFailed: 'error',
   pluginTransition: 'debug',
   etcdUpdateStart: 'debug',
   etcdUpdated: 'debug',
@@ -115,6 +117,7 @@ const SRC: Partial<Record<Tmpl, string>> = {
   nodeEventExists: 'node_exec_context.go:72',
   nodeEventFailed: 'executor.go:1323',
   taskEventFailed: 'node_exec_context.go:39',
+  taskEventRecordingFailed: 'handler.go:773',
   maxParallelism: 'executor.go:161',
   pluginTransition: 'handler.go:781',
   cacheMiss: 'cache.go:93',
@@ -122,6 +125,7 @@ const SRC: Partial<Record<Tmpl, string>> = {
   cacheRecording: 'cache.go:215',
   cacheRecorded: 'cache.go:238',
   launchedLaunchPlan: 'launchplan.go:117',
+  launchExists: 'launchplan.go:108',
   noChange: 'handler.go:323',
   etcdUpdateStart: 'passthrough.go:60',
   etcdUpdated: 'passthrough.go:85',
@@ -140,6 +144,13 @@ const SRC: Partial<Record<Tmpl, string>> = {
 /** One log line before encoding. */
 interface Ev {
   t: Ns;
+  /**
+   * Tie-breaks for lines of one instant across executions: the start and end of the line's Handle
+   * call (its own time for enqueues). A worker that ends one call and starts the next at the same
+   * instant logs the call that started earlier, or else ended earlier (took no time), first.
+   */
+  k: Ns;
+  e: Ns;
   tmpl: Tmpl;
   msg: string;
   fields: FieldSet;
@@ -267,6 +278,9 @@ const NODE_LEVEL = new Set<OpKind>(['nodeTransition', 'nodeEvent', 'taskEvent', 
 const SILENT = new Set<OpKind>(['deepCopy', 'traversal', 'closureRead', 'blobHead', 'blobRead', 'blobWrite', 'blobCopy', 'podCreate']);
 
 const FAILED = (o: string | undefined): boolean => o !== undefined && o !== 'ok' && o !== 'hit' && o !== 'miss';
+
+/** Plugin id of pod tasks, named by the task handler's event-failure line. */
+const TASK_PLUGIN = 'container';
 
 interface Resolved {
   format: LogFormat;
@@ -407,12 +421,12 @@ function roundOps(ctx: ExecContext, hi: number, ri: number, r: Round): Op[] {
 function enqueueEvents(ctx: ExecContext): Ev[] {
   const ex = ctx.ex;
   const list: Enqueue[] = [...ex.enqueues];
-  const times = new Set(list.map((e) => e.at));
-  // A Handle call knows when its key became ready; make sure that enqueue is logged.
-  for (const h of ex.handles) {
-    if (h.enqueuedAt !== undefined && !times.has(h.enqueuedAt)) {
-      times.add(h.enqueuedAt);
-      list.push({ at: h.enqueuedAt, lo: h.enqueuedAtLo ?? h.enqueuedAt, hi: h.enqueuedAtHi ?? h.enqueuedAt, source: 'workflow' });
+  // A Timeline without enqueue records (e.g. from traces) still knows when each Handle call's key
+  // became ready: log those. When enqueues are recorded they are the whole story (a key's ready
+  // time can lag its enqueue by the queue's delay, or come from a sub-queue flush).
+  if (list.length === 0) {
+    for (const h of ex.handles) {
+      if (h.enqueuedAt !== undefined) list.push({ at: h.enqueuedAt, lo: h.enqueuedAtLo ?? h.enqueuedAt, hi: h.enqueuedAtHi ?? h.enqueuedAt, source: 'workflow' });
     }
   }
   list.sort((a, b) => a.at - b.at);
@@ -420,17 +434,38 @@ function enqueueEvents(ctx: ExecContext): Ev[] {
   const out: Ev[] = [];
   for (const e of list) {
     if (e.source === 'workflow' || e.source === 'resync') {
-      out.push({ t: e.at, tmpl: 'enqueueWorkflow', msg: MSG.enqueueWorkflow(ctx.key), fields: ctx.none });
+      out.push({ t: e.at, k: e.at, e: e.at, tmpl: 'enqueueWorkflow', msg: MSG.enqueueWorkflow(ctx.key), fields: ctx.none });
     } else if (e.source === 'owner') {
-      out.push({ t: e.at, tmpl: 'enqueueOwner', msg: MSG.enqueueOwner(ex.namespace, e.object ?? ex.id), fields: ctx.none });
+      out.push({ t: e.at, k: e.at, e: e.at, tmpl: 'enqueueOwner', msg: MSG.enqueueOwner(ex.namespace, e.object ?? ex.id), fields: ctx.none });
       // The owner update adds the key to the sub-queue in the same call; unless the Timeline
       // records that as its own enqueue, log it here.
-      if (!subqueueAt.has(e.at)) out.push({ t: e.at, tmpl: 'enqueueSubqueue', msg: MSG.enqueueSubqueue(ctx.key), fields: ctx.none });
+      if (!subqueueAt.has(e.at)) out.push({ t: e.at, k: e.at, e: e.at, tmpl: 'enqueueSubqueue', msg: MSG.enqueueSubqueue(ctx.key), fields: ctx.none });
     } else {
-      out.push({ t: e.at, tmpl: 'enqueueSubqueue', msg: MSG.enqueueSubqueue(ctx.key), fields: ctx.none });
+      out.push({ t: e.at, k: e.at, e: e.at, tmpl: 'enqueueSubqueue', msg: MSG.enqueueSubqueue(ctx.key), fields: ctx.none });
     }
   }
   return out;
+}
+
+/**
+ * The error text of a failed op: its `detail`, or the round's `error` when that holds a text
+ * (older Timelines), whichever names the op's failure class (a `detail` may be something else,
+ * such as a task event's version).
+ */
+function failText(op: Op, r: Round): string {
+  const roundText = r.error !== undefined && !ERROR_CLASSES.has(r.error) ? r.error : undefined;
+  for (const t of [op.detail, roundText]) if (t !== undefined && errorClass(t) === op.outcome) return t;
+  return op.detail ?? roundText ?? op.outcome ?? 'error';
+}
+
+/**
+ * The error text of a failed round: `error` is a class, the text is the failing op's `detail`
+ * (older Timelines keep the text in `error` itself).
+ */
+function roundErrorText(r: Round): string | undefined {
+  if (r.error === undefined || !ERROR_CLASSES.has(r.error)) return r.error;
+  for (const o of r.ops) if (FAILED(o.outcome) && o.outcome !== 'alreadyExists' && o.detail !== undefined) return o.detail;
+  return r.error;
 }
 
 function tooLargeRecovered(r: Round | undefined): boolean {
@@ -446,7 +481,7 @@ function handleEvents(ctx: ExecContext, hi: number): Ev[] {
   const base = ctx.base(h.worker);
   const out: Ev[] = [];
   const emit = (t: Ns, tmpl: Tmpl, msg: string, fields: FieldSet, src?: string): void => {
-    const ev: Ev = { t, tmpl, msg, fields };
+    const ev: Ev = { t, k: h.start, e: h.end, tmpl, msg, fields };
     if (src !== undefined) ev.src = src;
     out.push(ev);
   };
@@ -467,11 +502,18 @@ function handleEvents(ctx: ExecContext, hi: number): Ev[] {
     let continued = false;
     for (let ri = 0; ri < h.rounds.length; ri++) {
       const isLast = ri === h.rounds.length - 1;
+      const first = out.length;
       continued = roundEvents(ctx, hi, ri, base, emit, isLast, failed);
+      // Work inside a round can overlap (ArrayNode subnodes are evaluated by several goroutines):
+      // each line goes out at its own instant, lines of one instant in emission order.
+      if (first + 2 < out.length) {
+        const rest = out.slice(first + 1).sort((a, b) => a.t - b.t);
+        for (let i = 0; i < rest.length; i++) out[first + 1 + i] = rest[i]!;
+      }
     }
     if (!failed && h.rounds.length > 0) {
       const n = continued ? h.rounds.length : h.rounds.length - 1;
-      emit(last!.end, 'streakEnded', MSG.streakEnded(n, opts.maxStreak), base);
+      emit(last!.end, 'streakEnded', MSG.streakEnded(n, h.streakMax ?? opts.maxStreak), base);
     }
   }
   const doneSrc = skipped ? 'handler.go:208' : failed ? 'handler.go:246' : undefined;
@@ -479,12 +521,13 @@ function handleEvents(ctx: ExecContext, hi: number): Ev[] {
   if (failed) {
     // Handle returns the update error itself when the write failed, else the round's error.
     const write = last?.ops.filter((o) => o.kind === 'etcdUpdate' && FAILED(o.outcome)).pop();
-    const err = write ? (write.detail ?? (write.outcome === 'conflict' ? ETCD_ERRORS.conflict(ex.id) : (last?.error ?? 'error'))) : (last?.error ?? 'unknown error');
-    out.push({ t: h.end, tmpl: 'errorSyncing', msg: MSG.errorSyncing(ctx.key, err), fields: ctx.none, klog: true });
+    const text = last ? roundErrorText(last) : undefined;
+    const err = write ? (write.detail ?? (write.outcome === 'conflict' ? ETCD_ERRORS.conflict(ex.id) : (text ?? 'error'))) : (text ?? 'unknown error');
+    out.push({ t: h.end, k: h.start, e: h.end, tmpl: 'errorSyncing', msg: MSG.errorSyncing(ctx.key, err), fields: ctx.none, klog: true });
   } else {
     emit(h.end, 'synced', MSG.synced(ctx.key), base);
   }
-  // Keep emission order and make times non-decreasing (op times may overlap slightly).
+  // Keep emission order and make times non-decreasing (a line timed before its round's start).
   for (let i = 1; i < out.length; i++) if (out[i]!.t < out[i - 1]!.t) out[i]!.t = out[i - 1]!.t;
   return out;
 }
@@ -508,6 +551,10 @@ function roundEvents(ctx: ExecContext, hi: number, ri: number, base: FieldSet, e
   }
 
   const ops = roundOps(ctx, hi, ri, r);
+  // A task event phase FAILED (event vocabulary) is a retryable failure when its node turns
+  // RetryableFailure in the same round, else a permanent one.
+  const retrying = new Set<string>();
+  for (const o of ops) if (o.kind === 'nodeTransition' && o.to === 'RetryableFailure' && o.node !== undefined) retrying.add(o.node);
   const writes: Op[] = [];
   let open: string | undefined;
   let openFields = rf;
@@ -539,6 +586,9 @@ function roundEvents(ctx: ExecContext, hi: number, ri: number, base: FieldSet, e
       writes.push(op);
       continue;
     }
+    // The too-large path sets Failing/Failed on a copy of the round's input without logging a
+    // transition: its `Failed storing workflow` line stands for it.
+    if (op.kind === 'workflowTransition' && writes.some((w) => w.outcome === 'tooLarge')) continue;
     if (SILENT.has(op.kind)) continue;
     const node = op.node;
     let nf = rf;
@@ -578,7 +628,7 @@ function roundEvents(ctx: ExecContext, hi: number, ri: number, base: FieldSet, e
         emit(op.start, 'recordingNodeEvent', MSG.recordingNodeEvent(eventId, phase), nf);
         if (op.outcome === 'alreadyExists') emit(op.end, 'nodeEventExists', MSG.nodeEventExists(phase, id), nf);
         else if (FAILED(op.outcome) && id !== 'end-node') {
-          const err = op.detail ?? op.outcome!;
+          const err = failText(op, r);
           emit(op.end, 'nodeEventFailed', MSG.nodeEventFailed(err), nf);
           failure ??= { text: err, kind: op.kind };
           // handleNotYetStartedNode returns the error before logging the queued node.
@@ -588,11 +638,15 @@ function roundEvents(ctx: ExecContext, hi: number, ri: number, base: FieldSet, e
       }
       case 'taskEvent': {
         const tf = taskFields(nf);
-        const phase = pluginPhase(op.to);
+        const phase = op.to === 'FAILED' && node !== undefined && retrying.has(node) ? 'PhaseRetryableFailure' : pluginPhase(op.to);
         emit(op.start, 'pluginTransition', MSG.pluginTransition(phase), tf);
         if (op.outcome === 'alreadyExists') {
           emit(op.end, 'taskEventFailed', MSG.taskEventFailed(op.detail ?? 'AlreadyExists', TASK_EVENT_PHASE[phase] ?? 'UNDEFINED'), tf);
-        } else if (FAILED(op.outcome)) failure ??= { text: op.detail ?? op.outcome!, kind: op.kind };
+        } else if (FAILED(op.outcome)) {
+          const err = failText(op, r);
+          emit(op.end, 'taskEventRecordingFailed', MSG.taskEventRecordingFailed(TASK_PLUGIN, TASK_EVENT_PHASE[phase] ?? 'UNDEFINED', err), tf);
+          failure ??= { text: err, kind: op.kind };
+        }
         break;
       }
       case 'catalogGet': {
@@ -612,7 +666,8 @@ function roundEvents(ctx: ExecContext, hi: number, ri: number, base: FieldSet, e
       }
       case 'launchExecution': {
         const child = op.detail ?? `${ex.id}-${node ?? 'n0'}-0`;
-        emit(op.end, 'launchedLaunchPlan', MSG.launchedLaunchPlan(executionIdText(ctx.project, ctx.domain, child), ++parallelism), nf);
+        if (op.outcome === 'alreadyExists') emit(op.end, 'launchExists', MSG.launchExists(child), nf);
+        else emit(op.end, 'launchedLaunchPlan', MSG.launchedLaunchPlan(child, ++parallelism), nf);
         break;
       }
       case 'workflowTransition': {
@@ -627,7 +682,7 @@ function roundEvents(ctx: ExecContext, hi: number, ri: number, base: FieldSet, e
         const phase = workflowEventPhase(op.to ?? lastTo.get(''));
         if (op.outcome === 'alreadyExists') emit(op.end, 'workflowEventExists', MSG.workflowEventExists(phase, ctx.idText), rf);
         else if (FAILED(op.outcome)) {
-          const err = op.detail ?? op.outcome!;
+          const err = failText(op, r);
           emit(op.end, 'eventRecordingFailed', MSG.eventRecordingFailed(err), rf);
           failure ??= { text: err, kind: op.kind };
         }
@@ -651,13 +706,15 @@ function roundEvents(ctx: ExecContext, hi: number, ri: number, base: FieldSet, e
   const etcdFailed = writes.some((w) => FAILED(w.outcome));
   if (r.error !== undefined && !etcdFailed) {
     const type = failure?.kind === 'workflowEvent' ? '*errors.WorkflowErrorWithCause' : '*errors.NodeErrorWithCause';
-    emit(tDone, 'reconcileError', MSG.reconcileError(r.error, type), rf);
+    // `error` is a class; the text Handle returned is the failing op's (older Timelines keep it in `error`).
+    const text = ERROR_CLASSES.has(r.error) ? (failure?.text ?? roundErrorText(r)!) : r.error;
+    emit(tDone, 'reconcileError', MSG.reconcileError(text, type), rf);
   }
 
   // The write: one Update per changed round (a too-large write is followed by a small one).
   if (writes.length === 0 && r.changed) {
     const w: Op = { kind: 'etcdUpdate', start: tDone, end: r.end, startLo: tDone, startHi: tDone, endLo: r.end, endHi: r.end, outcome: r.error === undefined ? 'ok' : 'error' };
-    if (r.error !== undefined) w.detail = r.error;
+    if (r.error !== undefined) w.detail = roundErrorText(r)!;
     writes.push(w);
   }
   let tooLarge = false;
@@ -667,12 +724,12 @@ function roundEvents(ctx: ExecContext, hi: number, ri: number, base: FieldSet, e
       emit(w.end, 'etcdUpdated', MSG.etcdUpdated(), base);
       ctx.writes++;
     } else if (tooLarge) {
-      emit(w.end, 'tooLargeRetry', MSG.tooLargeRetry(w.detail ?? r.error ?? 'error'), base);
+      emit(w.end, 'tooLargeRetry', MSG.tooLargeRetry(w.detail ?? roundErrorText(r) ?? 'error'), base);
     } else if (w.outcome === 'tooLarge') {
       tooLarge = true;
       emit(w.end, 'tooLarge', MSG.tooLarge(ETCD_ERRORS.tooLargeReason), base);
     } else {
-      const err = w.detail ?? (w.outcome === 'conflict' ? ETCD_ERRORS.conflict(ex.id) : (r.error ?? w.outcome ?? 'error'));
+      const err = w.detail ?? (w.outcome === 'conflict' ? ETCD_ERRORS.conflict(ex.id) : (roundErrorText(r) ?? w.outcome ?? 'error'));
       emit(w.end, 'etcdUpdateFailed', MSG.etcdUpdateFailed(err), base);
     }
   }
@@ -689,7 +746,7 @@ function roundEvents(ctx: ExecContext, hi: number, ri: number, base: FieldSet, e
   let reason = h.endReason;
   if (reason === 'unknown') {
     const terminal = ops.some((o) => o.kind === 'workflowTransition' && o.to !== undefined && TERMINAL_WORKFLOW_PHASES.has(o.to));
-    reason = terminal ? 'terminal' : h.rounds.length >= opts.maxStreak ? 'cap' : 'unknown';
+    reason = terminal ? 'terminal' : h.rounds.length >= (h.streakMax ?? opts.maxStreak) ? 'cap' : 'unknown';
   }
   if (reason === 'terminal') emit(r.end, 'noFastFollow', MSG.noFastFollow(true, false), base);
   else if (reason === 'versionMatched') emit(r.end, 'noFastFollow', MSG.noFastFollow(false, true), base);
@@ -743,14 +800,22 @@ class ExecCursor {
   }
 }
 
-/** Min-heap of execution cursors by (next line's time, execution index). */
+/** Whether line `a` of execution `ai` goes out before line `b` of execution `bi`. */
+function before(a: Pick<Ev, 't' | 'k' | 'e'>, ai: number, b: Pick<Ev, 't' | 'k' | 'e'>, bi: number): boolean {
+  if (a.t !== b.t) return a.t < b.t;
+  if (a.k !== b.k) return a.k < b.k;
+  if (a.e !== b.e) return a.e < b.e;
+  return ai < bi;
+}
+
+/** Min-heap of execution cursors by (next line's time, its tie-break, execution index). */
 class CursorHeap {
-  private readonly a: { c: ExecCursor; t: Ns }[] = [];
+  private readonly a: { c: ExecCursor; t: Ns; k: Ns; e: Ns }[] = [];
 
   push(c: ExecCursor): void {
     const ev = c.peek();
     if (!ev) return;
-    this.a.push({ c, t: ev.t });
+    this.a.push({ c, t: ev.t, k: ev.k, e: ev.e });
     let i = this.a.length - 1;
     while (i > 0) {
       const p = (i - 1) >> 1;
@@ -760,10 +825,10 @@ class CursorHeap {
     }
   }
 
-  /** Time and execution index of the next cursor, without removing it. */
-  top(): { t: Ns; xi: number } | undefined {
+  /** Time, tie-break and execution index of the next cursor, without removing it. */
+  top(): Pick<Ev, 't' | 'k' | 'e'> & { xi: number } | undefined {
     const x = this.a[0];
-    return x ? { t: x.t, xi: x.c.ctx.xi } : undefined;
+    return x ? { t: x.t, k: x.k, e: x.e, xi: x.c.ctx.xi } : undefined;
   }
 
   pop(): ExecCursor | undefined {
@@ -790,7 +855,7 @@ class CursorHeap {
   private less(i: number, j: number): boolean {
     const x = this.a[i]!;
     const y = this.a[j]!;
-    return x.t < y.t || (x.t === y.t && x.c.ctx.xi < y.c.ctx.xi);
+    return before(x, x.c.ctx.xi, y, y.c.ctx.xi);
   }
 
   private swap(i: number, j: number): void {
@@ -833,7 +898,8 @@ function encoder(rec: Recording, o: Resolved): (ev: Ev) => string | undefined {
 
 /**
  * The propeller log lines of a Recording (without newlines), lazily, in global time order;
- * ties keep each execution's emission order and then the execution order of the Recording.
+ * ties keep each execution's emission order, put the lines of an earlier-started (else
+ * earlier-ended) Handle call first, and then follow the execution order of the Recording.
  */
 export function* logLines(rec: Recording, opts: LogEmitOptions = {}): Generator<string> {
   const o = resolve(opts);
@@ -850,7 +916,7 @@ export function* logLines(rec: Recording, opts: LogEmitOptions = {}): Generator<
       if (line !== undefined) yield line;
       const next = c.peek();
       if (!next) break;
-      if (limit && (next.t > limit.t || (next.t === limit.t && c.ctx.xi > limit.xi))) {
+      if (limit && !before(next, c.ctx.xi, limit, limit.xi)) {
         heap.push(c);
         break;
       }

@@ -282,6 +282,7 @@ function writeHandle(
   if (h.enqueuedAtLo !== undefined) ha[PA.enqueuedAtLo] = abs(h.enqueuedAtLo);
   if (h.enqueuedAtHi !== undefined) ha[PA.enqueuedAtHi] = abs(h.enqueuedAtHi);
   if (h.replica !== undefined) ha[PA.replica] = h.replica;
+  if (h.streakMax !== undefined) ha[PA.streakMax] = h.streakMax;
   const hspan = start(`${hkey}\u0000H`, SPAN.handle, h.start, ha, ROOT_CONTEXT);
   const hctx = trace.setSpan(ROOT_CONTEXT, hspan);
   for (let ri = 0; ri < h.rounds.length; ri++) {

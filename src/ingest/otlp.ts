@@ -828,6 +828,8 @@ function buildHandle(
   if (enqHi !== undefined) h.enqueuedAtHi = enqHi;
   const replica = str(root.attrs, PA.replica);
   if (replica !== undefined) h.replica = replica;
+  const streakMax = num(root.attrs, PA.streakMax);
+  if (streakMax !== undefined) h.streakMax = streakMax;
   return h;
 }
 

@@ -7,11 +7,16 @@ export interface LogRecord {
   /** Input label (file path or `-`) and 1-based physical line number, for messages. */
   file: string;
   line: number;
-  /** Epoch seconds of the instant (integer). */
+  /** Epoch seconds (UTC) of the instant (integer). */
   sec: number;
   /** Nanoseconds within the second of the lower bound of the instant (0 for whole-second stamps). */
   nsec: number;
-  /** Width of the uncertainty interval in ns: 1e9 for whole-second stamps, 1 for RFC3339Nano, 1000 for klog. */
+  /**
+   * Width of the uncertainty interval in ns: the instant lies in `[sec*1e9 + nsec, sec*1e9 + nsec + resNs)`.
+   * 1e9 for whole-second stamps, 1000 for klog, `10^(9-digits)` for a timestamp with a fraction
+   * (CRI / `kubectl --timestamps` prefixes: 1 for nine digits; RFC3339Nano drops trailing zeros,
+   * so fewer digits err on the wide side).
+   */
   resNs: number;
   /**
    * Best estimate of the nanoseconds within the second, from the line's position among the lines
@@ -19,10 +24,18 @@ export interface LogRecord {
    * for exact stamps.
    */
   estNsec: number;
-  /** Normalized level: debug, info, warning, error, fatal, panic. */
+  /**
+   * Normalized level: debug, info, warning, error, fatal, panic (GCP CRITICAL -> fatal, ALERT and
+   * EMERGENCY -> panic); an unknown level is passed through lower-cased; '' when the line has none.
+   */
   level: string;
   msg: string;
-  /** Context fields (flytestdlib `json`/`data`, or text key=values). */
+  /**
+   * Context fields (flytestdlib `json`/`data`, top-level keys of a data-key-less JSON layout, or
+   * text key=values): `exec_id`, `ns`, `routine`, `node`, `wf`, `res_ver`, `tasktype`. Absent
+   * (undefined) when the line does not carry them or carries an empty string. klog
+   * `error syncing 'ns/name'` lines fill `ns` and `execId` from the key.
+   */
   execId?: string;
   ns?: string;
   routine?: string;
@@ -32,7 +45,10 @@ export interface LogRecord {
   tasktype?: string;
   /** Stream the line came from (pod name from a tailer prefix), when several propeller replicas are interleaved. */
   replica?: string;
-  /** 'propeller' for flytestdlib lines, 'klog' for k8s klog lines. */
+  /**
+   * 'klog' for k8s klog lines; 'propeller' for every flytestdlib-layout line (JSON, GCP, text),
+   * whichever Flyte component wrote it (the folder tells components apart).
+   */
   kind: 'propeller' | 'klog';
 }
 
@@ -45,5 +61,7 @@ export type SkipReason =
   | 'otherComponent' // a well-formed line from another Flyte component / unrelated message
   | 'noExecution' // a propeller line that names no execution (and cannot be attributed)
   | 'unrecognized' // an execution's propeller line whose message carries no timing information
-  | 'filtered' // excluded by --exec
+  | 'filtered' // excluded by --exec (not decoded)
+  | 'joined' // a CRI partial-line fragment after the first, joined into the record of the first
+  | 'late' // a line of an execution the folder had already handed over
   | 'empty';

@@ -79,6 +79,8 @@ export const PA = {
   handle: 'propsim.handle',
   // Handle
   streakEnd: 'propsim.streak_end',
+  /** max-streak-length the Handle call ran under (`HandleCall.streakMax`). */
+  streakMax: 'propsim.streak_max',
   enqueuedAt: 'propsim.enqueued_at_unix_nano',
   enqueuedAtLo: 'propsim.enqueued_at_lo_unix_nano',
   enqueuedAtHi: 'propsim.enqueued_at_hi_unix_nano',

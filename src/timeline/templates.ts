@@ -39,6 +39,9 @@ export const MSG = {
   maxParallelism: (current: number, max: number) =>
     `Maximum Parallelism for task/launch-plan nodes achieved [${current}] >= Max [${max}], Round will be short-circuited.`,
   pluginTransition: (phase: string) => `Sending transition event for plugin phase [${phase}]`,
+  /** A task event the admin rejected (`nodes/task/handler.go`); the round then fails. */
+  taskEventRecordingFailed: (plugin: string, phase: string, err: string) =>
+    `Event recording failed for Plugin [${plugin}], eventPhase [${phase}], error :${err}`,
   parallelismSet: (p: number) => `Parallelism now set to [${p}].`,
   futuresExist: () => 'Futures file exists, this is a dynamic parent-Handler will not run onTaskSuccess',
   cacheMiss: () => 'Catalog CacheMiss: Artifact not found in Catalog. Executing Task.',
@@ -47,7 +50,10 @@ export const MSG = {
   cacheRecording: (project: string, domain: string, name: string, version: string) =>
     `Catalog CacheEnabled. recording execution [${project}/${domain}/${name}/${version}]`,
   cacheRecorded: (task: string) => `Successfully cached results to catalog - Task [${task}]`,
+  /** `id` is the child execution's name (`childID.Name`). */
   launchedLaunchPlan: (id: string, p: number) => `Launched launchplan with ID [${id}], Parallelism is now set to [${p}]`,
+  /** The child execution had been created by an earlier (failed) round. */
+  launchExists: (name: string) => `Execution already exists [${name}].`,
   noChange: () => "WF hasn't been updated in this round.",
   etcdUpdateStart: () => 'Observed FlyteWorkflow Update (maybe finalizer)',
   etcdUpdated: () => 'Updated workflow.',

@@ -137,7 +137,10 @@ export interface Round {
   resVer?: string;
   /** True when the round changed status and wrote the CR (or tried to). */
   changed: boolean;
-  /** Set when the round failed (event error, etcd conflict, too large...). */
+  /**
+   * Set when the round failed (event error, etcd conflict, too large...): an error class of the
+   * `Op.outcome` vocabulary (`timeline/error-class.ts`); the full text is in the failing op's `detail`.
+   */
   error?: string;
   ops: Op[];
   /** Source line of the round's first line (logs). */
@@ -158,6 +161,8 @@ export interface HandleCall {
   enqueuedAtHi?: Ns;
   rounds: Round[];
   endReason: StreakEnd;
+  /** The configured max-streak-length, when the source states it (`Streak ended at [n]/Max: [m]`). */
+  streakMax?: number;
   /** Propeller replica (pod name) when logs come from several. */
   replica?: string;
   /** Source line of `Processing Workflow.` (logs). */

@@ -1,0 +1,255 @@
+import { executionSpan } from '../metrics/execution-span.js';
+import { nodeWindows, type NodeWindow } from '../metrics/node-window.js';
+import { topologicalOrder } from '../model/dag.js';
+import type { ExecutionPlan, WorkflowDef, WorkflowNode, WorkflowNodeKind } from '../model/workflow.js';
+import { TERMINAL_NODE_PHASES, type Execution, type NodeRecord, type PodTimes, type Recording } from '../timeline/types.js';
+
+/**
+ * Replay: recorded executions -> execution plans, so that a recording can be re-simulated.
+ *
+ * Kept from the recording: the DAG (recorded `upstream`; for logs, the node whose end made each
+ * node runnable, by the rule metrics use for the runnable instant, with every sink feeding the end
+ * node), node kinds (cache outcome, map size, nested subworkflow / dynamic scopes, launch-plan
+ * children), user runtimes (pod finished - started) and pod start times (started - created) of
+ * each node, arrival (execution created), ids and namespace. Everything else (rounds, events, etcd,
+ * queueing, ...) is left to the model.
+ */
+
+export interface ReplayOptions {
+  /**
+   * Seconds to take off recorded pod start times. Logs time a pod's start by propeller's
+   * observation of it, which includes the pod-update lag the simulator adds again.
+   */
+  podStartLagSeconds?: number;
+  /**
+   * Pod start time (s) to assume for a pod whose container start was not observed (only its
+   * creation and exit): the rest of that time is the runtime. Default 0.
+   */
+  podStartSeconds?: number;
+}
+
+const DEFAULT_SPEC_BYTES = 4096;
+/** Status part of a CR at creation (the simulator's workflow status size). */
+const CREATION_STATUS_BYTES = 300;
+
+const KIND: Record<string, WorkflowNodeKind> = {
+  start: 'start',
+  end: 'end',
+  task: 'task',
+  cachedTask: 'task',
+  map: 'map',
+  dynamic: 'dynamic',
+  subworkflow: 'subworkflow',
+  launchplan: 'launchplan',
+  branch: 'gate',
+  gate: 'gate',
+  unknown: 'task',
+};
+
+function localId(id: string, parent: string | undefined): string {
+  return parent !== undefined && id.startsWith(`${parent}/`) ? id.slice(parent.length + 1) : id;
+}
+
+function podsOf(n: NodeRecord): PodTimes[] {
+  return n.pods && n.pods.length > 0 ? n.pods : n.pod ? [n.pod] : [];
+}
+
+function firstAndTerminal(n: NodeRecord): { first?: number; terminal?: number } {
+  let first: number | undefined;
+  let terminal: number | undefined;
+  for (const t of n.transitions) {
+    if (first === undefined || t.at < first) first = t.at;
+    if (TERMINAL_NODE_PHASES.has(t.to) && (terminal === undefined || t.at < terminal)) terminal = t.at;
+  }
+  return { first, terminal };
+}
+
+function namespaceParts(exec: Execution): { project: string; domain: string } {
+  const wf = exec.workflow?.split(':');
+  if (wf && wf.length >= 3) return { project: wf[0]!, domain: wf[1]! };
+  const i = exec.namespace.lastIndexOf('-');
+  return i > 0 ? { project: exec.namespace.slice(0, i), domain: exec.namespace.slice(i + 1) } : { project: exec.namespace, domain: 'development' };
+}
+
+/** Recorded blob sizes per node: largest read (inputs) and write (outputs). */
+function blobSizes(exec: Execution): Map<string, { input?: number; output?: number }> {
+  const out = new Map<string, { input?: number; output?: number }>();
+  for (const h of exec.handles) for (const r of h.rounds) for (const o of r.ops) {
+    if (o.node === undefined || o.bytes === undefined) continue;
+    const s = out.get(o.node) ?? {};
+    if (o.kind === 'blobRead' && /input/i.test(o.detail ?? 'inputs')) s.input = Math.max(s.input ?? 0, o.bytes);
+    if (o.kind === 'blobWrite' && /output/i.test(o.detail ?? 'outputs')) s.output = Math.max(s.output ?? 0, o.bytes);
+    out.set(o.node, s);
+  }
+  return out;
+}
+
+function specBytesOf(exec: Execution): number {
+  let first = exec.crBytes?.[0]?.bytes;
+  if (first === undefined) {
+    for (const h of exec.handles) for (const r of h.rounds) for (const o of r.ops) {
+      if ((o.kind === 'deepCopy' || o.kind === 'etcdUpdate') && o.bytes !== undefined && first === undefined) first = o.bytes;
+    }
+  }
+  return first !== undefined ? Math.max(1024, first - CREATION_STATUS_BYTES) : DEFAULT_SPEC_BYTES;
+}
+
+class PlanBuilder {
+  readonly replay: NonNullable<ExecutionPlan['replay']> = {};
+  private readonly windows = new Map<string, NodeWindow>();
+  private readonly blobs: Map<string, { input?: number; output?: number }>;
+  private readonly recorded: Set<string>;
+
+  constructor(
+    private readonly exec: Execution,
+    private readonly children: ReadonlyMap<string, Execution[]>,
+    private readonly opts: ReplayOptions,
+  ) {
+    for (const w of nodeWindows(exec, executionSpan(exec).start)) this.windows.set(w.node.id, w);
+    this.blobs = blobSizes(exec);
+    this.recorded = new Set(exec.nodes.map((n) => n.id));
+  }
+
+  private recordTimes(n: NodeRecord): void {
+    const pods = podsOf(n);
+    const last = pods[pods.length - 1];
+    if (!last) return;
+    const r: { runtime?: number; podStart?: number } = {};
+    const lag = this.opts.podStartLagSeconds ?? 0;
+    if (last.started !== undefined && last.finished !== undefined && last.finished >= last.started) r.runtime = (last.finished - last.started) / 1e9;
+    if (last.created !== undefined && last.started !== undefined && last.started >= last.created) {
+      r.podStart = Math.max(0, (last.started - last.created) / 1e9 - lag);
+    } else if (last.started === undefined && last.created !== undefined && last.finished !== undefined && last.finished >= last.created) {
+      // Running was never observed (the pod ran between two rounds): keep the whole time from
+      // create to exit, split as the model's typical pod start and the rest.
+      const total = Math.max(0, (last.finished - last.created) / 1e9 - lag);
+      r.podStart = Math.min(total, this.opts.podStartSeconds ?? 0);
+      r.runtime = total - r.podStart;
+    }
+    if (r.runtime !== undefined || r.podStart !== undefined) this.replay[n.id] = r;
+  }
+
+  /** The workflow of one scope: nodes whose parent is `parent` (top level: none, or not recorded). */
+  def(name: string, parent: string | undefined): WorkflowDef {
+    const level = this.exec.nodes.filter((n) =>
+      parent === undefined ? n.parent === undefined || !this.recorded.has(n.parent) : n.parent === parent,
+    );
+    const nodes: WorkflowNode[] = [];
+    const ids = new Set<string>();
+    for (const n of level) {
+      if (n.kind === 'subnode') continue;
+      const wn = this.node(n, parent);
+      if (ids.has(wn.id)) continue;
+      ids.add(wn.id);
+      nodes.push(wn);
+    }
+    const start = nodes.find((n) => n.kind === 'start');
+    // Upstreams must exist in the scope; nodes with none hang off the start node.
+    for (const n of nodes) {
+      if (n.kind === 'start') {
+        n.upstream = [];
+        continue;
+      }
+      n.upstream = n.upstream.filter((u) => ids.has(u) && u !== n.id);
+      if (n.upstream.length === 0 && start && n.kind !== 'end') n.upstream = [start.id];
+    }
+    // Every sink feeds the end node (logs name only the one that finished last).
+    const end = nodes.find((n) => n.kind === 'end');
+    if (end) {
+      const hasDown = new Set(nodes.flatMap((n) => n.upstream));
+      const sinks = nodes.filter((n) => n !== end && !hasDown.has(n.id)).map((n) => n.id);
+      end.upstream = [...new Set([...end.upstream, ...sinks])];
+      if (end.upstream.length === 0 && start) end.upstream = [start.id];
+    }
+    if ('cycle' in topologicalOrder(nodes)) {
+      // Inconsistent input: fall back to the recorded order as a chain.
+      const order = nodes
+        .map((n, i) => ({ n, at: firstAndTerminal(level.find((r) => localId(r.id, parent) === n.id)!).first ?? Infinity, i }))
+        .sort((a, b) => a.at - b.at || a.i - b.i);
+      order.forEach((o, i) => (o.n.upstream = i === 0 ? [] : [order[i - 1]!.n.id]));
+    }
+    return { name, nodes, specBytes: parent === undefined ? specBytesOf(this.exec) : DEFAULT_SPEC_BYTES };
+  }
+
+  private node(n: NodeRecord, parent: string | undefined): WorkflowNode {
+    const id = localId(n.id, parent);
+    const kind = KIND[n.kind] ?? 'task';
+    let upstream: string[];
+    if (n.upstream !== undefined) upstream = n.upstream.map((u) => localId(u, parent));
+    else {
+      const from = this.windows.get(n.id)?.from;
+      upstream = from !== undefined ? [localId(from, parent)] : [];
+    }
+    const wn: WorkflowNode = { id, kind, upstream };
+    const blob = this.blobs.get(n.id);
+    if (blob?.input !== undefined) wn.inputBytes = blob.input;
+    if (blob?.output !== undefined) wn.outputBytes = blob.output;
+    const pods = podsOf(n);
+    const retries = n.retries ?? Math.max(0, pods.length - 1);
+    if (retries > 0 && kind === 'task') wn.failedAttempts = retries;
+    if (n.cache !== undefined) wn.cache = { hit: n.cache === 'hit' };
+    else if (n.kind === 'cachedTask') wn.cache = { hit: pods.length === 0 };
+    switch (kind) {
+      case 'task':
+      case 'dynamic':
+        this.recordTimes(n);
+        break;
+      case 'map': {
+        const subs = this.exec.nodes.filter((c) => c.parent === n.id && c.kind === 'subnode');
+        for (const s of subs) this.recordTimes(s);
+        wn.map = { size: Math.max(1, subs.length), parallelism: 0 };
+        break;
+      }
+      case 'gate': {
+        const { first, terminal } = firstAndTerminal(n);
+        wn.gate = { type: 'constant', value: first !== undefined && terminal !== undefined ? Math.max(0, (terminal - first) / 1e9) : 0 };
+        break;
+      }
+      default:
+        break;
+    }
+    if (kind === 'dynamic') wn.dynamic = this.def(`${id}-dynamic`, n.id);
+    if (kind === 'subworkflow') wn.subworkflow = this.def(`${id}-subworkflow`, n.id);
+    if (kind === 'launchplan') {
+      const child = (this.children.get(this.exec.id) ?? []).find((c) => c.parentNode === n.id);
+      wn.launchplan = child ? new PlanBuilder(child, this.children, this.opts).def(child.workflow ?? `${id}-lp`, undefined) : { name: `${id}-lp`, nodes: [], specBytes: 2048 };
+    }
+    return wn;
+  }
+}
+
+/** The plan that re-simulates one recorded execution (arrival in seconds from the recording origin). */
+export function replayPlan(exec: Execution, children: ReadonlyMap<string, Execution[]> = new Map(), opts: ReplayOptions = {}): ExecutionPlan {
+  const b = new PlanBuilder(exec, children, opts);
+  const workflow = b.def(exec.workflow ?? exec.id, undefined);
+  const { project, domain } = namespaceParts(exec);
+  const plan: ExecutionPlan = {
+    id: exec.id,
+    arrival: executionSpan(exec).start.at / 1e9,
+    project,
+    domain,
+    namespace: exec.namespace,
+    workflow,
+  };
+  if (Object.keys(b.replay).length > 0) plan.replay = b.replay;
+  return plan;
+}
+
+/**
+ * Plans for every top-level execution of the recording (launch-plan children run inside their
+ * parents' plans). Arrivals keep their recorded spacing, shifted so that none is negative.
+ */
+export function replayPlans(rec: Recording, opts: ReplayOptions = {}): ExecutionPlan[] {
+  const ids = new Set(rec.executions.map((e) => e.id));
+  const children = new Map<string, Execution[]>();
+  for (const e of rec.executions) {
+    if (e.parent === undefined || !ids.has(e.parent)) continue;
+    const l = children.get(e.parent) ?? [];
+    l.push(e);
+    children.set(e.parent, l);
+  }
+  const plans = rec.executions.filter((e) => e.parent === undefined || !ids.has(e.parent)).map((e) => replayPlan(e, children, opts));
+  const min = Math.min(0, ...plans.map((p) => p.arrival));
+  if (min < 0) for (const p of plans) p.arrival -= min;
+  return plans;
+}

@@ -1,0 +1,244 @@
+import type { Observation } from '../model/fit.js';
+import type { Execution, Op, OpKind, Recording, Round } from '../timeline/types.js';
+import { bounded, durationObservation, SECOND_NS, type Bounded } from './observe.js';
+import { byTime, enqueueAt, writesOf } from './views.js';
+
+/**
+ * Recording -> observations per model parameter path (seconds). What each path measures:
+ *
+ * - events.{workflow,node,task}.latency: admin event RPCs (ops that reached admin: outcome ok or
+ *   error; `alreadyExists` and `throttled` never sent an RPC);
+ * - etcd.update: CR writes, with the CR size as x when known;
+ * - etcd.watch: a write's end -> the `workflow` enqueue its watch event caused (writes and their
+ *   watch events pair in order; a pairing whose enqueue sits on the resync lattice is ambiguous and
+ *   skipped);
+ * - blob.{head,read,write,copy}: blobstore ops with the object size as x;
+ * - catalog.{get,put}, kube.podCreate, admin.createExecution: their ops;
+ * - kube.podStart: pod created -> container started; kube.podUpdate: container exit -> observed by
+ *   propeller (sources that time the exit itself; logs only see the observation);
+ * - cpu.deepCopy (x = CR bytes) and cpu.round: from sources that time the round's CPU as ops of
+ *   their own (deepCopy, then a pure-CPU traversal); logs do not.
+ * Queue waits (Handle start - ready time) and event failure counts are collected for the report.
+ */
+
+export type ParamPath =
+  | 'events.workflow.latency'
+  | 'events.node.latency'
+  | 'events.task.latency'
+  | 'etcd.update'
+  | 'etcd.watch'
+  | 'blob.head'
+  | 'blob.read'
+  | 'blob.write'
+  | 'blob.copy'
+  | 'catalog.get'
+  | 'catalog.put'
+  | 'kube.podCreate'
+  | 'kube.podStart'
+  | 'kube.podUpdate'
+  | 'admin.createExecution'
+  | 'cpu.deepCopy'
+  | 'cpu.round';
+
+export const PARAM_PATHS: readonly ParamPath[] = [
+  'events.workflow.latency',
+  'events.node.latency',
+  'events.task.latency',
+  'etcd.update',
+  'etcd.watch',
+  'blob.head',
+  'blob.read',
+  'blob.write',
+  'blob.copy',
+  'catalog.get',
+  'catalog.put',
+  'kube.podCreate',
+  'kube.podStart',
+  'kube.podUpdate',
+  'admin.createExecution',
+  'cpu.deepCopy',
+  'cpu.round',
+];
+
+/** Paths whose model distribution is `linear` in a size. */
+export const SIZED_PATHS: ReadonlySet<ParamPath> = new Set<ParamPath>(['etcd.update', 'blob.head', 'blob.read', 'blob.write', 'blob.copy', 'cpu.deepCopy']);
+
+export interface ParamSamples {
+  path: ParamPath;
+  obs: Observation[];
+  /** Size argument per observation (bytes, nodes), when known; parallel to `obs`. */
+  xs: (number | undefined)[];
+  notes: string[];
+}
+
+export interface EventCounts {
+  sent: number;
+  failed: number;
+}
+
+export interface SampleSet {
+  params: Map<ParamPath, ParamSamples>;
+  /** Handle start - time the key became ready (s): worker occupancy, for information. */
+  queueWaits: Observation[];
+  events: { workflow: EventCounts; node: EventCounts; task: EventCounts };
+}
+
+export interface SampleOptions {
+  /** The resync lattice (s), to keep resync enqueues out of the watch pairing. */
+  resync?: { period: number; phase: number };
+}
+
+const EVENT_PATH: Partial<Record<OpKind, ParamPath>> = {
+  workflowEvent: 'events.workflow.latency',
+  nodeEvent: 'events.node.latency',
+  taskEvent: 'events.task.latency',
+};
+
+const OP_PATH: Partial<Record<OpKind, ParamPath>> = {
+  etcdUpdate: 'etcd.update',
+  blobHead: 'blob.head',
+  blobRead: 'blob.read',
+  blobWrite: 'blob.write',
+  blobCopy: 'blob.copy',
+  catalogGet: 'catalog.get',
+  catalogPut: 'catalog.put',
+  podCreate: 'kube.podCreate',
+  launchExecution: 'admin.createExecution',
+};
+
+/** Outcomes of ops that did not do the remote call (no latency to learn from). */
+const NO_CALL = new Set(['alreadyExists', 'throttled']);
+
+function opStart(o: Op): Bounded {
+  return bounded(o.start, o.startLo, o.startHi);
+}
+
+function opEnd(o: Op): Bounded {
+  return bounded(o.end, o.endLo, o.endHi);
+}
+
+class Collector {
+  readonly params = new Map<ParamPath, ParamSamples>();
+
+  constructor() {
+    for (const p of PARAM_PATHS) this.params.set(p, { path: p, obs: [], xs: [], notes: [] });
+  }
+
+  add(path: ParamPath, o: Observation | undefined, x?: number): void {
+    if (!o) return;
+    const s = this.params.get(path)!;
+    s.obs.push(o);
+    s.xs.push(x);
+  }
+}
+
+/** Nodes of the execution already under way when the round started (a traversal-size proxy). */
+function activeNodes(exec: Execution, firstAt: number[], r: Round): number {
+  let n = 0;
+  for (const t of firstAt) if (t < r.start) n++;
+  return n + 1;
+}
+
+function collectOps(exec: Execution, c: Collector, events: SampleSet['events']): void {
+  const firstAt = exec.nodes.map((n) => n.transitions.reduce((m, t) => Math.min(m, t.at), Infinity));
+  for (const h of exec.handles) {
+    for (const r of h.rounds) {
+      let deepCopy = false;
+      for (const o of r.ops) {
+        const ev = EVENT_PATH[o.kind];
+        if (ev) {
+          if (o.outcome !== undefined && NO_CALL.has(o.outcome)) continue;
+          const key = o.kind === 'workflowEvent' ? 'workflow' : o.kind === 'nodeEvent' ? 'node' : 'task';
+          events[key].sent++;
+          if (o.outcome === 'error') events[key].failed++;
+          c.add(ev, durationObservation(opStart(o), opEnd(o)));
+          continue;
+        }
+        if (o.kind === 'deepCopy') {
+          deepCopy = true;
+          if (o.startLo === o.startHi && o.endLo === o.endHi) c.add('cpu.deepCopy', durationObservation(opStart(o), opEnd(o)), o.bytes);
+          continue;
+        }
+        if (o.kind === 'traversal') {
+          // Pure CPU only when the source timed the deep copy apart (otherwise the traversal span
+          // holds the whole round's work).
+          if (deepCopy && o.startLo === o.startHi && o.endLo === o.endHi) c.add('cpu.round', durationObservation(opStart(o), opEnd(o)), activeNodes(exec, firstAt, r));
+          continue;
+        }
+        const path = OP_PATH[o.kind];
+        if (!path) continue;
+        if (o.outcome !== undefined && o.outcome === 'throttled') continue;
+        if (o.kind === 'etcdUpdate' && o.outcome === 'tooLarge') continue;
+        c.add(path, durationObservation(opStart(o), opEnd(o)), o.bytes);
+      }
+    }
+  }
+}
+
+function collectPods(exec: Execution, c: Collector, source: string): void {
+  for (const n of exec.nodes) {
+    const pods = n.pods && n.pods.length > 0 ? n.pods : n.pod ? [n.pod] : [];
+    for (const p of pods) {
+      if (p.created !== undefined && p.started !== undefined) {
+        c.add('kube.podStart', durationObservation(bounded(p.created, p.createdLo, p.createdHi), bounded(p.started, p.startedLo, p.startedHi)));
+      }
+      // Logs time the exit by propeller's own observation of it; only other sources see the lag.
+      if (source !== 'logs' && p.finished !== undefined && p.observed !== undefined) {
+        c.add('kube.podUpdate', durationObservation(bounded(p.finished, p.finishedLo, p.finishedHi), bounded(p.observed, p.observedLo, p.observedHi)));
+      }
+    }
+  }
+}
+
+const WATCH_MAX_NS = 2 * SECOND_NS;
+
+function onLattice(b: Bounded, lattice: { period: number; phase: number } | undefined): boolean {
+  if (!lattice) return false;
+  const p = lattice.period * SECOND_NS;
+  const ph = lattice.phase * SECOND_NS;
+  const tol = 2e6;
+  const k = Math.ceil((b.lo - tol - ph) / p);
+  return ph + k * p <= b.hi + tol;
+}
+
+/**
+ * Writes pair with `workflow` enqueues in order (the informer delivers an object's events in
+ * order). An enqueue equal to the previous one was held back behind it: only an upper bound.
+ */
+function collectWatch(exec: Execution, c: Collector, lattice: { period: number; phase: number } | undefined): void {
+  const writes = writesOf(exec).filter((w) => !w.terminal);
+  const enq = byTime(exec.enqueues).filter((e) => e.source === 'workflow').slice(1).map(enqueueAt);
+  let j = 0;
+  let prevAt = -Infinity;
+  for (const w of writes) {
+    while (j < enq.length && enq[j]!.hi < w.end.lo) j++;
+    const e = enq[j];
+    if (!e || e.lo - w.end.hi > WATCH_MAX_NS) continue;
+    j++;
+    // A resync may stand in for the watch event here: not an observation.
+    if (onLattice(e, lattice)) continue;
+    if (e.lo === e.hi && w.end.lo === w.end.hi && e.at === prevAt) {
+      c.add('etcd.watch', { kind: 'interval', lo: 0, hi: (e.at - w.end.at) / SECOND_NS });
+    } else {
+      c.add('etcd.watch', durationObservation(w.end, e));
+    }
+    prevAt = e.at;
+  }
+}
+
+export function collectSamples(rec: Recording, opts: SampleOptions = {}): SampleSet {
+  const c = new Collector();
+  const events = { workflow: { sent: 0, failed: 0 }, node: { sent: 0, failed: 0 }, task: { sent: 0, failed: 0 } };
+  const queueWaits: Observation[] = [];
+  for (const exec of rec.executions) {
+    collectOps(exec, c, events);
+    collectPods(exec, c, rec.source);
+    collectWatch(exec, c, opts.resync);
+    for (const h of exec.handles) {
+      if (h.enqueuedAt === undefined) continue;
+      const o = durationObservation(bounded(h.enqueuedAt, h.enqueuedAtLo, h.enqueuedAtHi), bounded(h.start, h.startLo, h.startHi));
+      if (o) queueWaits.push(o);
+    }
+  }
+  return { params: c.params, queueWaits, events };
+}

@@ -1,0 +1,30 @@
+import { readFileSync } from 'node:fs';
+import { asReportJson, computeReport, diffReports, renderDiff, type ReportJson } from '../metrics/index.js';
+import { InputError } from '../timeline/errors.js';
+import { readRecording, sniff } from './inputs.js';
+import { emit } from './output.js';
+
+async function loadReport(path: string): Promise<ReportJson> {
+  if (sniff(path) === 'report') {
+    let data: unknown;
+    try {
+      data = JSON.parse(readFileSync(path, 'utf8'));
+    } catch (e) {
+      throw new InputError(`not valid JSON: ${(e as Error).message}`, { file: path });
+    }
+    // whatif/simulate JSON carry a report under "baseline"/"variant"; plain reports are used as they are.
+    try {
+      return asReportJson(data, path);
+    } catch (e) {
+      throw new InputError((e as Error).message, { file: path });
+    }
+  }
+  return computeReport(await readRecording([path]));
+}
+
+export async function runDiff(a: string, b: string, opts: { json?: boolean; out?: string }): Promise<number> {
+  const [ra, rb] = [await loadReport(a), await loadReport(b)];
+  const d = diffReports(ra, rb);
+  await emit(opts.out, opts.json ? `${JSON.stringify(d, null, 2)}\n` : renderDiff(d));
+  return 0;
+}

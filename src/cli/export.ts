@@ -1,0 +1,43 @@
+import { writeFileAtomic } from '../export/atomic-write.js';
+import { renderFoldText } from '../export/fold-text.js';
+import { writeLogs } from '../export/logs.js';
+import { writeOtlp } from '../export/otlp.js';
+import { writePerfetto } from '../export/perfetto.js';
+import { readRecording, linesSummary } from './inputs.js';
+import { note } from './output.js';
+
+export interface ExportOpts {
+  format: 'timeline' | 'otlp' | 'perfetto' | 'logs' | 'fold-text';
+  logFormat?: 'json' | 'gcp' | 'text';
+  cri?: boolean;
+  exec?: string;
+  out: string;
+}
+
+/** `propsim export`: anything fold reads → Timeline JSON, OTLP JSON, Perfetto JSON, propeller logs or the fold tree. */
+export async function runExport(inputs: string[], opts: ExportOpts): Promise<number> {
+  const rec = await readRecording(inputs, { exec: opts.exec });
+  switch (opts.format) {
+    case 'timeline':
+      writeFileAtomic(opts.out, `${JSON.stringify(rec)}\n`);
+      break;
+    case 'otlp': {
+      const s = await writeOtlp(rec, opts.out);
+      note(`wrote ${s.spans.toLocaleString('en-US')} spans`);
+      break;
+    }
+    case 'perfetto':
+      await writePerfetto(rec, opts.out);
+      break;
+    case 'logs': {
+      const s = await writeLogs(rec, opts.out, { format: opts.logFormat ?? 'json', cri: Boolean(opts.cri) });
+      note(`wrote ${s.lines.toLocaleString('en-US')} lines`);
+      break;
+    }
+    case 'fold-text':
+      writeFileAtomic(opts.out, renderFoldText(rec));
+      break;
+  }
+  note(`${rec.executions.length} execution${rec.executions.length === 1 ? '' : 's'} → ${opts.out} (${opts.format}); ${linesSummary(rec.lines)}`);
+  return 0;
+}

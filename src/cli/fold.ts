@@ -1,0 +1,55 @@
+import { writeFoldText } from '../export/fold-text.js';
+import { InputError } from '../timeline/errors.js';
+import type { Execution } from '../timeline/types.js';
+import { linesSummary, streamExecutions } from './inputs.js';
+import { note, openOutput } from './output.js';
+
+export interface FoldOpts {
+  exec?: string;
+  text?: boolean;
+  json?: boolean;
+  strict?: boolean;
+  out?: string;
+}
+
+/** `propsim fold`: streams executions out as they finish, so memory stays bounded by those in flight. */
+export async function runFold(files: string[], opts: FoldOpts): Promise<number> {
+  if (opts.text && opts.json) throw new InputError('choose one of --text and --json');
+  const out = openOutput(opts.out);
+  let count = 0;
+  let pending: Promise<void> = Promise.resolve();
+  const json = Boolean(opts.json);
+  const onExecution = (e: Execution, origin: string) => {
+    const first = count === 0;
+    count++;
+    let chunk: string;
+    if (json) {
+      chunk = (first ? `{"originUnixNano":${JSON.stringify(origin)},"source":"logs","executions":[\n` : ',\n') + JSON.stringify(e);
+    } else {
+      const parts: string[] = [];
+      writeFoldText({ originUnixNano: origin, source: 'logs', executions: [e], lines: { read: 0, used: 0, skipped: {} } }, (c) => parts.push(c));
+      chunk = parts.join('');
+    }
+    pending = pending.then(() => out.write(chunk));
+  };
+  try {
+    const { lines, originUnixNano } = await streamExecutions(files, { exec: opts.exec, strict: opts.strict }, onExecution);
+    await pending;
+    if (json) {
+      const headIfEmpty = count === 0 ? `{"originUnixNano":${JSON.stringify(originUnixNano)},"source":"logs","executions":[` : '';
+      await out.write(`${headIfEmpty}\n],"lines":${JSON.stringify(lines)}}\n`);
+    } else if (count === 0) {
+      await out.write(opts.exec ? `no execution with id ${opts.exec}\n` : 'no executions\n');
+    }
+    await out.close();
+    note(`${count} execution${count === 1 ? '' : 's'}; ${linesSummary(lines)}`);
+    if (count === 0 && opts.exec) {
+      note(`no execution with id "${opts.exec}" in the input`);
+      return 2;
+    }
+    return 0;
+  } catch (e) {
+    out.abort();
+    throw e;
+  }
+}

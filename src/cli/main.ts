@@ -1,0 +1,198 @@
+import { Command, CommanderError, Option } from 'commander';
+import { InputError } from '../timeline/errors.js';
+
+/**
+ * `propsim <verb>`: parses arguments and calls the modules. Each verb's module is imported only
+ * when that verb runs, so `propsim fold` does not pay for loading the simulator.
+ *
+ * Exit codes: 0 success; 1 internal failure (or a failed validation target); 2 bad input or usage.
+ */
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+const int = (name: string) => (v: string): number => {
+  const n = Number(v);
+  if (!Number.isInteger(n)) throw new InputError(`${name} expects an integer, got "${v}"`);
+  return n;
+};
+const num = (name: string) => (v: string): number => {
+  const n = Number(v);
+  if (!Number.isFinite(n)) throw new InputError(`${name} expects a number, got "${v}"`);
+  return n;
+};
+
+export function buildProgram(out: { code: number }): Command {
+  const program = new Command('propsim')
+    .description(
+      'FlytePropeller log-and-trace replay simulator: fold logs and traces into a timeline, split each\n' +
+        "node's time into user code, Flyte management and external overhead, simulate and compare changes.",
+    )
+    .version('0.1.0')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ outputError: (str, write) => write(str) });
+
+  program
+    .command('fold')
+    .description('fold propeller logs (any format, .gz, - for stdin) or OTLP traces into a timeline')
+    .argument('<files...>', 'log or trace files; - reads stdin')
+    .option('--exec <id>', 'keep only this execution (exact exec_id match)')
+    .option('--text', 'print the fold-logs tree (default)')
+    .option('--json', 'print the Timeline as JSON')
+    .option('--strict', 'treat any unreadable line as an error (exit code 2, naming file and line)')
+    .option('-o, --out <file>', 'write to a file (atomically) instead of stdout')
+    .action(async (files: string[], opts) => {
+      const { runFold } = await import('./fold.js');
+      out.code = await runFold(files, opts);
+    });
+
+  program
+    .command('report')
+    .description('overhead per execution and node, and infrastructure statistics, for anything fold reads')
+    .argument('<inputs...>', 'logs, OTLP traces, or Timeline JSON (fold --json)')
+    .option('--exec <id>', 'keep only this execution')
+    .option('--json', 'print JSON (the report contract)')
+    .option('--strict', 'treat any unreadable line as an error')
+    .option('-o, --out <file>', 'write to a file (atomically) instead of stdout')
+    .action(async (inputs: string[], opts) => {
+      const { runReport } = await import('./report.js');
+      out.code = await runReport(inputs, opts);
+    });
+
+  program
+    .command('diff')
+    .description('compare two reports (or two inputs): deltas with +/- and relative %')
+    .argument('<a>', 'baseline: report JSON, Timeline JSON, logs or traces')
+    .argument('<b>', 'variant: same kinds')
+    .option('--json', 'print JSON')
+    .option('-o, --out <file>', 'write to a file (atomically) instead of stdout')
+    .action(async (a: string, b: string, opts) => {
+      const { runDiff } = await import('./diff.js');
+      out.code = await runDiff(a, b, opts);
+    });
+
+  program
+    .command('simulate')
+    .description('simulate a scenario (YAML/JSON) or a FlyteWorkflow CR and print its report')
+    .argument('<scenario>', 'scenario file or FlyteWorkflow CR (kubectl get flyteworkflow NAME -o json)')
+    .option('--model <file>', 'model file (partial overrides on the profile)')
+    .option('--profile <name>', 'configuration profile: default (code defaults) or flyte-core (Helm values)')
+    .option('--seed <seed>', 'random seed', '1')
+    .option('--reps <n>', 'replications (mean and 95% CI per figure when > 1)', int('--reps'), 1)
+    .option('--json', 'print JSON (report contract plus "replications")')
+    .option('--emit-logs <file>', 'write propeller debug logs of replication 0')
+    .addOption(new Option('--log-format <format>', 'format of --emit-logs').choices(['json', 'gcp', 'text']).default('json'))
+    .option('--cri', 'prefix emitted log lines with a CRI RFC3339Nano receive time')
+    .option('--emit-otlp <file>', 'write OTLP JSON traces of replication 0')
+    .option('--timeline <file>', 'write the Timeline JSON of replication 0')
+    .option('-o, --out <file>', 'write the report to a file (atomically) instead of stdout')
+    .action(async (scenario: string, opts) => {
+      const { runSimulate } = await import('./simulate.js');
+      out.code = await runSimulate(scenario, opts);
+    });
+
+  program
+    .command('calibrate')
+    .description('fit a deployment model (latency distributions, configuration) from recorded executions')
+    .argument('<inputs...>', 'logs or traces')
+    .option('--out <file>', 'write the model here (default: print only)')
+    .option('--profile <name>', 'profile whose values stand where the data say nothing: default or flyte-core')
+    .option('--json', 'print the fit report as JSON')
+    .option('--strict', 'treat any unreadable line as an error')
+    .action(async (inputs: string[], opts) => {
+      const { runCalibrate } = await import('./calibrate.js');
+      out.code = await runCalibrate(inputs, opts);
+    });
+
+  program
+    .command('validate')
+    .description('calibrate on part of the executions, replay the others, and report prediction error')
+    .argument('<inputs...>', 'logs or traces')
+    .option('--holdout <fraction>', 'fraction of executions held out', num('--holdout'), 0.3)
+    .addOption(new Option('--split-by <how>', 'how to choose held-out executions').choices(['random', 'time']).default('random'))
+    .option('--target-error <fraction>', 'declared target for the makespan mean error', num('--target-error'), 0.1)
+    .option('--seed <seed>', 'random seed', '1')
+    .option('--reps <n>', 'replications per held-out execution', int('--reps'), 20)
+    .option('--profile <name>', 'profile whose values stand where the data say nothing: default or flyte-core')
+    .option('--strict', 'treat any unreadable line as an error')
+    .option('-o, --out <file>', 'write to a file (atomically) instead of stdout')
+    .option('--json', 'print JSON')
+    .action(async (inputs: string[], opts) => {
+      const { runValidate } = await import('./validate.js');
+      out.code = await runValidate(inputs, opts);
+    });
+
+  program
+    .command('whatif')
+    .description('predict the effect of a change with paired, seeded replications and 95% CIs')
+    .argument('<input>', 'scenario file, FlyteWorkflow CR, or a recording (logs/traces) to replay')
+    .option('--model <file>', 'model file (e.g. from calibrate)')
+    .option('--profile <name>', 'configuration profile: default or flyte-core')
+    .option('--set <path=value>', 'set a model field (repeatable), e.g. propeller.workers=40', collect, [])
+    .option('--scale <path=factor>', 'scale a model field (repeatable), e.g. events.*.latency=0.5', collect, [])
+    .option('--preset <name>', 'a named change (repeatable), e.g. halve-event-latency', collect, [])
+    .option('--reps <n>', 'maximum replications', int('--reps'), 200)
+    .option('--min-reps <n>', 'minimum replications', int('--min-reps'), 10)
+    .option('--precision <fraction>', 'stop when the 95% CI half-width of Δmakespan is below this fraction of the baseline', num('--precision'), 0.01)
+    .option('--seed <seed>', 'random seed', '1')
+    .option('--json', 'print JSON')
+    .option('-o, --out <file>', 'write to a file (atomically) instead of stdout')
+    .action(async (input: string, opts) => {
+      const { runWhatif } = await import('./whatif.js');
+      out.code = await runWhatif(input, opts);
+    });
+
+  program
+    .command('export')
+    .description('convert anything fold reads into another format')
+    .argument('<inputs...>', 'logs, traces, or Timeline JSON')
+    .addOption(new Option('--format <format>', 'output format').choices(['timeline', 'otlp', 'perfetto', 'logs', 'fold-text']).makeOptionMandatory())
+    .addOption(new Option('--log-format <format>', 'for --format logs').choices(['json', 'gcp', 'text']).default('json'))
+    .option('--cri', 'for --format logs: add CRI RFC3339Nano prefixes')
+    .option('--exec <id>', 'keep only this execution')
+    .requiredOption('-o, --out <file>', 'output file')
+    .action(async (inputs: string[], opts) => {
+      const { runExport } = await import('./export.js');
+      out.code = await runExport(inputs, opts);
+    });
+
+  program
+    .command('demo')
+    .description('fold and report the bundled recording, simulate the portfolio, calibrate, validate and ask a what-if')
+    .option('--quick', 'fewer replications')
+    .action(async (opts) => {
+      const { runDemo } = await import('./demo.js');
+      out.code = await runDemo(opts);
+    });
+
+  program.exitOverride();
+  return program;
+}
+
+/** Runs the CLI; returns the exit code. Never throws. */
+export async function main(argv: string[]): Promise<number> {
+  const out = { code: 0 };
+  const program = buildProgram(out);
+  for (const c of program.commands) c.exitOverride();
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return out.code;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // --help and --version exit through here with code 0.
+      if (e.exitCode === 0 || e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return 0;
+      return 2;
+    }
+    if (e instanceof InputError) {
+      process.stderr.write(`propsim: ${e.oneLine()}\n`);
+      return 2;
+    }
+    const err = e as NodeJS.ErrnoException;
+    if (err && (err.code === 'ENOENT' || err.code === 'EISDIR' || err.code === 'EACCES')) {
+      process.stderr.write(`propsim: ${err.path ?? ''}: ${err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'is a directory' : 'permission denied'}\n`);
+      return 2;
+    }
+    if (err && err.code === 'EPIPE') return 0;
+    process.stderr.write(`propsim: internal error: ${err?.message ?? String(e)}\n`);
+    if (process.env.PROPSIM_DEBUG) process.stderr.write(`${err?.stack ?? ''}\n`);
+    return 1;
+  }
+}

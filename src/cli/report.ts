@@ -1,0 +1,24 @@
+import { computeReport, renderReport } from '../metrics/index.js';
+import { InputError } from '../timeline/errors.js';
+import { linesSummary, readRecording } from './inputs.js';
+import { emit, note } from './output.js';
+
+export interface ReportOpts {
+  exec?: string;
+  json?: boolean;
+  strict?: boolean;
+  out?: string;
+}
+
+export async function runReport(inputs: string[], opts: ReportOpts): Promise<number> {
+  const rec = await readRecording(inputs, { exec: opts.exec, strict: opts.strict });
+  if (rec.executions.length === 0) {
+    note(linesSummary(rec.lines));
+    throw new InputError(opts.exec ? `no execution with id "${opts.exec}" in the input` : 'no executions found in the input');
+  }
+  const report = computeReport(rec);
+  const withLines = { ...report, lines: rec.lines };
+  await emit(opts.out, opts.json ? `${JSON.stringify(withLines, null, 2)}\n` : renderReport(report));
+  note(`${rec.executions.length} execution${rec.executions.length === 1 ? '' : 's'}; ${linesSummary(rec.lines)}`);
+  return 0;
+}

@@ -1,0 +1,61 @@
+import { writeLogs } from '../export/logs.js';
+import { writeOtlp } from '../export/otlp.js';
+import { writeFileAtomic } from '../export/atomic-write.js';
+import { computeReport, renderReport } from '../metrics/index.js';
+import { loadModel } from '../model/defaults.js';
+import { loadSimulationInput } from '../model/load.js';
+import { simulate } from '../propeller/simulator.js';
+import type { Recording } from '../timeline/types.js';
+import { ReplicationAggregator, renderReplications } from '../whatif/index.js';
+import { emit, note } from './output.js';
+
+export interface SimulateOpts {
+  model?: string;
+  profile?: string;
+  seed: string;
+  reps: number;
+  json?: boolean;
+  emitLogs?: string;
+  logFormat?: 'json' | 'gcp' | 'text';
+  cri?: boolean;
+  emitOtlp?: string;
+  timeline?: string;
+  out?: string;
+}
+
+/** `propsim simulate`: replications of a scenario (or CR) under a model; reports in the `report` layout. */
+export async function runSimulate(file: string, opts: SimulateOpts): Promise<number> {
+  const scenario = loadSimulationInput(file);
+  const model = loadModel(opts.model, opts.profile);
+  const reps = Math.max(1, opts.reps);
+  const agg = new ReplicationAggregator();
+  let first: Recording | undefined;
+  for (let r = 0; r < reps; r++) {
+    const rec = simulate(scenario.executions, model, { seed: opts.seed, replication: r });
+    if (r === 0) first = rec;
+    agg.add(computeReport(rec));
+  }
+  const rec0 = first!;
+  if (opts.timeline) writeFileAtomic(opts.timeline, `${JSON.stringify(rec0)}\n`);
+  if (opts.emitLogs) {
+    const s = await writeLogs(rec0, opts.emitLogs, { format: opts.logFormat ?? 'json', cri: Boolean(opts.cri), maxStreak: model.propeller.maxStreakLength });
+    note(`wrote ${s.lines.toLocaleString('en-US')} log lines to ${opts.emitLogs}`);
+  }
+  if (opts.emitOtlp) {
+    const s = await writeOtlp(rec0, opts.emitOtlp);
+    note(`wrote ${s.spans.toLocaleString('en-US')} spans to ${opts.emitOtlp}`);
+  }
+  const mean = agg.meanReport();
+  const header = { scenario: scenario.name, description: scenario.description, seed: opts.seed, profile: opts.profile ?? 'default', model: opts.model ?? null };
+  if (opts.json) {
+    const body = reps > 1 ? { ...header, ...mean, replications: agg.replications() } : { ...header, ...mean };
+    await emit(opts.out, `${JSON.stringify(body, null, 2)}\n`);
+  } else {
+    const title = `Scenario ${scenario.name}: ${scenario.description.trim()}`;
+    const sub = `seed ${opts.seed}, ${reps} replication${reps === 1 ? '' : 's'}${reps > 1 ? ' (figures are means; see the table below for 95% CIs)' : ''}, profile ${opts.profile ?? 'default'}${opts.model ? `, model ${opts.model}` : ''}`;
+    let text = `${title}\n${sub}\n\n${renderReport(mean)}`;
+    if (reps > 1) text += `\n${renderReplications(agg.replications())}`;
+    await emit(opts.out, text);
+  }
+  return 0;
+}

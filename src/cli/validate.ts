@@ -1,0 +1,35 @@
+import { renderValidation, validate } from '../calibrate/index.js';
+import { InputError } from '../timeline/errors.js';
+import { linesSummary, readRecording } from './inputs.js';
+import { emit, note } from './output.js';
+
+export interface ValidateOpts {
+  holdout: number;
+  splitBy: 'random' | 'time';
+  targetError: number;
+  seed: string | number;
+  reps: number;
+  json?: boolean;
+  strict?: boolean;
+  profile?: string;
+  out?: string;
+}
+
+/** `propsim validate`: exit code 1 when the makespan mean error misses the declared target. */
+export async function runValidate(inputs: string[], opts: ValidateOpts): Promise<number> {
+  const rec = await readRecording(inputs, { strict: opts.strict });
+  if (rec.executions.length === 0) {
+    note(linesSummary(rec.lines));
+    throw new InputError('no executions found in the input');
+  }
+  const result = validate(rec, {
+    holdout: opts.holdout,
+    splitBy: opts.splitBy,
+    targetError: opts.targetError,
+    seed: opts.seed,
+    reps: opts.reps,
+    ...(opts.profile !== undefined ? { profile: opts.profile } : {}),
+  });
+  await emit(opts.out, opts.json ? `${JSON.stringify(result, null, 2)}\n` : renderValidation(result));
+  return result.passed ? 0 : 1;
+}

@@ -1,0 +1,45 @@
+import { loadModel } from '../model/defaults.js';
+import { loadSimulationInput } from '../model/load.js';
+import type { ExecutionPlan } from '../model/workflow.js';
+import { createProgress, parseChanges, renderWhatif, runWhatif as runPairedWhatif } from '../whatif/index.js';
+import { isScenarioFile } from './inputs.js';
+import { emit } from './output.js';
+
+export interface WhatifOpts {
+  model?: string;
+  profile?: string;
+  set: string[];
+  scale: string[];
+  preset: string[];
+  reps: number;
+  minReps: number;
+  precision: number;
+  seed: string;
+  json?: boolean;
+  out?: string;
+}
+
+/** Plans from a scenario or CR, or replay plans from a recording (logs, traces, Timeline JSON). */
+async function plansFor(input: string): Promise<ExecutionPlan[]> {
+  if (isScenarioFile(input)) return loadSimulationInput(input).executions;
+  const { readRecording } = await import('./inputs.js');
+  const { replayPlans } = await import('../calibrate/replay.js');
+  return replayPlans(await readRecording([input]));
+}
+
+export async function runWhatif(input: string, opts: WhatifOpts): Promise<number> {
+  const changes = parseChanges({ set: opts.set, scale: opts.scale, preset: opts.preset });
+  const plans = await plansFor(input);
+  const base = loadModel(opts.model, opts.profile);
+  const progress = createProgress();
+  const result = runPairedWhatif(plans, base, changes, {
+    seed: opts.seed,
+    minReps: opts.minReps,
+    maxReps: opts.reps,
+    precision: opts.precision,
+    onProgress: (p) => progress.update(p),
+  });
+  progress.done();
+  await emit(opts.out, opts.json ? `${JSON.stringify(result, null, 2)}\n` : renderWhatif(result));
+  return 0;
+}

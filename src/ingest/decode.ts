@@ -1,0 +1,98 @@
+/**
+ * Decoding one log line: prefixes off, then the payload by envelope (JSON flytestdlib/GCP,
+ * klog, logrus text). `decodeLine` is the stand-alone form (tests, single lines); the stream
+ * reader in `lines.ts` uses the same pieces plus partial-line joining and sub-second spreading.
+ */
+import { newRecord } from './fields.js';
+import { decodeJsonEnvelope } from './json-envelope.js';
+import { decodeKlog, looksLikeKlog } from './klog.js';
+import { parsePrefix } from './prefix.js';
+import type { LogRecord, SkipReason } from './record.js';
+import { newDecodeState, noteFullSecond, type DecodeState } from './timestamps.js';
+import { decodeTextEnvelope, looksLikeText } from './text-envelope.js';
+
+export { newDecodeState, type DecodeState } from './timestamps.js';
+
+const ANSI = /\x1b\[[0-9;]*[A-Za-z]/g;
+
+/** Removes terminal colour codes (stern and colourised tailers add them around names). */
+export function stripAnsi(text: string): string {
+  return text.indexOf('\x1b') < 0 ? text : text.replace(ANSI, '');
+}
+
+/** Index after the last non-whitespace character (space, tab, CR, LF, BOM-free). */
+export function trimmedEnd(text: string): number {
+  let e = text.length;
+  for (;;) {
+    const c = text.charCodeAt(e - 1);
+    if (c === 32 || c === 9 || c === 13 || c === 10) e--;
+    else return e;
+  }
+}
+
+/**
+ * Decodes the payload `text[start, end)` into `rec`: level, msg, context fields, kind and,
+ * unless `haveTime` (the record already holds a prefix time), the time.
+ */
+export function decodePayload(
+  rec: LogRecord,
+  text: string,
+  start: number,
+  end: number,
+  st: DecodeState,
+  haveTime: boolean,
+): SkipReason | undefined {
+  while (start < end && (text.charCodeAt(start) === 32 || text.charCodeAt(start) === 9)) start++;
+  if (start >= end) return 'empty';
+  if (text.charCodeAt(start) === 123) return decodeJsonEnvelope(rec, text, start, end, st, haveTime);
+  if (looksLikeKlog(text, start)) return decodeKlog(rec, text, start, end, st, haveTime);
+  if (looksLikeText(text, start)) return decodeTextEnvelope(rec, text, start, end, st, haveTime);
+  return 'notJson';
+}
+
+/**
+ * Decodes `text` (one physical line; a trailing CR/LF is ignored) after its prefixes into `rec`.
+ * Returns a skip reason, or undefined when `rec` is complete except `estNsec`.
+ */
+export function decodeInto(rec: LogRecord, text: string, st: DecodeState): SkipReason | undefined {
+  let end = trimmedEnd(text);
+  if (end === 0) return 'empty';
+  const c0 = text.charCodeAt(0);
+  if (c0 === 32 || c0 === 9 || c0 === 0xfeff || c0 === 27 || text.indexOf('\x1b') >= 0) {
+    text = stripAnsi(text).replace(/^[\s\uFEFF]+/, '');
+    end = trimmedEnd(text);
+    if (end === 0) return 'empty';
+  }
+  const pre = parsePrefix(text, end);
+  const haveTime = pre.hasTime;
+  if (haveTime) {
+    rec.sec = pre.sec;
+    rec.nsec = pre.nsec;
+    rec.resNs = pre.resNs;
+    noteFullSecond(st, pre.sec);
+  }
+  rec.replica = pre.replica;
+  return decodePayload(rec, text, pre.start, end, st, haveTime);
+}
+
+/** The estimate for a record decoded alone: the middle of a whole second, else its lower bound. */
+function soloEstimate(rec: LogRecord): number {
+  return rec.resNs >= 1e9 ? 500_000_000 : rec.nsec;
+}
+
+/**
+ * Decodes one line on its own. `state` carries the input's context (klog year, timestamp
+ * cache); pass the same object for consecutive lines of one input. A whole-second record gets
+ * `estNsec` = 0.5 s (a group of one); the stream reader spreads same-second groups instead.
+ * CRI `P` fragments are decoded as they are (joining needs the stream reader).
+ */
+export function decodeLine(
+  text: string,
+  opts: { file?: string; line?: number; state?: DecodeState } = {},
+): LogRecord | SkipReason {
+  const rec = newRecord(opts.file ?? '-', opts.line ?? 1);
+  const r = decodeInto(rec, text, opts.state ?? newDecodeState());
+  if (r !== undefined) return r;
+  rec.estNsec = soloEstimate(rec);
+  return rec;
+}

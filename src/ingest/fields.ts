@@ -1,0 +1,103 @@
+/**
+ * Pieces shared by the envelope decoders: the record skeleton, context-field assignment and
+ * level normalization.
+ */
+import type { LogRecord } from './record.js';
+
+/**
+ * A record with every field present (optional ones undefined) so all records share one
+ * object shape, which keeps property access in the reader and the folder monomorphic.
+ */
+export function newRecord(file: string, line: number): LogRecord {
+  return {
+    file,
+    line,
+    sec: 0,
+    nsec: 0,
+    resNs: 1e9,
+    estNsec: 0,
+    level: '',
+    msg: '',
+    execId: undefined,
+    ns: undefined,
+    routine: undefined,
+    node: undefined,
+    wf: undefined,
+    resVer: undefined,
+    tasktype: undefined,
+    replica: undefined,
+    kind: 'propeller',
+  };
+}
+
+/** Clears the context fields (a decoder that gives up half-way hands the record to another). */
+export function clearContext(rec: LogRecord): void {
+  rec.execId = undefined;
+  rec.ns = undefined;
+  rec.routine = undefined;
+  rec.node = undefined;
+  rec.wf = undefined;
+  rec.resVer = undefined;
+  rec.tasktype = undefined;
+}
+
+/**
+ * Stores a context field by its log key (`exec_id`, `ns`, `routine`, `node`, `wf`, `res_ver`,
+ * `tasktype`); other keys are ignored, empty values leave the field absent.
+ */
+export function setContextField(rec: LogRecord, key: string, value: string): void {
+  if (value === '') return;
+  switch (key) {
+    case 'exec_id':
+      rec.execId = value;
+      break;
+    case 'ns':
+      rec.ns = value;
+      break;
+    case 'routine':
+      rec.routine = value;
+      break;
+    case 'node':
+      rec.node = value;
+      break;
+    case 'wf':
+      rec.wf = value;
+      break;
+    case 'res_ver':
+      rec.resVer = value;
+      break;
+    case 'tasktype':
+      rec.tasktype = value;
+      break;
+    default:
+      break;
+  }
+}
+
+const LEVELS: ReadonlyMap<string, string> = new Map([
+  ['debug', 'debug'],
+  ['info', 'info'],
+  ['warning', 'warning'],
+  ['error', 'error'],
+  ['fatal', 'fatal'],
+  ['panic', 'panic'],
+  ['warn', 'warning'],
+  ['trace', 'debug'],
+  // GCP severities (flytestdlib maps fatal -> CRITICAL, panic -> ALERT)
+  ['DEBUG', 'debug'],
+  ['INFO', 'info'],
+  ['WARNING', 'warning'],
+  ['ERROR', 'error'],
+  ['CRITICAL', 'fatal'],
+  ['ALERT', 'panic'],
+  ['EMERGENCY', 'panic'],
+  ['NOTICE', 'info'],
+  ['DEFAULT', 'info'],
+]);
+
+/** Normalized level name: debug, info, warning, error, fatal, panic; unknown names lower-cased. */
+export function normalizeLevel(level: string): string {
+  // the common names first: plain comparisons are cheaper than hashing a fresh string
+  if (level === 'debug' || level === 'info' || level === 'warning' || level === 'error') return level;
+  return LEVELS.get(level) ?? LEVELS.get(level.toUpperCase()) ?? level.toLowerCase();
+}

@@ -1,0 +1,143 @@
+/**
+ * The folder's working state: workers, open Handle calls and rounds, nodes and executions being
+ * built. Internal to the ingest layer (`fold.ts` drives it).
+ */
+import type { Execution, HandleCall, NodeKind, NodeRecord, Op, Round, Stamp, StreakEnd, Enqueue } from '../timeline/types.js';
+
+export interface Worker {
+  routine: string;
+  replica: string | undefined;
+  /** Open Handle call on this worker. */
+  open: HandleState | null;
+  /** The Handle call this worker finished last (late lines of the same second attach to it). */
+  last: HandleState | null;
+  /** An op that ends at this worker's next line (admin events, catalog put). */
+  pending: Op | null;
+  pendingEx: ExecState | null;
+  /**
+   * A `PhaseRetryableFailure` task event in flight: the node turns RetryableFailure (a transition
+   * propeller does not log) when the event returns, i.e. at the worker's next line.
+   */
+  retry: { op: Op; ex: ExecState; rs: RoundState; node: string } | null;
+  /** The op the current line just ended, for outcome lines such as "already exist". */
+  closed: Op | null;
+  /** True for the stand-in worker of an execution whose lines carry no `routine`. */
+  pseudo: boolean;
+  hasPrev: boolean;
+  prevAt: number;
+  prevLo: number;
+  prevHi: number;
+}
+
+export interface HandleState {
+  h: HandleCall;
+  index: number;
+  ex: ExecState;
+  worker: Worker;
+  /** Seen its `Processing Workflow.` line. */
+  explicit: boolean;
+  open: boolean;
+  /** Latest round (open or closed). */
+  cur: RoundState | null;
+  lastAt: number;
+  lastLo: number;
+  lastHi: number;
+  skip: StreakEnd | null;
+  fastFollowEnd: StreakEnd | null;
+  capHit: boolean;
+  errored: boolean;
+  /** Its streak is known to be over (streak end, no-fast-follow or skip line): no round follows. */
+  streakOver: boolean;
+}
+
+export interface NodeState {
+  rec: NodeRecord;
+  plugin: string | undefined;
+  hit: boolean;
+  /** Latest owner-update enqueue of the node's pod, and a counter of them. */
+  ownerSeq: number;
+  ownerAt: number;
+  ownerLo: number;
+  ownerHi: number;
+  /** Owner enqueue already used for a pod time. */
+  usedSeq: number;
+  /** Round and time of the current attempt's first task event. */
+  attemptRound: RoundState | null;
+  attemptAt: number;
+  attemptHi: number;
+}
+
+export interface ExecState {
+  rec: Execution;
+  nodes: Map<string, NodeState>;
+  open: HandleState | null;
+  last: HandleState | null;
+  lastSec: number;
+  terminal: boolean;
+  /** Latest enqueue since the previous Handle call started. */
+  pendingEnq: Enqueue | null;
+  pseudo: Worker | null;
+}
+
+/** Plugin phases that end a pod attempt (the container has exited). */
+export const TERMINAL_PLUGIN_PHASES: ReadonlySet<string> = new Set(['PhaseSuccess', 'PhaseRetryableFailure', 'PhasePermanentFailure']);
+
+export function newWorker(routine: string, replica: string | undefined, pseudo: boolean): Worker {
+  return {
+    routine,
+    replica,
+    open: null,
+    last: null,
+    pending: null,
+    pendingEx: null,
+    retry: null,
+    closed: null,
+    pseudo,
+    hasPrev: false,
+    prevAt: 0,
+    prevLo: 0,
+    prevHi: 0,
+  };
+}
+
+/** A round being folded, with the bookkeeping its lines need. */
+export class RoundState {
+  closed = false;
+  noChange = false;
+  traversal: Op | null = null;
+  etcd: Op | null = null;
+  etcdOpen = false;
+  etcdNoStart = false;
+  /**
+   * The round failed and its status changes were dropped (propeller writes the input copy, or
+   * nothing): its transitions stay as ops but leave the node and workflow histories.
+   */
+  discarded = false;
+  /** Nodes whose history this round added to (to take a discarded round's entries back out). */
+  touched: NodeState[] = [];
+  /** Instant of the too-large line: a following successful write persisted Failing/Failed then. */
+  tooLargeAt: Stamp | null = null;
+  /** The execution's end and terminal flag before this round, restored when it is discarded. */
+  endedBefore: Stamp | undefined = undefined;
+  terminalBefore = false;
+  constructor(
+    public r: Round,
+    public index: number,
+    public hs: HandleState,
+    /** Seen its `Handling Workflow .. p [X]` line (implicit rounds come from other in-round lines). */
+    public explicit: boolean,
+    public lastAt: number,
+    public lastLo: number,
+    public lastHi: number,
+  ) {}
+}
+
+export function nodeKind(id: string, ns: NodeState): NodeKind {
+  const slash = id.lastIndexOf('/');
+  const leaf = slash >= 0 ? id.slice(slash + 1) : id;
+  if (leaf === 'start-node') return 'start';
+  if (leaf === 'end-node') return 'end';
+  if (ns.hit) return 'cachedTask';
+  if (ns.rec.taskPhases !== undefined && ns.rec.taskPhases.length > 0) return 'task';
+  return 'unknown';
+}

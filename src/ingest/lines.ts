@@ -1,0 +1,539 @@
+/**
+ * The log line reader: bytes of propeller logs in any supported format -> `LogRecord`s, in
+ * batches, in file order.
+ *
+ * - Splits lines on the byte level (1 MiB chunks; no readline), handles CRLF, counts physical
+ *   lines 1-based per input.
+ * - Every physical line ends up either in a record or counted in `LineStats.skipped` under a
+ *   reason (`read === records + sum(skipped)` for the reader's own reasons).
+ * - CRI `P` fragments are joined with the following fragments of the same stream up to the `F`
+ *   line; the record carries the first fragment's line number and sits at its place in the output.
+ * - Whole-second records get spread sub-second estimates (`spread.ts`); a batch holds only
+ *   records whose estimate is final, so records are never changed after they are yielded.
+ * - With `exec`, lines whose bytes do not contain the id are counted as 'filtered' without being
+ *   decoded (a byte search over the whole chunk finds the candidates).
+ */
+import { isAscii } from 'node:buffer';
+import type { Readable } from 'node:stream';
+import type { LineStats } from '../timeline/types.js';
+import { decodeInto, decodePayload, stripAnsi, trimmedEnd } from './decode.js';
+import { newRecord } from './fields.js';
+import { parsePrefix, type PrefixInfo } from './prefix.js';
+import type { LogRecord, SkipReason } from './record.js';
+import { openInput } from './source.js';
+import { SecondSpreader } from './spread.js';
+import { newDecodeState, noteFullSecond, type DecodeState } from './timestamps.js';
+
+/** Called for each line that yields no record, except 'filtered' and 'joined' lines (not faults). */
+export type SkipHook = (reason: SkipReason, file: string, line: number, text: string) => void;
+
+export interface ReadOptions {
+  /**
+   * Execution id: lines whose raw bytes do not contain it are counted as 'filtered' and not
+   * decoded. Lines that contain it are decoded normally (the caller checks the exact `execId`).
+   */
+  exec?: string;
+  /**
+   * Hook for lines that yield no record (reason, input label, 1-based line, line text). It may
+   * throw to abort reading (the error propagates out of the iterator), e.g. for `--strict`.
+   */
+  onSkip?: SkipHook;
+  /** Accumulator shared with later stages; the reader adds `read` and its skip reasons. */
+  stats?: LineStats;
+  /**
+   * Grouping of whole-second records for sub-second estimates: 'stream' (default) = input +
+   * replica, as propeller writes one stream in time order; 'execution' = input + replica +
+   * execution (the `exec_id`, else the name an enqueue message is about: `name` of `[ns/name]`
+   * in `==> Enqueueing workflow` and of `'ns/name'` in `added workflowID`, the pod of
+   * `Enqueueing owner for updated object`). 'execution' makes an execution's estimates
+   * independent of other executions' lines, and the same with and without `exec`.
+   */
+  spreadBy?: 'stream' | 'execution';
+  /** Stream used for the input `-` (default process.stdin). */
+  stdin?: Readable;
+  /** Year for klog stamps before any dated timestamp was seen (default: the current UTC year). */
+  fallbackYear?: number;
+  /** Longest line kept (default 64 MiB); a longer one is counted as 'truncated' without buffering it. */
+  maxLineBytes?: number;
+}
+
+export function newLineStats(): LineStats {
+  return { read: 0, used: 0, skipped: {} };
+}
+
+/** Adds `n` lines skipped for `reason`. */
+export function countSkip(stats: LineStats, reason: SkipReason | string, n = 1): void {
+  stats.skipped[reason] = (stats.skipped[reason] ?? 0) + n;
+}
+
+/** Sum of all skip counts. */
+export function totalSkipped(stats: LineStats): number {
+  let s = 0;
+  for (const v of Object.values(stats.skipped)) s += v;
+  return s;
+}
+
+const MAX_LINE_BYTES = 64 << 20;
+/** Exec mode notes a dated timestamp (for klog years) at least this often, in input bytes. */
+const SNIFF_BYTES = 1 << 20;
+/** Bytes of input decoded per yielded batch. */
+const BATCH_BYTES = 64 << 10;
+/** A stream's open second is closed once the input has moved this many seconds past it. */
+const QUIET_SECONDS = 10;
+/** Above this many records held back, open groups are closed early to bound memory. */
+const MAX_PENDING = 1 << 17;
+
+interface Join {
+  rec: LogRecord;
+  seq: number;
+  line: number;
+  parts: string[];
+  bytes: number;
+  /** Some fragment's raw line contains the exec id (exec mode). */
+  hasId: boolean;
+}
+
+const NEWLINE = 10;
+
+/** Buffer's own per-encoding slicers: `toString` minus its argument handling, per line. */
+interface Slicers {
+  latin1Slice(start: number, end: number): string;
+  utf8Slice(start: number, end: number): string;
+}
+
+/** Decodes buf[a, b): Latin-1 when the chunk is known to be ASCII (same result, cheaper), else UTF-8. */
+function decodeText(buf: Buffer, a: number, b: number, ascii: boolean): string {
+  const s = buf as unknown as Slicers;
+  return ascii ? s.latin1Slice(a, b) : s.utf8Slice(a, b);
+}
+
+/**
+ * Incremental reader for one input: `push` byte chunks, then `end`; `take` returns the records
+ * that are final so far, in file order.
+ */
+export class LineReader {
+  readonly stats: LineStats;
+  private readonly st: DecodeState;
+  private readonly onSkip: SkipHook | undefined;
+  private readonly exec: string | undefined;
+  private readonly idBuf: Buffer | undefined;
+  private readonly byExecution: boolean;
+  private readonly maxLine: number;
+  // bytes of the unfinished last line, kept as pieces until its newline arrives
+  private carry: Buffer[] = [];
+  private carryLen = 0;
+  private discarding = false;
+  private lineNo = 0;
+  private pending: (LogRecord | undefined)[] = [];
+  private base = 0;
+  private readonly spreader = new SecondSpreader();
+  private readonly joins = new Map<string, Join>();
+  private maxSec = -Infinity;
+  private sinceSniff = SNIFF_BYTES;
+
+  constructor(
+    readonly file: string,
+    opts: ReadOptions = {},
+  ) {
+    this.stats = opts.stats ?? newLineStats();
+    this.st = newDecodeState(opts.fallbackYear);
+    this.onSkip = opts.onSkip;
+    this.exec = opts.exec === '' ? undefined : opts.exec;
+    this.idBuf = this.exec === undefined ? undefined : Buffer.from(this.exec, 'utf8');
+    this.byExecution = opts.spreadBy === 'execution';
+    this.maxLine = opts.maxLineBytes ?? MAX_LINE_BYTES;
+  }
+
+  /** Physical lines seen so far. */
+  get lines(): number {
+    return this.lineNo;
+  }
+
+  push(chunk: Buffer): void {
+    let start = 0;
+    if (this.carryLen > 0 || this.discarding) {
+      const nl = chunk.indexOf(NEWLINE);
+      if (nl < 0) {
+        this.grow(chunk);
+        return;
+      }
+      if (this.discarding || this.carryLen + nl > this.maxLine) {
+        this.dropCarry();
+        this.discarding = false;
+        this.tooLong();
+      } else {
+        this.carry.push(chunk.subarray(0, nl));
+        const line = Buffer.concat(this.carry);
+        this.dropCarry();
+        this.range(line, 0, line.length);
+      }
+      start = nl + 1;
+    }
+    const last = chunk.lastIndexOf(NEWLINE);
+    if (last >= start) {
+      this.range(chunk, start, last + 1);
+      start = last + 1;
+    }
+    if (start < chunk.length) this.grow(chunk.subarray(start));
+    this.bound();
+  }
+
+  /** Ends the input: the last line without a newline, open joins and open groups. */
+  end(): void {
+    if (this.discarding) {
+      this.discarding = false;
+      this.tooLong();
+    } else if (this.carryLen > 0) {
+      const line = Buffer.concat(this.carry);
+      this.dropCarry();
+      this.range(line, 0, line.length);
+    }
+    for (const [key, j] of this.joins) {
+      this.joins.delete(key);
+      this.completeJoin(j);
+    }
+    this.spreader.closeAll();
+  }
+
+  /** Records that are final, in file order (each record is returned once). */
+  take(): LogRecord[] {
+    let cutoff = this.spreader.minOpenSeq();
+    for (const j of this.joins.values()) if (j.seq < cutoff) cutoff = j.seq;
+    const count = Math.min(cutoff - this.base, this.pending.length);
+    if (count <= 0) return [];
+    const out: LogRecord[] = [];
+    for (let i = 0; i < count; i++) {
+      const r = this.pending[i];
+      if (r !== undefined) out.push(r);
+    }
+    this.pending = count === this.pending.length ? [] : this.pending.slice(count);
+    this.base += count;
+    return out;
+  }
+
+  private grow(bytes: Buffer): void {
+    if (this.discarding) return;
+    if (this.carryLen + bytes.length > this.maxLine) {
+      this.dropCarry();
+      this.discarding = true;
+      return;
+    }
+    // copy, so the reader does not pin a whole chunk for a short tail
+    this.carry.push(Buffer.from(bytes));
+    this.carryLen += bytes.length;
+  }
+
+  private dropCarry(): void {
+    this.carry = [];
+    this.carryLen = 0;
+  }
+
+  private tooLong(): void {
+    const ln = ++this.lineNo;
+    this.stats.read++;
+    this.skip('truncated', ln, '');
+  }
+
+  private bound(): void {
+    if (this.pending.length > MAX_PENDING) this.spreader.closeAll();
+  }
+
+  /** Lines in buf[start, end); `end` is after a newline, or the end of the input's last line. */
+  private range(buf: Buffer, start: number, end: number): void {
+    if (this.idBuf !== undefined) {
+      this.rangeExec(buf, start, end, this.idBuf);
+      return;
+    }
+    const ascii = isAscii(buf.subarray(start, end));
+    let p = start;
+    while (p < end) {
+      let nl = buf.indexOf(NEWLINE, p);
+      if (nl < 0 || nl >= end) nl = end;
+      this.line(decodeText(buf, p, nl, ascii));
+      p = nl + 1;
+    }
+  }
+
+  /** Exec mode: decode only the lines that contain the id; count the others. */
+  private rangeExec(buf: Buffer, start: number, end: number, id: Buffer): void {
+    let p = start;
+    while (p < end) {
+      const hit = buf.indexOf(id, p);
+      if (hit < 0 || hit >= end) {
+        this.filtered(buf, p, end);
+        break;
+      }
+      const prevNl = buf.lastIndexOf(NEWLINE, hit);
+      const ls = prevNl < p ? p : prevNl + 1;
+      if (ls > p) this.filtered(buf, p, ls);
+      let le = buf.indexOf(NEWLINE, hit);
+      if (le < 0 || le >= end) le = end;
+      if (looksLikeKlogBytes(buf, ls)) this.sniffTime(buf, start, ls);
+      this.line(buf.toString('utf8', ls, le));
+      p = le + 1;
+    }
+    this.sniffEvery(buf, start, end);
+  }
+
+  /** Keeps the klog year reference current although most lines are not decoded. */
+  private sniffEvery(buf: Buffer, start: number, end: number): void {
+    this.sinceSniff += end - start;
+    // stays due until a dated line is actually found
+    if (this.sinceSniff >= SNIFF_BYTES && this.sniffTime(buf, start, end)) this.sinceSniff = 0;
+  }
+
+  /**
+   * Notes the dated timestamp of the nearest line before `before` (looking back a few lines, not
+   * before `floor`) without counting or returning it: klog lines take their year from it.
+   * Returns whether one was found.
+   */
+  private sniffTime(buf: Buffer, floor: number, before: number): boolean {
+    let e = before;
+    if (e > floor && buf[e - 1] === NEWLINE) e--;
+    for (let k = 0; k < 16 && e > floor; k++) {
+      const nl = buf.lastIndexOf(NEWLINE, e - 1);
+      const s = nl < floor ? floor : nl + 1;
+      const rec = newRecord(this.file, 0);
+      if (decodeInto(rec, buf.toString('utf8', s, e), this.st) === undefined && rec.kind !== 'klog') return true;
+      e = s - 1;
+    }
+    return false;
+  }
+
+  /**
+   * Counts the lines of buf[a, b) (whole lines) as filtered, except CRI partial-line fragments
+   * (and, while a join is open, CRI lines that may end it): those are read so that joins stay
+   * whole and a joined line holding the id is kept.
+   */
+  private filtered(buf: Buffer, a: number, b: number): void {
+    let n = 0;
+    let i = a;
+    while (i < b) {
+      let nl = buf.indexOf(NEWLINE, i);
+      if (nl < 0 || nl >= b) nl = b;
+      const c = buf[i] as number;
+      if (c >= 48 && c <= 57 && (this.joins.size > 0 || isCriPartial(buf, i, nl))) {
+        if (n > 0) this.countFiltered(n);
+        n = 0;
+        const text = buf.toString('utf8', i, nl);
+        const pre = parsePrefix(text, trimmedEnd(text));
+        if (pre.criStream !== undefined && (pre.partial || this.joins.has(joinKey(pre.replica, pre.criStream)))) {
+          this.line(text);
+        } else {
+          this.countFiltered(1);
+        }
+      } else {
+        n++;
+      }
+      i = nl + 1;
+    }
+    if (n > 0) this.countFiltered(n);
+  }
+
+  private countFiltered(n: number): void {
+    this.lineNo += n;
+    this.stats.read += n;
+    countSkip(this.stats, 'filtered', n);
+  }
+
+  private skip(reason: SkipReason, line: number, text: string): void {
+    const s = this.stats.skipped;
+    s[reason] = (s[reason] ?? 0) + 1;
+    if (this.onSkip !== undefined && reason !== 'filtered' && reason !== 'joined') {
+      this.onSkip(reason, this.file, line, text);
+    }
+  }
+
+  /** One physical line (without its LF). */
+  private line(text: string): void {
+    const ln = ++this.lineNo;
+    this.stats.read++;
+    let end = trimmedEnd(text);
+    if (end === 0) {
+      this.skip('empty', ln, text);
+      return;
+    }
+    const c0 = text.charCodeAt(0);
+    if (c0 !== 123) {
+      if (c0 === 32 || c0 === 9 || c0 === 0xfeff || text.indexOf('\x1b') >= 0) {
+        text = stripAnsi(text).replace(/^[\s\uFEFF]+/, '');
+        end = trimmedEnd(text);
+        if (end === 0) {
+          this.skip('empty', ln, text);
+          return;
+        }
+      }
+    }
+    const rec = newRecord(this.file, ln);
+    let start = 0;
+    let haveTime = false;
+    if (text.charCodeAt(0) !== 123) {
+      const pre = parsePrefix(text, end);
+      if (pre.criStream !== undefined && this.joinFragment(rec, text, ln, pre, pre.criStream)) return;
+      start = pre.start;
+      rec.replica = pre.replica;
+      if (pre.hasTime) {
+        haveTime = true;
+        rec.sec = pre.sec;
+        rec.nsec = pre.nsec;
+        rec.resNs = pre.resNs;
+        noteFullSecond(this.st, pre.sec);
+      }
+    }
+    const r = decodePayload(rec, text, start, end, this.st, haveTime);
+    if (r !== undefined) {
+      this.skip(r, ln, text);
+      return;
+    }
+    this.accept(rec);
+  }
+
+  /**
+   * CRI partial-line handling for a line whose prefix was just parsed. Returns true when the
+   * line was consumed as a fragment of a join.
+   */
+  private joinFragment(rec: LogRecord, text: string, ln: number, pre: PrefixInfo, stream: string): boolean {
+    const partial = pre.partial;
+    const key = joinKey(pre.replica, stream);
+    const open = this.joins.get(key);
+    if (!partial && open === undefined) return false;
+    let rawEnd = text.length;
+    if (text.charCodeAt(rawEnd - 1) === 13) rawEnd--;
+    const part = text.slice(Math.min(pre.start, rawEnd), rawEnd);
+    const hasId = this.exec !== undefined && text.includes(this.exec);
+    if (open === undefined) {
+      rec.replica = pre.replica;
+      rec.sec = pre.sec;
+      rec.nsec = pre.nsec;
+      rec.resNs = pre.resNs;
+      noteFullSecond(this.st, pre.sec);
+      const seq = this.base + this.pending.length;
+      this.pending.push(rec);
+      this.joins.set(key, { rec, seq, line: ln, parts: [part], bytes: part.length, hasId });
+      return true;
+    }
+    open.parts.push(part);
+    open.bytes += part.length;
+    open.hasId ||= hasId;
+    this.skip('joined', ln, text);
+    if (!partial || open.bytes > this.maxLine) {
+      this.joins.delete(key);
+      this.completeJoin(open);
+    }
+    return true;
+  }
+
+  private completeJoin(j: Join): void {
+    const payload = j.parts.join('');
+    const idx = j.seq - this.base;
+    if (this.exec !== undefined && !j.hasId) {
+      this.pending[idx] = undefined;
+      this.skip('filtered', j.line, payload);
+      return;
+    }
+    const r = decodePayload(j.rec, payload, 0, trimmedEnd(payload), this.st, true);
+    if (r !== undefined) {
+      this.pending[idx] = undefined;
+      this.skip(r, j.line, payload);
+      return;
+    }
+    // a whole-second prefix (no fraction) is rare enough to take the middle of its second
+    j.rec.estNsec = j.rec.resNs >= 1e9 ? 500_000_000 : j.rec.nsec;
+  }
+
+  private accept(rec: LogRecord): void {
+    const seq = this.base + this.pending.length;
+    this.pending.push(rec);
+    if (rec.resNs < 1e9) {
+      rec.estNsec = rec.nsec;
+      return;
+    }
+    const stream = rec.replica ?? '';
+    this.spreader.add(this.byExecution ? `${stream}\u0000${rec.execId ?? messageKey(rec.msg)}` : stream, rec, seq);
+    if (rec.sec > this.maxSec) {
+      this.maxSec = rec.sec;
+      if (this.spreader.openGroups > 1) this.spreader.closeBefore(rec.sec - QUIET_SECONDS);
+    }
+  }
+}
+
+const BRACKETED = ['==> Enqueueing workflow [', 'Enqueueing owner for updated object ['];
+const SUBQUEUE = "added workflowID '";
+
+/**
+ * The name an enqueue message is about: the workflow name (= exec_id) of `ns/name`, or the pod
+ * name of an owner update; '' for other messages.
+ */
+export function messageKey(msg: string): string {
+  let start = -1;
+  let close = -1;
+  for (const head of BRACKETED) {
+    if (msg.startsWith(head)) {
+      start = head.length;
+      close = msg.indexOf(']', start);
+      break;
+    }
+  }
+  if (start < 0 && msg.startsWith(SUBQUEUE)) {
+    start = SUBQUEUE.length;
+    close = msg.indexOf("'", start);
+  }
+  if (close < 0) return '';
+  const key = msg.slice(start, close);
+  return key.slice(key.indexOf('/') + 1);
+}
+
+/** A klog header at `p`: severity letter and four digits (mmdd), then a space. */
+function looksLikeKlogBytes(buf: Buffer, p: number): boolean {
+  const c = buf[p];
+  if (c !== 73 && c !== 87 && c !== 69 && c !== 70) return false; // I W E F
+  for (let i = 1; i <= 4; i++) {
+    const d = buf[p + i];
+    if (d === undefined || d < 48 || d > 57) return false;
+  }
+  return buf[p + 5] === 32;
+}
+
+function joinKey(replica: string | undefined, stream: string): string {
+  return replica === undefined ? stream : `${replica}\u0000${stream}`;
+}
+
+/** buf[s, e) starts `<timestamp> stdout P ` or `<timestamp> stderr P ` (a CRI partial fragment). */
+function isCriPartial(buf: Buffer, s: number, e: number): boolean {
+  let sp = s;
+  const lim = Math.min(e, s + 40);
+  while (sp < lim && buf[sp] !== 32) sp++;
+  if (sp + 9 > e || buf[sp + 7] !== 32 || buf[sp + 8] !== 80) return false; // ' ' 'P'
+  if (sp + 9 < e && buf[sp + 9] !== 32) return false;
+  const s1 = buf[sp + 1];
+  const s4 = buf[sp + 4];
+  return buf[sp + 2] === 116 && ((s1 === 115 && s4 === 111) || (s1 === 115 && s4 === 101)); // stdout / stderr
+}
+
+/**
+ * Reads the inputs one after the other (paths, `-` for stdin, `.gz` or gzip magic) and yields
+ * the records in batches (about one per 64 KiB of input), in file order. Options: see `ReadOptions`.
+ * Input errors (missing file, corrupt gzip) reject the iteration.
+ */
+export async function* readLogRecords(inputs: readonly string[], opts: ReadOptions = {}): AsyncGenerator<LogRecord[]> {
+  const stats = opts.stats ?? newLineStats();
+  const shared: ReadOptions = { ...opts, stats };
+  const step = opts.exec ? Infinity : BATCH_BYTES;
+  for (const file of inputs) {
+    const reader = new LineReader(file, shared);
+    // the reader copies what it keeps of a chunk, so one read buffer serves the whole input
+    for await (const chunk of openInput(file, { stdin: opts.stdin, reuseBuffer: true })) {
+      // hand records over in small batches: fewer of them are alive at any moment, so they die
+      // young (a whole 1 MiB read of records outlives young-generation collections); with an
+      // exec filter records are few and whole reads are cheaper
+      for (let off = 0; off < chunk.length; off += step) {
+        reader.push(off === 0 && chunk.length <= step ? chunk : chunk.subarray(off, off + step));
+        const batch = reader.take();
+        if (batch.length > 0) yield batch;
+      }
+    }
+    reader.end();
+    const batch = reader.take();
+    if (batch.length > 0) yield batch;
+  }
+}

@@ -1,0 +1,38 @@
+/**
+ * Task pod names back to node ids. Propeller names a task pod `<exec>-<node>-<attempt>`, and an
+ * ArrayNode subtask pod `<exec>-<node>-<attempt>-<subnode>-<attempt>` (node ids may themselves
+ * contain `-`). Names longer than Kubernetes allows are hashed and cannot be mapped back.
+ */
+
+function isDigits(s: string, from: number, to: number): boolean {
+  if (to <= from) return false;
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
+/**
+ * The node id encoded in the part of a pod name after `<exec>-`: `n0-0` -> `n0`,
+ * `n0-0-n42-0` -> `n0/n42`, `my-node-1` -> `my-node`. Undefined when the text does not end in an
+ * attempt number.
+ */
+export function podNodeId(rest: string): string | undefined {
+  const parts: string[] = [];
+  let nameStart = 0;
+  let pos = 0;
+  while (pos <= rest.length) {
+    let dash = rest.indexOf('-', pos);
+    if (dash < 0) dash = rest.length;
+    // A digits-only token that follows a name closes one `<node>-<attempt>` segment.
+    if (pos - 1 > nameStart && isDigits(rest, pos, dash)) {
+      parts.push(rest.slice(nameStart, pos - 1));
+      nameStart = dash + 1;
+    }
+    pos = dash + 1;
+  }
+  // Text left over after the last attempt number: not a pod name we can read.
+  if (parts.length === 0 || nameStart !== rest.length + 1) return undefined;
+  return parts.join('/');
+}

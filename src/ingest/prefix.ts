@@ -1,0 +1,145 @@
+/**
+ * Line prefixes added around a log payload by the container runtime and by log tailers, in any
+ * combination:
+ * - CRI log file: `2024-05-17T22:55:03.134443862Z stderr F <payload>` (`P` marks a partial line);
+ * - `kubectl logs --timestamps`: `2024-05-17T22:55:03.134443862Z <payload>`;
+ * - stern / kubetail: `<pod> <container> <payload>` (or `<namespace> <pod> <container>`);
+ * - `kubectl logs --prefix`: `[pod/<pod>/<container>] <payload>`.
+ * The first (outermost) timestamp wins over any later one and over the payload's own; a pod
+ * name becomes the record's replica.
+ */
+import { resolutionNs, rfc3339Parts } from '../timeline/time.js';
+import { looksLikeKlog } from './klog.js';
+import { looksLikeText } from './text-envelope.js';
+
+/** What `parsePrefix` found (one shared object, overwritten by the next call: read it first). */
+export interface PrefixInfo {
+  /** Index where the payload starts. */
+  start: number;
+  /** True when a prefix carried a timestamp (then `sec`/`nsec`/`resNs` hold it). */
+  hasTime: boolean;
+  sec: number;
+  nsec: number;
+  /** 10^(9 - fraction digits): RFC3339Nano drops trailing zeros, so this errs on the wide side. */
+  resNs: number;
+  /** Pod name from a tailer prefix. */
+  replica: string | undefined;
+  /** CRI stream (`stdout`/`stderr`) when a CRI prefix was present. */
+  criStream: string | undefined;
+  /** CRI `P` tag: this physical line is a fragment continued by the next one of its stream. */
+  partial: boolean;
+}
+
+const prefix: PrefixInfo = {
+  start: 0,
+  hasTime: false,
+  sec: 0,
+  nsec: 0,
+  resNs: 1e9,
+  replica: undefined,
+  criStream: undefined,
+  partial: false,
+};
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+function isNameChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || isDigit(c) || c === 45 || c === 46 || c === 95 || (c >= 65 && c <= 90);
+}
+
+function looksLikeTimestamp(text: string, p: number): boolean {
+  const t = text.charCodeAt(p + 10);
+  return isDigit(text.charCodeAt(p)) && text.charCodeAt(p + 4) === 45 && (t === 84 || t === 116);
+}
+
+/** A payload (or a further prefix) can start at `p`. */
+function startsPayload(text: string, p: number): boolean {
+  const c = text.charCodeAt(p);
+  return (
+    c === 123 || // {
+    looksLikeTimestamp(text, p) ||
+    text.startsWith('[pod/', p) ||
+    looksLikeKlog(text, p) ||
+    looksLikeText(text, p)
+  );
+}
+
+/** End of a name token starting at `p` (index of the following space), or -1. */
+function nameToken(text: string, p: number, end: number): number {
+  let i = p;
+  while (i < end && isNameChar(text.charCodeAt(i))) i++;
+  return i > p && i < end && text.charCodeAt(i) === 32 ? i : -1;
+}
+
+/** Parses the prefixes of `text[0, end)` into the shared `prefix` scratch. */
+export function parsePrefix(text: string, end: number): PrefixInfo {
+  const out = prefix;
+  out.start = 0;
+  out.hasTime = false;
+  out.replica = undefined;
+  out.criStream = undefined;
+  out.partial = false;
+  let p = 0;
+  let triedTailer = false;
+  for (let iter = 0; iter < 5 && p < end; iter++) {
+    const c = text.charCodeAt(p);
+    if (c === 123) break;
+    if (looksLikeTimestamp(text, p)) {
+      const sp = text.indexOf(' ', p);
+      if (sp < 0 || sp >= end) break;
+      const parts = rfc3339Parts(text.slice(p, sp));
+      if (!parts) break;
+      if (!out.hasTime) {
+        out.hasTime = true;
+        out.sec = parts.sec;
+        out.nsec = parts.nsec;
+        out.resNs = resolutionNs(parts.fracDigits);
+      }
+      p = sp + 1;
+      if (
+        out.criStream === undefined &&
+        (text.startsWith('stdout ', p) || text.startsWith('stderr ', p)) &&
+        (text.charCodeAt(p + 7) === 80 || text.charCodeAt(p + 7) === 70) && // P F
+        (p + 8 === end || text.charCodeAt(p + 8) === 32)
+      ) {
+        out.criStream = text.slice(p, p + 6);
+        out.partial = text.charCodeAt(p + 7) === 80;
+        p = Math.min(end, p + 9);
+      }
+      continue;
+    }
+    if (text.startsWith('[pod/', p)) {
+      const close = text.indexOf(']', p);
+      if (close < 0 || close >= end) break;
+      const inner = text.slice(p + 5, close);
+      const slash = inner.indexOf('/');
+      out.replica = slash >= 0 ? inner.slice(0, slash) : inner;
+      p = close + 1;
+      if (text.charCodeAt(p) === 32) p++;
+      continue;
+    }
+    if (triedTailer || !isNameChar(c) || looksLikeKlog(text, p) || looksLikeText(text, p)) break;
+    triedTailer = true;
+    // `<pod> <container> payload`, or `<namespace> <pod> <container> payload`
+    const t1 = nameToken(text, p, end);
+    if (t1 < 0) break;
+    const t2 = nameToken(text, t1 + 1, end);
+    if (t2 < 0) break;
+    if (startsPayload(text, t2 + 1)) {
+      out.replica = text.slice(p, t1);
+      p = t2 + 1;
+      continue;
+    }
+    const t3 = nameToken(text, t2 + 1, end);
+    if (t3 >= 0 && startsPayload(text, t3 + 1)) {
+      out.replica = text.slice(t1 + 1, t2);
+      p = t3 + 1;
+      continue;
+    }
+    break;
+  }
+  out.start = p;
+  return out;
+}

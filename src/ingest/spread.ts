@@ -1,0 +1,73 @@
+/**
+ * Sub-second estimates for whole-second stamps. Propeller stamps whole seconds, but one stream
+ * writes its lines in time order, so the k-th of n lines stamped with the same second is
+ * estimated at (k+1)/(n+1) of that second. A second's group closes when its stream shows a
+ * different second; a second that reappears later (lines slightly out of order) forms a group
+ * of its own. Exact stamps do not take part.
+ */
+import type { LogRecord } from './record.js';
+
+/** Estimate for the k-th (0-based) of n records in one second: floor(1e9 (k+1)/(n+1)), in [0, 1e9). */
+export function spreadNsec(k: number, n: number): number {
+  return Math.floor((1e9 * (k + 1)) / (n + 1));
+}
+
+/** Assigns `estNsec` to the members of one closed group, in order. */
+export function assignSpread(members: readonly LogRecord[]): void {
+  const n = members.length;
+  for (let k = 0; k < n; k++) (members[k] as LogRecord).estNsec = spreadNsec(k, n);
+}
+
+interface Group {
+  sec: number;
+  members: LogRecord[];
+  /** Output sequence number of the first member (records before it are final). */
+  firstSeq: number;
+}
+
+/**
+ * Open groups of one input, one per stream key. `add` closes a stream's group when its second
+ * changes; `closeBefore` and `closeAll` close groups whose stream went quiet.
+ */
+export class SecondSpreader {
+  private readonly open = new Map<string, Group>();
+
+  /** Adds a whole-second record of stream `key` with output sequence number `seq`. */
+  add(key: string, rec: LogRecord, seq: number): void {
+    const g = this.open.get(key);
+    if (g !== undefined) {
+      if (g.sec === rec.sec) {
+        g.members.push(rec);
+        return;
+      }
+      assignSpread(g.members);
+    }
+    this.open.set(key, { sec: rec.sec, members: [rec], firstSeq: seq });
+  }
+
+  /** Smallest sequence number still waiting for its estimate (Infinity when none). */
+  minOpenSeq(): number {
+    let m = Infinity;
+    for (const g of this.open.values()) if (g.firstSeq < m) m = g.firstSeq;
+    return m;
+  }
+
+  /** Closes the groups of streams whose open second is before `sec` (streams that went quiet). */
+  closeBefore(sec: number): void {
+    for (const [key, g] of this.open) {
+      if (g.sec < sec) {
+        assignSpread(g.members);
+        this.open.delete(key);
+      }
+    }
+  }
+
+  closeAll(): void {
+    for (const g of this.open.values()) assignSpread(g.members);
+    this.open.clear();
+  }
+
+  get openGroups(): number {
+    return this.open.size;
+  }
+}

@@ -1,0 +1,110 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { replayPlans } from '../../src/calibrate/index.js';
+import { readRecording } from '../../src/cli/inputs.js';
+import { writeLogs } from '../../src/export/logs.js';
+import { computeReport } from '../../src/metrics/index.js';
+import { topologicalOrder } from '../../src/model/dag.js';
+import type { ExecutionPlan } from '../../src/model/workflow.js';
+import { simulate } from '../../src/propeller/simulator.js';
+import type { Recording } from '../../src/timeline/types.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TRUE, trueModel, workload } from './workload.js';
+
+const plans = workload(24);
+let rec: Recording;
+let fromLogs: ExecutionPlan[];
+
+beforeAll(async () => {
+  rec = simulate(plans, trueModel(), { seed: 3, replication: 0 });
+  const dir = mkdtempSync(join(tmpdir(), 'propsim-replay-'));
+  const forLogs = structuredClone(rec);
+  for (const e of forLogs.executions) for (const h of e.handles) delete h.enqueuedAt;
+  const file = join(dir, 'propeller.log');
+  await writeLogs(forLogs, file, { format: 'json', cri: true, maxStreak: TRUE.maxStreakLength });
+  fromLogs = replayPlans(await readRecording([file]), { podStartLagSeconds: 0.5, podStartSeconds: 4 });
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const edges = (p: ExecutionPlan) =>
+  p.workflow.nodes.map((n) => `${n.id}:${n.kind}<${[...n.upstream].sort().join('+')}${n.cache ? (n.cache.hit ? ' hit' : ' miss') : ''}`).sort();
+
+describe('replay of simulated executions', () => {
+  it('keeps ids, arrivals, the DAG, node kinds and cache outcomes', () => {
+    const replayed = replayPlans(rec);
+    expect(replayed.map((p) => p.id)).toEqual(plans.map((p) => p.id));
+    replayed.forEach((p, i) => {
+      const orig = plans[i]!;
+      expect(p.arrival).toBeCloseTo(orig.arrival, 6);
+      expect(p.namespace).toBe(orig.namespace);
+      expect(edges(p)).toEqual(edges(orig));
+    });
+  });
+
+  it('carries the recorded user runtimes and pod start times', () => {
+    const replayed = replayPlans(rec);
+    for (const [i, p] of replayed.entries()) {
+      const exec = rec.executions[i]!;
+      for (const n of exec.nodes) {
+        if (!n.pod?.started || !n.pod.finished || n.pod.created === undefined) continue;
+        expect(p.replay?.[n.id]?.runtime).toBeCloseTo((n.pod.finished - n.pod.started) / 1e9, 9);
+        expect(p.replay?.[n.id]?.podStart).toBeCloseTo((n.pod.started - n.pod.created) / 1e9, 9);
+      }
+    }
+  });
+
+  it('re-simulated with its own model, reproduces the recorded makespans closely', () => {
+    const replayed = replayPlans(rec);
+    const observed = computeReport(rec).executions.map((e) => e.makespanNs / 1e9);
+    const reps = 10;
+    const runs: number[][] = observed.map(() => []);
+    for (let r = 0; r < reps; r++) {
+      computeReport(simulate(replayed, trueModel(), { seed: 'replay', replication: r })).executions.forEach((e, i) => runs[i]!.push(e.makespanNs / 1e9));
+    }
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    const predicted = runs.map(mean);
+    expect(Math.abs(mean(predicted) - mean(observed)) / mean(observed)).toBeLessThan(0.03);
+    // Per execution, the recorded makespan is one more draw of the same process (queueing on the
+    // resync and batching lattices): it falls within the range of 10 replications with probability
+    // 9/11 = 82%.
+    const inside = observed.filter((o, i) => o >= Math.min(...runs[i]!) && o <= Math.max(...runs[i]!)).length;
+    expect(inside / observed.length).toBeGreaterThanOrEqual(0.65);
+  });
+});
+
+describe('replay of log recordings (no recorded DAG)', () => {
+  it('infers an acyclic DAG where every sink feeds the end node', () => {
+    for (const p of fromLogs) {
+      expect('order' in topologicalOrder(p.workflow.nodes)).toBe(true);
+      const end = p.workflow.nodes.find((n) => n.kind === 'end')!;
+      const hasDown = new Set(p.workflow.nodes.flatMap((n) => n.upstream));
+      for (const n of p.workflow.nodes) if (n !== end && !hasDown.has(n.id)) expect.fail(`${p.id}: sink ${n.id} does not feed the end node`);
+      expect(p.workflow.nodes.map((n) => n.id).sort()).toEqual(plans.find((q) => q.id === p.id)!.workflow.nodes.map((n) => n.id).sort());
+    }
+  });
+
+  it('chains follow the recorded order exactly', () => {
+    for (const p of fromLogs.filter((q) => q.workflow.name.endsWith('chain') || q.workflow.nodes.some((n) => n.id === 'n1'))) {
+      const up = Object.fromEntries(p.workflow.nodes.map((n) => [n.id, n.upstream]));
+      expect(up.n1).toEqual(['n0']);
+      expect(up.n2).toEqual(['n1']);
+    }
+  });
+
+  it('recovers every task node’s pod time from create to exit within the observation lag', () => {
+    const truth = replayPlans(rec);
+    let n = 0;
+    for (const p of fromLogs) {
+      const t = truth.find((q) => q.id === p.id)!;
+      for (const [id, v] of Object.entries(t.replay ?? {})) {
+        const w = p.replay?.[id];
+        expect(w, `${p.id}/${id}`).toBeDefined();
+        const total = (x: { runtime?: number; podStart?: number }) => (x.runtime ?? 0) + (x.podStart ?? 0);
+        expect(Math.abs(total(w!) - total(v))).toBeLessThan(1.5);
+        n++;
+      }
+    }
+    expect(n).toBeGreaterThan(40);
+  });
+});

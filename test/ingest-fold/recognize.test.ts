@@ -1,0 +1,244 @@
+import { describe, expect, it } from 'vitest';
+import { fc, test } from '@fast-check/vitest';
+import { MSG, ETCD_ERRORS, executionIdText } from '../../src/timeline/templates.js';
+import {
+  K,
+  classify,
+  enqueueOwnerObject,
+  enqueueWorkflowKey,
+  etcdFailureClass,
+  eventExistsPhase,
+  eventFailureClass,
+  failureText,
+  bracketText,
+  handlingArgs,
+  handlingPhase,
+  namespaceName,
+  nodeChangePhases,
+  nodeEventArgs,
+  nodeEventPhase,
+  noFastFollowReason,
+  NODE_EVENT_EXISTS_PREFIX_LEN,
+  quotedKey,
+  splitKey,
+  streakEndedArgs,
+  taskEventPhase,
+  workflowTransitionPhases,
+  WORKFLOW_EVENT_EXISTS_PREFIX_LEN,
+} from '../../src/ingest/recognize.js';
+import { podNodeId } from '../../src/ingest/pod-name.js';
+import { ERROR_CLASSES, errorClass } from '../../src/timeline/error-class.js';
+
+const ID = 'fd5d4ee88f9dc4436a76';
+const KEY = `flytesnacks-development/${ID}`;
+
+describe('classify: every timing-relevant template rendered by timeline/templates.ts', () => {
+  const cases: [string, string, number][] = [
+    ['enqueueWorkflow', MSG.enqueueWorkflow(KEY), K.enqueueWorkflow],
+    ['enqueueSubqueue', MSG.enqueueSubqueue(KEY), K.enqueueSubqueue],
+    ['enqueueOwner', MSG.enqueueOwner('flytesnacks-development', `${ID}-n0-0`), K.enqueueOwner],
+    ['processing', MSG.processing(), K.processing],
+    ['stale', MSG.stale('ns', ID), K.stale],
+    ['terminated', MSG.terminated('ns', ID), K.terminated],
+    ['notFound', MSG.notFound('ns', ID), K.notFound],
+    ['handling', MSG.handling(ID, executionIdText('p', 'd', ID), 'Running'), K.handling],
+    ['handlingDone', MSG.handlingDone(ID), K.handlingDone],
+    ['workflowTransition', MSG.workflowTransition('Ready', 'Running'), K.workflowTransition],
+    ['workflowCompleted', MSG.workflowCompleted(), K.workflowCompleted],
+    ['workflowEventExists', MSG.workflowEventExists('RUNNING', executionIdText('p', 'd', ID)), K.workflowEventExists],
+    ['eventRecordingFailed', MSG.eventRecordingFailed('rpc error: code = Unavailable'), K.workflowEventFailed],
+    ['nodeChangeNYS', MSG.nodeChangeNYS('NotYetStarted', 'Queued'), K.nodeChange],
+    ['nodeChange', MSG.nodeChange('Queued', 'Running', 'Running'), K.nodeChange],
+    ['finalizeNotRequired', MSG.finalizeNotRequired(), K.finalizeNotRequired],
+    ['finalizeNotRequired(Failed)', MSG.finalizeNotRequired('Failed'), K.finalizeNotRequired],
+    ['nodeSucceeding', MSG.nodeSucceeding(), K.nodeSucceeding],
+    ['nodeFailing', MSG.nodeFailing(), K.nodeFailing],
+    ['recordingNodeEvent', MSG.recordingNodeEvent('node_id:"n0"', 'QUEUED'), K.nodeEvent],
+    ['nodeEventExists', MSG.nodeEventExists('QUEUED', 'n0'), K.nodeEventExists],
+    ['nodeEventFailed', MSG.nodeEventFailed('boom'), K.nodeEventFailed],
+    ['taskEventFailed (ignored)', MSG.taskEventFailed('AlreadyExists', 'RUNNING'), K.taskEventIgnored],
+    ['maxParallelism', MSG.maxParallelism(25, 25), K.maxParallelism],
+    ['pluginTransition', MSG.pluginTransition('PhaseRunning'), K.taskEvent],
+    ['cacheMiss', MSG.cacheMiss(), K.cacheMiss],
+    ['cacheHit', MSG.cacheHit('p', 'd', 'n', 'v'), K.cacheHit],
+    ['cacheRecording', MSG.cacheRecording('p', 'd', 'n', 'v'), K.cacheRecording],
+    ['cacheRecorded', MSG.cacheRecorded('t'), K.cacheRecorded],
+    ['noChange', MSG.noChange(), K.noChange],
+    ['etcdUpdateStart', MSG.etcdUpdateStart(), K.etcdStart],
+    ['etcdUpdated', MSG.etcdUpdated(), K.etcdUpdated],
+    ['etcdUpdateFailed', MSG.etcdUpdateFailed(ETCD_ERRORS.conflict(ID)), K.etcdFailed],
+    ['tooLarge', MSG.tooLarge(ETCD_ERRORS.tooLargeReason), K.tooLarge],
+    ['tooLargeRetry', MSG.tooLargeRetry('x'), K.tooLargeRetryFailed],
+    ['noFastFollow', MSG.noFastFollow(true, false), K.noFastFollow],
+    ['fastFollow', MSG.fastFollow(3), K.fastFollow],
+    ['streakEnded', MSG.streakEnded(5, 8), K.streakEnded],
+    ['reconcileError', MSG.reconcileError('boom', '*errors.errorString'), K.reconcileError],
+    ['completedProcessing', MSG.completedProcessing(), K.completedProcessing],
+    ['synced', MSG.synced(KEY), K.synced],
+  ];
+  it.each(cases)('%s', (_name, msg, kind) => {
+    expect(classify(msg)).toBe(kind);
+  });
+
+  it('recognizes propeller messages that have no renderer', () => {
+    expect(classify("error syncing 'ns/abc': etcdserver: request is too large")).toBe(K.errorSyncing);
+    expect(classify('node timing out')).toBe(K.nodeTimingOut);
+    expect(classify('node failed with retryable failure, aborting and finalizing, message: x')).toBe(K.nodeRetry);
+    expect(classify('failed to send event to Admin. error: x')).toBe(K.taskEventFailed);
+    expect(classify('Event recording failed for Plugin [container], eventPhase [RUNNING], error :x')).toBe(K.taskEventFailed);
+    expect(classify('Failed to record taskEvent in state: RUNNING, error: x')).toBe(K.taskEventFailed);
+    expect(classify('Failed to record workflowEvent, error [x]. Trying to record state: RUNNING. Ignoring this error!')).toBe(
+      K.workflowEventIgnored,
+    );
+    expect(classify('Catalog Failure: memoization check failed. err: x')).toBe(K.cacheGetFailed);
+    expect(classify('Failed to write results to catalog for Task [x]. Error: y')).toBe(K.cachePutFailed);
+    expect(classify('Node event phase: SUCCEEDED, nodeId n0 already in terminal phase. err: x')).toBe(K.nodeEventExists);
+    expect(classify('Failed to process workflow, failing: not found')).toBe(K.executionNotFound);
+    expect(classify('Updated workflow status.')).toBe(K.etcdUpdated);
+    expect(classify('Failed to update workflow status. Error [x]')).toBe(K.etcdFailed);
+  });
+
+  it('leaves other propeller lines unrecognized', () => {
+    for (const m of [
+      MSG.handlingNode('n0'),
+      MSG.completedNode('n0'),
+      MSG.nodeQueued(1),
+      MSG.parallelismSet(1),
+      MSG.setMetadataDir('s3://x'),
+      MSG.futuresExist(),
+      'Workflow not found in cache.',
+      'Deletion triggered for abc',
+      'failed to add incorrectly formatted workflowID \'x\' to subqueue',
+      'Workflow namespace[a]/name[b] something else',
+      '',
+      'H',
+      '==> Enqueueing',
+    ]) {
+      expect(classify(m), m).toBe(K.none);
+    }
+  });
+});
+
+describe('argument extraction agrees with the renderers', () => {
+  test.prop([fc.stringMatching(/^[a-z0-9-]{1,30}$/), fc.stringMatching(/^[a-z0-9]{1,30}$/)])(
+    'enqueue keys round-trip',
+    (ns, name) => {
+      expect(splitKey(enqueueWorkflowKey(MSG.enqueueWorkflow(`${ns}/${name}`)) ?? '')).toEqual({ ns, name });
+      expect(splitKey(quotedKey(MSG.enqueueSubqueue(`${ns}/${name}`)) ?? '')).toEqual({ ns, name });
+      expect(splitKey(quotedKey(MSG.synced(`${ns}/${name}`)) ?? '')).toEqual({ ns, name });
+      expect(enqueueOwnerObject(MSG.enqueueOwner(ns, `${name}-n0-0`))).toBe(`${ns}/${name}-n0-0`);
+      expect(namespaceName(MSG.stale(ns, name))).toEqual({ ns, name });
+      expect(namespaceName(MSG.terminated(ns, name))).toEqual({ ns, name });
+      expect(namespaceName(MSG.notFound(ns, name))).toEqual({ ns, name });
+    },
+  );
+
+  const phase = fc.constantFrom('Ready', 'Running', 'Succeeding', 'Succeeded', 'Failing', 'Failed', 'Aborted', 'HandlingFailureNode');
+  test.prop([fc.stringMatching(/^[a-z0-9]{1,25}$/), phase, fc.constantFrom(' ', '  ', '')])('Handling Workflow name and phase, any id spacing', (name, p, sp) => {
+    const idText = `project:${sp}"proj" domain:${sp}"dev" name:${sp}"${name}"`;
+    expect(handlingArgs(MSG.handling(name, idText, p))).toEqual({ name, phase: p });
+    expect(handlingPhase(MSG.handling(name, idText, p))).toBe(p);
+    expect(handlingArgs(MSG.handlingDone(name))?.name).toBe(name);
+    expect(classify(MSG.handlingDone(name))).toBe(K.handlingDone);
+    expect(classify(MSG.handling(name, idText, p))).toBe(K.handling);
+  });
+
+  test.prop([phase, phase])('transition phases', (a, b) => {
+    expect(workflowTransitionPhases(MSG.workflowTransition(a, b))).toEqual({ from: a, to: b });
+    expect(nodeChangePhases(MSG.nodeChangeNYS(a, b))).toEqual({ from: a, to: b });
+    expect(nodeChangePhases(MSG.nodeChange(a, b, 'Success'))).toEqual({ from: a, to: b });
+  });
+
+  test.prop([fc.nat(1000), fc.nat(1000)])('streak ended', (n, m) => {
+    expect(streakEndedArgs(MSG.streakEnded(n, m))).toEqual({ n, max: m });
+  });
+
+  it('fast-follow reasons, event phases, node event ids', () => {
+    expect(noFastFollowReason(MSG.noFastFollow(true, false))).toEqual({ terminated: true, versionMatched: false });
+    expect(noFastFollowReason(MSG.noFastFollow(false, true))).toEqual({ terminated: false, versionMatched: true });
+    expect(taskEventPhase(MSG.pluginTransition('PhaseInitializing'))).toBe('PhaseInitializing');
+    const ev = MSG.recordingNodeEvent(`node_id:"n0/n42" execution_id:{${executionIdText('p', 'd', ID)}}`, 'RUNNING');
+    expect(nodeEventArgs(ev)).toEqual({ phase: 'RUNNING', node: 'n0/n42', name: ID });
+    expect(nodeEventPhase(ev)).toBe('RUNNING');
+    expect(eventExistsPhase(MSG.nodeEventExists('QUEUED', 'n0'), NODE_EVENT_EXISTS_PREFIX_LEN)).toBe('QUEUED');
+    expect(eventExistsPhase(MSG.workflowEventExists('SUCCEEDED', 'x'), WORKFLOW_EVENT_EXISTS_PREFIX_LEN)).toBe('SUCCEEDED');
+  });
+
+  it('error classes', () => {
+    expect(etcdFailureClass(MSG.etcdUpdateFailed(ETCD_ERRORS.etcdTooLarge))).toBe('tooLarge');
+    expect(etcdFailureClass(MSG.etcdUpdateFailed(ETCD_ERRORS.apiTooLarge))).toBe('tooLarge');
+    expect(etcdFailureClass(MSG.etcdUpdateFailed(ETCD_ERRORS.conflict(ID)))).toBe('conflict');
+    expect(etcdFailureClass(MSG.etcdUpdateFailed('connection refused'))).toBe('error');
+    expect(eventFailureClass('EventSinkError: Admin EventSink throttling admin traffic (ResourceExhausted)')).toBe('throttled');
+    expect(eventFailureClass('trying to send message larger than max (2805993 vs. 2097152)')).toBe('tooLarge');
+    expect(eventFailureClass('code = Unavailable')).toBe('error');
+  });
+
+  test.prop([fc.string({ maxLength: 200 })])('arbitrary text never throws', (s) => {
+    const k = classify(s);
+    expect(typeof k).toBe('number');
+    handlingArgs(s);
+    nodeChangePhases(s);
+    nodeEventArgs(s);
+    streakEndedArgs(s);
+    podNodeId(s);
+  });
+});
+
+describe('pod names back to node ids', () => {
+  it.each([
+    ['n0-0', 'n0'],
+    ['n12-3', 'n12'],
+    ['n0-0-n42-0', 'n0/n42'],
+    ['start-node-0', 'start-node'],
+    ['my-node-1', 'my-node'],
+    ['dn0-0-n1-2', 'dn0/n1'],
+  ])('%s -> %s', (rest, node) => {
+    expect(podNodeId(rest)).toBe(node);
+  });
+  it.each(['n0', 'n0-', '-0', 'n0-0-x', '', 'abcdef123'])('%s is not a pod name suffix', (rest) => {
+    expect(podNodeId(rest)).toBeUndefined();
+  });
+  test.prop([fc.array(fc.tuple(fc.stringMatching(/^[a-z][a-z0-9]{0,6}(-[a-z][a-z0-9]{0,4})?$/), fc.nat(20)), { minLength: 1, maxLength: 3 })])(
+    'segments of <node>-<attempt> round-trip',
+    (segs) => {
+      const rest = segs.map(([n, a]) => `${n}-${a}`).join('-');
+      expect(podNodeId(rest)).toBe(segs.map(([n]) => n).join('/'));
+    },
+  );
+});
+
+describe('failure texts and error classes', () => {
+  const THROTTLED = 'ResourceExhausted: Admin EventSink throttling admin traffic';
+  it.each([
+    [MSG.etcdUpdateFailed(ETCD_ERRORS.conflict(ID)), ETCD_ERRORS.conflict(ID), 'conflict'],
+    [MSG.tooLarge(ETCD_ERRORS.tooLargeReason), ETCD_ERRORS.tooLargeReason, 'tooLarge'],
+    [MSG.tooLargeRetry(ETCD_ERRORS.etcdTooLarge), ETCD_ERRORS.etcdTooLarge, 'tooLarge'],
+    [MSG.nodeEventFailed(THROTTLED), THROTTLED, 'throttled'],
+    [MSG.eventRecordingFailed('Unavailable: failed to send event to Admin'), 'Unavailable: failed to send event to Admin', 'error'],
+    [MSG.taskEventRecordingFailed('container', 'RUNNING', THROTTLED), THROTTLED, 'throttled'],
+    ['failed to send event to Admin. error: x [y]', 'x [y]', 'error'],
+    [MSG.reconcileError(`wrapped: [${THROTTLED}]`, '*errors.NodeErrorWithCause'), `wrapped: [${THROTTLED}]`, 'throttled'],
+  ])('%s -> text and class', (msg, text, cls) => {
+    expect(failureText(msg)).toBe(text);
+    expect(errorClass(failureText(msg))).toBe(cls);
+  });
+
+  it('classes map to themselves', () => {
+    for (const c of ERROR_CLASSES) expect(errorClass(c)).toBe(c);
+  });
+
+  test.prop([fc.string({ maxLength: 80 })])('every text has a class of the vocabulary, stable when applied again', (s) => {
+    const c = errorClass(s);
+    expect(ERROR_CLASSES.has(c)).toBe(true);
+    expect(errorClass(c)).toBe(c);
+  });
+
+  it('recognizes the launch-plan lines with the child execution name', () => {
+    expect(classify(MSG.launchedLaunchPlan(`${ID}-n1-0`, 3))).toBe(K.launchedLaunchPlan);
+    expect(classify(MSG.launchExists(`${ID}-n1-0`))).toBe(K.launchExists);
+    expect(bracketText(MSG.launchedLaunchPlan(`${ID}-n1-0`, 3))).toBe(`${ID}-n1-0`);
+    expect(bracketText(MSG.launchExists(`${ID}-n1-0`))).toBe(`${ID}-n1-0`);
+    expect(classify(MSG.taskEventRecordingFailed('container', 'RUNNING', 'x'))).toBe(K.taskEventFailed);
+  });
+});

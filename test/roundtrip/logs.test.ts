@@ -1,0 +1,178 @@
+/**
+ * simulate -> propeller logs (json, gcp, text; with and without a CRI prefix) -> read + fold
+ * recovers the simulated structure exactly (`shape`), with CRI the exact instants, without it
+ * bounds that contain every true instant.
+ */
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { LogFormat } from '../../src/export/logs.js';
+import { loadSimulationInput } from '../../src/model/load.js';
+import type { Model } from '../../src/model/model.js';
+import type { ExecutionPlan } from '../../src/model/workflow.js';
+import { ERROR_CLASSES, errorClass } from '../../src/timeline/error-class.js';
+import type { Recording } from '../../src/timeline/types.js';
+import {
+  EXTRAS_YAML,
+  fewWorkers,
+  logRoundTrip,
+  portfolio,
+  shape,
+  simulateWith,
+  smallMapFanout,
+  smallMixedLoad,
+  stressModel,
+  tempDir,
+  timeErrors,
+} from './shape.js';
+import { defaultModel } from '../../src/model/defaults.js';
+
+const dir = tempDir('logs');
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+writeFileSync(join(dir, 'extras.yaml'), EXTRAS_YAML);
+
+/** What a case must contain for its round trip to mean something. */
+interface Coverage {
+  executions?: number;
+  workers?: number;
+  errorClasses?: string[];
+  endReasons?: string[];
+  nested?: boolean;
+  launches?: boolean;
+  retries?: boolean;
+  cacheHits?: boolean;
+}
+
+interface Case {
+  name: string;
+  plans: () => ExecutionPlan[];
+  model: () => Model;
+  covers: Coverage;
+}
+
+const CASES: Case[] = [
+  { name: 'hello', plans: () => portfolio('hello'), model: defaultModel, covers: { executions: 1, endReasons: ['noChange', 'terminal', 'stale', 'terminated'] } },
+  { name: 'chained-cache', plans: () => portfolio('chained-cache'), model: defaultModel, covers: { executions: 2, cacheHits: true, errorClasses: ['conflict'], endReasons: ['cap'] } },
+  { name: 'map-fanout (60 subtasks)', plans: smallMapFanout, model: defaultModel, covers: { executions: 1, nested: true } },
+  { name: 'nested-dynamic', plans: () => portfolio('nested-dynamic'), model: defaultModel, covers: { executions: 2, nested: true, launches: true } },
+  { name: 'parallel-subworkflows', plans: () => portfolio('parallel-subworkflows'), model: defaultModel, covers: { executions: 1, nested: true } },
+  { name: 'too-large', plans: () => portfolio('too-large'), model: defaultModel, covers: { executions: 1, errorClasses: ['tooLarge'] } },
+  { name: 'mixed load on 3 workers', plans: smallMixedLoad, model: () => fewWorkers(3), covers: { executions: 13, workers: 3, nested: true, cacheHits: true } },
+  { name: 'retries, branch, gate, cache', plans: () => loadSimulationInput(join(dir, 'extras.yaml')).executions, model: defaultModel, covers: { retries: true, cacheHits: true } },
+  {
+    name: 'mixed load under event throttling, RPC failures and a streak cap of 3',
+    plans: smallMixedLoad,
+    model: stressModel,
+    covers: { executions: 13, workers: 4, errorClasses: ['throttled', 'error', 'conflict'], endReasons: ['cap', 'error'] },
+  },
+];
+
+function coverage(rec: Recording) {
+  const workers = new Set<string>();
+  const errorClasses = new Set<string>();
+  const endReasons = new Set<string>();
+  let nested = false;
+  let launches = false;
+  let retries = false;
+  let cacheHits = false;
+  for (const e of rec.executions) {
+    for (const h of e.handles) {
+      workers.add(h.worker);
+      endReasons.add(h.endReason);
+      for (const r of h.rounds) {
+        if (r.error !== undefined) errorClasses.add(errorClass(r.error));
+        if (r.ops.some((o) => o.kind === 'launchExecution')) launches = true;
+      }
+    }
+    for (const n of e.nodes) {
+      if (n.id.includes('/') && n.transitions.length > 0) nested = true;
+      if ((n.retries ?? 0) > 0) retries = true;
+      if (n.cache === 'hit') cacheHits = true;
+    }
+  }
+  return { executions: rec.executions.filter((e) => e.handles.length > 0).length, workers, errorClasses, endReasons, nested, launches, retries, cacheHits };
+}
+
+/**
+ * The first failed op of each failed round (what made it fail), where propeller logs it: an end
+ * node's event error is swallowed without a line. Its text must come back when the op carries it
+ * (a `detail` of its failure class); a too-large write is logged with propeller's reason
+ * (`workflow too large`), not the API server's text.
+ */
+function failedOps(rec: Recording): { at: string; kind: string; outcome: string; detail: unknown }[] {
+  const out: { at: string; kind: string; outcome: string; detail: unknown }[] = [];
+  for (const e of rec.executions)
+    e.handles.forEach((h, hi) =>
+      h.rounds.forEach((r, ri) => {
+        if (r.error === undefined) return;
+        const o = r.ops.find((x) => x.outcome !== undefined && !['ok', 'hit', 'miss', 'alreadyExists'].includes(x.outcome));
+        if (o === undefined || (o.kind === 'nodeEvent' && o.node !== undefined && /(^|\/)end-node$/.test(o.node))) return;
+        // Folded: the text read back. Simulated: the text the log must carry.
+        const detail =
+          rec.source === 'logs'
+            ? o.detail
+            : o.outcome === 'tooLarge'
+              ? 'workflow too large'
+              : o.detail !== undefined && errorClass(o.detail) === o.outcome
+                ? o.detail
+                : expect.stringMatching(/./);
+        out.push({ at: `${e.id} h${hi}.r${ri}`, kind: o.kind, outcome: o.outcome!, detail });
+      }),
+    );
+  return out.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+}
+
+const VARIANTS: { format: LogFormat; cri: boolean }[] = [
+  { format: 'json', cri: true },
+  { format: 'json', cri: false },
+  { format: 'gcp', cri: true },
+  { format: 'gcp', cri: false },
+  { format: 'text', cri: true },
+  { format: 'text', cri: false },
+];
+
+describe.each(CASES)('logs round trip: $name', (c) => {
+  const model = c.model();
+  const rec = simulateWith(c.plans(), model);
+  const truth = shape(rec);
+
+  it('simulates what the case is meant to cover', () => {
+    const cov = coverage(rec);
+    if (c.covers.executions !== undefined) expect(cov.executions).toBe(c.covers.executions);
+    if (c.covers.workers !== undefined) expect(cov.workers.size).toBe(c.covers.workers);
+    for (const k of c.covers.errorClasses ?? []) expect([...cov.errorClasses], k).toContain(k);
+    for (const k of c.covers.endReasons ?? []) expect([...cov.endReasons], k).toContain(k);
+    if (c.covers.nested) expect(cov.nested).toBe(true);
+    if (c.covers.launches) expect(cov.launches).toBe(true);
+    if (c.covers.retries) expect(cov.retries).toBe(true);
+    if (c.covers.cacheHits) expect(cov.cacheHits).toBe(true);
+  });
+
+  it.each(VARIANTS)('$format, cri=$cri: same structure, times exact with CRI and bounded without', async ({ format, cri }) => {
+    const path = join(dir, `${c.name.replace(/\W+/g, '_')}.${format}${cri ? '.cri' : ''}.log`);
+    const { folded, lines } = await logRoundTrip(rec, path, { format, cri, maxStreak: model.propeller.maxStreakLength });
+
+    // Every line read, and each either used or skipped for a known, benign reason.
+    expect(folded.lines.read).toBe(lines);
+    const skipped = Object.values(folded.lines.skipped).reduce((a, b) => a + b, 0);
+    expect(folded.lines.used + skipped).toBe(lines);
+    expect(Object.keys(folded.lines.skipped).filter((k) => k !== 'unrecognized')).toEqual([]);
+
+    expect(shape(folded)).toStrictEqual(truth);
+
+    // The folder keeps error classes; the failing op keeps the error text.
+    const failures = failedOps(rec);
+    expect(failures.length).toBeGreaterThanOrEqual(c.covers.errorClasses?.length ?? 0);
+    expect(failedOps(folded)).toStrictEqual(failures);
+    for (const e of folded.executions) for (const h of e.handles) for (const r of h.rounds) if (r.error !== undefined) expect(ERROR_CLASSES.has(r.error), r.error).toBe(true);
+
+    // `Streak ended at [n]/Max: [m]` gives the cap to every call that ran rounds and did not fail.
+    const streaks = folded.executions.flatMap((e) => e.handles.filter((h) => h.rounds.length > 0 && h.endReason !== 'error'));
+    expect(streaks.length).toBeGreaterThan(0);
+    for (const h of streaks) expect(h.streakMax).toBe(model.propeller.maxStreakLength);
+
+    const { errors, checked } = timeErrors(rec, folded, cri);
+    expect(checked).toBeGreaterThan(10);
+    expect(errors.slice(0, 5)).toEqual([]);
+  });
+});

@@ -1,0 +1,67 @@
+/**
+ * simulate -> OTLP traces (`--emit-otlp`) -> the OTLP reader gives back the same Recording: every
+ * field, since propsim writes what propeller's spans lack under `propsim.` attributes. The same for
+ * a Recording folded from CRI logs, except the source line numbers only logs have.
+ */
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { writeOtlp } from '../../src/export/otlp.js';
+import { readOtlpFile } from '../../src/ingest/otlp.js';
+import { defaultModel } from '../../src/model/defaults.js';
+import type { Model } from '../../src/model/model.js';
+import type { ExecutionPlan } from '../../src/model/workflow.js';
+import type { Recording } from '../../src/timeline/types.js';
+import { logRoundTrip, portfolio, simulateWith, smallMapFanout, smallMixedLoad, stressModel, tempDir } from './shape.js';
+
+const dir = tempDir('otlp');
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** The Recording as JSON holds it (no undefined-valued keys), without what a reader sets itself. */
+function content(rec: Recording, dropLines = false): unknown {
+  const { lines: _lines, source: _source, ...rest } = rec;
+  return JSON.parse(JSON.stringify(rest, (k, v: unknown) => (dropLines && k === 'line' ? undefined : v)));
+}
+
+async function otlpRoundTrip(rec: Recording, name: string): Promise<Recording> {
+  const path = join(dir, `${name}.otlp.jsonl`);
+  const stats = await writeOtlp(rec, path, { chunkSpans: 5000 });
+  expect(stats.spans).toBeGreaterThan(0);
+  const back = await readOtlpFile(path);
+  expect(back.stats.malformed).toBe(0);
+  expect(back.recording.source).toBe('otlp');
+  return back.recording;
+}
+
+const CASES: { name: string; plans: () => ExecutionPlan[]; model: () => Model }[] = [
+  { name: 'hello', plans: () => portfolio('hello'), model: defaultModel },
+  { name: 'too-large', plans: () => portfolio('too-large'), model: defaultModel },
+  { name: 'nested-dynamic', plans: () => portfolio('nested-dynamic'), model: defaultModel },
+  { name: 'map-fanout-small', plans: smallMapFanout, model: defaultModel },
+  { name: 'mixed-stress', plans: smallMixedLoad, model: stressModel },
+];
+
+describe.each(CASES)('OTLP round trip: $name', (c) => {
+  it('reads back the simulated Recording exactly, the streak cap included', async () => {
+    const model = c.model();
+    const rec = simulateWith(c.plans(), model);
+    // The Handle calls as a source that states max-streak-length records them.
+    for (const e of rec.executions) for (const h of e.handles) h.streakMax = model.propeller.maxStreakLength;
+    const back = await otlpRoundTrip(rec, c.name);
+    expect(back.executions.length).toBe(rec.executions.length);
+    expect(content(back)).toStrictEqual(content(rec));
+    expect(back.executions.flatMap((e) => e.handles).every((h) => h.streakMax === model.propeller.maxStreakLength)).toBe(true);
+  });
+});
+
+describe('OTLP round trip of a folded Recording', () => {
+  it('keeps everything the fold of CRI logs found (error classes and texts, streak caps, exact instants)', async () => {
+    const model = stressModel();
+    const rec = simulateWith(smallMixedLoad(), model);
+    const { folded } = await logRoundTrip(rec, join(dir, 'mixed.log'), { format: 'json', cri: true, maxStreak: model.propeller.maxStreakLength });
+    expect(folded.executions.flatMap((e) => e.handles).some((h) => h.streakMax === 3 && h.endReason === 'cap')).toBe(true);
+    expect(folded.executions.flatMap((e) => e.handles.flatMap((h) => h.rounds)).some((r) => r.error === 'throttled')).toBe(true);
+    const back = await otlpRoundTrip(folded, 'folded');
+    expect(content(back)).toStrictEqual(content(folded, true));
+  });
+});
