@@ -46,13 +46,14 @@ export async function runSimulate(file: string, opts: SimulateOpts): Promise<num
     note(`wrote ${s.spans.toLocaleString('en-US')} spans to ${opts.emitOtlp}`);
   }
   const mean = agg.meanReport();
-  const header = { scenario: scenario.name, description: scenario.description, seed: opts.seed, profile: opts.profile ?? 'default', model: opts.model ?? null };
+  const profileText = opts.profile ?? (opts.model ? 'as the model file says' : 'default');
+  const header = { scenario: scenario.name, description: scenario.description, seed: opts.seed, profile: opts.profile ?? null, model: opts.model ?? null };
   if (opts.json) {
     const body = reps > 1 ? { ...header, ...mean, replications: agg.replications() } : { ...header, ...mean };
     await emit(opts.out, `${JSON.stringify(body, null, 2)}\n`);
   } else {
     const title = `Scenario ${scenario.name}: ${scenario.description.trim()}`;
-    const sub = `seed ${opts.seed}, ${reps} replication${reps === 1 ? '' : 's'}${reps > 1 ? ' (figures are means; see the table below for 95% CIs)' : ''}, profile ${opts.profile ?? 'default'}${opts.model ? `, model ${opts.model}` : ''}`;
+    const sub = `seed ${opts.seed}, ${reps} replication${reps === 1 ? '' : 's'}${reps > 1 ? ' (figures are means; see the table below for 95% CIs)' : ''}, profile ${profileText}${opts.model ? `, model ${opts.model}` : ''}`;
     let text = `${title}\n${sub}\n\n${renderReport(mean)}`;
     if (reps > 1) text += `\n${renderReplications(agg.replications())}`;
     await emit(opts.out, text);
