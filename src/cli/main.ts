@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import { InputError } from '../timeline/errors.js';
+import { presetHelp } from '../whatif/presets.js';
 
 /**
  * `propsim <verb>`: parses arguments and calls the modules. Each verb's module is imported only
@@ -135,6 +136,7 @@ export function buildProgram(out: { code: number }): Command {
     .option('--seed <seed>', 'random seed', '1')
     .option('--json', 'print JSON')
     .option('-o, --out <file>', 'write to a file (atomically) instead of stdout')
+    .addHelpText('after', `\nPresets:\n${presetHelp()}\n\nPaths: any field of the model, e.g. propeller.workers, propeller.maxStreakLength,\nstore.offloadClosure, events.node.latency, etcd.update, kube.podStart (an unknown path lists them all).`)
     .action(async (input: string, opts) => {
       const { runWhatif } = await import('./whatif.js');
       out.code = await runWhatif(input, opts);

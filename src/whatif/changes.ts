@@ -9,39 +9,8 @@ import type { Model } from '../model/model.js';
 import { applyScale, applySet, getPaths, listPaths, parseAssignment, type Leaf } from '../model/paths.js';
 import { medianOf } from '../model/dist-summary.js';
 
-export type Change =
-  | { kind: 'set'; path: string; value: string; preset?: string }
-  | { kind: 'scale'; path: string; factor: number; preset?: string };
-
-export interface Preset {
-  name: string;
-  description: string;
-  changes: Change[];
-}
-
-const scale = (path: string, factor: number): Change => ({ kind: 'scale', path, factor });
-const set = (path: string, value: string): Change => ({ kind: 'set', path, value });
-
-/** Named changes (`--preset NAME`), in the order `--help` lists them. */
-export const PRESETS: readonly Preset[] = [
-  { name: 'halve-event-latency', description: 'admin event RPCs (workflow, node, task) twice as fast', changes: [scale('events.*.latency', 0.5)] },
-  { name: 'halve-etcd-latency', description: 'etcd CR updates twice as fast (fixed and per-byte cost)', changes: [scale('etcd.update', 0.5)] },
-  { name: 'double-workers', description: 'twice as many propeller workers', changes: [scale('propeller.workers', 2)] },
-  { name: 'streak-16', description: 'max-streak-length 16 (more rounds per Handle call)', changes: [set('propeller.maxStreakLength', '16')] },
-  { name: 'offload-closure', description: 'offload the workflow closure: the CR no longer carries the spec', changes: [set('store.offloadClosure', 'true')] },
-  { name: 'no-base-delay', description: 'main queue base delay 0 (no backoff before re-evaluation)', changes: [set('propeller.baseDelaySeconds', '0')] },
-  { name: 'fast-batching', description: 'pod-update batching interval divided by 4', changes: [scale('propeller.batchingIntervalSeconds', 0.25)] },
-  { name: 'halve-pod-start', description: 'pod scheduling, image pull and container start twice as fast', changes: [scale('kube.podStart', 0.5)] },
-  { name: 'halve-blob-latency', description: 'blobstore head/read/write/copy twice as fast', changes: [scale('blob.*', 0.5)] },
-];
-
-export const presetNames: readonly string[] = PRESETS.map((p) => p.name);
-
-/** Lines for `--help`: `  name  description`. */
-export function presetHelp(indent = '  '): string {
-  const w = Math.max(...PRESETS.map((p) => p.name.length));
-  return PRESETS.map((p) => `${indent}${p.name.padEnd(w)}  ${p.description}`).join('\n');
-}
+export { PRESETS, presetNames, presetHelp, type Change, type Preset } from './presets.js';
+import { PRESETS, presetNames, type Change, type Preset } from './presets.js';
 
 export function findPreset(name: string): Preset {
   const p = PRESETS.find((x) => x.name === name.trim());
