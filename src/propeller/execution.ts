@@ -1,5 +1,5 @@
-import { NodeState, Scope } from './node-state.js';
-import type { RandomStreams, Rng } from '../engine/random.js';
+import { NodeState, Scope, SubnodeWake } from './node-state.js';
+import type { RandomStreams, Rng, StreamGroup } from '../engine/random.js';
 import type { ExecutionPlan, WorkflowDef, WorkflowNode } from '../model/workflow.js';
 import type { Model } from '../model/model.js';
 import type { Execution, NodeKind, NodeRecord } from '../timeline/types.js';
@@ -72,6 +72,8 @@ export class ExecState {
   readonly rngFailures: Rng;
   readonly rngWatch: Rng;
   readonly rngBlob: Rng;
+  /** Per-node stream groups: `(events|blob|kube|runtime, execution, node)`. */
+  readonly nodeStreams: { readonly events: StreamGroup; readonly blob: StreamGroup; readonly kube: StreamGroup; readonly runtime: StreamGroup };
 
   constructor(
     readonly idx: number,
@@ -95,6 +97,12 @@ export class ExecState {
     };
     if (parent) this.record.parent = parent.id;
     if (parentNode) this.record.parentNode = parentNode.id;
+    this.nodeStreams = {
+      events: streams.group('events', plan.id),
+      blob: streams.group('blob', plan.id),
+      kube: streams.group('kube', plan.id),
+      runtime: streams.group('runtime', plan.id),
+    };
     this.top = this.buildScope(wf, null, '');
     for (const n of this.nodes) this.record.nodes.push(n.record);
     const s = model.store;
@@ -182,6 +190,7 @@ export class ExecState {
           this.nodes.push(sub);
         }
         ns.openSubnodes = size;
+        ns.wake = new SubnodeWake(size);
       }
       return ns;
     };
@@ -255,6 +264,7 @@ export class ExecState {
       }
     }
     for (const n of scope.nodes) if (!seen.has(n)) n.order = order++;
+    scope.seal();
     return scope;
   }
 }

@@ -88,12 +88,13 @@ function activate(exec: ExecState, scope: Scope): void {
  */
 export function* visitScope(rc: RoundCtx, scope: Scope): Gen<number> {
   const nodes = scope.current();
+  const byOrder = scope.byOrder;
   let partial = false;
   let failed = false;
   let open = 0;
   let i = 0;
   for (; i < nodes.length; i++) {
-    const n = nodes[i]!;
+    const n = byOrder[nodes[i]!]!;
     if (isTerminalNode(n.phase)) continue;
     open++;
     if (n.countsForParallelism && rc.maxPar > 0 && rc.par >= rc.maxPar) break;
@@ -108,9 +109,9 @@ export function* visitScope(rc: RoundCtx, scope: Scope): Gen<number> {
     const others = scope.others;
     let k = 0;
     while (k < others.length && others[k]! < i) k++;
-    rc.parallelismLimited(nodes[i]!, nodes.length - i - (others.length - k));
+    rc.parallelismLimited(byOrder[nodes[i]!]!, nodes.length - i - (others.length - k));
     for (; k < others.length; k++) {
-      const n = nodes[others[k]!]!;
+      const n = byOrder[nodes[others[k]!]!]!;
       if (isTerminalNode(n.phase)) continue;
       if (!needsWork(rc, n)) continue;
       const r = handleSync(rc, n);
@@ -619,22 +620,55 @@ function* handleMap(rc: RoundCtx, n: NodeState): Gen<boolean> {
   }
   const par = n.def.map && n.def.map.parallelism > 0 ? n.def.map.parallelism : Infinity;
   lanes.fill(start);
-  let evaluated = 0;
   let changed = false;
   let allDone = true;
-  for (const s of subs) {
-    if (s.phase === SUCCEEDED) continue;
-    if (evaluated >= par) {
-      allDone = false;
-      break;
-    }
-    evaluated++;
+  const pods = sim.pods;
+  // A subnode needs evaluating unless it is quiet: running, with its pod showing the phase it last
+  // recorded. A quiet subnode's evaluation takes no time and changes nothing (see evalSubnode).
+  const quiet = (s: NodeState): boolean => {
+    if (s.phase !== RUNNING || s.plugin === PLUGIN_NONE) return false;
+    const pod = s.pods[s.attempt];
+    return !pod || pluginOf(pods.observed(pod)) === s.plugin;
+  };
+  const evaluate = (s: NodeState): void => {
     const k = minLane(lanes);
     const before = s.touched === rc.serial;
     const dur = evalSubnode(rc, s, lanes[k]!);
     lanes[k] = lanes[k]! + dur;
     if (s.touched === rc.serial && !before) changed = true;
-    if (s.phase !== SUCCEEDED) allDone = false;
+  };
+  const wake = n.wake;
+  if (par === Infinity && wake) {
+    // Every subnode is evaluated: only the awake ones can have work (SubnodeWake).
+    let succeeded = 0;
+    for (const i of wake.take()) {
+      const s = subs[i]!;
+      if (s.phase === SUCCEEDED || quiet(s)) {
+        wake.drop(i);
+        continue;
+      }
+      evaluate(s);
+      if (s.phase === SUCCEEDED) {
+        succeeded++;
+        wake.drop(i);
+      } else if (quiet(s)) wake.drop(i);
+      else wake.keep(i);
+    }
+    // Subnodes only end as Succeeded; openSubnodes counts the others as of the last commit.
+    allDone = n.openSubnodes - succeeded === 0;
+  } else {
+    let evaluated = 0;
+    for (let i = 0; i < subs.length; i++) {
+      const s = subs[i]!;
+      if (s.phase === SUCCEEDED) continue;
+      if (evaluated >= par) {
+        allDone = false;
+        break;
+      }
+      evaluated++;
+      if (!quiet(s)) evaluate(s);
+      if (s.phase !== SUCCEEDED) allDone = false;
+    }
   }
   d = maxLane(lanes) - start;
   if (d > 0) yield d;

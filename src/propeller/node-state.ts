@@ -51,6 +51,8 @@ export class NodeState {
   openSubnodes = 0;
   /** Index among the map's subnodes. */
   subIndex = 0;
+  /** Map: which subnodes may have work (see SubnodeWake). */
+  wake: SubnodeWake | null = null;
 
   // --- CR status (undone on a failed round) ---
   phase = NYS;
@@ -120,18 +122,80 @@ export class NodeState {
   }
 
 
+  /** A subnode may have work again (its pod changed, its round was rolled back). */
+  wakeSubnode(): void {
+    this.owner?.wake?.wake(this.subIndex);
+  }
+
   /** Streams keyed by (execution, node, purpose), created on first use. */
   rngEvents(): Rng {
-    return this.rngE ?? (this.rngE = this.exec.streams.stream('events', this.exec.id, this.id));
+    return this.rngE ?? (this.rngE = this.exec.nodeStreams.events.stream(this.id));
   }
   rngBlob(): Rng {
-    return this.rngB ?? (this.rngB = this.exec.streams.stream('blob', this.exec.id, this.id));
+    return this.rngB ?? (this.rngB = this.exec.nodeStreams.blob.stream(this.id));
   }
   rngKube(): Rng {
-    return this.rngK ?? (this.rngK = this.exec.streams.stream('kube', this.exec.id, this.id));
+    return this.rngK ?? (this.rngK = this.exec.nodeStreams.kube.stream(this.id));
   }
   rngRuntime(): Rng {
-    return this.rngR ?? (this.rngR = this.exec.streams.stream('runtime', this.exec.id, this.id));
+    return this.rngR ?? (this.rngR = this.exec.nodeStreams.runtime.stream(this.id));
+  }
+}
+
+const EMPTY: readonly number[] = [];
+
+/**
+ * The subnodes of a map task that may have work, so that a round of a big map evaluates those and
+ * not every running pod. A subnode that is running with nothing new to report (its pod shows the
+ * phase it last recorded) is quiet: evaluating it takes no time and changes nothing. It stays quiet
+ * until its pod's observed phase changes or a rolled-back round restores its status, and both wake
+ * it. Indices are kept sorted: subnodes are evaluated in index order.
+ */
+export class SubnodeWake {
+  /** Awake indices, ascending (as of the last evaluation). */
+  private list: number[];
+  /** Woken since the last evaluation, unsorted. */
+  private woken: number[] = [];
+  /** 1 when the index is in `list` or `woken`. */
+  private readonly flag: Uint8Array;
+
+  constructor(size: number) {
+    this.list = Array.from({ length: size }, (_, i) => i);
+    this.flag = new Uint8Array(size).fill(1);
+  }
+
+  wake(i: number): void {
+    if (this.flag[i] === 0) {
+      this.flag[i] = 1;
+      this.woken.push(i);
+    }
+  }
+
+  /** The awake indices in ascending order; the caller then `keep`s or `drop`s each, in order. */
+  take(): number[] {
+    let list = this.list;
+    if (this.woken.length > 0) {
+      const w = this.woken.sort((a, b) => a - b);
+      const merged: number[] = [];
+      let i = 0;
+      let j = 0;
+      while (i < list.length || j < w.length) {
+        if (j >= w.length || (i < list.length && list[i]! < w[j]!)) merged.push(list[i++]!);
+        else merged.push(w[j++]!);
+      }
+      list = merged;
+      this.woken = [];
+    }
+    this.list = [];
+    return list;
+  }
+
+  keep(i: number): void {
+    this.list.push(i);
+  }
+
+  drop(i: number): void {
+    this.flag[i] = 0;
   }
 }
 
@@ -140,11 +204,20 @@ export class Scope {
   readonly nodes: NodeState[] = [];
   start!: NodeState;
   end!: NodeState;
-  /** Reached, not-yet-terminal nodes in visiting order (refreshed lazily). */
-  private frontier: NodeState[] = [];
+  /** The nodes by visiting order (`NodeState.order`), once the scope is sealed. */
+  byOrder: NodeState[] = [];
+  /**
+   * Reached, not-yet-terminal nodes as visiting orders, ascending (refreshed lazily). Orders rather
+   * than nodes so that a refresh reads only the flag arrays below, not every node object.
+   */
+  private frontier: number[] = [];
   /** Positions in the frontier of nodes that do not count for max parallelism. */
   others: number[] = [];
-  private pending: NodeState[] = [];
+  private pending: number[] = [];
+  /** By order: 1 when the node does not count for max parallelism. */
+  private notCounting = new Uint8Array(0);
+  /** By order: 1 once the node's terminal phase is persisted (a committed round made it terminal). */
+  private finished = new Uint8Array(0);
   /** Frontier entries that finished since the last compaction (skipped by the traversal). */
   private dead = 0;
   /** Distinct nodes the traversal reaches (its cost). */
@@ -157,43 +230,71 @@ export class Scope {
     readonly prefix: string,
   ) {}
 
+  /** Indexes the nodes by their visiting order (every node has one, all distinct, from 0). */
+  seal(): void {
+    const count = this.nodes.length;
+    this.byOrder = new Array<NodeState>(count);
+    this.notCounting = new Uint8Array(count);
+    this.finished = new Uint8Array(count);
+    for (const n of this.nodes) {
+      this.byOrder[n.order] = n;
+      if (!n.countsForParallelism) this.notCounting[n.order] = 1;
+    }
+  }
+
   /** Makes `n` visible to the traversal from the next frontier refresh on. */
   reach(n: NodeState): void {
     if (n.reached) return;
     n.reached = true;
     this.reached++;
-    this.pending.push(n);
+    this.pending.push(n.order);
   }
 
-  /** A node of this scope became terminal: it leaves the frontier at the next compaction. */
-  markStale(): void {
+  /** Node `n` of this scope became terminal (persisted): it leaves the frontier at the next compaction. */
+  markStale(n: NodeState): void {
     this.dead++;
+    this.finished[n.order] = 1;
   }
 
   /**
-   * The nodes to visit this round, in DFS preorder. May still hold finished nodes (callers skip them):
-   * compacting a large frontier after every finished node would cost O(frontier) per round.
+   * The nodes to visit this round (orders, see `byOrder`), in DFS preorder. May still hold finished
+   * nodes (callers skip them): compacting a large frontier after every finished node would cost
+   * O(frontier) per round. Called at the start of the scope's traversal, when every phase is persisted.
    */
-  current(): NodeState[] {
+  current(): number[] {
     if (this.pending.length === 0 && (this.dead === 0 || (this.dead <= 32 && this.dead * 4 < this.frontier.length))) return this.frontier;
-    const kept: NodeState[] = [];
-    for (const n of this.frontier) if (!isTerminalNode(n.phase)) kept.push(n);
+    // One pass: drop finished nodes, merge in the newly reached ones (by visiting order), and note
+    // the positions of nodes that do not count for max parallelism.
+    const finished = this.finished;
+    const notCounting = this.notCounting;
+    let add = EMPTY;
     if (this.pending.length > 0) {
-      const add = this.pending.filter((n) => !isTerminalNode(n.phase)).sort((a, b) => a.order - b.order);
+      add = this.pending.filter((o) => finished[o] === 0).sort((a, b) => a - b);
       this.pending = [];
-      const merged: NodeState[] = [];
-      let i = 0;
-      let j = 0;
-      while (i < kept.length || j < add.length) {
-        if (j >= add.length || (i < kept.length && kept[i]!.order < add[j]!.order)) merged.push(kept[i++]!);
-        else merged.push(add[j++]!);
-      }
-      this.frontier = merged;
-    } else this.frontier = kept;
-    this.dead = 0;
+    }
+    const old = this.frontier;
+    const merged: number[] = [];
     const others: number[] = [];
-    for (let i = 0; i < this.frontier.length; i++) if (!this.frontier[i]!.countsForParallelism) others.push(i);
+    let j = 0;
+    for (let i = 0; i < old.length; i++) {
+      const o = old[i]!;
+      if (finished[o] !== 0) continue;
+      while (j < add.length && add[j]! < o) {
+        const a = add[j++]!;
+        if (notCounting[a] !== 0) others.push(merged.length);
+        merged.push(a);
+      }
+      if (notCounting[o] !== 0) others.push(merged.length);
+      merged.push(o);
+    }
+    while (j < add.length) {
+      const a = add[j++]!;
+      if (notCounting[a] !== 0) others.push(merged.length);
+      merged.push(a);
+    }
+    this.frontier = merged;
     this.others = others;
-    return this.frontier;
+    this.dead = 0;
+    return merged;
   }
 }

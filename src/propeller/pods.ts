@@ -123,6 +123,7 @@ export class Pods {
     const pod = this.list[idx]!;
     if (pod.dead) return;
     const stage = ++pod.stage;
+    if (pod.node.kind === 'subnode') pod.node.wakeSubnode();
     const rng = pod.node.rngKube();
     if (stage === 1) {
       pod.observed = POD_INITIALIZING;

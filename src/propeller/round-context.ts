@@ -260,6 +260,7 @@ export class RoundCtx {
       n.crContrib = n.sCrContrib;
       n.collapsed = n.sCollapsed;
       n.transitioned = -1;
+      if (n.kind === 'subnode') n.wakeSubnode();
     }
     this.touchedNodes.length = 0;
     const exec = this.exec;
@@ -290,7 +291,7 @@ export class RoundCtx {
       });
       if (isTerminalNode(to) && !isTerminalNode(from)) {
         if (n.kind !== 'subnode') {
-          n.scope.markStale();
+          n.scope.markStale(n);
           if (!n.isCase) for (const d of n.downstream) n.scope.reach(d);
         }
         if (n.inner && n.inner.active) {

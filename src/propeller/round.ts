@@ -59,6 +59,11 @@ export function* runRound(
     resVer: String(inputRv),
     changed: false,
     ops: [],
+    // Declared now, in the order they are set later (JSON key order), so every round has one shape.
+    traversalEnd: undefined,
+    error: undefined,
+    traversalEndLo: undefined,
+    traversalEndHi: undefined,
   };
   h.rounds.push(round);
   rc.begin(sim, exec, ++roundSerial, handleIdx, h.rounds.length - 1, round);

@@ -229,15 +229,14 @@ class Simulator implements Sim {
 
   enqueueMain(exec: ExecState, source: EnqueueSource): void {
     const now = this.engine.now;
-    exec.record.enqueues.push({ at: now, lo: now, hi: now, source });
+    exec.record.enqueues.push({ at: now, lo: now, hi: now, source, object: undefined });
     this.queue.addRateLimited(exec.idx, now);
   }
 
   enqueueSub(exec: ExecState, source: EnqueueSource, object?: string): void {
     const now = this.engine.now;
-    const e: { at: number; lo: number; hi: number; source: EnqueueSource; object?: string } = { at: now, lo: now, hi: now, source };
-    if (object !== undefined) e.object = object;
-    exec.record.enqueues.push(e);
+    // `object` is always present (undefined when absent) so that enqueues have one shape.
+    exec.record.enqueues.push({ at: now, lo: now, hi: now, source, object });
     this.queue.addToSubQueue(exec.idx, now);
   }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { test, fc } from '@fast-check/vitest';
-import { RandomStreams } from '../../src/engine/random.js';
+import { RandomStreams, keyedStream } from '../../src/engine/random.js';
 
 const draws = (r: () => number, n: number) => Array.from({ length: n }, () => r());
 
@@ -35,5 +35,42 @@ describe('RandomStreams', () => {
     for (const v of xs) expect(v >= 0 && v < 1).toBe(true);
     const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
     expect(Math.abs(mean - 0.5)).toBeLessThan(0.01);
+  });
+});
+
+describe('keyed Alea streams', () => {
+  test.prop([fc.oneof(fc.string({ maxLength: 10 }), fc.integer()), fc.nat(1000), fc.string({ maxLength: 8, unit: 'binary' }), fc.string({ maxLength: 8, unit: 'binary' }), fc.string({ maxLength: 4 })])(
+    'a stream is keyedStream of (seed, replication, component, execution, node, purpose)',
+    (seed, rep, execution, node, purpose) => {
+      const s = new RandomStreams(seed, rep);
+      const expected = keyedStream([String(seed), String(rep), 'kube', execution, node, purpose]);
+      expect(draws(s.stream('kube', execution, node, purpose), 30)).toEqual(draws(expected, 30));
+    },
+  );
+
+  it('gives one stream object per key, through a group or directly', () => {
+    const s = new RandomStreams('g', 2);
+    const viaGroup = s.group('blob', 'e1', 'p').stream('n7');
+    expect(s.stream('blob', 'e1', 'n7', 'p')).toBe(viaGroup);
+    expect(s.group('blob', 'e1', 'p')).toBe(s.group('blob', 'e1', 'p'));
+    expect(s.stream('blob', 'e1', 'n7')).not.toBe(viaGroup);
+  });
+
+  it('separates the key parts (as a NUL-joined key would)', () => {
+    expect(draws(keyedStream(['ab', 'c']), 5)).not.toEqual(draws(keyedStream(['a', 'bc']), 5));
+    expect(draws(keyedStream(['a', '']), 5)).not.toEqual(draws(keyedStream(['a']), 5));
+  });
+
+  it('gives streams of neighbouring keys uniform, uncorrelated first draws', () => {
+    const s = new RandomStreams('u', 0);
+    const first = Array.from({ length: 4000 }, (_, i) => s.stream('events', 'wf', `n${i}`)());
+    // Uniform: every tenth of [0, 1) holds about a tenth of the draws.
+    const bins = new Array<number>(10).fill(0);
+    for (const v of first) bins[Math.floor(v * 10)]!++;
+    for (const b of bins) expect(Math.abs(b - 400)).toBeLessThan(80);
+    // Neighbouring nodes' streams are not correlated.
+    let sxy = 0;
+    for (let i = 1; i < first.length; i++) sxy += (first[i]! - 0.5) * (first[i - 1]! - 0.5);
+    expect(Math.abs(sxy / (first.length - 1) / (1 / 12))).toBeLessThan(0.08);
   });
 });
