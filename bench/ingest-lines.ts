@@ -10,7 +10,7 @@
  * Handle calls line by line, whole-second `ts`, message templates from src/timeline/templates.ts.
  */
 import { spawnSync } from 'node:child_process';
-import { createReadStream, existsSync, mkdirSync, openSync, statSync, writeSync, closeSync, renameSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync, writeSync, closeSync, renameSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -34,11 +34,17 @@ const WF = `${PROJECT}:${DOMAIN}:core.flyte_basics.basic_workflow.my_wf`;
 const WORKERS = 8;
 const TASK = `${PROJECT}/${DOMAIN}/core.flyte_basics.basic_workflow.t1/v1`;
 
+/** Bump when the generated log changes: cached logs of another version are regenerated. */
+export const GENERATOR_VERSION = 3;
+
 interface Exec {
   id: string;
   resVer: number;
   stage: number;
 }
+
+/** Stage of the last Handle call: the workflow is terminal, its pod deleted, the key requeued. */
+const TAIL = 6;
 
 function iso(sec: number): string {
   return new Date(sec * 1000).toISOString().slice(0, 19) + 'Z';
@@ -96,14 +102,23 @@ function handleCall(e: Exec, worker: string, rnd: () => number): { lines: ((ts: 
     const c: Ctx = { node: id, round: true };
     line('info', 'executor.go:1269', h ? MSG.nodeChange(from, to, h) : MSG.nodeChangeNYS(from, to), c);
     line('info', 'node_exec_context.go:64', MSG.recordingNodeEvent(`${e.id}-${id}-0`, to.toUpperCase()), c);
+    if (rnd() < 0.02) line('info', 'node_exec_context.go:71', MSG.nodeEventExists(to.toUpperCase(), id), c);
   };
   if (e.stage === 0) {
     line('info', 'controller.go:157', MSG.enqueueWorkflow(`${NS}/${e.id}`), {}, false);
   } else {
     line('debug', 'plugin_manager.go:639', MSG.enqueueOwner(NS, `${e.id}-n0-0`), {}, false);
+    if (rnd() < 0.3) line('debug', 'workqueue.go:98', MSG.enqueueSubqueue(`${NS}/${e.id}`), {}, false);
   }
   line('info', 'handler.go:186', MSG.processing());
   let done = false;
+  if (e.stage === TAIL) {
+    // the Handle call after the terminal write: nothing left to do
+    line('info', 'handler.go:197', MSG.terminated(NS, e.id));
+    line('info', 'handler.go:187', MSG.completedProcessing());
+    line('info', 'workers.go:98', MSG.synced(`${NS}/${e.id}`));
+    return { lines: out, done: true };
+  }
   switch (e.stage) {
     case 0:
       round('Ready', () => {
@@ -145,13 +160,15 @@ function handleCall(e: Exec, worker: string, rnd: () => number): { lines: ((ts: 
         line('debug', 'executor.go:306', MSG.workflowTransition('Succeeding', 'Succeeded'), R);
         line('info', 'executor.go:267', MSG.workflowCompleted(), R);
       }, true, true);
+      // the informer sees the terminal write and requeues the workflow (another goroutine)
+      line('info', 'controller.go:157', MSG.enqueueWorkflow(`${NS}/${e.id}`), {}, false);
       line('info', 'handler.go:419', MSG.noFastFollow(true, false));
       done = true;
   }
   line('info', 'handler.go:187', MSG.completedProcessing());
   line('info', 'workers.go:98', MSG.synced(`${NS}/${e.id}`));
-  e.stage++;
-  return { lines: out, done };
+  e.stage = done ? TAIL : e.stage + 1;
+  return { lines: out, done: false };
 }
 
 function execId(rnd: () => number): string {
@@ -162,7 +179,7 @@ function execId(rnd: () => number): string {
 }
 
 /** Writes a log of about `bytes` bytes; returns an execution id from the middle of the log. */
-function generate(path: string, bytes: number): string {
+export function generate(path: string, bytes: number): string {
   const rnd = seedrandom.alea('propsim-ingest-bench');
   const tmp = `${path}.partial`;
   const fd = openSync(tmp, 'w');
@@ -193,7 +210,10 @@ function generate(path: string, bytes: number): string {
       c = nextCall(w);
       cursors[w] = c;
     }
-    const text = (c.lines[c.i++] as (ts: string) => string)(ts) + '\n';
+    const text =
+      rnd() < 0.03
+        ? `{"json":{"src":"controller.go:${200 + Math.floor(rnd() * 50)}"},"level":"debug","msg":"Refreshing informer cache, ${Math.floor(rnd() * 1e6)} objects","ts":"${ts}"}\n`
+        : (c.lines[c.i++] as (ts: string) => string)(ts) + '\n';
     buf.push(text);
     bufLen += text.length;
     written += text.length;
@@ -248,6 +268,23 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)] as number;
 }
 
+/**
+ * The generated log of `sizeMb` MB in bench/data/ (gitignored) and an execution id from its
+ * middle: generated when missing or made by another generator version, else reused.
+ */
+export function ensureLog(sizeMb: number, log: (s: string) => void = (s) => process.stderr.write(s)): { file: string; exec: string } {
+  const dir = join(HERE, 'data');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `propeller-debug-${sizeMb}MB.v${GENERATOR_VERSION}.jsonl`);
+  const idFile = `${file}.exec`;
+  if (!existsSync(file) || !existsSync(idFile)) {
+    log(`generating ${file} ...\n`);
+    const id = generate(file, sizeMb * 1e6);
+    writeFileSync(idFile, id);
+  }
+  return { file, exec: readFileSync(idFile, 'utf8').trim() };
+}
+
 async function main(): Promise<void> {
   const mode = arg('--child');
   if (mode !== undefined) {
@@ -259,18 +296,9 @@ async function main(): Promise<void> {
   let file = arg('--file');
   let exec = arg('--exec');
   if (file === undefined) {
-    const dir = join(HERE, 'data');
-    mkdirSync(dir, { recursive: true });
-    file = join(dir, `propeller-debug-${sizeMb}MB.jsonl`);
-    const idFile = `${file}.exec`;
-    if (!existsSync(file) || !existsSync(idFile)) {
-      process.stderr.write(`generating ${file} ...\n`);
-      const id = generate(file, sizeMb * 1e6);
-      const fd = openSync(idFile, 'w');
-      writeSync(fd, id);
-      closeSync(fd);
-    }
-    exec ??= (await import('node:fs')).readFileSync(idFile, 'utf8').trim();
+    const log = ensureLog(sizeMb);
+    file = log.file;
+    exec ??= log.exec;
   }
   if (exec === undefined) throw new Error('--exec ID is required with --file');
   const mb = statSync(file).size / 1e6;
@@ -319,4 +347,4 @@ async function main(): Promise<void> {
   process.stdout.write('CPU time = user + system of the process (less sensitive to other load on the machine than wall time).\n');
 }
 
-await main();
+if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) await main();

@@ -30,7 +30,10 @@ export async function runFold(files: string[], opts: FoldOpts): Promise<number> 
       writeFoldText({ originUnixNano: origin, source: 'logs', executions: [e], lines: { read: 0, used: 0, skipped: {} } }, (c) => parts.push(c));
       chunk = parts.join('');
     }
+    // one write at a time, in order; returning the chain makes the fold wait for it after the
+    // current batch, so output that drains slower than folding never piles up in memory
     pending = pending.then(() => out.write(chunk));
+    return pending;
   };
   try {
     const { lines, originUnixNano } = await streamExecutions(files, { exec: opts.exec, strict: opts.strict }, onExecution);

@@ -136,7 +136,7 @@ export async function readRecording(inputs: string[], opts: ReadOptions = {}): P
 export async function streamExecutions(
   inputs: string[],
   opts: ReadOptions,
-  onExecution: (e: Execution, originUnixNano: string) => void,
+  onExecution: (e: Execution, originUnixNano: string) => unknown,
 ): Promise<{ lines: LineStats; originUnixNano: string }> {
   const kinds = inputs.map(sniff);
   if (kinds.every((k) => k === 'logs')) {
@@ -146,7 +146,7 @@ export async function streamExecutions(
     return { lines: summary.lines, originUnixNano: summary.originUnixNano };
   }
   const rec = await readRecording(inputs, opts);
-  for (const e of rec.executions) onExecution(e, rec.originUnixNano);
+  for (const e of rec.executions) await onExecution(e, rec.originUnixNano);
   return { lines: rec.lines, originUnixNano: rec.originUnixNano };
 }
 

@@ -1,4 +1,4 @@
-import { createWriteStream, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { dirname, basename, join } from 'node:path';
 
@@ -10,7 +10,20 @@ function tempPathFor(path: string): string {
   return join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
 }
 
+/**
+ * A target that exists and is not a regular file (`/dev/null`, a FIFO, a terminal) is written in
+ * place: renaming a temporary file over it would replace the device with a plain file.
+ */
+function isSpecialFile(path: string): boolean {
+  const st = statSync(path, { throwIfNoEntry: false });
+  return st !== undefined && !st.isFile() && !st.isDirectory();
+}
+
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
+  if (isSpecialFile(path)) {
+    writeFileSync(path, data);
+    return;
+  }
   const tmp = tempPathFor(path);
   try {
     writeFileSync(tmp, data);
@@ -26,9 +39,12 @@ export class AtomicWriter {
   private readonly tmp: string;
   private readonly stream;
   private failed: unknown;
+  /** Writes straight to a special file (see `isSpecialFile`); no rename. */
+  private readonly direct: boolean;
 
   constructor(readonly path: string) {
-    this.tmp = tempPathFor(path);
+    this.direct = isSpecialFile(path);
+    this.tmp = this.direct ? path : tempPathFor(path);
     this.stream = createWriteStream(this.tmp);
     this.stream.on('error', (e) => (this.failed = e));
   }
@@ -43,14 +59,14 @@ export class AtomicWriter {
     this.stream.end();
     await once(this.stream, 'close');
     if (this.failed) {
-      rmSync(this.tmp, { force: true });
+      if (!this.direct) rmSync(this.tmp, { force: true });
       throw this.failed;
     }
-    renameSync(this.tmp, this.path);
+    if (!this.direct) renameSync(this.tmp, this.path);
   }
 
   abort(): void {
     this.stream.destroy();
-    rmSync(this.tmp, { force: true });
+    if (!this.direct) rmSync(this.tmp, { force: true });
   }
 }

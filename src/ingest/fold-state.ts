@@ -27,6 +27,8 @@ export interface Worker {
   prevAt: number;
   prevLo: number;
   prevHi: number;
+  /** Execution of this worker's latest attributed line (a cache for the lookup by id). */
+  lastEx: ExecState | null;
 }
 
 export interface HandleState {
@@ -77,6 +79,8 @@ export interface ExecState {
   /** Latest enqueue since the previous Handle call started. */
   pendingEnq: Enqueue | null;
   pseudo: Worker | null;
+  /** Handed over: no longer in the folder's map (late lines are counted, never folded). */
+  emitted: boolean;
 }
 
 /** Plugin phases that end a pod attempt (the container has exited). */
@@ -97,6 +101,7 @@ export function newWorker(routine: string, replica: string | undefined, pseudo: 
     prevAt: 0,
     prevLo: 0,
     prevHi: 0,
+    lastEx: null,
   };
 }
 

@@ -9,7 +9,12 @@
  *
  * Memory is bounded by the executions in flight: an execution is handed to `onExecution` once
  * it is terminal, no Handle call of it is open and none of its lines arrived for a grace period
- * of log time; `finish` hands over the rest.
+ * of log time; `finish` hands over the rest. The grace period is short (10 s) unless an enqueue of
+ * the execution still waits for its Handle call (then 60 s): after the terminal write propeller
+ * requeues the workflow (the informer sees the update; pod deletions enqueue the owner) and runs
+ * one more Handle call that only logs `has already been terminated`, after the queue wait and any
+ * re-evaluation delay. Later such calls come from informer resyncs at any time until the CR is
+ * deleted; no grace period could wait for them all, so they are counted as 'late'.
  */
 import type {
   Enqueue,
@@ -65,15 +70,21 @@ import {
 } from './recognize.js';
 
 const NS_PER_S = 1_000_000_000;
-const DEFAULT_GRACE_NS = 60 * NS_PER_S;
+const DEFAULT_GRACE_NS = 10 * NS_PER_S;
+const DEFAULT_ENQUEUED_GRACE_NS = 60 * NS_PER_S;
 /** How many emitted execution ids are remembered to recognize their late lines. */
 const DEFAULT_REMEMBERED = 100_000;
 
 export interface FolderOptions {
   /** Keep exactly this execution id (exact match); other executions' lines count as 'filtered'. */
   exec?: string;
-  /** Log time an execution must stay quiet after it is done before it is emitted (default 60 s). */
+  /** Log time an execution must stay quiet after it is done before it is emitted (default 10 s). */
   graceNs?: number;
+  /**
+   * The same while an enqueue of the done execution has not yet been followed by a Handle call
+   * (default 60 s; never less than `graceNs`).
+   */
+  enqueuedGraceNs?: number;
   /** Receives each finished execution; without it executions are only handed over by `finish`. */
   onExecution?: (exec: Execution) => void;
   /** How many emitted ids to remember (their later lines are counted as 'late'). */
@@ -91,6 +102,7 @@ export interface FoldCounts {
 export class LogFolder {
   private readonly exec: string | undefined;
   private readonly graceSec: number;
+  private readonly enqueuedGraceSec: number;
   private readonly onExecution: ((exec: Execution) => void) | undefined;
   private readonly rememberLimit: number;
 
@@ -121,6 +133,7 @@ export class LogFolder {
   constructor(opts: FolderOptions = {}) {
     this.exec = opts.exec;
     this.graceSec = (opts.graceNs ?? DEFAULT_GRACE_NS) / NS_PER_S;
+    this.enqueuedGraceSec = Math.max(this.graceSec, (opts.enqueuedGraceNs ?? DEFAULT_ENQUEUED_GRACE_NS) / NS_PER_S);
     this.onExecution = opts.onExecution;
     this.rememberLimit = opts.remembered ?? DEFAULT_REMEMBERED;
   }
@@ -231,6 +244,7 @@ export class LogFolder {
       // Fast path for the many worker lines we do not use: count them, look nothing up.
       if (id === undefined || id === '') this.noExecution++;
       else if (this.exec !== undefined && id !== this.exec) this.filtered++;
+      else if (ws.lastEx !== null && ws.lastEx.rec.id === id && !ws.lastEx.emitted) this.unrecognized++;
       else if (this.emittedIds.has(id) && !this.execs.has(id)) this.late++;
       else this.unrecognized++;
       return;
@@ -275,7 +289,9 @@ export class LogFolder {
       this.filtered++;
       return;
     }
-    let ex = this.execs.get(id);
+    // A worker's lines mostly belong to the execution of its previous line: check that first.
+    const recent = ws !== null ? ws.lastEx : null;
+    let ex = recent !== null && recent.rec.id === id && !recent.emitted ? recent : this.execs.get(id);
     if (ex === undefined) {
       if (this.emittedIds.has(id)) {
         this.late++;
@@ -287,6 +303,7 @@ export class LogFolder {
       }
       ex = this.newExec(id);
     }
+    if (ws !== null) ws.lastEx = ex;
     if (rec.sec > ex.lastSec) ex.lastSec = rec.sec;
     if (ns !== undefined && ex.rec.namespace === '') ex.rec.namespace = ns;
     if (rec.wf !== undefined && ex.rec.workflow === undefined) ex.rec.workflow = rec.wf;
@@ -680,6 +697,7 @@ export class LogFolder {
       terminal: false,
       pendingEnq: null,
       pseudo: null,
+      emitted: false,
     };
     this.execs.set(id, ex);
     if (this.execs.size > this.maxInFlight) this.maxInFlight = this.execs.size;
@@ -1379,11 +1397,12 @@ export class LogFolder {
   private emitQuiet(): void {
     const now = this.nowSec;
     for (const ex of this.candidates) {
-      if (ex.open === null && ex.lastSec + this.graceSec < now) this.emit(ex);
+      if (ex.open === null && ex.lastSec + (ex.pendingEnq === null ? this.graceSec : this.enqueuedGraceSec) < now) this.emit(ex);
     }
   }
 
   private emit(ex: ExecState): void {
+    ex.emitted = true;
     const rec = this.finalize(ex);
     this.execs.delete(rec.id);
     this.candidates.delete(ex);

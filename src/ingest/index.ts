@@ -20,8 +20,10 @@ export interface FoldOptions {
    * and its own skip reasons). Without it, `read` counts the records folded.
    */
   stats?: LineStats;
-  /** Log time an execution must stay quiet after it is done before it is handed over (default 60 s). */
+  /** Log time an execution must stay quiet after it is done before it is handed over (default 10 s). */
   graceNs?: number;
+  /** The same while an enqueue of it still waits for its Handle call (default 60 s). */
+  enqueuedGraceNs?: number;
 }
 
 export interface FoldSummary {
@@ -38,24 +40,41 @@ type Batches = AsyncIterable<LogRecord[]> | Iterable<LogRecord[]>;
 
 /**
  * Folds the records and calls `onExecution` with each finished execution (times relative to
- * `originUnixNano`, which is fixed by the first record and passed along).
+ * `originUnixNano`, which is fixed by the first record and passed along). When `onExecution`
+ * returns a promise (a write that waits for the output to drain), folding pauses after the
+ * current batch until it settles, so a slow consumer never lets finished executions pile up.
  */
 export async function foldRecordsStreaming(
   records: Batches,
-  onExecution: (exec: Execution, originUnixNano: string) => void,
+  onExecution: (exec: Execution, originUnixNano: string) => unknown,
   opts: FoldOptions = {},
 ): Promise<FoldSummary> {
   let count = 0;
+  // the latest pending hand-over: the consumer handles executions in order, so it covers the earlier ones
+  let wait: Promise<void> | undefined;
   const folder: LogFolder = new LogFolder({
     exec: opts.exec,
     graceNs: opts.graceNs,
+    enqueuedGraceNs: opts.enqueuedGraceNs,
     onExecution: (e) => {
       count++;
-      onExecution(e, folder.originUnixNano);
+      const r = onExecution(e, folder.originUnixNano);
+      if (r instanceof Promise) {
+        wait?.catch(() => undefined);
+        wait = r as Promise<void>;
+      }
     },
   });
-  for await (const batch of records) folder.pushAll(batch);
+  for await (const batch of records) {
+    folder.pushAll(batch);
+    if (wait !== undefined) {
+      const w = wait;
+      wait = undefined;
+      await w;
+    }
+  }
   folder.finish();
+  if (wait !== undefined) await wait;
   const lines = folder.addStatsTo(opts.stats ?? { read: 0, used: 0, skipped: {} }, opts.stats === undefined);
   return { originUnixNano: folder.originUnixNano, lines, executions: count, peakInFlight: folder.peakInFlight };
 }
@@ -63,14 +82,20 @@ export async function foldRecordsStreaming(
 /** Folds the records into a Recording; executions are ordered by when they were first seen. */
 export async function foldRecords(records: Batches, opts: FoldOptions = {}): Promise<Recording> {
   const executions: Execution[] = [];
-  const summary = await foldRecordsStreaming(records, (e) => executions.push(e), opts);
+  const summary = await foldRecordsStreaming(
+    records,
+    (e) => {
+      executions.push(e);
+    },
+    opts,
+  );
   executions.sort(byCreation);
   return { originUnixNano: summary.originUnixNano, source: 'logs', executions, lines: summary.lines };
 }
 
 /** Synchronous fold of records already in memory (tests, small inputs). */
 export function foldRecordList(records: readonly LogRecord[], opts: FoldOptions = {}): Recording {
-  const folder = new LogFolder({ exec: opts.exec, graceNs: opts.graceNs });
+  const folder = new LogFolder({ exec: opts.exec, graceNs: opts.graceNs, enqueuedGraceNs: opts.enqueuedGraceNs });
   folder.pushAll(records);
   const executions = folder.finish().slice().sort(byCreation);
   const lines = folder.addStatsTo(opts.stats ?? { read: 0, used: 0, skipped: {} }, opts.stats === undefined);

@@ -472,21 +472,35 @@ const GCP_RX = new RegExp(
   'y',
 );
 
+// Context values that repeat across lines (namespace, worker, node, task type, workflow) are
+// shared: a record then holds one string object less per field, and records waiting for their
+// second's estimate keep less alive. Bounded: cleared when it grows past INTERN_MAX values.
+const INTERN_MAX = 4096;
+const interned = new Map<string, string>();
+
+function intern(v: string): string {
+  const c = interned.get(v);
+  if (c !== undefined) return c;
+  if (interned.size >= INTERN_MAX) interned.clear();
+  interned.set(v, v);
+  return v;
+}
+
 function applyContextGroups(rec: LogRecord, m: RegExpExecArray): void {
   const e = m[1];
   if (e) rec.execId = e;
   const node = m[2];
-  if (node) rec.node = node;
+  if (node) rec.node = intern(node);
   const ns = m[3];
-  if (ns) rec.ns = ns;
+  if (ns) rec.ns = intern(ns);
   const rv = m[4];
   if (rv) rec.resVer = rv;
   const rt = m[5];
-  if (rt) rec.routine = rt;
+  if (rt) rec.routine = intern(rt);
   const tt = m[6];
-  if (tt) rec.tasktype = tt;
+  if (tt) rec.tasktype = intern(tt);
   const wf = m[7];
-  if (wf) rec.wf = wf;
+  if (wf) rec.wf = intern(wf);
 }
 
 /**

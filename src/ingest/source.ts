@@ -67,18 +67,32 @@ async function* stdinChunks(stdin: Readable): AsyncGenerator<Buffer> {
   await feed;
 }
 
-/** A plain file read with positional-less reads of `CHUNK_BYTES`, optionally into one buffer. */
+/**
+ * A plain file read in chunks of `CHUNK_BYTES`, optionally into two alternating buffers. The next
+ * read is started before a chunk is handed out, so the disk (or page-cache copy) works while the
+ * consumer decodes.
+ */
 async function* fileChunks(path: string, reuse: boolean): AsyncGenerator<Buffer> {
   const fh = await open(path, 'r');
+  let next: Promise<{ bytesRead: number }> | undefined;
   try {
-    let buf = Buffer.allocUnsafe(CHUNK_BYTES);
+    const spare = reuse ? [Buffer.allocUnsafe(CHUNK_BYTES), Buffer.allocUnsafe(CHUNK_BYTES)] : [];
+    let turn = 0;
+    const bufferFor = (): Buffer => (reuse ? (spare[turn++ & 1] as Buffer) : Buffer.allocUnsafe(CHUNK_BYTES));
+    let buf = bufferFor();
+    next = fh.read(buf, 0, CHUNK_BYTES, null);
     for (;;) {
-      const { bytesRead } = await fh.read(buf, 0, CHUNK_BYTES, null);
+      const { bytesRead } = await next;
+      next = undefined;
       if (bytesRead === 0) return;
-      yield buf.subarray(0, bytesRead);
-      if (!reuse) buf = Buffer.allocUnsafe(CHUNK_BYTES);
+      const chunk = buf.subarray(0, bytesRead);
+      buf = bufferFor();
+      next = fh.read(buf, 0, CHUNK_BYTES, null);
+      yield chunk;
     }
   } finally {
+    // a read still in flight must finish before the handle closes
+    if (next !== undefined) await next.catch(() => undefined);
     await fh.close();
   }
 }
