@@ -12,7 +12,8 @@ import { TERMINAL_WORKFLOW_PHASES, type Execution, type PodTimes, type Recording
  * - ended: the terminal workflow transition;
  * - pod started / finished: the first owner update of that pod at or after the instant (no start
  *   when no round saw the container running);
- * - pod observed: the first task phase sent at or after the exit.
+ * - pod observed: the same owner update as `finished` (the informer noticing the exit), else the
+ *   first task phase sent at or after the exit.
  */
 
 function podName(exec: Execution, nodeId: string, attempt: number): string {
@@ -41,7 +42,7 @@ function lensPod(p: PodTimes, owner: readonly number[] | undefined, phases: read
   if (p.finished !== undefined) {
     const f = firstAtOrAfter(owner, p.finished);
     if (f !== undefined) out.finished = out.finishedLo = out.finishedHi = f;
-    const o = firstAtOrAfter(phases, p.finished);
+    const o = f ?? firstAtOrAfter(phases, p.finished);
     if (o !== undefined) out.observed = out.observedLo = out.observedHi = o;
   }
   return out;

@@ -766,7 +766,7 @@ export class LogFolder {
 
   private onOwnerEnqueue(ex: ExecState, object: string, rest: string): void {
     this.enqueue(ex, 'owner', object);
-    const nodeId = rest === '' ? undefined : podNodeId(rest);
+    const nodeId = rest === '' ? undefined : podNodeId(rest, (id) => ex.nodes.has(id));
     if (nodeId === undefined) return;
     const ns = this.nodeState(ex, nodeId);
     ns.ownerSeq++;
@@ -1359,9 +1359,12 @@ export class LogFolder {
       this.podTimeFromOwner(ns, pod, 'started');
     } else if (TERMINAL_PLUGIN_PHASES.has(phase) && pod.finished === undefined) {
       this.podTimeFromOwner(ns, pod, 'finished');
-      pod.observed = this.at;
-      pod.observedLo = this.lo;
-      pod.observedHi = this.hi;
+      // Propeller's informer saw the exit when it enqueued the owner (that is the `finished` time
+      // read from logs); the wait from there to this round is queueing, Flyte's share, not
+      // Kubernetes'. The simulator uses the same meaning.
+      pod.observed = pod.finished;
+      pod.observedLo = pod.finishedLo;
+      pod.observedHi = pod.finishedHi;
     }
   }
 

@@ -17,8 +17,22 @@ function isDigits(s: string, from: number, to: number): boolean {
  * The node id encoded in the part of a pod name after `<exec>-`: `n0-0` -> `n0`,
  * `n0-0-n42-0` -> `n0/n42`, `my-node-1` -> `my-node`. Undefined when the text does not end in an
  * attempt number.
+ *
+ * The name alone is ambiguous when node ids end in digits (`step-0-0` is node `step-0`, attempt
+ * 0), so a caller that knows the execution's node ids passes `isKnown`: a known reading wins —
+ * first the whole name before the attempt number, then the segmented (ArrayNode) reading.
  */
-export function podNodeId(rest: string): string | undefined {
+export function podNodeId(rest: string, isKnown?: (id: string) => boolean): string | undefined {
+  const segmented = segmentedNodeId(rest);
+  if (isKnown === undefined) return segmented;
+  const dash = rest.lastIndexOf('-');
+  const whole = dash > 0 && isDigits(rest, dash + 1, rest.length) ? rest.slice(0, dash) : undefined;
+  if (whole !== undefined && isKnown(whole)) return whole;
+  if (segmented !== undefined && isKnown(segmented)) return segmented;
+  return segmented ?? whole;
+}
+
+function segmentedNodeId(rest: string): string | undefined {
   const parts: string[] = [];
   let nameStart = 0;
   let pos = 0;

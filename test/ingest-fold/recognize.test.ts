@@ -196,6 +196,16 @@ describe('pod names back to node ids', () => {
   ])('%s -> %s', (rest, node) => {
     expect(podNodeId(rest)).toBe(node);
   });
+  it('node ids ending in digits resolve against the known node ids', () => {
+    const known = new Set(['step-0', 'step-1', 'n0', 'n0/n42']);
+    const isKnown = (id: string) => known.has(id);
+    expect(podNodeId('step-0-0', isKnown)).toBe('step-0');
+    expect(podNodeId('step-1-2', isKnown)).toBe('step-1');
+    expect(podNodeId('n0-0-n42-0', isKnown)).toBe('n0/n42');
+    expect(podNodeId('n0-1', isKnown)).toBe('n0');
+    // Unknown ids fall back to the name alone.
+    expect(podNodeId('other-7-0', () => false)).toBe('other-7');
+  });
   it.each(['n0', 'n0-', '-0', 'n0-0-x', '', 'abcdef123'])('%s is not a pod name suffix', (rest) => {
     expect(podNodeId(rest)).toBeUndefined();
   });
