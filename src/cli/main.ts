@@ -53,6 +53,7 @@ export function buildProgram(out: { code: number }): Command {
     .option('--json', 'print JSON (the report contract)')
     .option('--strict', 'treat any unreadable line as an error')
     .option('-o, --out <file>', 'write to a file (atomically) instead of stdout')
+    .option('--html <file>', 'also write a self-contained HTML report (timeline, overhead bars)')
     .action(async (inputs: string[], opts) => {
       const { runReport } = await import('./report.js');
       out.code = await runReport(inputs, opts);
@@ -85,6 +86,7 @@ export function buildProgram(out: { code: number }): Command {
     .option('--emit-otlp <file>', 'write OTLP JSON traces of replication 0')
     .option('--timeline <file>', 'write the Timeline JSON of replication 0')
     .option('-o, --out <file>', 'write the report to a file (atomically) instead of stdout')
+    .option('--html <file>', 'also write a self-contained HTML report of replication 0')
     .action(async (scenario: string, opts) => {
       const { runSimulate } = await import('./simulate.js');
       out.code = await runSimulate(scenario, opts);
@@ -136,6 +138,7 @@ export function buildProgram(out: { code: number }): Command {
     .option('--seed <seed>', 'random seed', '1')
     .option('--json', 'print JSON')
     .option('-o, --out <file>', 'write to a file (atomically) instead of stdout')
+    .option('--html <file>', 'also write a self-contained HTML page (forest plot of Δ with 95% CIs, overhead bars)')
     .addHelpText('after', `\nPresets:\n${presetHelp()}\n\nPaths: any field of the model, e.g. propeller.workers, propeller.maxStreakLength,\nstore.offloadClosure, events.node.latency, etcd.update, kube.podStart (an unknown path lists them all).`)
     .action(async (input: string, opts) => {
       const { runWhatif } = await import('./whatif.js');

@@ -1,3 +1,5 @@
+import { writeFileAtomic } from '../export/atomic-write.js';
+import { renderReportHtml } from '../export/html.js';
 import { computeReport, renderReport } from '../metrics/index.js';
 import { InputError } from '../timeline/errors.js';
 import { linesSummary, readRecording } from './inputs.js';
@@ -8,6 +10,7 @@ export interface ReportOpts {
   json?: boolean;
   strict?: boolean;
   out?: string;
+  html?: string;
 }
 
 export async function runReport(inputs: string[], opts: ReportOpts): Promise<number> {
@@ -19,6 +22,7 @@ export async function runReport(inputs: string[], opts: ReportOpts): Promise<num
   const report = computeReport(rec);
   const withLines = { ...report, lines: rec.lines };
   await emit(opts.out, opts.json ? `${JSON.stringify(withLines, null, 2)}\n` : renderReport(report));
+  if (opts.html) writeFileAtomic(opts.html, renderReportHtml(report, { recording: rec, source: inputs.join(', ') }));
   note(`${rec.executions.length} execution${rec.executions.length === 1 ? '' : 's'}; ${linesSummary(rec.lines)}`);
   return 0;
 }

@@ -1,6 +1,7 @@
 import { writeLogs } from '../export/logs.js';
 import { writeOtlp } from '../export/otlp.js';
 import { writeFileAtomic } from '../export/atomic-write.js';
+import { renderReportHtml } from '../export/html.js';
 import { computeReport, renderReport } from '../metrics/index.js';
 import { loadModel } from '../model/defaults.js';
 import { loadSimulationInput } from '../model/load.js';
@@ -21,6 +22,7 @@ export interface SimulateOpts {
   emitOtlp?: string;
   timeline?: string;
   out?: string;
+  html?: string;
 }
 
 /** `propsim simulate`: replications of a scenario (or CR) under a model; reports in the `report` layout. */
@@ -37,6 +39,10 @@ export async function runSimulate(file: string, opts: SimulateOpts): Promise<num
   }
   const rec0 = first!;
   if (opts.timeline) writeFileAtomic(opts.timeline, `${JSON.stringify(rec0)}\n`);
+  if (opts.html) {
+    const notes = reps > 1 ? [`Replication 0 of ${reps} (seed ${opts.seed}); the text and JSON outputs give means over replications.`] : [`Seed ${opts.seed}.`];
+    writeFileAtomic(opts.html, renderReportHtml(computeReport(rec0), { recording: rec0, source: file, notes }));
+  }
   if (opts.emitLogs) {
     const s = await writeLogs(rec0, opts.emitLogs, { format: opts.logFormat ?? 'json', cri: Boolean(opts.cri), maxStreak: model.propeller.maxStreakLength });
     note(`wrote ${s.lines.toLocaleString('en-US')} log lines to ${opts.emitLogs}`);

@@ -1,7 +1,9 @@
 import { loadModel } from '../model/defaults.js';
 import { loadSimulationInput } from '../model/load.js';
 import type { ExecutionPlan } from '../model/workflow.js';
-import { createProgress, parseChanges, renderWhatif, runWhatif as runPairedWhatif } from '../whatif/index.js';
+import { writeFileAtomic } from '../export/atomic-write.js';
+import { renderWhatifHtml } from '../export/html-whatif.js';
+import { ALL_FIGURES, createProgress, effectText, parseChanges, renderWhatif, runWhatif as runPairedWhatif } from '../whatif/index.js';
 import { isScenarioFile } from './inputs.js';
 import { emit } from './output.js';
 
@@ -17,6 +19,7 @@ export interface WhatifOpts {
   seed: string;
   json?: boolean;
   out?: string;
+  html?: string;
 }
 
 /** Plans from a scenario or CR, or replay plans from a recording (logs, traces, Timeline JSON). */
@@ -41,5 +44,6 @@ export async function runWhatif(input: string, opts: WhatifOpts): Promise<number
   });
   progress.done();
   await emit(opts.out, opts.json ? `${JSON.stringify(result, null, 2)}\n` : renderWhatif(result));
+  if (opts.html) writeFileAtomic(opts.html, renderWhatifHtml(result, { figures: ALL_FIGURES, effects: result.effects.map(effectText), source: input }));
   return 0;
 }
