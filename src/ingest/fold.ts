@@ -44,6 +44,7 @@ import {
 } from './fold-state.js';
 import type { LogRecord } from './record.js';
 import { podNodeId } from './pod-name.js';
+import { assignEnqueuedAt } from '../timeline/queue-wait.js';
 import {
   K,
   classify,
@@ -812,12 +813,7 @@ export class LogFolder {
       line: this.line,
     };
     if (w.replica !== undefined) h.replica = w.replica;
-    const e = ex.pendingEnq;
-    if (e !== null && e.lo <= this.hi) {
-      h.enqueuedAt = Math.min(e.at, this.at);
-      h.enqueuedAtLo = e.lo;
-      h.enqueuedAtHi = Math.min(e.hi, this.hi);
-    }
+    // enqueuedAt is assigned when the execution is finalized, by the rule every source shares.
     ex.pendingEnq = null;
     ex.rec.handles.push(h);
     const hs: HandleState = {
@@ -1452,6 +1448,7 @@ export class LogFolder {
     const nodes: NodeRecord[] = [];
     for (const ns of ex.nodes.values()) nodes.push(ns.rec);
     rec.nodes = nodes;
+    assignEnqueuedAt(rec);
     let first: { at: number; lo: number; hi: number } | undefined;
     for (const e of rec.enqueues) if (first === undefined || e.at < first.at) first = e;
     const h0 = rec.handles[0];

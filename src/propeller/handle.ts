@@ -17,7 +17,8 @@ const { R_CHANGED, R_ERROR, R_NO_CHANGE, R_TERMINAL, R_TOO_LARGE, runRound } = r
  */
 export function* handleCall(sim: Sim, worker: Worker, exec: ExecState, rc: RoundCtx): Activity<boolean> {
   const t0 = sim.engine.now;
-  const ready = sim.queue.readySince[exec.idx]!;
+  // `enqueuedAt` is assigned from the recorded enqueues once the run is over (`assignEnqueuedAt`),
+  // by the same rule a Timeline read from logs uses.
   const h: HandleCall = {
     worker: worker.name,
     start: t0,
@@ -26,9 +27,6 @@ export function* handleCall(sim: Sim, worker: Worker, exec: ExecState, rc: Round
     startHi: t0,
     endLo: t0,
     endHi: t0,
-    enqueuedAt: ready,
-    enqueuedAtLo: ready,
-    enqueuedAtHi: ready,
     rounds: [],
     endReason: 'unknown',
   };
@@ -70,6 +68,8 @@ export function* handleCall(sim: Sim, worker: Worker, exec: ExecState, rc: Round
       if (r === R_CHANGED) inputRv = exec.rv;
     }
     if (streak === max) h.endReason = 'cap';
+    // `Streak ended at [n]/Max: [m]`: every call that ran rounds states the cap.
+    h.streakMax = max;
   }
   const t1 = sim.engine.now;
   h.end = t1;

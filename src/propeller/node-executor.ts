@@ -109,7 +109,7 @@ export function* visitScope(rc: RoundCtx, scope: Scope): Gen<number> {
     const others = scope.others;
     let k = 0;
     while (k < others.length && others[k]! < i) k++;
-    rc.parallelismLimited(byOrder[nodes[i]!]!, nodes.length - i - (others.length - k));
+    rc.parallelismLimited(byOrder[nodes[i]!]!, scope.deferredFrom(i, k));
     for (; k < others.length; k++) {
       const n = byOrder[nodes[others[k]!]!]!;
       if (isTerminalNode(n.phase)) continue;
@@ -556,7 +556,7 @@ function* handleGate(rc: RoundCtx, n: NodeState): Gen<boolean> {
   return true;
 }
 
-/** End node: read its inputs, write the workflow outputs; event errors are ignored. */
+/** End node: read its inputs, write the workflow outputs (the sink drops the end node's event errors). */
 function* handleEnd(rc: RoundCtx, n: NodeState): Gen<boolean> {
   const sim = rc.sim;
   let d = sim.blob.read(rc, n, F_INPUTS, inBytes(n));
@@ -565,8 +565,7 @@ function* handleEnd(rc: RoundCtx, n: NodeState): Gen<boolean> {
   if (d > 0) yield d;
   rc.transition(n, SUCCEEDED);
   d = sim.sink.node(rc, n, NEV_SUCCEEDED);
-    if (d > 0) yield d;
-  rc.error = null;
+  if (d > 0) yield d;
   return true;
 }
 

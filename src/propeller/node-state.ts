@@ -96,7 +96,7 @@ export class NodeState {
   /** Task events admin already has: attempt·1e7 + phase·1e6 + version. */
   sentTaskEvents: number[] | null = null;
   /** Last task event phase recorded (for taskPhases `from`). */
-  lastTaskEvent = 'UNDEFINED';
+  lastTaskEvent = 'PhaseUndefined';
 
   readonly record: NodeRecord;
   /** Task, ArrayNode and launch-plan nodes count against max parallelism. */
@@ -220,6 +220,8 @@ export class Scope {
   private finished = new Uint8Array(0);
   /** Frontier entries that finished since the last compaction (skipped by the traversal). */
   private dead = 0;
+  /** Their orders (at most 32 when the traversal reads the frontier, see `current`). */
+  private deadOrders: number[] = [];
   /** Distinct nodes the traversal reaches (its cost). */
   reached = 0;
   /** Listed in the execution's active nested scopes. */
@@ -254,6 +256,26 @@ export class Scope {
   markStale(n: NodeState): void {
     this.dead++;
     this.finished[n.order] = 1;
+    this.deadOrders.push(n.order);
+  }
+
+  /**
+   * Nodes max parallelism defers when the traversal stops at frontier position `pos` (`k` = the
+   * first entry of `others` at or after `pos`): the tail's nodes that count for parallelism, less
+   * those already finished. Reads only the few finished entries, not the tail.
+   */
+  deferredFrom(pos: number, k: number): number {
+    const f = this.frontier;
+    let n = f.length - pos - (this.others.length - k);
+    if (this.dead === 0) return n;
+    const first = f[pos]!;
+    const seen: number[] = [];
+    for (const o of this.deadOrders) {
+      if (o < first || this.notCounting[o] !== 0 || seen.includes(o) || !sortedHas(f, o, pos)) continue;
+      seen.push(o);
+      n--;
+    }
+    return n;
   }
 
   /**
@@ -295,6 +317,21 @@ export class Scope {
     this.frontier = merged;
     this.others = others;
     this.dead = 0;
+    if (this.deadOrders.length > 0) this.deadOrders = [];
     return merged;
   }
+}
+
+/** `x` is in the ascending array `a` at a position >= `from`. */
+function sortedHas(a: readonly number[], x: number, from: number): boolean {
+  let lo = from;
+  let hi = a.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const v = a[mid]!;
+    if (v === x) return true;
+    if (v < x) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return false;
 }

@@ -62,7 +62,7 @@ export function isTerminalWorkflow(p: number): boolean {
 /** Workflow event phase sent when entering each workflow phase (Ready sends none). */
 export const WF_EVENT_PHASE: readonly string[] = ['', 'RUNNING', 'SUCCEEDING', 'SUCCEEDED', 'FAILING', 'FAILED'];
 
-// Plugin (task) phases as stored in the node's task status; the event phase is what admin receives.
+// Plugin (task) phases as stored in the node's task status.
 export const PLUGIN_NONE = 0;
 export const PLUGIN_QUEUED = 1;
 export const PLUGIN_INITIALIZING = 2;
@@ -70,7 +70,12 @@ export const PLUGIN_RUNNING = 3;
 export const PLUGIN_SUCCESS = 4;
 export const PLUGIN_RETRYABLE_FAILURE = 5;
 
-export const TASK_EVENT_PHASE: readonly string[] = ['UNDEFINED', 'QUEUED', 'INITIALIZING', 'RUNNING', 'SUCCEEDED', 'FAILED'];
+/**
+ * Plugin phase names (`pluginmachinery/core/phase.go`), as propeller logs them with each task event
+ * (`Sending transition event for plugin phase [PhaseX]`). The Timeline keeps these rather than the
+ * admin event phase, which folds a retryable and a permanent failure into one FAILED.
+ */
+export const PLUGIN_PHASE_NAMES: readonly string[] = ['PhaseUndefined', 'PhaseQueued', 'PhaseInitializing', 'PhaseRunning', 'PhaseSuccess', 'PhaseRetryableFailure'];
 
 // Node event phases (`ToNodeExecutionEvent`), as bit positions for the sink's dedup filter.
 export const NEV_QUEUED = 0;

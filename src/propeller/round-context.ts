@@ -115,21 +115,15 @@ export class RoundCtx {
     at = this.sim.engine.now,
   ): Op {
     const end = at + dur;
-    const op: Op = {
-      kind,
-      start: at,
-      end,
-      startLo: at,
-      startHi: at,
-      endLo: end,
-      endHi: end,
-      node,
-      from,
-      to,
-      bytes,
-      outcome,
-      detail,
-    };
+    // Absent fields are left out, not set to undefined: a Recording then deep-equals its read-back.
+    // Keys are added in one fixed order, so ops of one kind share a shape.
+    const op: Op = { kind, start: at, end, startLo: at, startHi: at, endLo: end, endHi: end };
+    if (node !== undefined) op.node = node;
+    if (from !== undefined) op.from = from;
+    if (to !== undefined) op.to = to;
+    if (bytes !== undefined) op.bytes = bytes;
+    if (outcome !== undefined) op.outcome = outcome;
+    if (detail !== undefined) op.detail = detail;
     this.round.ops.push(op);
     return op;
   }

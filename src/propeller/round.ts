@@ -1,3 +1,4 @@
+import * as errorClasses from '../timeline/error-class.js';
 import type { HandleCall, Round } from '../timeline/types.js';
 import * as blobStore from './blob-store.js';
 import * as execution from './execution.js';
@@ -14,6 +15,7 @@ const { ERROR_MESSAGE_BYTES } = execution;
 const { SCOPE_COMPLETE, SCOPE_FAILED, SCOPE_PARTIAL, abortRunningNodes, visitScope } = nodeExecutor;
 const { WF_FAILED, WF_FAILING, WF_PHASE_NAMES, WF_READY, WF_RUNNING, WF_SUCCEEDED, WF_SUCCEEDING, isTerminalWorkflow } = phases;
 const { WRITE_OK } = workflowStore;
+const { errorClass } = errorClasses;
 
 /** How a round ended. */
 export const R_NO_CHANGE = 0;
@@ -21,10 +23,6 @@ export const R_CHANGED = 1;
 export const R_TERMINAL = 2;
 export const R_ERROR = 3;
 export const R_TOO_LARGE = 4;
-
-const TOO_LARGE = 'workflow too large';
-const TOO_LARGE_RETRY = 'Failed recording a large workflow as failed';
-const MAX_RETRIES = 'max number of system retry attempts exhausted';
 
 let roundSerial = 0;
 
@@ -36,6 +34,8 @@ let roundSerial = 0;
  * A failed step (event throttled or failed) discards the round's changes and writes the input copy
  * with `failedAttempts + 1` instead (`RecordSystemError`). A CR over the etcd limit takes the
  * WorkflowTooLarge path: write a small copy of the input in Failing (Failed if the round was terminal).
+ * A failed round's `error` is the error class (`timeline/error-class.ts`); the failing op carries
+ * the text in its `detail`.
  */
 export function* runRound(
   sim: Sim,
@@ -48,6 +48,8 @@ export function* runRound(
   readClosure: boolean,
 ): Activity<number> {
   const now0 = sim.engine.now;
+  // Every round ends its traversal (set below) and most do not fail: `traversalEnd` is declared now so
+  // that rounds share one shape, `error` is added only to a failed round (no undefined-valued keys).
   const round: Round = {
     start: now0,
     end: now0,
@@ -59,11 +61,9 @@ export function* runRound(
     resVer: String(inputRv),
     changed: false,
     ops: [],
-    // Declared now, in the order they are set later (JSON key order), so every round has one shape.
-    traversalEnd: undefined,
-    error: undefined,
-    traversalEndLo: undefined,
-    traversalEndHi: undefined,
+    traversalEnd: now0,
+    traversalEndLo: now0,
+    traversalEndHi: now0,
   };
   h.rounds.push(round);
   rc.begin(sim, exec, ++roundSerial, handleIdx, h.rounds.length - 1, round);
@@ -128,7 +128,6 @@ function* workflowPhaseWork(sim: Sim, rc: RoundCtx, exec: ExecState): Activity<v
       d = sim.sink.workflow(rc, WF_FAILED);
       if (d > 0) yield d;
     }
-    if (rc.error !== null) rc.error = `${MAX_RETRIES}: ${rc.error}`;
     return;
   }
   switch (exec.wfPhase) {
@@ -181,21 +180,21 @@ function* errorWrite(sim: Sim, rc: RoundCtx, round: Round, exec: ExecState, inpu
   if (d > 0) yield d;
   if (sim.store.lastOutcome === WRITE_OK) sim.store.written(exec, inputRv, sim.engine.now, false, bytes);
   round.changed = true;
-  round.error = error;
+  round.error = errorClass(error);
   return finish(sim, round, R_ERROR);
 }
 
 /** WorkflowTooLarge: write a small copy of the input in Failing (Failed if the round was terminal). */
 function* tooLarge(sim: Sim, rc: RoundCtx, round: Round, exec: ExecState, inputRv: number, terminal: boolean): Activity<number> {
-  round.error = TOO_LARGE;
+  round.error = 'tooLarge';
   rc.rollback();
   rc.workflowTransition(terminal ? WF_FAILED : WF_FAILING);
   const small = exec.crBytes() + ERROR_MESSAGE_BYTES;
   const d = sim.store.update(rc, small);
   if (d > 0) yield d;
   if (sim.store.lastOutcome !== WRITE_OK) {
+    // `Failed recording a large workflow as failed`: the small write is too large as well.
     rc.rollback();
-    round.error = `${TOO_LARGE}; ${TOO_LARGE_RETRY}`;
     return finish(sim, round, R_ERROR);
   }
   rc.commit();
@@ -217,9 +216,8 @@ function finish(sim: Sim, round: Round, result: number): number {
   round.end = t;
   round.endLo = t;
   round.endHi = t;
-  if (round.traversalEnd !== undefined) {
-    round.traversalEndLo = round.traversalEnd;
-    round.traversalEndHi = round.traversalEnd;
-  }
+  const tv = round.traversalEnd!;
+  round.traversalEndLo = tv;
+  round.traversalEndHi = tv;
   return result;
 }

@@ -13,6 +13,7 @@ import { WorkerPool } from './workers.js';
 import { WorkflowStore } from './workflow-store.js';
 import type { Model } from '../model/model.js';
 import type { ExecutionPlan } from '../model/workflow.js';
+import { assignEnqueuedAt } from '../timeline/queue-wait.js';
 import type { EnqueueSource, Recording } from '../timeline/types.js';
 import * as handle from './handle.js';
 import type { NodeState } from './node-state.js';
@@ -157,6 +158,7 @@ class Simulator implements Sim {
   run(): SimulationResult {
     const horizon = Math.round((this.opts.horizonSeconds ?? DEFAULT_HORIZON_S) * 1e9);
     this.engine.run(horizon);
+    for (const exec of this.recording.executions) assignEnqueuedAt(exec);
     return { recording: this.recording, events: this.engine.processed, endNs: this.lastEventAt };
   }
 
@@ -229,14 +231,14 @@ class Simulator implements Sim {
 
   enqueueMain(exec: ExecState, source: EnqueueSource): void {
     const now = this.engine.now;
-    exec.record.enqueues.push({ at: now, lo: now, hi: now, source, object: undefined });
+    exec.record.enqueues.push({ at: now, lo: now, hi: now, source });
     this.queue.addRateLimited(exec.idx, now);
   }
 
   enqueueSub(exec: ExecState, source: EnqueueSource, object?: string): void {
     const now = this.engine.now;
-    // `object` is always present (undefined when absent) so that enqueues have one shape.
-    exec.record.enqueues.push({ at: now, lo: now, hi: now, source, object });
+    // `object` only when there is one (pod updates): no undefined-valued keys in the Recording.
+    exec.record.enqueues.push(object === undefined ? { at: now, lo: now, hi: now, source } : { at: now, lo: now, hi: now, source, object });
     this.queue.addToSubQueue(exec.idx, now);
   }
 

@@ -155,7 +155,10 @@ export interface HandleCall {
   startHi: Ns;
   endLo: Ns;
   endHi: Ns;
-  /** Time the key became ready in the queue, when known (latest enqueue before `start`). */
+  /**
+   * The enqueue this call answers, when known: the earliest enqueue after the previous call's start
+   * and at or before this one's (`timeline/queue-wait.ts`); `start − enqueuedAt` is the queue wait.
+   */
   enqueuedAt?: Ns;
   enqueuedAtLo?: Ns;
   enqueuedAtHi?: Ns;

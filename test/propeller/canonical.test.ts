@@ -35,8 +35,10 @@ describe('canonical 1-task workflow (domain notes §2.3)', () => {
     expect(tr('n0')).toEqual(['NotYetStarted>Queued', 'Queued>Running', 'Running>Succeeding', 'Succeeding>Succeeded']);
     expect(tr('end-node')).toEqual(['NotYetStarted>Queued', 'Queued>Succeeded']);
     const n0 = e.nodes.find((n) => n.id === 'n0')!;
-    expect(n0.taskPhases!.map((t) => t.to)[0]).toBe('QUEUED');
-    expect(n0.taskPhases!.map((t) => t.to).at(-1)).toBe('SUCCEEDED');
+    // Plugin phase names, as `Sending transition event for plugin phase [PhaseX]` logs them.
+    expect(n0.taskPhases!.map((t) => t.to)[0]).toBe('PhaseQueued');
+    expect(n0.taskPhases![0]!.from).toBe('PhaseUndefined');
+    expect(n0.taskPhases!.map((t) => t.to).at(-1)).toBe('PhaseSuccess');
     // Pod: created < started < finished < observed.
     const pod = n0.pod!;
     expect(pod.created!).toBeLessThan(pod.started!);

@@ -171,7 +171,8 @@ describe('failures and limits', () => {
     expect(tooLarge.length).toBe(1);
     expect(tooLarge[0]!.bytes!).toBeGreaterThan(1_572_864);
     const round = e.handles.flatMap((h) => h.rounds).find((r) => r.ops.includes(tooLarge[0]!))!;
-    expect(round.error).toContain('too large');
+    expect(round.error).toBe('tooLarge');
+    expect(tooLarge[0]!.detail).toContain('too large');
     // The small copy right after it is written.
     const i = round.ops.indexOf(tooLarge[0]!);
     expect(round.ops.slice(i + 1).some((o) => o.kind === 'etcdUpdate' && o.outcome === 'ok')).toBe(true);
@@ -184,9 +185,9 @@ describe('failures and limits', () => {
     const m = testModel({ propeller: { eventRate: 4, eventBurst: 1, maxWorkflowRetries: 10_000 } });
     const e = exec(simulate([plan('t', workflow('wf', [task('n0', []), task('n1', ['n0'])]))], m, { seed: 3, replication: 0 }), 't');
     expect(e.phase).toBe('Succeeded');
-    const failed = e.handles.flatMap((h) => h.rounds).filter((r) => r.error?.includes('ResourceExhausted'));
+    const failed = e.handles.flatMap((h) => h.rounds).filter((r) => r.error === 'throttled');
     expect(failed.length).toBeGreaterThan(0);
-    for (const r of failed) expect(r.ops.some((o) => o.outcome === 'throttled')).toBe(true);
+    for (const r of failed) expect(r.ops.some((o) => o.outcome === 'throttled' && o.detail!.includes('ResourceExhausted'))).toBe(true);
     expect(path(e, 'n1')).toEqual(['NotYetStarted>Queued', 'Queued>Running', 'Running>Succeeding', 'Succeeding>Succeeded']);
     expect(e.workflowTransitions.length).toBe(3);
   });

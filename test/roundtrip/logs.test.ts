@@ -80,7 +80,7 @@ function coverage(rec: Recording) {
       workers.add(h.worker);
       endReasons.add(h.endReason);
       for (const r of h.rounds) {
-        if (r.error !== undefined) errorClasses.add(errorClass(r.error));
+        if (r.error !== undefined) errorClasses.add(r.error);
         if (r.ops.some((o) => o.kind === 'launchExecution')) launches = true;
       }
     }
@@ -94,10 +94,10 @@ function coverage(rec: Recording) {
 }
 
 /**
- * The first failed op of each failed round (what made it fail), where propeller logs it: an end
- * node's event error is swallowed without a line. Its text must come back when the op carries it
- * (a `detail` of its failure class); a too-large write is logged with propeller's reason
- * (`workflow too large`), not the API server's text.
+ * The first failed op of each failed round (what made it fail; the workflow end node's event errors
+ * are swallowed without a line and fail nothing) with its error text, which must come back from the
+ * logs; a too-large write is logged with propeller's reason (`workflow too large`), not the API
+ * server's text.
  */
 function failedOps(rec: Recording): { at: string; kind: string; outcome: string; detail: unknown }[] {
   const out: { at: string; kind: string; outcome: string; detail: unknown }[] = [];
@@ -105,17 +105,12 @@ function failedOps(rec: Recording): { at: string; kind: string; outcome: string;
     e.handles.forEach((h, hi) =>
       h.rounds.forEach((r, ri) => {
         if (r.error === undefined) return;
-        const o = r.ops.find((x) => x.outcome !== undefined && !['ok', 'hit', 'miss', 'alreadyExists'].includes(x.outcome));
-        if (o === undefined || (o.kind === 'nodeEvent' && o.node !== undefined && /(^|\/)end-node$/.test(o.node))) return;
-        // Folded: the text read back. Simulated: the text the log must carry.
-        const detail =
-          rec.source === 'logs'
-            ? o.detail
-            : o.outcome === 'tooLarge'
-              ? 'workflow too large'
-              : o.detail !== undefined && errorClass(o.detail) === o.outcome
-                ? o.detail
-                : expect.stringMatching(/./);
+        const o = r.ops.find((x) => x.outcome !== undefined && !['ok', 'hit', 'miss', 'alreadyExists'].includes(x.outcome) && !(x.kind === 'nodeEvent' && x.node === 'end-node'));
+        if (o === undefined) throw new Error(`${e.id} h${hi}.r${ri}: a failed round without a failed op`);
+        // The round states the class of its failing op, whose detail is a text of that class.
+        expect(o.outcome).toBe(r.error);
+        expect(errorClass(o.detail ?? ''), `${o.kind} ${o.detail}`).toBe(o.outcome);
+        const detail = rec.source !== 'logs' && o.outcome === 'tooLarge' ? 'workflow too large' : o.detail;
         out.push({ at: `${e.id} h${hi}.r${ri}`, kind: o.kind, outcome: o.outcome!, detail });
       }),
     );
@@ -164,7 +159,7 @@ describe.each(CASES)('logs round trip: $name', (c) => {
     const failures = failedOps(rec);
     expect(failures.length).toBeGreaterThanOrEqual(c.covers.errorClasses?.length ?? 0);
     expect(failedOps(folded)).toStrictEqual(failures);
-    for (const e of folded.executions) for (const h of e.handles) for (const r of h.rounds) if (r.error !== undefined) expect(ERROR_CLASSES.has(r.error), r.error).toBe(true);
+    for (const x of [rec, folded]) for (const e of x.executions) for (const h of e.handles) for (const r of h.rounds) if (r.error !== undefined) expect(ERROR_CLASSES.has(r.error), r.error).toBe(true);
 
     // `Streak ended at [n]/Max: [m]` gives the cap to every call that ran rounds and did not fail.
     const streaks = folded.executions.flatMap((e) => e.handles.filter((h) => h.rounds.length > 0 && h.endReason !== 'error'));

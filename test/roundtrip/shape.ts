@@ -15,7 +15,6 @@ import { loadSimulationInput } from '../../src/model/load.js';
 import type { Model } from '../../src/model/model.js';
 import type { ExecutionPlan, WorkflowDef } from '../../src/model/workflow.js';
 import { simulate } from '../../src/propeller/simulator.js';
-import { errorClass } from '../../src/timeline/error-class.js';
 import type { Execution, Ns, Op, Recording, Transition } from '../../src/timeline/types.js';
 
 export const SCENARIOS = new URL('../../scenarios/', import.meta.url).pathname;
@@ -34,31 +33,14 @@ const LOGGED_OPS = new Set<string>([
   'parallelismLimit',
 ]);
 
-/**
- * Task phases in the admin event vocabulary, the coarser of the two a Timeline may use (plugin
- * phases tell a retryable failure from a permanent one, event phases do not).
- */
-const TASK_EVENT_PHASE: Record<string, string> = {
-  PhaseUndefined: 'UNDEFINED',
-  PhaseNotReady: 'UNDEFINED',
-  PhaseWaitingForResources: 'WAITING_FOR_RESOURCES',
-  PhaseQueued: 'QUEUED',
-  PhaseInitializing: 'INITIALIZING',
-  PhaseRunning: 'RUNNING',
-  PhaseSuccess: 'SUCCEEDED',
-  PhaseRetryableFailure: 'FAILED',
-  PhasePermanentFailure: 'FAILED',
-  PhaseAborted: 'ABORTED',
-};
-const taskPhase = (p: string): string => TASK_EVENT_PHASE[p] ?? p;
-
 const at = (t: Transition): string => `${t.from}>${t.to}@h${t.handle}.r${t.round}`;
 
 /** One op as the logs tell it: kind, node, transition phases, outcome. */
 function opKey(o: Op): string {
   const phases = o.kind === 'nodeTransition' || o.kind === 'workflowTransition' ? `${o.from}>${o.to}` : '';
-  // propeller drops an end node's event error without a line (`IdempotentRecordEvent`).
-  const outcome = o.kind === 'nodeEvent' && o.node !== undefined && /(^|\/)end-node$/.test(o.node) ? '' : (o.outcome ?? '');
+  // propeller drops an error of the workflow's end node without a line (`RecordNodeEvent`); nested
+  // end nodes carry a generated event id and are not exempt.
+  const outcome = o.kind === 'nodeEvent' && o.node === 'end-node' ? '' : (o.outcome ?? '');
   // The parallelism short-circuit line is a workflow-level line: it names no node.
   const node = o.kind === 'parallelismLimit' ? '' : (o.node ?? '');
   return `${o.kind}:${node}:${phases}:${outcome}`;
@@ -101,8 +83,8 @@ export interface ExecutionShape {
 
 /**
  * The structure of a Recording that its propeller logs carry. Executions that never reached a
- * worker leave no line and are left out. Round errors are compared as error classes; ops as a
- * multiset (work inside a round may overlap and log in another order), everything else in order.
+ * worker leave no line and are left out. Ops are compared as a multiset (work inside a round may
+ * overlap and log in another order), everything else in order.
  */
 export function shape(rec: Recording): ExecutionShape[] {
   const folded = rec.source === 'logs';
@@ -120,7 +102,7 @@ export function shape(rec: Recording): ExecutionShape[] {
           phase: String(r.phase),
           resVer: r.resVer,
           changed: r.changed,
-          error: r.error === undefined ? null : errorClass(r.error),
+          error: r.error ?? null,
           ops: r.ops
             .filter((o) => LOGGED_OPS.has(o.kind))
             .map(opKey)
@@ -134,7 +116,7 @@ export function shape(rec: Recording): ExecutionShape[] {
           retries: n.retries ?? 0,
           cache: n.cache,
           transitions: n.transitions.map(at),
-          taskPhases: (n.taskPhases ?? []).map((t) => at({ ...t, from: taskPhase(t.from), to: taskPhase(t.to) })),
+          taskPhases: (n.taskPhases ?? []).map(at),
         }))
         .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
       workflowTransitions: e.workflowTransitions.map(at),
