@@ -20,67 +20,19 @@
 import { pathToFileURL } from 'node:url';
 import seedrandom from 'seedrandom';
 import { Engine } from '../src/engine/engine.js';
-import type { Distribution } from '../src/engine/distributions.js';
 import type { Model } from '../src/model/model.js';
 import type { ExecutionPlan, WorkflowDef, WorkflowNode } from '../src/model/workflow.js';
 import { runSimulation } from '../src/propeller/simulator.js';
 import { defaultModel } from '../src/model/defaults.js';
 import { loadSimulationInput } from '../src/model/load.js';
+import { median } from './stats.js';
 
-const lognormal = (median: number, sigma: number): Distribution => ({ type: 'lognormal', mu: Math.log(median), sigma });
-const linear = (base: Distribution, perUnit: number): Distribution => ({ type: 'linear', base, perUnit });
-
-/** Propeller code defaults with plausible latencies (the same figures as the default model). */
+/** The default model, with CR size limits raised so that the 10k-node workflows run to completion instead of failing as too large. */
 function benchModel(): Model {
-  return {
-    propeller: {
-      workers: 20,
-      maxStreakLength: 8,
-      workflowReevalSeconds: 10,
-      downstreamEvalSeconds: 30,
-      batchingIntervalSeconds: 1,
-      baseDelaySeconds: 0,
-      maxDelaySeconds: 60,
-      queueRate: 1000,
-      queueBurst: 10000,
-      eventRate: 500,
-      eventBurst: 1000,
-      eventMaxRetries: 5,
-      kubeQps: 100,
-      kubeBurst: 25,
-      maxParallelism: 25,
-      nodeExecutionWorkers: 8,
-      adminLauncherResyncSeconds: 30,
-      maxWorkflowRetries: 10,
-    },
-    store: {
-      offloadClosure: false,
-      blobCacheMB: 0,
-      // Raised so that the 10k-node workflows run to completion instead of failing as too large.
-      etcdLimitBytes: 64 * 1024 * 1024,
-      apiserverLimitBytes: 64 * 1024 * 1024,
-      finishedNodeStatusBytes: 50,
-      activeNodeStatusBytes: 400,
-    },
-    events: {
-      workflow: { latency: lognormal(0.03, 0.5), failureProbability: 0 },
-      node: { latency: lognormal(0.025, 0.5), failureProbability: 0 },
-      task: { latency: lognormal(0.025, 0.5), failureProbability: 0 },
-    },
-    etcd: { update: linear(lognormal(0.005, 0.4), 2e-8), watch: lognormal(0.075, 0.4) },
-    blob: {
-      head: linear(lognormal(0.01, 0.4), 0),
-      read: linear(lognormal(0.015, 0.4), 1e-8),
-      write: linear(lognormal(0.02, 0.4), 1e-8),
-      copy: linear(lognormal(0.03, 0.4), 2e-8),
-    },
-    catalog: { get: lognormal(0.015, 0.4), put: lognormal(0.02, 0.4) },
-    kube: { podCreate: lognormal(0.02, 0.5), podStart: lognormal(4, 0.5), podUpdate: lognormal(0.5, 0.5) },
-    admin: { createExecution: lognormal(0.15, 0.5) },
-    cpu: { round: lognormal(1e-4, 0.3), deepCopy: linear({ type: 'constant', value: 0 }, 2e-9), traversal: linear({ type: 'constant', value: 0 }, 3e-6) },
-    dynamic: { compile: lognormal(0.05, 0.5) },
-    defaultRuntime: lognormal(10, 0.3),
-  };
+  const m = defaultModel();
+  m.store.etcdLimitBytes = 64 * 1024 * 1024;
+  m.store.apiserverLimitBytes = 64 * 1024 * 1024;
+  return m;
 }
 
 const t = (id: string, upstream: string[]): WorkflowNode => ({ id, kind: 'task', upstream });
@@ -147,11 +99,6 @@ function bareLoop(events: number, pending: number): number {
   engine.run();
   return (performance.now() - t0) / 1000;
 }
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-};
 
 /** Every workload of the bench, synthetic first. */
 export function benchWorkloads(): Workload[] {

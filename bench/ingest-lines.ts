@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import seedrandom from 'seedrandom';
 import { readLogRecords } from '../src/ingest/lines.js';
 import { MSG, executionIdText } from '../src/timeline/templates.js';
+import { median } from './stats.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 
@@ -237,7 +238,8 @@ export function generate(path: string, bytes: number): string {
 
 // ---------------------------------------------------------------- measured passes (child processes)
 
-async function passBaseline(file: string): Promise<number> {
+/** The bare pass both ingest benchmarks compare against: `readline` + `JSON.parse` of every line. */
+export async function passBaseline(file: string): Promise<number> {
   const rl = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
   let n = 0;
   for await (const line of rl) {
@@ -261,11 +263,6 @@ async function child(mode: string, file: string, exec: string): Promise<void> {
   const c = process.cpuUsage(c0);
   const cpuNs = (c.user + c.system) * 1000;
   process.stdout.write(JSON.stringify({ ns, cpuNs, n, maxRssKb: process.resourceUsage().maxRSS }) + '\n');
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] as number;
 }
 
 /**

@@ -18,10 +18,10 @@
  * The log (default 500 MB) is generated once into bench/data/ (see `ensureLog`).
  */
 import { spawnSync } from 'node:child_process';
-import { createReadStream, statSync } from 'node:fs';
-import { createInterface } from 'node:readline';
+import { statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { ensureLog } from './ingest-lines.js';
+import { ensureLog, passBaseline } from './ingest-lines.js';
+import { median } from './stats.js';
 
 const SELF = fileURLToPath(import.meta.url);
 
@@ -81,16 +81,6 @@ interface ChildReport {
   maxRssKb: number;
 }
 
-async function passBaseline(file: string): Promise<number> {
-  const rl = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
-  let n = 0;
-  for await (const line of rl) {
-    const o = JSON.parse(line) as { msg?: string };
-    if (o.msg !== undefined) n++;
-  }
-  return n;
-}
-
 async function passFold(file: string, exec: string | undefined): Promise<number> {
   const { streamExecutions } = await import('../src/cli/inputs.js');
   let n = 0;
@@ -126,11 +116,6 @@ async function child(mode: string, file: string, exec: string): Promise<void> {
 }
 
 // ---------------------------------------------------------------- parent side
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] as number;
-}
 
 function runChild(mode: IngestMode | 'mem', file: string, exec: string): ChildReport {
   const args = [...process.execArgv, SELF, '--child', mode, '--file', mode === 'mem' ? '-' : file, '--exec', exec];

@@ -1,3 +1,4 @@
+import { taskPodName } from '../timeline/templates.js';
 import { TERMINAL_WORKFLOW_PHASES, type Execution, type PodTimes, type Recording } from '../timeline/types.js';
 
 /**
@@ -15,10 +16,6 @@ import { TERMINAL_WORKFLOW_PHASES, type Execution, type PodTimes, type Recording
  * - pod observed: the same owner update as `finished` (the informer noticing the exit), else the
  *   first task phase sent at or after the exit.
  */
-
-function podName(exec: Execution, nodeId: string, attempt: number): string {
-  return `${exec.id}-${nodeId.replaceAll('/', '-')}-${attempt}`;
-}
 
 function firstAtOrAfter(times: readonly number[] | undefined, t: number): number | undefined {
   if (!times) return undefined;
@@ -68,10 +65,10 @@ function lensExecution(exec: Execution): Execution {
     const phases = (n.taskPhases ?? []).map((t) => t.at).sort((a, b) => a - b);
     const running = (n.taskPhases ?? []).filter((t) => /running/i.test(t.to)).map((t) => t.at).sort((a, b) => a - b);
     if (n.pods && n.pods.length > 0) {
-      n.pods = n.pods.map((p, i) => lensPod(p, owner.get(podName(e, n.id, i)), phases, running));
+      n.pods = n.pods.map((p, i) => lensPod(p, owner.get(taskPodName(e.id, n.id, i)), phases, running));
       n.pod = n.pods[n.pods.length - 1];
     } else if (n.pod) {
-      n.pod = lensPod(n.pod, owner.get(podName(e, n.id, 0)), phases, running);
+      n.pod = lensPod(n.pod, owner.get(taskPodName(e.id, n.id, 0)), phases, running);
     }
   }
   return e;

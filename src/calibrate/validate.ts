@@ -1,4 +1,5 @@
 import seedrandom from 'seedrandom';
+import { sortedQuantile } from '../model/dist-summary.js';
 import { medianOf } from '../model/fit.js';
 import { computeReport } from '../metrics/index.js';
 import type { ExecutionReport } from '../metrics/report-json.js';
@@ -74,16 +75,6 @@ export interface ValidationResult {
   passed: boolean;
 }
 
-/** Type-7 quantile of sorted values. */
-function quantile(sorted: readonly number[], q: number): number {
-  if (sorted.length === 0) return NaN;
-  const h = (sorted.length - 1) * q;
-  const j = Math.floor(h);
-  const a = sorted[j]!;
-  const b = sorted[Math.min(sorted.length - 1, j + 1)]!;
-  return a + (h - j) * (b - a);
-}
-
 /** Two-sample Kolmogorov-Smirnov statistic. */
 export function ks2(a: readonly number[], b: readonly number[]): number {
   if (a.length === 0 || b.length === 0) return 0;
@@ -112,10 +103,10 @@ function figures(observed: readonly number[], perExec: readonly (readonly number
   const reps = Math.min(...perExec.map((v) => v.length));
   const qs = (q: number) => {
     let sum = 0;
-    for (let r = 0; r < reps; r++) sum += quantile(perExec.map((v) => v[r]!).sort((a, b) => a - b), q);
+    for (let r = 0; r < reps; r++) sum += sortedQuantile(perExec.map((v) => v[r]!).sort((a, b) => a - b), q);
     return sum / reps;
   };
-  const o = { mean: mean(obs), p50: quantile(obs, 0.5), p95: quantile(obs, 0.95) };
+  const o = { mean: mean(obs), p50: sortedQuantile(obs, 0.5), p95: sortedQuantile(obs, 0.95) };
   const p = { mean: mean(perExec.map(mean)), p50: qs(0.5), p95: qs(0.95) };
   return {
     observed: o,
@@ -197,7 +188,7 @@ export function validate(rec: Recording, opts: ValidateOptions): ValidationResul
   const mk = pick((e) => e.makespanNs / 1e9);
   const executions: ExecutionValidation[] = heldOut.map((id, i) => {
     const reps = mk.pred[i]!.slice().sort((a, b) => a - b);
-    const pi: [number, number] = [quantile(reps, 0.05), quantile(reps, 0.95)];
+    const pi: [number, number] = [sortedQuantile(reps, 0.05), sortedQuantile(reps, 0.95)];
     const o = mk.obs[i]!;
     return {
       id,

@@ -1,7 +1,6 @@
 import { calibrate, renderCalibration } from '../calibrate/index.js';
 import { writeFileAtomic } from '../export/atomic-write.js';
-import { InputError } from '../timeline/errors.js';
-import { linesSummary, readRecording } from './inputs.js';
+import { linesSummary, readExecutions } from './inputs.js';
 import { emit, note } from './output.js';
 
 export interface CalibrateOpts {
@@ -14,11 +13,7 @@ export interface CalibrateOpts {
 
 /** `propsim calibrate`: fit report on stdout; with --out, the model file (loadable by --model). */
 export async function runCalibrate(inputs: string[], opts: CalibrateOpts): Promise<number> {
-  const rec = await readRecording(inputs, { strict: opts.strict });
-  if (rec.executions.length === 0) {
-    note(linesSummary(rec.lines));
-    throw new InputError('no executions found in the input');
-  }
+  const rec = await readExecutions(inputs, { strict: opts.strict });
   const result = calibrate(rec, opts.profile !== undefined ? { profile: opts.profile } : {});
   if (opts.out) {
     writeFileAtomic(opts.out, `${JSON.stringify(result.modelFile, null, 2)}\n`);

@@ -1,17 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { asReportJson, computeReport, diffReports, renderDiff, type ReportJson } from '../metrics/index.js';
 import { InputError } from '../timeline/errors.js';
-import { readRecording, sniff } from './inputs.js';
+import { readJsonFile, readRecording, sniff } from './inputs.js';
 import { emit } from './output.js';
 
 async function loadReport(path: string): Promise<ReportJson> {
   if (sniff(path) === 'report') {
-    let data: unknown;
-    try {
-      data = JSON.parse(readFileSync(path, 'utf8'));
-    } catch (e) {
-      throw new InputError(`not valid JSON: ${(e as Error).message}`, { file: path });
-    }
+    const data = readJsonFile(path);
     // whatif/simulate JSON carry a report under "baseline"/"variant"; plain reports are used as they are.
     try {
       return asReportJson(data, path);

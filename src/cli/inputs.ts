@@ -7,6 +7,7 @@ import type { SkipReason } from '../ingest/record.js';
 import { InputError } from '../timeline/errors.js';
 import { mergeRecordings } from '../timeline/rebase.js';
 import type { Execution, LineStats, Recording } from '../timeline/types.js';
+import { note } from './output.js';
 
 /** What an input file holds, decided from its first bytes. */
 export type InputKind = 'logs' | 'otlp' | 'timeline' | 'report';
@@ -74,14 +75,17 @@ function strictHook(strict: boolean | undefined) {
   };
 }
 
-function readTimeline(path: string, exec?: string): Recording {
-  let data: unknown;
+/** One JSON document from a file; any failure to read or parse it is the file's error. */
+export function readJsonFile(path: string): unknown {
   try {
-    data = JSON.parse(readFileSync(path, 'utf8'));
+    return JSON.parse(readFileSync(path, 'utf8'));
   } catch (e) {
     throw new InputError(`not valid JSON: ${(e as Error).message}`, { file: path });
   }
-  const r = data as Partial<Recording>;
+}
+
+function readTimeline(path: string, exec?: string): Recording {
+  const r = readJsonFile(path) as Partial<Recording>;
   if (typeof r.originUnixNano !== 'string' || !Array.isArray(r.executions)) {
     throw new InputError('expected a Timeline JSON (as `propsim fold --json` writes) with originUnixNano and executions', { file: path });
   }
@@ -127,6 +131,16 @@ export async function readRecording(inputs: string[], opts: ReadOptions = {}): P
   recs.push(...others);
   if (recs.length === 0) throw new InputError('no input given');
   return mergeRecordings(recs);
+}
+
+/** `readRecording` for verbs that need executions: none found is a usage error (the line counts go to stderr first). */
+export async function readExecutions(inputs: string[], opts: ReadOptions = {}): Promise<Recording> {
+  const rec = await readRecording(inputs, opts);
+  if (rec.executions.length === 0) {
+    note(linesSummary(rec.lines));
+    throw new InputError(opts.exec ? `no execution with id "${opts.exec}" in the input` : 'no executions found in the input');
+  }
+  return rec;
 }
 
 /**

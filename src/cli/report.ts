@@ -1,8 +1,7 @@
 import { writeFileAtomic } from '../export/atomic-write.js';
 import { renderReportHtml } from '../export/html.js';
 import { computeReport, renderReport } from '../metrics/index.js';
-import { InputError } from '../timeline/errors.js';
-import { linesSummary, readRecording } from './inputs.js';
+import { linesSummary, readExecutions } from './inputs.js';
 import { emit, note } from './output.js';
 
 export interface ReportOpts {
@@ -14,11 +13,7 @@ export interface ReportOpts {
 }
 
 export async function runReport(inputs: string[], opts: ReportOpts): Promise<number> {
-  const rec = await readRecording(inputs, { exec: opts.exec, strict: opts.strict });
-  if (rec.executions.length === 0) {
-    note(linesSummary(rec.lines));
-    throw new InputError(opts.exec ? `no execution with id "${opts.exec}" in the input` : 'no executions found in the input');
-  }
+  const rec = await readExecutions(inputs, { exec: opts.exec, strict: opts.strict });
   const report = computeReport(rec);
   const withLines = { ...report, lines: rec.lines };
   await emit(opts.out, opts.json ? `${JSON.stringify(withLines, null, 2)}\n` : renderReport(report));

@@ -1,7 +1,6 @@
 import { renderValidation, validate } from '../calibrate/index.js';
-import { InputError } from '../timeline/errors.js';
-import { linesSummary, readRecording } from './inputs.js';
-import { emit, note } from './output.js';
+import { readExecutions } from './inputs.js';
+import { emit } from './output.js';
 
 export interface ValidateOpts {
   holdout: number;
@@ -17,11 +16,7 @@ export interface ValidateOpts {
 
 /** `propsim validate`: exit code 1 when the makespan mean error misses the declared target. */
 export async function runValidate(inputs: string[], opts: ValidateOpts): Promise<number> {
-  const rec = await readRecording(inputs, { strict: opts.strict });
-  if (rec.executions.length === 0) {
-    note(linesSummary(rec.lines));
-    throw new InputError('no executions found in the input');
-  }
+  const rec = await readExecutions(inputs, { strict: opts.strict });
   const result = validate(rec, {
     holdout: opts.holdout,
     splitBy: opts.splitBy,

@@ -70,3 +70,16 @@ export class AtomicWriter {
     if (!this.direct) rmSync(this.tmp, { force: true });
   }
 }
+
+/** Runs `body` with the `write` of an AtomicWriter on `path`, then closes it; on failure nothing is left behind. */
+export async function writeAtomically<T>(path: string, body: (write: (chunk: string) => Promise<void>) => Promise<T>): Promise<T> {
+  const out = new AtomicWriter(path);
+  try {
+    const result = await body((c) => out.write(c));
+    await out.close();
+    return result;
+  } catch (e) {
+    out.abort();
+    throw e;
+  }
+}

@@ -14,6 +14,7 @@
  * Work and output are linear in handles + rounds + ops; executions are written one at a time
  * through `write`, so a large recording never becomes one string.
  */
+import { bytes } from '../metrics/text.js';
 import { between } from '../timeline/stamp.js';
 import { formatBounded } from '../timeline/time.js';
 import type { Enqueue, Execution, HandleCall, Op, Recording, Round, Transition } from '../timeline/types.js';
@@ -67,10 +68,6 @@ function isInstant(op: Op): boolean {
   return INSTANT_KINDS.has(op.kind) && op.start === op.end;
 }
 
-function kib(n: number): string {
-  return n < 1024 ? `${n} B` : n < 1024 * 1024 ? `${(n / 1024).toPrecision(3)} KiB` : `${(n / 1048576).toPrecision(3)} MiB`;
-}
-
 const OP_NAME: Record<string, string> = {
   deepCopy: 'DeepCopy',
   traversal: 'Traversal',
@@ -101,7 +98,7 @@ export function opLabel(op: Op): string {
       label = `UpdateWorkflowPhase(${op.from ?? '?'},${op.to ?? '?'})`;
       break;
     case 'etcdUpdate':
-      label = op.bytes !== undefined ? `EtcdUpdate(${kib(op.bytes)})` : 'EtcdUpdate';
+      label = op.bytes !== undefined ? `EtcdUpdate(${bytes(op.bytes)})` : 'EtcdUpdate';
       break;
     default: {
       const args = [op.node, op.kind.endsWith('Event') ? op.to : undefined, op.detail].filter((x) => x !== undefined && x !== '');

@@ -14,7 +14,7 @@
  * `maxNodes` longest; Handle calls beyond `maxHandles` (or workers beyond `maxWorkers`) are drawn
  * as busy time per time slice instead of one by one.
  */
-import { executionSpan } from '../metrics/execution-span.js';
+import { childrenByLaunchNode, executionSpan } from '../metrics/execution-span.js';
 import { instant, type Interval } from '../metrics/intervals.js';
 import { podIntervals, podsOf } from '../metrics/pod-times.js';
 import type { ExecutionReport, NodeReport } from '../metrics/report-json.js';
@@ -136,15 +136,14 @@ class RecordedIntervals {
       if (!l) this.kids.set(n.parent, (l = []));
       l.push(n);
     }
-    const lpNodes = exec.nodes.filter((n) => n.kind === 'launchplan');
-    const only = lpNodes.length === 1 ? lpNodes[0]!.id : undefined;
-    for (const c of children) {
-      const id = c.parentNode ?? only;
-      if (id === undefined) continue;
-      const s = executionSpan(c);
-      let l = this.lp.get(id);
-      if (!l) this.lp.set(id, (l = []));
-      l.push([s.start.at, s.end.at]);
+    for (const [id, kids] of childrenByLaunchNode(exec, children)) {
+      this.lp.set(
+        id,
+        kids.map((c): [number, number] => {
+          const s = executionSpan(c);
+          return [s.start.at, s.end.at];
+        }),
+      );
     }
   }
 

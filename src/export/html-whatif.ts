@@ -7,7 +7,7 @@
  * The input is read structurally (the `whatif --json` contract), so this module does not depend on
  * the what-if layer; figure names and units can be passed in, else they are guessed from the key.
  */
-import { bytes } from '../metrics/text.js';
+import { percentDigits, signText, valueText } from '../metrics/text.js';
 import { legend, page } from './html-page.js';
 import { clip, durText, esc, n1, rect, svgOpen, ticks, title } from './html-svg.js';
 
@@ -65,39 +65,21 @@ function guessUnit(key: string): FigureUnitLike {
   return 'count';
 }
 
-function plain(x: number, unit: FigureUnitLike): string {
-  switch (unit) {
-    case 'ns':
-      return durText(x);
-    case 'ratio':
-      return `${(x * 100).toFixed(1)} %`;
-    case 'bytes':
-      return bytes(Math.round(x));
-    case 'count':
-      return Number.isInteger(x) ? String(x) : x.toFixed(1);
-  }
-}
-
-const sign = (x: number): string => (x < 0 ? '−' : x > 0 ? '+' : '±');
-
 function magnitude(x: number, unit: FigureUnitLike): string {
   const a = Math.abs(x);
   if (unit === 'ratio') return `${(a * 100).toPrecision(3)} pp`;
   if (unit === 'count') return a === 0 ? '0' : a >= 100 ? a.toFixed(0) : a >= 1 ? a.toFixed(2) : a.toPrecision(2);
-  return plain(a, unit);
+  return valueText(a, unit);
 }
 
 function pctText(x: number): string {
-  const p = x * 100;
-  const a = Math.abs(p);
-  const t = a === 0 ? '0' : a >= 10 ? a.toFixed(1) : a >= 1 ? a.toFixed(2) : a >= 0.001 ? a.toFixed(3) : '<0.001';
-  return `${sign(p)}${t} %`;
+  return `${signText(x)}${percentDigits(x)} %`;
 }
 
 function deltaText(d: DeltaLike, unit: FigureUnitLike): string {
   if (d.mean === null) return '—';
-  const ci = d.ci95 ? ` [${sign(d.ci95[0])}${magnitude(d.ci95[0], unit)} … ${sign(d.ci95[1])}${magnitude(d.ci95[1], unit)}]` : '';
-  return `${sign(d.mean)}${magnitude(d.mean, unit)}${ci}`;
+  const ci = d.ci95 ? ` [${signText(d.ci95[0])}${magnitude(d.ci95[0], unit)} … ${signText(d.ci95[1])}${magnitude(d.ci95[1], unit)}]` : '';
+  return `${signText(d.mean)}${magnitude(d.mean, unit)}${ci}`;
 }
 
 function relativeText(d: DeltaLike): string {
@@ -222,8 +204,8 @@ function figureTable(delta: Record<string, DeltaLike>, figures: readonly FigureL
     if (!d) continue;
     if (d.unchanged) unchanged.push(f.label);
     const cells = [
-      d.baseline === null ? '—' : plain(d.baseline, f.unit),
-      d.variant === null ? '—' : plain(d.variant, f.unit),
+      d.baseline === null ? '—' : valueText(d.baseline, f.unit),
+      d.variant === null ? '—' : valueText(d.variant, f.unit),
       deltaText(d, f.unit),
       relativeText(d),
       String(d.n),

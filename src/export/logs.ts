@@ -13,8 +13,8 @@
 import type { Enqueue, Execution, HandleCall, NodeKind, Ns, Op, OpKind, Recording, Round, Transition } from '../timeline/types.js';
 import { TERMINAL_WORKFLOW_PHASES } from '../timeline/types.js';
 import { ETCD_ERRORS, MSG, executionIdText } from '../timeline/templates.js';
-import { ERROR_CLASSES, errorClass } from '../timeline/error-class.js';
-import { AtomicWriter } from './atomic-write.js';
+import { ERROR_CLASSES, errorClass, isFailedOutcome } from '../timeline/error-class.js';
+import { writeAtomically } from './atomic-write.js';
 import {
   LEVEL,
   LogClock,
@@ -277,8 +277,6 @@ const NODE_LEVEL = new Set<OpKind>(['nodeTransition', 'nodeEvent', 'taskEvent', 
 /** Op kinds that leave no line at all. */
 const SILENT = new Set<OpKind>(['deepCopy', 'traversal', 'closureRead', 'blobHead', 'blobRead', 'blobWrite', 'blobCopy', 'podCreate']);
 
-const FAILED = (o: string | undefined): boolean => o !== undefined && o !== 'ok' && o !== 'hit' && o !== 'miss';
-
 /** Plugin id of pod tasks, named by the task handler's event-failure line. */
 const TASK_PLUGIN = 'container';
 
@@ -464,7 +462,7 @@ function failText(op: Op, r: Round): string {
  */
 function roundErrorText(r: Round): string | undefined {
   if (r.error === undefined || !ERROR_CLASSES.has(r.error)) return r.error;
-  for (const o of r.ops) if (FAILED(o.outcome) && o.outcome !== 'alreadyExists' && o.detail !== undefined) return o.detail;
+  for (const o of r.ops) if (isFailedOutcome(o.outcome) && o.outcome !== 'alreadyExists' && o.detail !== undefined) return o.detail;
   return r.error;
 }
 
@@ -520,7 +518,7 @@ function handleEvents(ctx: ExecContext, hi: number): Ev[] {
   emit(h.end, 'completedProcessing', MSG.completedProcessing(), base, doneSrc);
   if (failed) {
     // Handle returns the update error itself when the write failed, else the round's error.
-    const write = last?.ops.filter((o) => o.kind === 'etcdUpdate' && FAILED(o.outcome)).pop();
+    const write = last?.ops.filter((o) => o.kind === 'etcdUpdate' && isFailedOutcome(o.outcome)).pop();
     const text = last ? roundErrorText(last) : undefined;
     const err = write ? (write.detail ?? (write.outcome === 'conflict' ? ETCD_ERRORS.conflict(ex.id) : (text ?? 'error'))) : (text ?? 'unknown error');
     out.push({ t: h.end, k: h.start, e: h.end, tmpl: 'errorSyncing', msg: MSG.errorSyncing(ctx.key, err), fields: ctx.none, klog: true });
@@ -627,7 +625,7 @@ function roundEvents(ctx: ExecContext, hi: number, ri: number, base: FieldSet, e
         const eventId = `node_id:"${id}" execution_id:{${ctx.idText}}`;
         emit(op.start, 'recordingNodeEvent', MSG.recordingNodeEvent(eventId, phase), nf);
         if (op.outcome === 'alreadyExists') emit(op.end, 'nodeEventExists', MSG.nodeEventExists(phase, id), nf);
-        else if (FAILED(op.outcome) && id !== 'end-node') {
+        else if (isFailedOutcome(op.outcome) && id !== 'end-node') {
           const err = failText(op, r);
           emit(op.end, 'nodeEventFailed', MSG.nodeEventFailed(err), nf);
           failure ??= { text: err, kind: op.kind };
@@ -642,7 +640,7 @@ function roundEvents(ctx: ExecContext, hi: number, ri: number, base: FieldSet, e
         emit(op.start, 'pluginTransition', MSG.pluginTransition(phase), tf);
         if (op.outcome === 'alreadyExists') {
           emit(op.end, 'taskEventFailed', MSG.taskEventFailed(op.detail ?? 'AlreadyExists', TASK_EVENT_PHASE[phase] ?? 'UNDEFINED'), tf);
-        } else if (FAILED(op.outcome)) {
+        } else if (isFailedOutcome(op.outcome)) {
           const err = failText(op, r);
           emit(op.end, 'taskEventRecordingFailed', MSG.taskEventRecordingFailed(TASK_PLUGIN, TASK_EVENT_PHASE[phase] ?? 'UNDEFINED', err), tf);
           failure ??= { text: err, kind: op.kind };
@@ -658,7 +656,7 @@ function roundEvents(ctx: ExecContext, hi: number, ri: number, base: FieldSet, e
       case 'catalogPut': {
         const [p, d, n, v] = taskId(ctx, op);
         emit(op.start, 'cacheRecording', MSG.cacheRecording(p, d, n, v), nf);
-        if (!FAILED(op.outcome)) {
+        if (!isFailedOutcome(op.outcome)) {
           const text = `resource_type:TASK project:"${p}" domain:"${d}" name:"${n}" version:"${v}"`;
           emit(op.end, 'cacheRecorded', MSG.cacheRecorded(text), nf);
         }
@@ -681,7 +679,7 @@ function roundEvents(ctx: ExecContext, hi: number, ri: number, base: FieldSet, e
       case 'workflowEvent': {
         const phase = workflowEventPhase(op.to ?? lastTo.get(''));
         if (op.outcome === 'alreadyExists') emit(op.end, 'workflowEventExists', MSG.workflowEventExists(phase, ctx.idText), rf);
-        else if (FAILED(op.outcome)) {
+        else if (isFailedOutcome(op.outcome)) {
           const err = failText(op, r);
           emit(op.end, 'eventRecordingFailed', MSG.eventRecordingFailed(err), rf);
           failure ??= { text: err, kind: op.kind };
@@ -703,7 +701,7 @@ function roundEvents(ctx: ExecContext, hi: number, ri: number, base: FieldSet, e
   const tDone = r.traversalEnd ?? writes[0]?.start ?? r.end;
   closeNode(tDone);
   emit(tDone, 'handlingDone', MSG.handlingDone(ex.id), rf);
-  const etcdFailed = writes.some((w) => FAILED(w.outcome));
+  const etcdFailed = writes.some((w) => isFailedOutcome(w.outcome));
   if (r.error !== undefined && !etcdFailed) {
     const type = failure?.kind === 'workflowEvent' ? '*errors.WorkflowErrorWithCause' : '*errors.NodeErrorWithCause';
     // `error` is a class; the text Handle returned is the failing op's (older Timelines keep it in `error`).
@@ -720,7 +718,7 @@ function roundEvents(ctx: ExecContext, hi: number, ri: number, base: FieldSet, e
   let tooLarge = false;
   for (const w of writes) {
     emit(w.start, 'etcdUpdateStart', MSG.etcdUpdateStart(), base);
-    if (!FAILED(w.outcome)) {
+    if (!isFailedOutcome(w.outcome)) {
       emit(w.end, 'etcdUpdated', MSG.etcdUpdated(), base);
       ctx.writes++;
     } else if (tooLarge) {
@@ -955,13 +953,5 @@ export async function writeLogsTo(
 
 /** Writes the logs to `path` through a temporary file and a rename. */
 export async function writeLogs(rec: Recording, path: string, opts: LogEmitOptions = {}): Promise<LogWriteStats> {
-  const out = new AtomicWriter(path);
-  try {
-    const stats = await writeLogsTo(rec, (c) => out.write(c), opts);
-    await out.close();
-    return stats;
-  } catch (e) {
-    out.abort();
-    throw e;
-  }
+  return writeAtomically(path, (write) => writeLogsTo(rec, write, opts));
 }

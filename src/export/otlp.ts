@@ -17,8 +17,10 @@ import { BasicTracerProvider, type IdGenerator, type ReadableSpan, type SpanProc
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
 import type { Execution, HandleCall, NodeRecord, Ns, PodTimes, Recording, Round, Transition } from '../timeline/types.js';
+import { isFailedOutcome } from '../timeline/error-class.js';
 import { CTX, OP_SPAN, PA, POD_KEYS, SPAN, opPhaseKeys } from '../timeline/spans.js';
-import { AtomicWriter } from './atomic-write.js';
+import { writeAtomically } from './atomic-write.js';
+import { LogClock } from './log-format.js';
 
 export interface OtlpWriteOptions {
   /** Maximum spans per serialized document (one JSONL line). Default 50 000. */
@@ -32,8 +34,6 @@ export interface OtlpWriteStats {
   documents: number;
   bytes: number;
 }
-
-const NS_PER_S = 1_000_000_000;
 
 /** Ids are hashes of a key the writer sets before starting each span. */
 class KeyedIds implements IdGenerator {
@@ -66,25 +66,9 @@ class CollectingProcessor implements SpanProcessor {
 
 /** Relative ns -> HrTime anchored at the origin, with integer arithmetic only. */
 function makeClock(originUnixNano: string): (t: Ns) => HrTime {
-  const origin = BigInt(originUnixNano);
-  const originSec = Number(origin / 1_000_000_000n);
-  const originRem = Number(origin % 1_000_000_000n);
-  return (t: Ns): HrTime => {
-    const x = originRem + Math.round(t);
-    let s = Math.floor(x / NS_PER_S);
-    let ns = x - s * NS_PER_S;
-    if (ns < 0) {
-      s -= 1;
-      ns += NS_PER_S;
-    } else if (ns >= NS_PER_S) {
-      s += 1;
-      ns -= NS_PER_S;
-    }
-    return [originSec + s, ns];
-  };
+  const clock = new LogClock(originUnixNano);
+  return (t: Ns): HrTime => clock.split(t);
 }
-
-const FAILED_OUTCOMES = (o: string | undefined): boolean => o !== undefined && o !== 'ok' && o !== 'hit' && o !== 'miss';
 
 /** gRPC status codes otelgrpc records, for event RPCs. */
 function grpcCode(outcome: string | undefined): number {
@@ -342,7 +326,7 @@ function writeRound(
       oa['rpc.grpc.status_code'] = grpcCode(op.outcome);
     }
     const span = start(`${rkey}\u0000o${oi}`, OP_SPAN[op.kind], op.start, oa, parent, kind);
-    if (FAILED_OUTCOMES(op.outcome)) span.setStatus({ code: SpanStatusCode.ERROR, message: op.detail ?? op.outcome });
+    if (isFailedOutcome(op.outcome)) span.setStatus({ code: SpanStatusCode.ERROR, message: op.detail ?? op.outcome });
     if (op.kind === 'nodeTransition' && op.node !== undefined) nodeCtx.set(op.node, trace.setSpan(rctx, span));
     span.end(hr(op.end));
   }
@@ -367,15 +351,7 @@ export async function writeOtlpTo(
 
 /** Writes the Recording to `path` through a temporary file and a rename. */
 export async function writeOtlp(rec: Recording, path: string, opts: OtlpWriteOptions = {}): Promise<OtlpWriteStats> {
-  const out = new AtomicWriter(path);
-  try {
-    const stats = await writeOtlpTo(rec, (c) => out.write(c), opts);
-    await out.close();
-    return stats;
-  } catch (e) {
-    out.abort();
-    throw e;
-  }
+  return writeAtomically(path, (write) => writeOtlpTo(rec, write, opts));
 }
 
 /** Number of spans `otlpDocuments` writes for a Recording. */

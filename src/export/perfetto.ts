@@ -6,7 +6,7 @@
  * Times are microseconds with three decimals, so the ns of the Timeline survive.
  */
 import type { Ns, Op, Recording } from '../timeline/types.js';
-import { AtomicWriter } from './atomic-write.js';
+import { writeAtomically } from './atomic-write.js';
 
 const us = (t: Ns): number => Math.round(t) / 1000;
 
@@ -77,23 +77,18 @@ export function* perfettoEvents(rec: Recording): Generator<TraceEvent> {
 
 /** Writes `{"traceEvents":[...],"displayTimeUnit":"ns"}` through a temporary file and a rename. */
 export async function writePerfetto(rec: Recording, path: string): Promise<number> {
-  const out = new AtomicWriter(path);
-  try {
+  return writeAtomically(path, async (write) => {
     let n = 0;
     let buf = '{"traceEvents":[\n';
     for (const ev of perfettoEvents(rec)) {
       buf += `${n === 0 ? '' : ',\n'}${JSON.stringify(ev)}`;
       n++;
       if (buf.length > 65_536) {
-        await out.write(buf);
+        await write(buf);
         buf = '';
       }
     }
-    await out.write(`${buf}\n],"displayTimeUnit":"ns"}\n`);
-    await out.close();
+    await write(`${buf}\n],"displayTimeUnit":"ns"}\n`);
     return n;
-  } catch (e) {
-    out.abort();
-    throw e;
-  }
+  });
 }

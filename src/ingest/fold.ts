@@ -99,6 +99,16 @@ export interface FoldCounts {
   skipped: Record<string, number>;
 }
 
+/** What Handle calls, rounds and ops share: a start and an end, each with bounds. */
+type Interval = Pick<Op, 'start' | 'startLo' | 'startHi' | 'end' | 'endLo' | 'endHi'>;
+
+/** Moves `x`'s end (and its bounds) later to reach the given instant. */
+function pushEnd(x: Interval, at: number, lo: number, hi: number): void {
+  if (at > x.end) x.end = at;
+  if (lo > x.endLo) x.endLo = lo;
+  if (hi > x.endHi) x.endHi = hi;
+}
+
 /** Streaming fold of log records into executions. */
 export class LogFolder {
   private readonly exec: string | undefined;
@@ -495,12 +505,9 @@ export class LogFolder {
         this.setOutcome(ws, rs, 'workflowEvent', kind === K.workflowEventExists ? 'alreadyExists' : eventFailureClass(msg));
         return;
       }
-      case K.workflowEventFailed: {
-        const rs = this.roundFor(ex, ws, rec.resVer);
-        const o = this.setOutcome(ws, rs, 'workflowEvent', eventFailureClass(msg));
-        this.failRound(rs, failureText(msg), o);
+      case K.workflowEventFailed:
+        this.eventFailed(this.roundFor(ex, ws, rec.resVer), ws, 'workflowEvent', msg);
         return;
-      }
 
       // ---- nodes
       case K.nodeChange: {
@@ -544,12 +551,9 @@ export class LogFolder {
         this.setOutcome(ws, rs, 'nodeEvent', 'alreadyExists');
         return;
       }
-      case K.nodeEventFailed: {
-        const rs = this.roundFor(ex, ws, rec.resVer);
-        const o = this.setOutcome(ws, rs, 'nodeEvent', eventFailureClass(msg));
-        this.failRound(rs, failureText(msg), o);
+      case K.nodeEventFailed:
+        this.eventFailed(this.roundFor(ex, ws, rec.resVer), ws, 'nodeEvent', msg);
         return;
-      }
 
       // ---- tasks
       case K.taskEvent:
@@ -560,12 +564,9 @@ export class LogFolder {
         this.setOutcome(ws, rs, 'taskEvent', 'alreadyExists');
         return;
       }
-      case K.taskEventFailed: {
-        const rs = this.roundFor(ex, ws, rec.resVer);
-        const o = this.setOutcome(ws, rs, 'taskEvent', eventFailureClass(msg));
-        this.failRound(rs, failureText(msg), o);
+      case K.taskEventFailed:
+        this.eventFailed(this.roundFor(ex, ws, rec.resVer), ws, 'taskEvent', msg);
         return;
-      }
 
       // ---- catalog
       case K.cacheHit:
@@ -629,10 +630,7 @@ export class LogFolder {
         rs.r.changed = true;
         if (rs.etcd !== null && rs.etcdNoStart) {
           // The end line came first (out of order): this is its start.
-          const o = rs.etcd;
-          if (this.at < o.start) o.start = this.at;
-          if (this.lo < o.startLo) o.startLo = this.lo;
-          if (this.hi < o.startHi) o.startHi = this.hi;
+          this.pullStart(rs.etcd);
           rs.etcdNoStart = false;
           return;
         }
@@ -847,9 +845,7 @@ export class LogFolder {
       // Lines of this call came before its first line (same second): adopt them.
       const h = open.h;
       open.explicit = true;
-      if (this.at < h.start) h.start = this.at;
-      if (this.lo < h.startLo) h.startLo = this.lo;
-      if (this.hi < h.startHi) h.startHi = this.hi;
+      this.pullStart(h);
       h.line = this.line;
       return;
     }
@@ -910,9 +906,7 @@ export class LogFolder {
   /** A line of a finished call arrived late: stretch the call's end over it. */
   private extendHandle(hs: HandleState): void {
     const h = hs.h;
-    if (this.at > h.end) h.end = this.at;
-    if (this.lo > h.endLo) h.endLo = this.lo;
-    if (this.hi > h.endHi) h.endHi = this.hi;
+    pushEnd(h, this.at, this.lo, this.hi);
     h.endReason = this.reason(hs);
   }
 
@@ -995,9 +989,7 @@ export class LogFolder {
       const r = rs.r;
       rs.explicit = true;
       r.phase = phase;
-      if (this.at < r.start) r.start = this.at;
-      if (this.lo < r.startLo) r.startLo = this.lo;
-      if (this.hi < r.startHi) r.startHi = this.hi;
+      this.pullStart(r);
       r.line = this.line;
       // The traversal began with the round (whose start may lie before this line).
       const t = this.newOp('traversal');
@@ -1031,9 +1023,7 @@ export class LogFolder {
       r.endLo = Math.max(r.startLo, lo);
       r.endHi = Math.max(r.startHi, hi);
     } else {
-      if (at > r.end) r.end = at;
-      if (lo > r.endLo) r.endLo = lo;
-      if (hi > r.endHi) r.endHi = hi;
+      pushEnd(r, at, lo, hi);
     }
     // A write still in flight ended by the time its round did.
     if (rs.etcdOpen && rs.etcd !== null) {
@@ -1159,6 +1149,13 @@ export class LogFolder {
     return o;
   }
 
+  /** A line that starts `x` (a Handle call, round or op) arrived out of order: move `x`'s start back to it where it is earlier. */
+  private pullStart(x: Interval): void {
+    if (this.at < x.start) x.start = this.at;
+    if (this.lo < x.startLo) x.startLo = this.lo;
+    if (this.hi < x.startHi) x.startHi = this.hi;
+  }
+
   /** Ends an op at the current line. */
   private endOp(o: Op): void {
     this.stretchOp(o, this.at, this.lo, this.hi);
@@ -1226,6 +1223,12 @@ export class LogFolder {
     return o;
   }
 
+  /** An admin event of `kind` failed with `msg`: so did the latest such op, and its round with it. */
+  private eventFailed(rs: RoundState, ws: Worker | null, kind: OpKind, msg: string): void {
+    const o = this.setOutcome(ws, rs, kind, eventFailureClass(msg));
+    this.failRound(rs, failureText(msg), o);
+  }
+
   // -------------------------------------------------------------------------------------------
   // Workflow and node transitions, task events
 
@@ -1240,17 +1243,7 @@ export class LogFolder {
       o.to = ph.to;
       return;
     }
-    const t: Transition = {
-      from: ph.from,
-      to: ph.to,
-      at: this.at,
-      atLo: this.lo,
-      atHi: this.hi,
-      handle: rs.hs.index,
-      round: rs.index,
-      line: this.line,
-    };
-    ex.rec.workflowTransitions.push(t);
+    ex.rec.workflowTransitions.push(this.transitionHere(rs, ph.from, ph.to));
     const o = this.addOp(rs, 'workflowTransition');
     o.from = ph.from;
     o.to = ph.to;
@@ -1270,6 +1263,11 @@ export class LogFolder {
     }
   }
 
+  /** A transition logged by the current line, in round `rs`. */
+  private transitionHere(rs: RoundState, from: string, to: string): Transition {
+    return { from, to, at: this.at, atLo: this.lo, atHi: this.hi, handle: rs.hs.index, round: rs.index, line: this.line };
+  }
+
   private nodeTransition(ex: ExecState, rs: RoundState, node: string | undefined, from: string, to: string): void {
     const o = this.addOp(rs, 'nodeTransition');
     o.from = from;
@@ -1279,16 +1277,7 @@ export class LogFolder {
     const ns = this.nodeState(ex, node);
     if (rs.discarded) return;
     rs.touched.push(ns);
-    ns.rec.transitions.push({
-      from,
-      to,
-      at: this.at,
-      atLo: this.lo,
-      atHi: this.hi,
-      handle: rs.hs.index,
-      round: rs.index,
-      line: this.line,
-    });
+    ns.rec.transitions.push(this.transitionHere(rs, from, to));
     if (from === 'Queued' && to === 'Running') {
       // The pod is created in this round, before its first task event (PhaseQueued).
       const pod = (ns.rec.pod ??= {});
@@ -1319,16 +1308,7 @@ export class LogFolder {
     o.from = prev ?? 'PhaseUndefined';
     if (rs.discarded) return;
     rs.touched.push(ns);
-    (ns.rec.taskPhases ??= []).push({
-      from: prev ?? 'PhaseUndefined',
-      to: phase,
-      at: this.at,
-      atLo: this.lo,
-      atHi: this.hi,
-      handle: rs.hs.index,
-      round: rs.index,
-      line: this.line,
-    });
+    (ns.rec.taskPhases ??= []).push(this.transitionHere(rs, prev ?? 'PhaseUndefined', phase));
     ns.plugin = phase;
     if (phase === 'PhaseRetryableFailure') (ws ?? rs.hs.worker).retry = { op: o, ex, rs, node };
     let pod = ns.rec.pod;

@@ -32,6 +32,7 @@ import type {
   Transition,
 } from '../timeline/types.js';
 import { CTX, OP_SPAN, PA, POD_KEYS, SPAN, opPhaseKeys } from '../timeline/spans.js';
+import { exactTransition } from '../timeline/stamp.js';
 import { parseRfc3339 } from '../timeline/time.js';
 import {
   bigNanos,
@@ -504,16 +505,16 @@ function assemble(
     }
     return b;
   };
+  // A span group without an execution id, or of an execution `--exec` leaves out, is skipped whole.
+  const wanted = (id: string | undefined, spans: number): id is string => {
+    if (id === undefined) skip('noExecution', spans);
+    else if (opts.exec !== undefined && id !== opts.exec) skip('filtered', spans);
+    else return true;
+    return false;
+  };
   for (const [root, kids] of execSpans) {
     const id = str(root.attrs, CTX.execId);
-    if (id === undefined) {
-      skip('noExecution', 1 + kids.length);
-      continue;
-    }
-    if (opts.exec !== undefined && id !== opts.exec) {
-      skip('filtered', 1 + kids.length);
-      continue;
-    }
+    if (!wanted(id, 1 + kids.length)) continue;
     const b = buildFor(id);
     if (b.meta) {
       skip('duplicateSpan', 1 + kids.length);
@@ -525,14 +526,7 @@ function assemble(
   }
   for (const [root, kids] of handleSpans) {
     const id = str(root.attrs, CTX.execId) ?? firstAttr(kids, CTX.execId);
-    if (id === undefined) {
-      skip('noExecution', 1 + kids.length);
-      continue;
-    }
-    if (opts.exec !== undefined && id !== opts.exec) {
-      skip('filtered', 1 + kids.length);
-      continue;
-    }
+    if (!wanted(id, 1 + kids.length)) continue;
     buildFor(id).handles.push({ root, kids });
   }
 
@@ -639,7 +633,7 @@ function buildExecution(
       for (let ri = 0; ri < rounds.length; ri++) {
         for (const op of rounds[ri]!.ops) {
           if (op.kind === 'workflowTransition' && op.from !== undefined && op.to !== undefined) {
-            ex.workflowTransitions.push({ from: op.from, to: op.to, at: op.start, atLo: op.start, atHi: op.start, handle: hi, round: ri });
+            ex.workflowTransitions.push(exactTransition(op.from, op.to, op.start, hi, ri));
           }
         }
       }
@@ -711,15 +705,7 @@ function deriveNodes(handles: HandleCall[], seen: Map<string, number>): NodeReco
     for (let ri = 0; ri < rounds.length; ri++) {
       for (const op of rounds[ri]!.ops) {
         if (op.kind !== 'nodeTransition' || op.node === undefined) continue;
-        nodes.get(op.node)?.transitions.push({
-          from: op.from ?? '',
-          to: op.to ?? '',
-          at: op.start,
-          atLo: op.start,
-          atHi: op.start,
-          handle: hi,
-          round: ri,
-        });
+        nodes.get(op.node)?.transitions.push(exactTransition(op.from ?? '', op.to ?? '', op.start, hi, ri));
       }
     }
   }

@@ -394,11 +394,6 @@ export function eventExistsPhase(msg: string, prefixLen: number): string | undef
 export const NODE_EVENT_EXISTS_PREFIX_LEN = P_NODE_EVENT_EXISTS.length;
 export const WORKFLOW_EVENT_EXISTS_PREFIX_LEN = P_WF_EVENT_EXISTS.length;
 
-/** `Finalize not required, moving node to X` -> X. */
-export function finalizeTarget(msg: string): string {
-  return msg.slice(P_FINALIZE.length);
-}
-
 /** Error class of an etcd update failure text. */
 export function etcdFailureClass(msg: string): 'tooLarge' | 'conflict' | 'error' {
   if (msg.includes('too large') || msg.includes('Request entity too large')) return 'tooLarge';

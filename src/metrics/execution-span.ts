@@ -26,6 +26,25 @@ export function extremeSeen(exec: Execution, later: boolean): Instant | undefine
   return best;
 }
 
+/**
+ * Launch-plan child executions by the node that launched them: the child's `parentNode`, else the
+ * parent's only launch-plan node; a child that names no node of a parent with several is left out.
+ */
+export function childrenByLaunchNode(exec: Execution, children: readonly Execution[]): Map<string, Execution[]> {
+  const out = new Map<string, Execution[]>();
+  if (children.length === 0) return out;
+  const lpNodes = exec.nodes.filter((n) => n.kind === 'launchplan');
+  const only = lpNodes.length === 1 ? lpNodes[0]!.id : undefined;
+  for (const c of children) {
+    const nodeId = c.parentNode ?? only;
+    if (nodeId === undefined) continue;
+    let list = out.get(nodeId);
+    if (!list) out.set(nodeId, (list = []));
+    list.push(c);
+  }
+  return out;
+}
+
 export interface ExecutionSpan {
   start: Instant;
   end: Instant;

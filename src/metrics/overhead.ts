@@ -17,7 +17,7 @@
  * full, as the RFC prescribes.
  */
 import type { Execution, NodeRecord, Span } from '../timeline/types.js';
-import { executionSpan, type ExecutionSpan } from './execution-span.js';
+import { childrenByLaunchNode, executionSpan, type ExecutionSpan } from './execution-span.js';
 import { addSpan, instant, splitWindow, zeroSpan, type Instant, type Interval, type Split } from './intervals.js';
 import { nodeWindows, type NodeWindow } from './node-window.js';
 import { podIntervals, podsOf } from './pod-times.js';
@@ -66,16 +66,14 @@ const FAR: Instant = instant(Number.MAX_SAFE_INTEGER);
 
 function childLifetimes(exec: Execution, children: readonly Execution[]): Map<string, { id: string; iv: Interval }[]> {
   const out = new Map<string, { id: string; iv: Interval }[]>();
-  if (children.length === 0) return out;
-  const lpNodes = exec.nodes.filter((n) => n.kind === 'launchplan');
-  const only = lpNodes.length === 1 ? lpNodes[0]!.id : undefined;
-  for (const c of children) {
-    const nodeId = c.parentNode ?? only;
-    if (nodeId === undefined) continue;
-    const s = executionSpan(c);
-    let list = out.get(nodeId);
-    if (!list) out.set(nodeId, (list = []));
-    list.push({ id: c.id, iv: { s: s.start, e: s.end } });
+  for (const [nodeId, kids] of childrenByLaunchNode(exec, children)) {
+    out.set(
+      nodeId,
+      kids.map((c) => {
+        const s = executionSpan(c);
+        return { id: c.id, iv: { s: s.start, e: s.end } };
+      }),
+    );
   }
   return out;
 }

@@ -1,6 +1,6 @@
 /**
- * Small text helpers shared by the report and diff renderers: aligned columns, bounded durations,
- * percentages, byte sizes.
+ * Small text helpers shared by the report, diff and what-if renderers (text and HTML): aligned
+ * columns, bounded durations, percentages, byte sizes, values by unit.
  */
 import { formatBounded, formatDuration } from '../timeline/time.js';
 import type { Bound } from './report-json.js';
@@ -43,6 +43,35 @@ export function bytes(n: number): string {
   if (n < 1024) return `${n} B`;
   if (n < 1024 * 1024) return `${(n / 1024).toPrecision(3)} KiB`;
   return `${(n / 1024 / 1024).toPrecision(3)} MiB`;
+}
+
+/** What a figure measures; it decides how a value prints. */
+export type ValueUnit = 'ns' | 'ratio' | 'count' | 'bytes';
+
+/** A value in its unit: `1.23 s`, `33.3 %`, `1.50 KiB`, `12` (a fractional count keeps one decimal). */
+export function valueText(x: number, unit: ValueUnit): string {
+  switch (unit) {
+    case 'ns':
+      return formatDuration(Math.round(x));
+    case 'ratio':
+      return pct(x);
+    case 'bytes':
+      return bytes(Math.round(x));
+    case 'count':
+      return Number.isInteger(x) ? String(x) : x.toFixed(1);
+  }
+}
+
+/** The sign of a change: `−`, `+`, or `±` for none. */
+export function signText(x: number): string {
+  return x < 0 ? '−' : x > 0 ? '+' : '±';
+}
+
+/** A ratio's size as a percentage, without sign or `%`; the smaller, the more decimals: `12.3`, `1.23`, `0.123`, `<0.001`. */
+export function percentDigits(r: number): string {
+  const p = Math.abs(r) * 100;
+  if (p === 0) return '0';
+  return p >= 10 ? p.toFixed(1) : p >= 1 ? p.toFixed(2) : p >= 0.001 ? p.toFixed(3) : '<0.001';
 }
 
 /** `1 s` / `1 ms` style resolution phrase. */

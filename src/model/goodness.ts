@@ -15,13 +15,6 @@
 
 export type KsMethod = 'exact' | 'interval-band' | 'expected-k';
 
-export interface KsResult {
-  statistic: number;
-  pValue: number;
-  method: KsMethod;
-  n: number;
-}
-
 /** One-sample KS of exact values (weights optional) against a continuous CDF. */
 export function ksExact(values: ArrayLike<number>, cdf: (t: number) => number, weights?: ArrayLike<number>): number {
   const lo = Float64Array.from(values as ArrayLike<number>);

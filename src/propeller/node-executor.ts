@@ -73,6 +73,18 @@ function pluginOf(podPhase: number): number {
   }
 }
 
+/** A node phase transition and the admin node event that reports it; returns the event's duration. */
+function transitionAndSend(rc: RoundCtx, n: NodeState, phase: number, nev: number): number {
+  rc.transition(n, phase);
+  return rc.sim.sink.node(rc, n, nev);
+}
+
+/** A new task status (plugin phase and version) and the task event that reports it; returns the event's duration. */
+function setPluginAndSend(rc: RoundCtx, n: NodeState, plugin: number, version: number): number {
+  rc.setPlugin(n, plugin, version);
+  return rc.sim.sink.task(rc, n, plugin, version);
+}
+
 /** Makes a nested DAG traversable (its start node reached). */
 function activate(exec: ExecState, scope: Scope): void {
   if (!scope.active) {
@@ -245,8 +257,7 @@ function* handleNotYetStarted(rc: RoundCtx, n: NodeState): Gen<boolean> {
   let d: number;
   if (n.kind === 'start') {
     // The start node skips preExecute; its outputs.pb was written when the DAG started.
-    rc.transition(n, SUCCEEDED);
-    d = sim.sink.node(rc, n, NEV_SUCCEEDED);
+    d = transitionAndSend(rc, n, SUCCEEDED, NEV_SUCCEEDED);
     if (d > 0) yield d;
     return true;
   }
@@ -267,15 +278,13 @@ function* handleNotYetStarted(rc: RoundCtx, n: NodeState): Gen<boolean> {
       d = sim.blob.write(rc, n, F_OUTPUTS, outBytes(n));
       if (d > 0) yield d;
       // Fast cache: NotYetStarted → Succeeded in one round, one SUCCEEDED event.
-      rc.transition(n, SUCCEEDED);
-      d = sim.sink.node(rc, n, NEV_SUCCEEDED);
-    if (d > 0) yield d;
+      d = transitionAndSend(rc, n, SUCCEEDED, NEV_SUCCEEDED);
+      if (d > 0) yield d;
       return true;
     }
   }
-  rc.transition(n, QUEUED);
-  d = sim.sink.node(rc, n, NEV_QUEUED);
-    if (d > 0) yield d;
+  d = transitionAndSend(rc, n, QUEUED, NEV_QUEUED);
+  if (d > 0) yield d;
   if (n.countsForParallelism) rc.par++;
   return false;
 }
@@ -287,14 +296,12 @@ function* handleTask(rc: RoundCtx, n: NodeState): Gen<boolean> {
   if (n.plugin === PLUGIN_NONE) {
     d = sim.pods.create(rc, n);
     if (d > 0) yield d;
-    rc.setPlugin(n, PLUGIN_QUEUED, 0);
-    d = sim.sink.task(rc, n, PLUGIN_QUEUED, 0);
+    d = setPluginAndSend(rc, n, PLUGIN_QUEUED, 0);
     if (d > 0) yield d;
     if (rc.error !== null) return false;
     if (n.phase === QUEUED) {
-      rc.transition(n, RUNNING);
-      d = sim.sink.node(rc, n, NEV_RUNNING);
-    if (d > 0) yield d;
+      d = transitionAndSend(rc, n, RUNNING, NEV_RUNNING);
+      if (d > 0) yield d;
     }
     rc.par++;
     return false;
@@ -306,8 +313,7 @@ function* handleTask(rc: RoundCtx, n: NodeState): Gen<boolean> {
     return false;
   }
   if (plugin === PLUGIN_INITIALIZING || plugin === PLUGIN_RUNNING || plugin === PLUGIN_QUEUED) {
-    rc.setPlugin(n, plugin, 0);
-    d = sim.sink.task(rc, n, plugin, 0);
+    d = setPluginAndSend(rc, n, plugin, 0);
     if (d > 0) yield d;
     rc.par++;
     return false;
@@ -315,8 +321,7 @@ function* handleTask(rc: RoundCtx, n: NodeState): Gen<boolean> {
   if (plugin === PLUGIN_RETRYABLE_FAILURE) {
     d = sim.blob.read(rc, n, F_ERROR, ERROR_DOC_BYTES);
     if (d > 0) yield d;
-    rc.setPlugin(n, plugin, 0);
-    d = sim.sink.task(rc, n, plugin, 0);
+    d = setPluginAndSend(rc, n, plugin, 0);
     if (d > 0) yield d;
     if (rc.error !== null) return false;
     // No node event for RetryableFailure (the node is still running from admin's view).
@@ -329,13 +334,11 @@ function* handleTask(rc: RoundCtx, n: NodeState): Gen<boolean> {
   if (d > 0) yield d;
   if (n.kind === 'dynamic') {
     // `Futures file exists, this is a dynamic parent-Handler will not run onTaskSuccess`.
-    rc.setPlugin(n, PLUGIN_SUCCESS, 0);
-    d = sim.sink.task(rc, n, PLUGIN_SUCCESS, 0);
+    d = setPluginAndSend(rc, n, PLUGIN_SUCCESS, 0);
     if (d > 0) yield d;
     if (rc.error !== null) return false;
     rc.setAux(n, DYN_PARENT_FINALIZING);
-    rc.transition(n, DYNAMIC_RUNNING);
-    d = sim.sink.node(rc, n, NEV_DYNAMIC_RUNNING);
+    d = transitionAndSend(rc, n, DYNAMIC_RUNNING, NEV_DYNAMIC_RUNNING);
     if (d > 0) yield d;
     return false;
   }
@@ -343,9 +346,8 @@ function* handleTask(rc: RoundCtx, n: NodeState): Gen<boolean> {
   if (d > 0) yield d;
   d = sim.blob.head(rc, n, F_OUTPUTS, outBytes(n));
   if (d > 0) yield d;
-  rc.setPlugin(n, PLUGIN_SUCCESS, 0);
-  d = sim.sink.task(rc, n, PLUGIN_SUCCESS, 0);
-    if (d > 0) yield d;
+  d = setPluginAndSend(rc, n, PLUGIN_SUCCESS, 0);
+  if (d > 0) yield d;
   if (rc.error !== null) return false;
   if (n.def.cache && !n.def.cache.hit) {
     // WriteCatalogCache: read inputs and outputs, CreateDataset/CreateArtifact/AddTag.
@@ -356,9 +358,8 @@ function* handleTask(rc: RoundCtx, n: NodeState): Gen<boolean> {
     d = sim.catalog.put(rc, n);
     if (d > 0) yield d;
   }
-  rc.transition(n, SUCCEEDING);
-  d = sim.sink.node(rc, n, NEV_SUCCEEDED);
-    if (d > 0) yield d;
+  d = transitionAndSend(rc, n, SUCCEEDING, NEV_SUCCEEDED);
+  if (d > 0) yield d;
   return false;
 }
 
@@ -394,24 +395,7 @@ function* handleDynamic(rc: RoundCtx, n: NodeState): Gen<boolean> {
   d = sim.blob.read(rc, n, F_FUTURES, futures);
   if (d > 0) yield d;
   if (!inner) return false;
-  const r = (yield visitScope(rc, inner)) as number;
-  if (rc.error !== null) return false;
-  if (r === SCOPE_COMPLETE) {
-    d = sim.blob.head(rc, inner.end, F_OUTPUTS, outBytes(n));
-    if (d > 0) yield d;
-    d = sim.blob.copy(rc, n, F_OUTPUTS, outBytes(n));
-    if (d > 0) yield d;
-    rc.transition(n, SUCCEEDING);
-    d = sim.sink.node(rc, n, NEV_SUCCEEDED);
-    if (d > 0) yield d;
-  } else if (r === SCOPE_FAILED) {
-    rc.transition(n, FAILED);
-    d = sim.sink.node(rc, n, NEV_FAILED);
-    if (d > 0) yield d;
-  } else if (r === SCOPE_PARTIAL) {
-    rc.sim.enqueueSub(rc.exec, 'partial');
-  }
-  return false;
+  return (yield afterInner(rc, n, inner, SUCCEEDING)) as boolean;
 }
 
 /** Inline subworkflow: start/end capstones, a nested DAG in the same CR. */
@@ -428,12 +412,24 @@ function* handleSubworkflow(rc: RoundCtx, n: NodeState): Gen<boolean> {
     activate(rc.exec, inner);
     const r = (yield visitScope(rc, inner)) as number;
     if (rc.error !== null) return false;
-    rc.transition(n, RUNNING);
-    d = sim.sink.node(rc, n, NEV_RUNNING);
+    d = transitionAndSend(rc, n, RUNNING, NEV_RUNNING);
     if (d > 0) yield d;
     if (r === SCOPE_PARTIAL) sim.enqueueSub(rc.exec, 'partial');
     return false;
   }
+  // FinalizeRequired is false: straight to Succeeded.
+  return (yield afterInner(rc, n, inner, SUCCEEDED)) as boolean;
+}
+
+/**
+ * A round of a running nested DAG (dynamic sub-workflow, inline subworkflow): traverse it; when
+ * it completed, copy its outputs up and move `n` to `done` (Succeeding, or Succeeded when no
+ * finalize is required); when it failed, fail `n`; after a partial completion, re-enqueue.
+ * Returns true when `n` just reached Succeeded.
+ */
+function* afterInner(rc: RoundCtx, n: NodeState, inner: Scope, done: number): Gen<boolean> {
+  const sim = rc.sim;
+  let d: number;
   const r = (yield visitScope(rc, inner)) as number;
   if (rc.error !== null) return false;
   if (r === SCOPE_COMPLETE) {
@@ -441,15 +437,12 @@ function* handleSubworkflow(rc: RoundCtx, n: NodeState): Gen<boolean> {
     if (d > 0) yield d;
     d = sim.blob.copy(rc, n, F_OUTPUTS, outBytes(n));
     if (d > 0) yield d;
-    // FinalizeRequired is false: straight to Succeeded.
-    rc.transition(n, SUCCEEDED);
-    d = sim.sink.node(rc, n, NEV_SUCCEEDED);
+    d = transitionAndSend(rc, n, done, NEV_SUCCEEDED);
     if (d > 0) yield d;
-    return true;
+    return done === SUCCEEDED;
   }
   if (r === SCOPE_FAILED) {
-    rc.transition(n, FAILED);
-    d = sim.sink.node(rc, n, NEV_FAILED);
+    d = transitionAndSend(rc, n, FAILED, NEV_FAILED);
     if (d > 0) yield d;
     return false;
   }
@@ -466,8 +459,7 @@ function* handleLaunchPlan(rc: RoundCtx, n: NodeState): Gen<boolean> {
     if (d > 0) yield d;
     d = sim.launcher.launch(rc, n);
     if (d > 0) yield d;
-    rc.transition(n, RUNNING);
-    d = sim.sink.node(rc, n, NEV_RUNNING);
+    d = transitionAndSend(rc, n, RUNNING, NEV_RUNNING);
     if (d > 0) yield d;
     rc.par++;
     return false;
@@ -478,8 +470,7 @@ function* handleLaunchPlan(rc: RoundCtx, n: NodeState): Gen<boolean> {
     return false;
   }
   if (child.wfPhase === WF_FAILED) {
-    rc.transition(n, FAILED);
-    d = sim.sink.node(rc, n, NEV_FAILED);
+    d = transitionAndSend(rc, n, FAILED, NEV_FAILED);
     if (d > 0) yield d;
     return false;
   }
@@ -488,9 +479,8 @@ function* handleLaunchPlan(rc: RoundCtx, n: NodeState): Gen<boolean> {
   if (d > 0) yield d;
   d = sim.blob.write(rc, n, F_OUTPUTS, outBytes(n));
   if (d > 0) yield d;
-  rc.transition(n, SUCCEEDED);
-  d = sim.sink.node(rc, n, NEV_SUCCEEDED);
-    if (d > 0) yield d;
+  d = transitionAndSend(rc, n, SUCCEEDED, NEV_SUCCEEDED);
+  if (d > 0) yield d;
   return true;
 }
 
@@ -507,20 +497,17 @@ function* handleBranch(rc: RoundCtx, n: NodeState): Gen<boolean> {
     rc.setAux(n, 1);
     if (needsWork(rc, taken)) yield handleNode(rc, taken);
     if (rc.error !== null) return false;
-    rc.transition(n, RUNNING);
-    d = sim.sink.node(rc, n, NEV_RUNNING);
+    d = transitionAndSend(rc, n, RUNNING, NEV_RUNNING);
     if (d > 0) yield d;
     return false;
   }
   if (isSuccessLike(taken.phase)) {
-    rc.transition(n, SUCCEEDED);
-    d = sim.sink.node(rc, n, NEV_SUCCEEDED);
+    d = transitionAndSend(rc, n, SUCCEEDED, NEV_SUCCEEDED);
     if (d > 0) yield d;
     return true;
   }
   if (taken.phase === FAILED) {
-    rc.transition(n, FAILED);
-    d = sim.sink.node(rc, n, NEV_FAILED);
+    d = transitionAndSend(rc, n, FAILED, NEV_FAILED);
     if (d > 0) yield d;
     return false;
   }
@@ -544,15 +531,13 @@ function* handleGate(rc: RoundCtx, n: NodeState): Gen<boolean> {
       wait = s(n.rngRuntime());
     }
     rc.setDeadline(n, rc.now + wait);
-    rc.transition(n, RUNNING);
-    d = sim.sink.node(rc, n, NEV_RUNNING);
+    d = transitionAndSend(rc, n, RUNNING, NEV_RUNNING);
     if (d > 0) yield d;
     return false;
   }
   if (rc.now < n.deadline) return false;
-  rc.transition(n, SUCCEEDED);
-  d = sim.sink.node(rc, n, NEV_SUCCEEDED);
-    if (d > 0) yield d;
+  d = transitionAndSend(rc, n, SUCCEEDED, NEV_SUCCEEDED);
+  if (d > 0) yield d;
   return true;
 }
 
@@ -563,8 +548,7 @@ function* handleEnd(rc: RoundCtx, n: NodeState): Gen<boolean> {
   if (d > 0) yield d;
   d = sim.blob.write(rc, n, F_OUTPUTS, outBytes(n));
   if (d > 0) yield d;
-  rc.transition(n, SUCCEEDED);
-  d = sim.sink.node(rc, n, NEV_SUCCEEDED);
+  d = transitionAndSend(rc, n, SUCCEEDED, NEV_SUCCEEDED);
   if (d > 0) yield d;
   return true;
 }
@@ -584,12 +568,10 @@ function* handleMap(rc: RoundCtx, n: NodeState): Gen<boolean> {
     if (d > 0) yield d;
     rc.setAux(n, MAP_EXECUTING);
     if (!rc.exec.activeMaps.includes(n)) rc.exec.activeMaps.push(n);
-    rc.setPlugin(n, PLUGIN_QUEUED, 0);
-    d = sim.sink.task(rc, n, PLUGIN_QUEUED, 0);
+    d = setPluginAndSend(rc, n, PLUGIN_QUEUED, 0);
     if (d > 0) yield d;
     if (rc.error !== null) return false;
-    rc.transition(n, RUNNING);
-    d = sim.sink.node(rc, n, NEV_RUNNING);
+    d = transitionAndSend(rc, n, RUNNING, NEV_RUNNING);
     if (d > 0) yield d;
     rc.par++;
     return false;
@@ -608,12 +590,10 @@ function* handleMap(rc: RoundCtx, n: NodeState): Gen<boolean> {
     if (d > 0) yield d;
     d = sim.blob.write(rc, n, F_OUTPUTS, outBytes(n));
     if (d > 0) yield d;
-    rc.setPlugin(n, PLUGIN_SUCCESS, n.pluginVer + 1);
-    d = sim.sink.task(rc, n, PLUGIN_SUCCESS, n.pluginVer);
+    d = setPluginAndSend(rc, n, PLUGIN_SUCCESS, n.pluginVer + 1);
     if (d > 0) yield d;
     if (rc.error !== null) return false;
-    rc.transition(n, SUCCEEDING);
-    d = sim.sink.node(rc, n, NEV_SUCCEEDED);
+    d = transitionAndSend(rc, n, SUCCEEDING, NEV_SUCCEEDED);
     if (d > 0) yield d;
     return false;
   }
@@ -672,8 +652,7 @@ function* handleMap(rc: RoundCtx, n: NodeState): Gen<boolean> {
   d = maxLane(lanes) - start;
   if (d > 0) yield d;
   if (changed) {
-    rc.setPlugin(n, PLUGIN_RUNNING, n.pluginVer + 1);
-    d = sim.sink.task(rc, n, PLUGIN_RUNNING, n.pluginVer);
+    d = setPluginAndSend(rc, n, PLUGIN_RUNNING, n.pluginVer + 1);
     if (d > 0) yield d;
     if (rc.error !== null) return false;
   }

@@ -1,6 +1,7 @@
 import { TokenBucket } from './rate-limiter.js';
 import type { Distribution } from '../engine/distributions.js';
 import type { Model } from '../model/model.js';
+import * as templates from '../timeline/templates.js';
 import type { PodTimes } from '../timeline/types.js';
 import type { ExecState } from './execution.js';
 import * as latencies from './latencies.js';
@@ -12,6 +13,7 @@ import type { Sim } from './sim-context.js';
 
 // Bound once: imported bindings are property getters under tsx/vitest, too slow for the hot path.
 const { nsSampler } = latencies;
+const { taskPodName } = templates;
 
 const { EV_POD_UPDATE } = simContext;
 
@@ -76,10 +78,8 @@ export class Pods {
 
   /** Kubernetes pod name of a node attempt (`<exec>-<node>-<attempt>`, subtasks nested). */
   static podName(n: NodeState, attempt: number): string {
-    if (n.kind === 'subnode' && n.owner) {
-      return `${n.exec.id}-${n.owner.id.replaceAll('/', '-')}-${n.owner.attempt}-n${n.subIndex}-${attempt}`;
-    }
-    return `${n.exec.id}-${n.id.replaceAll('/', '-')}-${attempt}`;
+    if (n.kind === 'subnode' && n.owner) return `${taskPodName(n.exec.id, n.owner.id, n.owner.attempt)}-n${n.subIndex}-${attempt}`;
+    return taskPodName(n.exec.id, n.id, attempt);
   }
 
   /**

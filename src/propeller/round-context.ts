@@ -1,3 +1,4 @@
+import * as stamp from '../timeline/stamp.js';
 import type { Op, OpKind, Round } from '../timeline/types.js';
 import type { ExecState } from './execution.js';
 import type { NodeState } from './node-state.js';
@@ -6,6 +7,7 @@ import type { Sim } from './sim-context.js';
 
 // Bound once: imported bindings are property getters under tsx/vitest, too slow for the hot path.
 const { NODE_PHASE_NAMES, WF_PHASE_NAMES, isTerminalNode } = phases;
+const { exactTransition } = stamp;
 
 /**
  * The state of one round (`Propeller.streak()`): the ops it performs, in order, and every status change
@@ -273,16 +275,7 @@ export class RoundCtx {
       const n = this.tNode[i]!;
       const from = this.tFrom[i]!;
       const to = this.tTo[i]!;
-      const at = this.tAt[i]!;
-      n.record.transitions.push({
-        from: NODE_PHASE_NAMES[from]!,
-        to: NODE_PHASE_NAMES[to]!,
-        at,
-        atLo: at,
-        atHi: at,
-        handle: h,
-        round: r,
-      });
+      n.record.transitions.push(exactTransition(NODE_PHASE_NAMES[from]!, NODE_PHASE_NAMES[to]!, this.tAt[i]!, h, r));
       if (isTerminalNode(to) && !isTerminalNode(from)) {
         if (n.kind !== 'subnode') {
           n.scope.markStale(n);
@@ -303,21 +296,11 @@ export class RoundCtx {
     }
     for (let i = 0; i < this.tpNode.length; i++) {
       const n = this.tpNode[i]!;
-      const at = this.tpAt[i]!;
-      (n.record.taskPhases ??= []).push({ from: this.tpFrom[i]!, to: this.tpTo[i]!, at, atLo: at, atHi: at, handle: h, round: r });
+      (n.record.taskPhases ??= []).push(exactTransition(this.tpFrom[i]!, this.tpTo[i]!, this.tpAt[i]!, h, r));
       n.lastTaskEvent = this.tpTo[i]!;
     }
     for (let i = 0; i < this.wfFrom.length; i++) {
-      const at = this.wfAt[i]!;
-      exec.record.workflowTransitions.push({
-        from: WF_PHASE_NAMES[this.wfFrom[i]!]!,
-        to: WF_PHASE_NAMES[this.wfTo[i]!]!,
-        at,
-        atLo: at,
-        atHi: at,
-        handle: h,
-        round: r,
-      });
+      exec.record.workflowTransitions.push(exactTransition(WF_PHASE_NAMES[this.wfFrom[i]!]!, WF_PHASE_NAMES[this.wfTo[i]!]!, this.wfAt[i]!, h, r));
     }
     for (let i = 0; i < this.cacheNode.length; i++) this.cacheNode[i]!.record.cache = this.cacheHit[i] ? 'hit' : 'miss';
     for (const n of this.touchedNodes) n.transitioned = -1;

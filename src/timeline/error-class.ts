@@ -7,6 +7,11 @@ export type ErrorClass = 'conflict' | 'tooLarge' | 'throttled' | 'alreadyExists'
 
 export const ERROR_CLASSES: ReadonlySet<string> = new Set<ErrorClass>(['conflict', 'tooLarge', 'throttled', 'alreadyExists', 'error']);
 
+/** True for an op outcome that reports a failure; `ok`, a cache `hit` or `miss`, and no outcome do not. */
+export function isFailedOutcome(outcome: string | undefined): boolean {
+  return outcome !== undefined && outcome !== 'ok' && outcome !== 'hit' && outcome !== 'miss';
+}
+
 /**
  * The class of an error text (idempotent: a class maps to itself). The checks run in order of
  * specificity, since one text may quote another (a reconcile error wraps an event error).

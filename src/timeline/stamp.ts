@@ -1,8 +1,13 @@
-import type { Ns, Span, Stamp } from './types.js';
+import type { Ns, Span, Stamp, Transition } from './types.js';
 
 /** An exactly known instant. */
 export function exact(at: Ns): Stamp {
   return { at, lo: at, hi: at };
+}
+
+/** A transition at an exactly known instant, made in round `round` of Handle call `handle`. */
+export function exactTransition(from: string, to: string, at: Ns, handle: number, round: number): Transition {
+  return { from, to, at, atLo: at, atHi: at, handle, round };
 }
 
 /**

@@ -80,6 +80,14 @@ export const ETCD_ERRORS = {
     `Operation cannot be fulfilled on flyteworkflows.flyte.lyft.com "${name}": the object has been modified; please apply your changes to the latest version and try again`,
 } as const;
 
+/**
+ * The pod of attempt `attempt` of task node `nodeId` as propeller names it (`<exec>-<node>-<attempt>`,
+ * nested ids with `-` for `/`), which `Enqueueing owner` lines name.
+ */
+export function taskPodName(execId: string, nodeId: string, attempt: number): string {
+  return `${execId}-${nodeId.replaceAll('/', '-')}-${attempt}`;
+}
+
 /** The execution id as propeller prints it inside `Handling Workflow [..], id: [..]` (proto text). */
 export function executionIdText(project: string, domain: string, name: string): string {
   return `project:"${project}" domain:"${domain}" name:"${name}"`;

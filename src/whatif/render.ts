@@ -4,25 +4,12 @@
  * change in any replication are named on one line; a Δ whose CI includes 0 is flagged; when the
  * run stopped before reaching the requested precision, the line says what to change.
  */
-import { bytes, columns } from '../metrics/text.js';
+import { bytes, columns, percentDigits, signText, valueText } from '../metrics/text.js';
 import { formatDuration } from '../timeline/time.js';
 import { describeChanges, effectText } from './changes.js';
 import { ALL_FIGURES, EXECUTION_FIGURES, type FigureDef, type FigureUnit } from './figures.js';
 import type { DeltaEstimate, WhatifJson } from './paired.js';
 import type { Estimate, ReplicationsJson } from './replications.js';
-
-function plain(x: number, unit: FigureUnit): string {
-  switch (unit) {
-    case 'ns':
-      return formatDuration(Math.round(x));
-    case 'ratio':
-      return `${(x * 100).toFixed(1)} %`;
-    case 'bytes':
-      return bytes(Math.round(x));
-    case 'count':
-      return Number.isInteger(x) ? String(x) : x.toFixed(1);
-  }
-}
 
 /** A magnitude (no sign) for a half-width or a change. */
 function magnitude(x: number, unit: FigureUnit): string {
@@ -31,7 +18,7 @@ function magnitude(x: number, unit: FigureUnit): string {
     case 'ns':
       return formatDuration(Math.round(a));
     case 'ratio':
-      return `${percent(a)} pp`;
+      return `${percentDigits(a)} pp`;
     case 'bytes':
       return bytes(Math.round(a));
     case 'count':
@@ -39,24 +26,17 @@ function magnitude(x: number, unit: FigureUnit): string {
   }
 }
 
-function percent(a: number): string {
-  const p = Math.abs(a) * 100;
-  if (p === 0) return '0';
-  return p >= 10 ? p.toFixed(1) : p >= 1 ? p.toFixed(2) : p >= 0.001 ? p.toFixed(3) : '<0.001';
-}
-
-const sign = (x: number): string => (x < 0 ? '−' : x > 0 ? '+' : '±');
 
 function deltaText(d: DeltaEstimate, unit: FigureUnit): string {
   if (d.mean === null) return '—';
   const h = d.halfWidth === null ? '' : ` ± ${magnitude(d.halfWidth, unit)}`;
-  return `${sign(d.mean)}${magnitude(d.mean, unit)}${h}`;
+  return `${signText(d.mean)}${magnitude(d.mean, unit)}${h}`;
 }
 
 function relativeText(d: DeltaEstimate): string {
   if (d.relative === null) return '';
-  const h = d.relativeCi95 ? ` ± ${percent((d.relativeCi95[1] - d.relativeCi95[0]) / 2)} %` : '';
-  return `${sign(d.relative)}${percent(d.relative)} %${h}`;
+  const h = d.relativeCi95 ? ` ± ${percentDigits((d.relativeCi95[1] - d.relativeCi95[0]) / 2)} %` : '';
+  return `${signText(d.relative)}${percentDigits(d.relative)} %${h}`;
 }
 
 const includesZero = (d: DeltaEstimate): boolean => d.ci95 !== null && d.ci95[0] <= 0 && d.ci95[1] >= 0;
@@ -73,8 +53,8 @@ function figureRows(delta: Record<string, DeltaEstimate>, figures: readonly Figu
     }
     rows.push([
       f.label,
-      plain(d.baseline, f.unit),
-      plain(d.variant, f.unit),
+      valueText(d.baseline, f.unit),
+      valueText(d.variant, f.unit),
       deltaText(d, f.unit),
       relativeText(d),
       includesZero(d) ? 'CI includes 0' : '',
@@ -136,7 +116,7 @@ export function renderWhatif(w: WhatifJson, opts: { maxExecutions?: number } = {
     for (const e of sorted.slice(0, max)) {
       const d = e.delta.makespanNs;
       if (!d || d.baseline === null) continue;
-      er.push([e.id, plain(d.baseline, mk.unit), deltaText(d, mk.unit), relativeText(d)]);
+      er.push([e.id, valueText(d.baseline, mk.unit), deltaText(d, mk.unit), relativeText(d)]);
     }
     out.push('');
     if (changed.length === 0) out.push('No execution’s makespan changed.');
@@ -153,7 +133,7 @@ export function renderWhatif(w: WhatifJson, opts: { maxExecutions?: number } = {
 function estimateText(e: Estimate, unit: FigureUnit): string {
   if (e.mean === null) return '—';
   const h = e.halfWidth === null ? '' : e.halfWidth === 0 ? '' : ` ± ${magnitude(e.halfWidth, unit)}`;
-  return `${plain(e.mean, unit)}${h}`;
+  return `${valueText(e.mean, unit)}${h}`;
 }
 
 /** `simulate --reps N`: mean ± 95% CI half-width per figure (over executions). */

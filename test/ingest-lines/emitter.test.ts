@@ -3,17 +3,9 @@ import { describe, expect } from 'vitest';
 import { decodeLine } from '../../src/ingest/decode.js';
 import type { LogRecord } from '../../src/ingest/record.js';
 import { encodeGcp, encodeJson, encodeText, jsonFields, textFields, type LevelName } from '../../src/export/log-format.js';
+import { RECORD_FIELD } from './util.js';
 
 // The reader must read back whatever the project's own log emitter writes, in every layout.
-const FIELD: Record<string, keyof LogRecord> = {
-  exec_id: 'execId',
-  node: 'node',
-  ns: 'ns',
-  res_ver: 'resVer',
-  routine: 'routine',
-  tasktype: 'tasktype',
-  wf: 'wf',
-};
 const anyChar = fc.integer({ min: 0, max: 0x10ffff }).filter((c) => c < 0xd800 || c > 0xdfff).map((c) => String.fromCodePoint(c));
 const text = fc.string({ unit: fc.oneof(fc.constantFrom('"', '\\', '<', '>', '&', ' ', '=', '\n', '\t', '\u0001', '\u007f', 'é', '\u2028'), anyChar, fc.constantFrom('a', 'Z', '-', '/')) });
 
@@ -41,7 +33,7 @@ describe('records from the project log emitter', () => {
     expect(r.msg).toBe(msg);
     expect(r.level).toBe(level);
     expect(r.sec).toBe(sec);
-    for (const [k, f] of Object.entries(FIELD)) {
+    for (const [k, f] of Object.entries(RECORD_FIELD)) {
       const v = fields[k];
       expect(r[f]).toBe(v === undefined || v === '' ? undefined : v);
     }

@@ -2,17 +2,9 @@ import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { decodeLine } from '../../src/ingest/decode.js';
 import type { LogRecord } from '../../src/ingest/record.js';
+import { RECORD_FIELD } from './util.js';
 
 const CTX_KEYS = ['exec_id', 'node', 'ns', 'res_ver', 'routine', 'tasktype', 'wf'] as const;
-const FIELD: Record<string, keyof LogRecord> = {
-  exec_id: 'execId',
-  node: 'node',
-  ns: 'ns',
-  res_ver: 'resVer',
-  routine: 'routine',
-  tasktype: 'tasktype',
-  wf: 'wf',
-};
 const LEVELS: Record<string, string> = { debug: 'debug', info: 'info', warning: 'warning', error: 'error', fatal: 'fatal', panic: 'panic' };
 const GCP: Record<string, string> = { debug: 'DEBUG', info: 'INFO', warning: 'WARNING', error: 'ERROR', fatal: 'CRITICAL', panic: 'ALERT' };
 
@@ -64,7 +56,7 @@ describe('JSON fast paths agree with JSON.parse', () => {
     expect(r.resNs).toBe(1e9);
     for (const k of CTX_KEYS) {
       const v = (e.ctx as Record<string, string>)[k];
-      expect(r[FIELD[k] as keyof LogRecord]).toBe(v === undefined || v === '' ? undefined : v);
+      expect(r[RECORD_FIELD[k] as keyof LogRecord]).toBe(v === undefined || v === '' ? undefined : v);
     }
   });
 

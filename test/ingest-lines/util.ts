@@ -6,6 +6,17 @@ export const FIXTURES = new URL('../fixtures/lines/', import.meta.url).pathname;
 /** Copies of the public log excerpts (each with its .source.txt). */
 export const PUBLIC_LOGS = new URL('../fixtures/lines/public/', import.meta.url).pathname;
 
+/** The LogRecord field each context key of a propeller log line fills. */
+export const RECORD_FIELD: Record<string, keyof LogRecord> = {
+  exec_id: 'execId',
+  node: 'node',
+  ns: 'ns',
+  res_ver: 'resVer',
+  routine: 'routine',
+  tasktype: 'tasktype',
+  wf: 'wf',
+};
+
 export interface Skip {
   reason: SkipReason;
   file: string;

@@ -5,7 +5,7 @@ import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { crdToWorkflow, isFlyteWorkflowCr } from '../../src/model/crd.js';
 import { loadCrdFile, loadSimulationInput } from '../../src/model/load.js';
-import { InputError } from '../../src/timeline/errors.js';
+import { thrown } from './helpers.js';
 import type { WorkflowDef } from '../../src/model/workflow.js';
 
 // Verbatim copies of ../shared/flyteworkflow-crds (see SOURCE.txt there), so tests run from a clean clone.
@@ -28,16 +28,6 @@ function caseIds(cr: Any): Set<string> {
     if (n.branch.else) out.add(n.branch.else);
   }
   return out;
-}
-
-function thrown(fn: () => unknown): InputError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof InputError) return e;
-    throw e;
-  }
-  throw new Error('expected an InputError');
 }
 
 describe('FlyteWorkflow CR import', () => {

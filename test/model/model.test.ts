@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { mean } from '../../src/engine/distributions.js';
 import { defaultModel, loadModel, profile, profileNames } from '../../src/model/defaults.js';
 import { mergeModel, validateModel } from '../../src/model/model-schema.js';
-import { InputError } from '../../src/timeline/errors.js';
+import { thrown } from './helpers.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'propsim-model-'));
 let n = 0;
@@ -14,16 +14,6 @@ function file(text: string, ext = 'yaml'): string {
   writeFileSync(f, text);
   return f;
 }
-function thrown(fn: () => unknown): InputError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof InputError) return e;
-    throw e;
-  }
-  throw new Error('expected an InputError');
-}
-
 describe('default model and profiles', () => {
   it('carries the propeller code defaults', () => {
     const m = defaultModel();

@@ -4,16 +4,7 @@ import { mean } from '../../src/engine/distributions.js';
 import { defaultModel } from '../../src/model/defaults.js';
 import { applyScale, applySet, getPaths, listPaths, parseAssignment, scalePath, setPath } from '../../src/model/paths.js';
 import { InputError } from '../../src/timeline/errors.js';
-
-function thrown(fn: () => unknown): InputError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof InputError) return e;
-    throw e;
-  }
-  throw new Error('expected an InputError');
-}
+import { thrown } from './helpers.js';
 
 describe('model paths', () => {
   it('lists every leaf of the model', () => {

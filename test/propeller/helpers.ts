@@ -1,62 +1,14 @@
-import type { Distribution } from '../../src/engine/distributions.js';
+import { defaultModel } from '../../src/model/defaults.js';
 import type { Model } from '../../src/model/model.js';
 import type { ExecutionPlan, WorkflowDef, WorkflowNode } from '../../src/model/workflow.js';
 import type { Execution, Recording } from '../../src/timeline/types.js';
 
-const lognormal = (median: number, sigma: number): Distribution => ({ type: 'lognormal', mu: Math.log(median), sigma });
-const linear = (base: Distribution, perUnit: number): Distribution => ({ type: 'linear', base, perUnit });
-const zero: Distribution = { type: 'constant', value: 0 };
-
-/** A model with propeller's code defaults and plausible latencies (kept local so tests do not depend on loaders). */
+/**
+ * The default model (propeller's code defaults and plausible latencies) with overrides. The
+ * recording-hash table's `test` model is this with no overrides.
+ */
 export function testModel(over: { propeller?: Partial<Model['propeller']>; store?: Partial<Model['store']> } = {}): Model {
-  const m: Model = {
-    propeller: {
-      workers: 20,
-      maxStreakLength: 8,
-      workflowReevalSeconds: 10,
-      downstreamEvalSeconds: 30,
-      batchingIntervalSeconds: 1,
-      baseDelaySeconds: 0,
-      maxDelaySeconds: 60,
-      queueRate: 1000,
-      queueBurst: 10000,
-      eventRate: 500,
-      eventBurst: 1000,
-      eventMaxRetries: 5,
-      kubeQps: 100,
-      kubeBurst: 25,
-      maxParallelism: 25,
-      nodeExecutionWorkers: 8,
-      adminLauncherResyncSeconds: 30,
-      maxWorkflowRetries: 10,
-    },
-    store: {
-      offloadClosure: false,
-      blobCacheMB: 0,
-      etcdLimitBytes: 1_572_864,
-      apiserverLimitBytes: 3_145_728,
-      finishedNodeStatusBytes: 50,
-      activeNodeStatusBytes: 400,
-    },
-    events: {
-      workflow: { latency: lognormal(0.03, 0.5), failureProbability: 0 },
-      node: { latency: lognormal(0.025, 0.5), failureProbability: 0 },
-      task: { latency: lognormal(0.025, 0.5), failureProbability: 0 },
-    },
-    etcd: { update: linear(lognormal(0.005, 0.4), 2e-8), watch: lognormal(0.075, 0.4) },
-    blob: {
-      head: linear(lognormal(0.01, 0.4), 0),
-      read: linear(lognormal(0.015, 0.4), 1e-8),
-      write: linear(lognormal(0.02, 0.4), 1e-8),
-      copy: linear(lognormal(0.03, 0.4), 2e-8),
-    },
-    catalog: { get: lognormal(0.015, 0.4), put: lognormal(0.02, 0.4) },
-    kube: { podCreate: lognormal(0.02, 0.5), podStart: lognormal(4, 0.5), podUpdate: lognormal(0.5, 0.5) },
-    admin: { createExecution: lognormal(0.15, 0.5) },
-    cpu: { round: lognormal(1e-4, 0.3), deepCopy: linear(zero, 2e-9), traversal: linear(zero, 3e-6) },
-    dynamic: { compile: lognormal(0.05, 0.5) },
-    defaultRuntime: lognormal(10, 0.3),
-  };
+  const m = defaultModel();
   Object.assign(m.propeller, over.propeller ?? {});
   Object.assign(m.store, over.store ?? {});
   return m;
