@@ -47,16 +47,12 @@ export interface ParamReport {
  */
 export type CiMethod = 'wald' | 'profile' | 'exact' | 'fixed';
 
-export interface FamilyFit {
-  family: ParametricFamily;
+/** What every fit reports, whichever way it was obtained (one family, or the chosen one). */
+export interface FitSummary {
   distribution: Distribution;
   /** Natural parameters, keyed as in the Distribution JSON. */
   params: Record<string, number>;
   paramDetail: Record<string, ParamReport>;
-  logLik: number;
-  /** Number of free parameters. */
-  df: number;
-  aic: number;
   n: number;
   median: number;
   medianCI95: [number, number];
@@ -71,8 +67,16 @@ export interface FamilyFit {
   fixed: string[];
   /** Some parameter is weakly constrained by the data (or was fixed because it was). */
   weak: boolean;
-  converged: boolean;
   notes: string[];
+}
+
+export interface FamilyFit extends FitSummary {
+  family: ParametricFamily;
+  logLik: number;
+  /** Number of free parameters. */
+  df: number;
+  aic: number;
+  converged: boolean;
 }
 
 interface Box { lo: number[]; hi: number[] }

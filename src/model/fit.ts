@@ -1,6 +1,6 @@
 import type { Distribution } from '../engine/distributions.js';
 import { FAMILIES, type ParametricFamily } from './fit-families.js';
-import { fitFamily, verdict, Z95, type CiMethod, type FamilyFit, type ParamReport } from './fit-family.js';
+import { fitFamily, verdict, Z95, type CiMethod, type FamilyFit, type FitSummary, type ParamReport } from './fit-family.js';
 import { prepare, type Observation, type Prepared } from './fit-likelihood.js';
 import { cdfOf, sortedQuantile } from './dist-summary.js';
 import { kolmogorovPValue, ksBand, type KsMethod } from './goodness.js';
@@ -25,7 +25,7 @@ import { kolmogorovPValue, ksBand, type KsMethod } from './goodness.js';
 
 export type { Observation } from './fit-likelihood.js';
 export type { ParametricFamily } from './fit-families.js';
-export type { FamilyFit, ParamReport, Constraint, CiMethod } from './fit-family.js';
+export type { FamilyFit, FitSummary, ParamReport, Constraint, CiMethod } from './fit-family.js';
 export type { KsMethod } from './goodness.js';
 export { quantileOf, medianOf, meanOf, cdfOf } from './dist-summary.js';
 export { TIGHT_REL_WIDTH, MODERATE_REL_WIDTH, MIN_SHAPE_INFORMATION } from './fit-family.js';
@@ -54,33 +54,16 @@ export interface FitOptions {
 
 export type FitFamilyName = ParametricFamily | 'empirical' | 'constant';
 
-export interface FitResult {
+export interface FitResult extends FitSummary {
   family: FitFamilyName;
-  distribution: Distribution;
-  params: Record<string, number>;
-  paramDetail: Record<string, ParamReport>;
-  n: number;
   counts: { exact: number; interval: number; rounded: number };
-  median: number;
-  medianCI95: [number, number];
-  mean: number;
-  meanCI95: [number, number];
-  ciMethod: { median: CiMethod; mean: CiMethod };
-  ks: number;
-  ksPValue: number;
-  ksMethod: KsMethod;
-  ksN: number;
   /** Present for parametric choices. */
   logLik?: number;
   aic?: number;
-  fixed: string[];
-  /** Some parameter is weakly constrained, or the fit is degenerate. */
-  weak: boolean;
   /** Every parametric family fitted, best AIC first. */
   candidates: FamilyFit[];
   /** How the result was obtained. */
   method: 'parametric' | 'empirical' | 'degenerate';
-  notes: string[];
 }
 
 /** Fits the candidate families to the observations and returns the best (see module comment). */
