@@ -116,16 +116,7 @@ export class RoundCtx {
     detail?: string,
     at = this.sim.engine.now,
   ): Op {
-    const end = at + dur;
-    // Absent fields are left out, not set to undefined: a Recording then deep-equals its read-back.
-    // Keys are added in one fixed order, so ops of one kind share a shape.
-    const op: Op = { kind, start: at, end, startLo: at, startHi: at, endLo: end, endHi: end };
-    if (node !== undefined) op.node = node;
-    if (from !== undefined) op.from = from;
-    if (to !== undefined) op.to = to;
-    if (bytes !== undefined) op.bytes = bytes;
-    if (outcome !== undefined) op.outcome = outcome;
-    if (detail !== undefined) op.detail = detail;
+    const op = makeOp(kind, at, at + dur, node, from, to, bytes, outcome, detail);
     this.round.ops.push(op);
     return op;
   }
@@ -307,4 +298,63 @@ export class RoundCtx {
     this.touchedNodes.length = 0;
     this.clearPending();
   }
+}
+
+/**
+ * One op as a single object literal with exactly the keys it has, in the Timeline's key order.
+ * Absent fields are left out, not set to undefined (a Recording deep-equals its JSON read-back);
+ * building the object in one literal instead of adding keys one by one gives each combination one
+ * shape and one allocation (no out-of-object property store): a large run records millions of ops.
+ */
+function makeOp(
+  kind: OpKind,
+  s: number,
+  e: number,
+  node: string | undefined,
+  from: string | undefined,
+  to: string | undefined,
+  bytes: number | undefined,
+  outcome: string | undefined,
+  detail: string | undefined,
+): Op {
+  const mask =
+    (node !== undefined ? 1 : 0) |
+    (from !== undefined ? 2 : 0) |
+    (to !== undefined ? 4 : 0) |
+    (bytes !== undefined ? 8 : 0) |
+    (outcome !== undefined ? 16 : 0) |
+    (detail !== undefined ? 32 : 0);
+  // The combinations the propeller model records; any other falls through to the general case.
+  switch (mask) {
+    case 0: // traversal
+      return { kind, start: s, end: e, startLo: s, startHi: s, endLo: e, endHi: e };
+    case 8: // deepCopy
+      return { kind, start: s, end: e, startLo: s, startHi: s, endLo: e, endHi: e, bytes };
+    case 7: // nodeTransition
+      return { kind, start: s, end: e, startLo: s, startHi: s, endLo: e, endHi: e, node, from, to };
+    case 6: // workflowTransition
+      return { kind, start: s, end: e, startLo: s, startHi: s, endLo: e, endHi: e, from, to };
+    case 21: // node and task events
+      return { kind, start: s, end: e, startLo: s, startHi: s, endLo: e, endHi: e, node, to, outcome };
+    case 53: // failed node and task events
+      return { kind, start: s, end: e, startLo: s, startHi: s, endLo: e, endHi: e, node, to, outcome, detail };
+    case 20: // workflow events
+      return { kind, start: s, end: e, startLo: s, startHi: s, endLo: e, endHi: e, to, outcome };
+    case 24: // etcd updates
+      return { kind, start: s, end: e, startLo: s, startHi: s, endLo: e, endHi: e, bytes, outcome };
+    case 57: // blob operations
+      return { kind, start: s, end: e, startLo: s, startHi: s, endLo: e, endHi: e, node, bytes, outcome, detail };
+    case 49: // pod creates, launches
+      return { kind, start: s, end: e, startLo: s, startHi: s, endLo: e, endHi: e, node, outcome, detail };
+    case 17: // catalog
+      return { kind, start: s, end: e, startLo: s, startHi: s, endLo: e, endHi: e, node, outcome };
+  }
+  const op: Op = { kind, start: s, end: e, startLo: s, startHi: s, endLo: e, endHi: e };
+  if (node !== undefined) op.node = node;
+  if (from !== undefined) op.from = from;
+  if (to !== undefined) op.to = to;
+  if (bytes !== undefined) op.bytes = bytes;
+  if (outcome !== undefined) op.outcome = outcome;
+  if (detail !== undefined) op.detail = detail;
+  return op;
 }
