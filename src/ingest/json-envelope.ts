@@ -478,12 +478,23 @@ const GCP_RX = new RegExp(
 const INTERN_MAX = 4096;
 const interned = new Map<string, string>();
 
+// In front of the map, a small direct-mapped cache by length and last character: a hit costs one
+// string comparison, where the map would hash the fresh string first.
+const RECENT_SLOTS = 64;
+const recent: string[] = new Array<string>(RECENT_SLOTS).fill('');
+
 function intern(v: string): string {
-  const c = interned.get(v);
-  if (c !== undefined) return c;
-  if (interned.size >= INTERN_MAX) interned.clear();
-  interned.set(v, v);
-  return v;
+  const slot = (v.length * 7 + v.charCodeAt(v.length - 1)) & (RECENT_SLOTS - 1);
+  const r = recent[slot] as string;
+  if (r === v) return r;
+  let c = interned.get(v);
+  if (c === undefined) {
+    if (interned.size >= INTERN_MAX) interned.clear();
+    interned.set(v, v);
+    c = v;
+  }
+  recent[slot] = c;
+  return c;
 }
 
 function applyContextGroups(rec: LogRecord, m: RegExpExecArray): void {
