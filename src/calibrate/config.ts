@@ -3,6 +3,7 @@ import type { Enqueue, Execution, Recording } from '../timeline/types.js';
 import { BATCHING_PERIODS, fitLattice, REEVAL_PERIODS, snapSeconds, type LatticeFit, type LatticePoint } from './lattice.js';
 import { isWholeSecond, SECOND_NS } from './observe.js';
 import { byStart, byTime, enqueueAt, handleStart, MAIN_QUEUE_SOURCES, writesOf } from './views.js';
+import { endLo, startHi, startLo } from '../timeline/bounds.js';
 
 /**
  * Configuration inference: propeller settings that leave traces in what propeller did.
@@ -257,10 +258,10 @@ export function releaseInstants(exec: Execution, baseDelaySeconds: number): Latt
     // Every add came after the previous Handle's Forget, so the first rate-limited add waits exactly
     // base-delay; a main-queue add too late to have triggered the start leaves a release as the
     // trigger, and the first release then had no earlier add of this key: start = release + base.
-    const latest = h.startHi - baseDelaySeconds * SECOND_NS;
+    const latest = startHi(h) - baseDelaySeconds * SECOND_NS;
     if (!window.some((e) => !MAIN_QUEUE_SOURCES.has(e.source))) continue;
-    if (window.some((e) => e.hi < prev.endLo || (MAIN_QUEUE_SOURCES.has(e.source) && e.lo <= latest))) continue;
-    out.push({ lo: s(h.startLo) - baseDelaySeconds, hi: s(h.startHi) - baseDelaySeconds });
+    if (window.some((e) => e.hi < endLo(prev) || (MAIN_QUEUE_SOURCES.has(e.source) && e.lo <= latest))) continue;
+    out.push({ lo: s(startLo(h)) - baseDelaySeconds, hi: s(startHi(h)) - baseDelaySeconds });
   }
   return out;
 }

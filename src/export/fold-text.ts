@@ -16,6 +16,7 @@
  */
 import { bytes } from '../metrics/text.js';
 import { between } from '../timeline/stamp.js';
+import { endHi, endLo, startHi, startLo } from '../timeline/bounds.js';
 import { formatBounded } from '../timeline/time.js';
 import type { Enqueue, Execution, HandleCall, Op, Recording, Round, Transition } from '../timeline/types.js';
 
@@ -156,9 +157,9 @@ function execRows(exec: Execution, num: number, originMod: number, showOps: bool
   const lineOf = (l: number | undefined) => (l === undefined ? '' : String(l));
 
   // Workflow line: created -> ended (or the last Handle call's end).
-  const created = exec.created ?? (exec.handles[0] ? { at: exec.handles[0].start, lo: exec.handles[0].startLo, hi: exec.handles[0].startHi } : undefined);
+  const created = exec.created ?? (exec.handles[0] ? { at: exec.handles[0].start, lo: startLo(exec.handles[0]), hi: startHi(exec.handles[0]) } : undefined);
   const lastH = exec.handles[exec.handles.length - 1];
-  const ended = exec.ended ?? (lastH ? { at: lastH.end, lo: lastH.endLo, hi: lastH.endHi } : undefined);
+  const ended = exec.ended ?? (lastH ? { at: lastH.end, lo: endLo(lastH), hi: endHi(lastH) } : undefined);
   let firstLine: number | undefined;
   for (const e of exec.enqueues) if (e.line !== undefined && (firstLine === undefined || e.line < firstLine)) firstLine = e.line;
   for (const h of exec.handles) if (h.line !== undefined && (firstLine === undefined || h.line < firstLine)) firstLine = h.line;
@@ -184,7 +185,7 @@ function execRows(exec: Execution, num: number, originMod: number, showOps: bool
       const e = enqByAt.get(h.enqueuedAt);
       const lo = h.enqueuedAtLo ?? e?.lo ?? h.enqueuedAt;
       const hiB = h.enqueuedAtHi ?? e?.hi ?? h.enqueuedAt;
-      const d = between(h.enqueuedAt, lo, hiB, h.start, h.startLo, h.startHi);
+      const d = between(h.enqueuedAt, lo, hiB, h.start, startLo(h), startHi(h));
       waits++;
       waitEst += d.est;
       waitLo += d.lo;
@@ -197,18 +198,18 @@ function execRows(exec: Execution, num: number, originMod: number, showOps: bool
       });
     }
     rows.push({
-      ts: clock(h.start, h.startLo, h.startHi),
+      ts: clock(h.start, startLo(h), startHi(h)),
       line: lineOf(h.line),
-      dur: durText(h.start, h.startLo, h.startHi, h.end, h.endLo, h.endHi),
+      dur: durText(h.start, startLo(h), startHi(h), h.end, endLo(h), endHi(h)),
       tree: `${INDENT}${hNum} ${handleLabel(h)}`,
     });
     h.rounds.forEach((r, ri) => {
       rounds++;
       const rNum = `${hNum}.${ri + 1}`;
       rows.push({
-        ts: clock(r.start, r.startLo, r.startHi),
+        ts: clock(r.start, startLo(r), startHi(r)),
         line: lineOf(r.line),
-        dur: durText(r.start, r.startLo, r.startHi, r.end, r.endLo, r.endHi),
+        dur: durText(r.start, startLo(r), startHi(r), r.end, endLo(r), endHi(r)),
         tree: `${INDENT}${INDENT}${rNum} ${roundLabel(r)}`,
       });
       if (!showOps) return;
@@ -218,11 +219,11 @@ function execRows(exec: Execution, num: number, originMod: number, showOps: bool
         if (op.kind === 'nodeTransition' || op.kind === 'workflowTransition') hasTransitionOps = true;
         items.push({
           at: op.start,
-          lo: op.startLo,
-          hi: op.startHi,
+          lo: startLo(op),
+          hi: startHi(op),
           label: opLabel(op),
           ...(op.line !== undefined ? { line: op.line } : {}),
-          dur: isInstant(op) ? '' : durText(op.start, op.startLo, op.startHi, op.end, op.endLo, op.endHi),
+          dur: isInstant(op) ? '' : durText(op.start, startLo(op), startHi(op), op.end, endLo(op), endHi(op)),
         });
       }
       const placed = byRound.get(`${hi}:${ri}`);

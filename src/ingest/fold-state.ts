@@ -2,7 +2,21 @@
  * The folder's working state: workers, open Handle calls and rounds, nodes and executions being
  * built. Internal to the ingest layer (`fold.ts` drives it).
  */
-import type { Execution, HandleCall, NodeKind, NodeRecord, Op, Round, Stamp, StreakEnd, Enqueue } from '../timeline/types.js';
+import type { Execution, HandleCall, NodeKind, NodeRecord, Ns, Op, Round, Stamp, StreakEnd, Enqueue } from '../timeline/types.js';
+
+/**
+ * Log instants are whole-second stamps (or CRI receive times): the fold states every bound of its
+ * Handle calls, rounds and ops, even when exact, so its JSON keeps one shape.
+ */
+interface Bounds {
+  startLo: Ns;
+  startHi: Ns;
+  endLo: Ns;
+  endHi: Ns;
+}
+export type FoldOp = Op & Bounds;
+export type FoldRound = Round & Bounds & { ops: FoldOp[] };
+export type FoldHandle = HandleCall & Bounds & { rounds: FoldRound[] };
 
 export interface Worker {
   routine: string;
@@ -12,15 +26,15 @@ export interface Worker {
   /** The Handle call this worker finished last (late lines of the same second attach to it). */
   last: HandleState | null;
   /** An op that ends at this worker's next line (admin events, catalog put). */
-  pending: Op | null;
+  pending: FoldOp | null;
   pendingEx: ExecState | null;
   /**
    * A `PhaseRetryableFailure` task event in flight: the node turns RetryableFailure (a transition
    * propeller does not log) when the event returns, i.e. at the worker's next line.
    */
-  retry: { op: Op; ex: ExecState; rs: RoundState; node: string } | null;
+  retry: { op: FoldOp; ex: ExecState; rs: RoundState; node: string } | null;
   /** The op the current line just ended, for outcome lines such as "already exist". */
-  closed: Op | null;
+  closed: FoldOp | null;
   /** True for the stand-in worker of an execution whose lines carry no `routine`. */
   pseudo: boolean;
   hasPrev: boolean;
@@ -32,7 +46,7 @@ export interface Worker {
 }
 
 export interface HandleState {
-  h: HandleCall;
+  h: FoldHandle;
   index: number;
   ex: ExecState;
   worker: Worker;
@@ -63,7 +77,7 @@ export interface NodeState {
   ownerHi: number;
   /** Owner enqueue already used for a pod time. */
   usedSeq: number;
-  /** Round and time of the current attempt's first task event. */
+  /** FoldRound and time of the current attempt's first task event. */
   attemptRound: RoundState | null;
   attemptAt: number;
   attemptHi: number;
@@ -109,8 +123,8 @@ export function newWorker(routine: string, replica: string | undefined, pseudo: 
 export class RoundState {
   closed = false;
   noChange = false;
-  traversal: Op | null = null;
-  etcd: Op | null = null;
+  traversal: FoldOp | null = null;
+  etcd: FoldOp | null = null;
   etcdOpen = false;
   etcdNoStart = false;
   /**
@@ -126,7 +140,7 @@ export class RoundState {
   endedBefore: Stamp | undefined = undefined;
   terminalBefore = false;
   constructor(
-    public r: Round,
+    public r: FoldRound,
     public index: number,
     public hs: HandleState,
     /** Seen its `Handling Workflow .. p [X]` line (implicit rounds come from other in-round lines). */

@@ -31,10 +31,14 @@ import type {
   Transition,
 } from '../timeline/types.js';
 import { TERMINAL_WORKFLOW_PHASES } from '../timeline/types.js';
+import { startHi, startLo } from '../timeline/bounds.js';
 import { errorClass } from '../timeline/error-class.js';
 import {
   RoundState,
   TERMINAL_PLUGIN_PHASES,
+  type FoldHandle,
+  type FoldOp,
+  type FoldRound,
   newWorker,
   nodeKind,
   type ExecState,
@@ -100,7 +104,7 @@ export interface FoldCounts {
 }
 
 /** What Handle calls, rounds and ops share: a start and an end, each with bounds. */
-type Interval = Pick<Op, 'start' | 'startLo' | 'startHi' | 'end' | 'endLo' | 'endHi'>;
+type Interval = Pick<FoldOp, 'start' | 'startLo' | 'startHi' | 'end' | 'endLo' | 'endHi'>;
 
 /** Moves `x`'s end (and its bounds) later to reach the given instant. */
 function pushEnd(x: Interval, at: number, lo: number, hi: number): void {
@@ -660,7 +664,7 @@ export class LogFolder {
       case K.tooLarge: {
         const rs = this.roundFor(ex, ws, rec.resVer);
         rs.r.changed = true;
-        let o: Op | null = rs.etcd;
+        let o: FoldOp | null = rs.etcd;
         if (rs.etcdOpen || o === null) o = this.endEtcd(rs, 'tooLarge');
         else o.outcome = 'tooLarge';
         this.failRound(rs, failureText(msg), o);
@@ -798,7 +802,7 @@ export class LogFolder {
       const prev = w.open;
       this.closeHandle(prev, prev.lastAt, prev.lastLo, prev.lastHi);
     }
-    const h: HandleCall = {
+    const h: FoldHandle = {
       worker: w.routine,
       start: this.at,
       end: this.at,
@@ -956,7 +960,7 @@ export class LogFolder {
   private openRound(hs: HandleState, explicit: boolean, phase: string): RoundState {
     const cur = hs.cur;
     if (cur !== null && !cur.closed) this.closeRound(cur, cur.lastAt, cur.lastLo, cur.lastHi);
-    const r: Round = {
+    const r: FoldRound = {
       start: this.at,
       end: this.at,
       startLo: this.lo,
@@ -1039,7 +1043,7 @@ export class LogFolder {
     }
   }
 
-  private endEtcd(rs: RoundState, outcome: string): Op {
+  private endEtcd(rs: RoundState, outcome: string): FoldOp {
     let o = rs.etcd;
     if (o === null || !rs.etcdOpen) {
       if (o !== null && o.outcome === 'tooLarge' && outcome !== 'ok' && !rs.etcdOpen) {
@@ -1062,7 +1066,7 @@ export class LogFolder {
    * The round failed with error text `text` (from the failing op `o`, when known): the round keeps
    * the first failure's class, the op its text, and the round's status changes are dropped.
    */
-  private failRound(rs: RoundState, text: string, o: Op | null): void {
+  private failRound(rs: RoundState, text: string, o: FoldOp | null): void {
     if (o !== null && o.detail === undefined) o.detail = text;
     if (rs.r.error === undefined) rs.r.error = errorClass(text);
     if (!rs.discarded) this.discardRound(rs);
@@ -1130,7 +1134,7 @@ export class LogFolder {
   // -------------------------------------------------------------------------------------------
   // Ops
 
-  private newOp(kind: OpKind): Op {
+  private newOp(kind: OpKind): FoldOp {
     return {
       kind,
       start: this.at,
@@ -1143,7 +1147,7 @@ export class LogFolder {
     };
   }
 
-  private addOp(rs: RoundState, kind: OpKind): Op {
+  private addOp(rs: RoundState, kind: OpKind): FoldOp {
     const o = this.newOp(kind);
     rs.r.ops.push(o);
     return o;
@@ -1157,11 +1161,11 @@ export class LogFolder {
   }
 
   /** Ends an op at the current line. */
-  private endOp(o: Op): void {
+  private endOp(o: FoldOp): void {
     this.stretchOp(o, this.at, this.lo, this.hi);
   }
 
-  private stretchOp(o: Op, at: number, lo: number, hi: number): void {
+  private stretchOp(o: FoldOp, at: number, lo: number, hi: number): void {
     o.end = Math.max(o.start, at);
     o.endLo = Math.max(o.startLo, lo);
     o.endHi = Math.max(o.startHi, hi);
@@ -1172,7 +1176,7 @@ export class LogFolder {
    * logged when the call returns, so the op spans from its line to the next line of the same
    * worker, the first moment the worker is known to be doing something else.
    */
-  private setPending(w: Worker, o: Op, ex: ExecState): void {
+  private setPending(w: Worker, o: FoldOp, ex: ExecState): void {
     if (w.pending !== null) this.closePending(w);
     w.pending = o;
     w.pendingEx = ex;
@@ -1205,14 +1209,14 @@ export class LogFolder {
   }
 
   /** Sets the outcome of the latest op of `kind`: the one this line ended, else the round's latest. */
-  private setOutcome(ws: Worker | null, rs: RoundState, kind: OpKind, outcome: string): Op | null {
-    let o: Op | null = null;
+  private setOutcome(ws: Worker | null, rs: RoundState, kind: OpKind, outcome: string): FoldOp | null {
+    let o: FoldOp | null = null;
     if (ws !== null && ws.closed !== null && ws.closed.kind === kind) o = ws.closed;
     else if (ws !== null && ws.pending !== null && ws.pending.kind === kind) o = ws.pending;
     else {
       const ops = rs.r.ops;
       for (let i = ops.length - 1; i >= 0; i--) {
-        const c = ops[i] as Op;
+        const c = ops[i] as FoldOp;
         if (c.kind === kind) {
           o = c;
           break;
@@ -1432,7 +1436,7 @@ export class LogFolder {
     let first: { at: number; lo: number; hi: number } | undefined;
     for (const e of rec.enqueues) if (first === undefined || e.at < first.at) first = e;
     const h0 = rec.handles[0];
-    if (h0 !== undefined && (first === undefined || h0.start < first.at)) first = { at: h0.start, lo: h0.startLo, hi: h0.startHi };
+    if (h0 !== undefined && (first === undefined || h0.start < first.at)) first = { at: h0.start, lo: startLo(h0), hi: startHi(h0) };
     if (first !== undefined) rec.created = { at: first.at, lo: first.lo, hi: first.hi };
     return rec;
   }

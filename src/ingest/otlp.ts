@@ -792,10 +792,6 @@ function buildHandle(
     worker: str(root.attrs, CTX.routine) ?? 'unknown',
     start: root.start,
     end: root.end,
-    startLo: root.start,
-    startHi: root.start,
-    endLo: root.end,
-    endHi: root.end,
     rounds,
     endReason: 'unknown',
   };
@@ -832,10 +828,6 @@ function roundFromSpan(s: SpanRec): Round {
   const r: Round = {
     start: s.start,
     end: s.end,
-    startLo: s.start,
-    startHi: s.start,
-    endLo: s.end,
-    endHi: s.end,
     phase: str(s.attrs, PA.wfPhase) ?? 'Unknown',
     changed: bool(s.attrs, PA.changed) ?? false,
     ops: [],
@@ -876,7 +868,7 @@ function opFromSpan(
   ours: boolean,
   nearest: (s: SpanRec, pred: (p: SpanRec) => boolean) => SpanRec | undefined,
 ): Op {
-  const op: Op = { kind, start: s.start, end: s.end, startLo: s.start, startHi: s.start, endLo: s.end, endHi: s.end };
+  const op: Op = { kind, start: s.start, end: s.end };
   let node = str(s.attrs, CTX.node);
   if (node === undefined && !ours && NODE_LEVEL.has(kind)) {
     const p = nearest(s, (x) => typeof x.attrs.get(CTX.node) === 'string');

@@ -12,6 +12,7 @@
  * at each etcd write), and how streaks ended.
  */
 import type { Execution, Op, OpKind } from '../timeline/types.js';
+import { endHi, endLo, startHi, startLo } from '../timeline/bounds.js';
 import { between } from '../timeline/stamp.js';
 import { summarize } from './quantile.js';
 import {
@@ -97,7 +98,7 @@ function countStat(values: readonly number[]): CountStat {
 
 function addOp(samples: Record<InfraMetric, Samples>, op: Op): void {
   const m = OP_METRIC[op.kind];
-  if (m) samples[m].add(op.start, op.startLo, op.startHi, op.end, op.endLo, op.endHi);
+  if (m) samples[m].add(op.start, startLo(op), startHi(op), op.end, endLo(op), endHi(op));
 }
 
 /** Infrastructure statistics over `execs`. Independent of their order. */
@@ -113,17 +114,17 @@ export function infraStats(execs: readonly Execution[]): InfraReport {
     for (const e of exec.enqueues) enq.set(e.at, { lo: e.lo, hi: e.hi });
     let sawOpBytes = false;
     for (const h of exec.handles) {
-      samples.handles.add(h.start, h.startLo, h.startHi, h.end, h.endLo, h.endHi);
+      samples.handles.add(h.start, startLo(h), startHi(h), h.end, endLo(h), endHi(h));
       if (h.enqueuedAt !== undefined) {
         const known = enq.get(h.enqueuedAt);
         const lo = h.enqueuedAtLo ?? known?.lo ?? h.enqueuedAt;
         const hi = h.enqueuedAtHi ?? known?.hi ?? h.enqueuedAt;
-        samples.queueWaits.add(h.enqueuedAt, lo, hi, h.start, h.startLo, h.startHi);
+        samples.queueWaits.add(h.enqueuedAt, lo, hi, h.start, startLo(h), startHi(h));
       }
       counts.streakLength.push(h.rounds.length);
       streakEnds[h.endReason] = (streakEnds[h.endReason] ?? 0) + 1;
       for (const r of h.rounds) {
-        samples.rounds.add(r.start, r.startLo, r.startHi, r.end, r.endLo, r.endHi);
+        samples.rounds.add(r.start, startLo(r), startHi(r), r.end, endLo(r), endHi(r));
         let events = 0;
         for (const op of r.ops) {
           addOp(samples, op);

@@ -5,6 +5,7 @@
  * or nodes in the input, except that lists keep the input order.
  */
 import type { Execution, Recording, Span } from '../timeline/types.js';
+import { endHi, endLo, startHi, startLo } from '../timeline/bounds.js';
 import { criticalPath } from './critical-path.js';
 import { executionCounts, infraStats } from './infra.js';
 import type { Instant } from './intervals.js';
@@ -29,11 +30,11 @@ function executionResolution(exec: Execution): number {
   for (const t of exec.workflowTransitions) w(t.atLo, t.atHi);
   for (const n of exec.nodes) for (const t of n.transitions) w(t.atLo, t.atHi);
   for (const h of exec.handles) {
-    w(h.startLo, h.startHi);
-    w(h.endLo, h.endHi);
+    w(startLo(h), startHi(h));
+    w(endLo(h), endHi(h));
     for (const rd of h.rounds) {
-      w(rd.startLo, rd.startHi);
-      w(rd.endLo, rd.endHi);
+      w(startLo(rd), startHi(rd));
+      w(endLo(rd), endHi(rd));
     }
   }
   return r;

@@ -23,10 +23,6 @@ export function* handleCall(sim: Sim, worker: Worker, exec: ExecState, rc: Round
     worker: worker.name,
     start: t0,
     end: t0,
-    startLo: t0,
-    startHi: t0,
-    endLo: t0,
-    endHi: t0,
     rounds: [],
     endReason: 'unknown',
   };
@@ -73,7 +69,5 @@ export function* handleCall(sim: Sim, worker: Worker, exec: ExecState, rc: Round
   }
   const t1 = sim.engine.now;
   h.end = t1;
-  h.endLo = t1;
-  h.endHi = t1;
   return failed;
 }

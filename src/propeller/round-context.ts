@@ -302,7 +302,7 @@ export class RoundCtx {
 
 /**
  * One op as a single object literal with exactly the keys it has, in the Timeline's key order.
- * Absent fields are left out, not set to undefined (a Recording deep-equals its JSON read-back);
+ * Simulated times are exact, so the bounds are left out (`timeline/bounds.ts`). Absent fields are left out, not set to undefined (a Recording deep-equals its JSON read-back);
  * building the object in one literal instead of adding keys one by one gives each combination one
  * shape and one allocation (no out-of-object property store): a large run records millions of ops.
  */
@@ -327,29 +327,29 @@ function makeOp(
   // The combinations the propeller model records; any other falls through to the general case.
   switch (mask) {
     case 0: // traversal
-      return { kind, start: s, end: e, startLo: s, startHi: s, endLo: e, endHi: e };
+      return { kind, start: s, end: e };
     case 8: // deepCopy
-      return { kind, start: s, end: e, startLo: s, startHi: s, endLo: e, endHi: e, bytes };
+      return { kind, start: s, end: e, bytes };
     case 7: // nodeTransition
-      return { kind, start: s, end: e, startLo: s, startHi: s, endLo: e, endHi: e, node, from, to };
+      return { kind, start: s, end: e, node, from, to };
     case 6: // workflowTransition
-      return { kind, start: s, end: e, startLo: s, startHi: s, endLo: e, endHi: e, from, to };
+      return { kind, start: s, end: e, from, to };
     case 21: // node and task events
-      return { kind, start: s, end: e, startLo: s, startHi: s, endLo: e, endHi: e, node, to, outcome };
+      return { kind, start: s, end: e, node, to, outcome };
     case 53: // failed node and task events
-      return { kind, start: s, end: e, startLo: s, startHi: s, endLo: e, endHi: e, node, to, outcome, detail };
+      return { kind, start: s, end: e, node, to, outcome, detail };
     case 20: // workflow events
-      return { kind, start: s, end: e, startLo: s, startHi: s, endLo: e, endHi: e, to, outcome };
+      return { kind, start: s, end: e, to, outcome };
     case 24: // etcd updates
-      return { kind, start: s, end: e, startLo: s, startHi: s, endLo: e, endHi: e, bytes, outcome };
+      return { kind, start: s, end: e, bytes, outcome };
     case 57: // blob operations
-      return { kind, start: s, end: e, startLo: s, startHi: s, endLo: e, endHi: e, node, bytes, outcome, detail };
+      return { kind, start: s, end: e, node, bytes, outcome, detail };
     case 49: // pod creates, launches
-      return { kind, start: s, end: e, startLo: s, startHi: s, endLo: e, endHi: e, node, outcome, detail };
+      return { kind, start: s, end: e, node, outcome, detail };
     case 17: // catalog
-      return { kind, start: s, end: e, startLo: s, startHi: s, endLo: e, endHi: e, node, outcome };
+      return { kind, start: s, end: e, node, outcome };
   }
-  const op: Op = { kind, start: s, end: e, startLo: s, startHi: s, endLo: e, endHi: e };
+  const op: Op = { kind, start: s, end: e };
   if (node !== undefined) op.node = node;
   if (from !== undefined) op.from = from;
   if (to !== undefined) op.to = to;

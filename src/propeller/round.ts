@@ -50,20 +50,15 @@ export function* runRound(
   const now0 = sim.engine.now;
   // Every round ends its traversal (set below) and most do not fail: `traversalEnd` is declared now so
   // that rounds share one shape, `error` is added only to a failed round (no undefined-valued keys).
+  // Simulated times are exact: no bounds (`timeline/bounds.ts`).
   const round: Round = {
     start: now0,
     end: now0,
-    startLo: now0,
-    startHi: now0,
-    endLo: now0,
-    endHi: now0,
     phase: WF_PHASE_NAMES[exec.wfPhase]!,
     resVer: String(inputRv),
     changed: false,
     ops: [],
     traversalEnd: now0,
-    traversalEndLo: now0,
-    traversalEndHi: now0,
   };
   h.rounds.push(round);
   rc.begin(sim, exec, ++roundSerial, handleIdx, h.rounds.length - 1, round);
@@ -214,10 +209,5 @@ function recordPhase(sim: Sim, exec: ExecState): void {
 function finish(sim: Sim, round: Round, result: number): number {
   const t = sim.engine.now;
   round.end = t;
-  round.endLo = t;
-  round.endHi = t;
-  const tv = round.traversalEnd!;
-  round.traversalEndLo = tv;
-  round.traversalEndHi = tv;
   return result;
 }

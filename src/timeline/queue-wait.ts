@@ -51,8 +51,14 @@ function firstAfter(enq: readonly Enqueue[], t: number): Enqueue | undefined {
 function setEnqueued(h: HandleCall, e: Enqueue): void {
   const at = e.at;
   h.enqueuedAt = at;
+  // A Handle call without bounds has exact times (simulation, traces): so has an exact enqueue.
+  if (h.startHi === undefined && e.lo === at && e.hi === at) {
+    delete h.enqueuedAtLo;
+    delete h.enqueuedAtHi;
+    return;
+  }
   h.enqueuedAtLo = Math.min(e.lo, at);
-  h.enqueuedAtHi = Math.max(at, Math.min(e.hi, h.startHi));
+  h.enqueuedAtHi = Math.max(at, Math.min(e.hi, h.startHi ?? h.start));
 }
 
 function clearEnqueued(h: HandleCall): void {

@@ -1,4 +1,5 @@
-import type { Execution, Op, Recording, Transition } from './types.js';
+import type { Timed } from './bounds.js';
+import type { Execution, Recording, Transition } from './types.js';
 
 /**
  * Moving executions between origins. Recordings read from different inputs (several log files,
@@ -6,8 +7,14 @@ import type { Execution, Op, Recording, Transition } from './types.js';
  * shifted onto the earliest origin.
  */
 
-const shiftOp = (o: Op, d: number): void => {
-  o.start += d; o.end += d; o.startLo += d; o.startHi += d; o.endLo += d; o.endHi += d;
+/** Shifts a Handle call, round or op; absent bounds (exact times) stay absent. */
+const shiftTimed = (o: Timed, d: number): void => {
+  o.start += d;
+  o.end += d;
+  if (o.startLo !== undefined) o.startLo += d;
+  if (o.startHi !== undefined) o.startHi += d;
+  if (o.endLo !== undefined) o.endLo += d;
+  if (o.endHi !== undefined) o.endHi += d;
 };
 const shiftTransition = (t: Transition, d: number): void => {
   t.at += d; t.atLo += d; t.atHi += d;
@@ -19,12 +26,16 @@ export function shiftExecution(e: Execution, d: number): void {
   if (e.created) e.created = { at: e.created.at + d, lo: e.created.lo + d, hi: e.created.hi + d };
   if (e.ended) e.ended = { at: e.ended.at + d, lo: e.ended.lo + d, hi: e.ended.hi + d };
   for (const h of e.handles) {
-    h.start += d; h.end += d; h.startLo += d; h.startHi += d; h.endLo += d; h.endHi += d;
+    shiftTimed(h, d);
     if (h.enqueuedAt !== undefined) h.enqueuedAt += d;
+    if (h.enqueuedAtLo !== undefined) h.enqueuedAtLo += d;
+    if (h.enqueuedAtHi !== undefined) h.enqueuedAtHi += d;
     for (const r of h.rounds) {
-      r.start += d; r.end += d; r.startLo += d; r.startHi += d; r.endLo += d; r.endHi += d;
+      shiftTimed(r, d);
       if (r.traversalEnd !== undefined) r.traversalEnd += d;
-      for (const o of r.ops) shiftOp(o, d);
+      if (r.traversalEndLo !== undefined) r.traversalEndLo += d;
+      if (r.traversalEndHi !== undefined) r.traversalEndHi += d;
+      for (const o of r.ops) shiftTimed(o, d);
     }
   }
   for (const n of e.nodes) {

@@ -3,8 +3,9 @@
  *
  * All times are integer nanoseconds relative to `Recording.originUnixNano`.
  * A time read from a whole-second log stamp is uncertain: every timed field `x` has companions
- * `xLo` and `xHi` bounding the true instant (`xLo <= x <= xHi`); they equal `x` when exact
- * (OTLP spans, CRI prefixes, simulation).
+ * `xLo` and `xHi` bounding the true instant (`xLo <= x <= xHi`). On Handle calls, rounds and ops
+ * (the bulk of a large Recording) the companions are optional and absent means exact (simulation,
+ * OTLP spans): read them through `timeline/bounds.ts`. Elsewhere they equal `x` when exact.
  */
 
 /** Integer nanoseconds relative to the recording origin. */
@@ -102,10 +103,10 @@ export interface Op {
   kind: OpKind;
   start: Ns;
   end: Ns;
-  startLo: Ns;
-  startHi: Ns;
-  endLo: Ns;
-  endHi: Ns;
+  startLo?: Ns;
+  startHi?: Ns;
+  endLo?: Ns;
+  endHi?: Ns;
   /** Node id (nested ids use `/`, e.g. `n0/n42`). */
   node?: string;
   /** Phase before / after for transitions and events (event phase in `to`). */
@@ -124,10 +125,10 @@ export interface Op {
 export interface Round {
   start: Ns;
   end: Ns;
-  startLo: Ns;
-  startHi: Ns;
-  endLo: Ns;
-  endHi: Ns;
+  startLo?: Ns;
+  startHi?: Ns;
+  endLo?: Ns;
+  endHi?: Ns;
   /** End of the traversal (`Handling Workflow [..] Done`), when known; the etcd write follows it. */
   traversalEnd?: Ns;
   traversalEndLo?: Ns;
@@ -151,10 +152,10 @@ export interface HandleCall {
   worker: string;
   start: Ns;
   end: Ns;
-  startLo: Ns;
-  startHi: Ns;
-  endLo: Ns;
-  endHi: Ns;
+  startLo?: Ns;
+  startHi?: Ns;
+  endLo?: Ns;
+  endHi?: Ns;
   /**
    * The enqueue this call answers, when known: the earliest enqueue after the previous call's start
    * and at or before this one's (`timeline/queue-wait.ts`); `start − enqueuedAt` is the queue wait.

@@ -32,7 +32,7 @@ describe('the canonical 1-task workflow (one-task.jsonl)', () => {
   it('has the Handle calls of the fold-logs example: 8 Processing blocks with 6,1,2,1,1,1,6,0 rounds', () => {
     // RFC 2995 example: 1.1 @38 (6 rounds), 1.2 @38, 1.3 @39 (2), 1.4 @39, 1.5 @40, 1.6 @50, 1.7 @52 (6), 1.8 @52.
     expect(e.handles.map((h) => h.rounds.length)).toEqual([6, 1, 2, 1, 1, 1, 6, 0]);
-    expect(e.handles.map((h) => Math.floor(h.startLo / S))).toEqual([0, 0, 1, 1, 2, 12, 14, 14]);
+    expect(e.handles.map((h) => Math.floor(h.startLo! / S))).toEqual([0, 0, 1, 1, 2, 12, 14, 14]);
     expect(e.handles.every((h) => h.worker === 'worker-3')).toBe(true);
     expect(e.handles.map((h) => h.endReason)).toEqual([
       'noChange',
@@ -110,16 +110,16 @@ describe('the canonical 1-task workflow (one-task.jsonl)', () => {
 
   it('never fabricates precision: whole-second stamps give one-second bounds', () => {
     for (const h of e.handles) {
-      expect(h.startHi - h.startLo).toBe(S - 1);
-      expect(h.startLo % S).toBe(0);
-      expect(h.startLo).toBeLessThanOrEqual(h.start);
-      expect(h.start).toBeLessThanOrEqual(h.startHi);
+      expect(h.startHi! - h.startLo!).toBe(S - 1);
+      expect(h.startLo! % S).toBe(0);
+      expect(h.startLo!).toBeLessThanOrEqual(h.start);
+      expect(h.start).toBeLessThanOrEqual(h.startHi!);
       for (const r of h.rounds) {
-        expect(r.endLo).toBeLessThanOrEqual(r.end);
-        expect(r.end).toBeLessThanOrEqual(r.endHi);
+        expect(r.endLo!).toBeLessThanOrEqual(r.end);
+        expect(r.end).toBeLessThanOrEqual(r.endHi!);
         for (const o of r.ops) {
-          expect(o.startLo).toBeLessThanOrEqual(o.start);
-          expect(o.end).toBeLessThanOrEqual(o.endHi);
+          expect(o.startLo!).toBeLessThanOrEqual(o.start);
+          expect(o.end).toBeLessThanOrEqual(o.endHi!);
           expect(o.start).toBeLessThanOrEqual(o.end);
         }
       }

@@ -13,20 +13,20 @@ function totalSkipped(r: Recording): number {
   return Object.values(r.lines.skipped).reduce((a, b) => a + b, 0);
 }
 
-/** Bounds and order invariants every fold must keep, whatever its input. */
+/** Bounds and order invariants every fold must keep, whatever its input (a fold states every bound). */
 function expectWellFormed(r: Recording): void {
   for (const e of r.executions) {
     for (const h of e.handles) {
-      expect(h.startLo <= h.start && h.start <= h.startHi).toBe(true);
-      expect(h.endLo <= h.end && h.end <= h.endHi).toBe(true);
+      expect(h.startLo! <= h.start && h.start <= h.startHi!).toBe(true);
+      expect(h.endLo! <= h.end && h.end <= h.endHi!).toBe(true);
       expect(h.start <= h.end).toBe(true);
       for (const rd of h.rounds) {
-        expect(rd.startLo <= rd.start && rd.start <= rd.startHi).toBe(true);
-        expect(rd.endLo <= rd.end && rd.end <= rd.endHi).toBe(true);
+        expect(rd.startLo! <= rd.start && rd.start <= rd.startHi!).toBe(true);
+        expect(rd.endLo! <= rd.end && rd.end <= rd.endHi!).toBe(true);
         expect(rd.start <= rd.end).toBe(true);
         for (const o of rd.ops) {
-          expect(o.startLo <= o.start && o.start <= o.startHi).toBe(true);
-          expect(o.endLo <= o.end && o.end <= o.endHi).toBe(true);
+          expect(o.startLo! <= o.start && o.start <= o.startHi!).toBe(true);
+          expect(o.endLo! <= o.end && o.end <= o.endHi!).toBe(true);
           expect(o.start <= o.end).toBe(true);
         }
       }

@@ -12,15 +12,17 @@ import { defaultModel } from '../../src/model/defaults.js';
 import type { Model } from '../../src/model/model.js';
 import type { ExecutionPlan } from '../../src/model/workflow.js';
 import type { Recording } from '../../src/timeline/types.js';
+import { withoutExactBounds } from '../support/exact-bounds.js';
 import { logRoundTrip, portfolio, simulateWith, smallMapFanout, smallMixedLoad, stressModel, tempDir } from './shape.js';
 
 const dir = tempDir('otlp');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** The Recording as JSON holds it (no undefined-valued keys), without what a reader sets itself. */
+/** The Recording without stats and source; exact bounds left out (a trace's times are exact). */
 function content(rec: Recording, dropLines = false): unknown {
   const { lines: _lines, source: _source, ...rest } = rec;
-  return JSON.parse(JSON.stringify(rest, (k, v: unknown) => (dropLines && k === 'line' ? undefined : v)));
+  return withoutExactBounds(JSON.parse(JSON.stringify(rest, (k, v: unknown) => (dropLines && k === 'line' ? undefined : v))));
 }
 
 async function otlpRoundTrip(rec: Recording, name: string): Promise<Recording> {
