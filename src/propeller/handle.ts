@@ -69,5 +69,7 @@ export function* handleCall(sim: Sim, worker: Worker, exec: ExecState, rc: Round
   }
   const t1 = sim.engine.now;
   h.end = t1;
+  // Exact-size copy: see `finish` in round.ts.
+  h.rounds = h.rounds.slice();
   return failed;
 }

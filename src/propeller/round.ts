@@ -209,5 +209,8 @@ function recordPhase(sim: Sim, exec: ExecState): void {
 function finish(sim: Sim, round: Round, result: number): number {
   const t = sim.engine.now;
   round.end = t;
+  // A pushed-to array keeps a backing store of 16+ slots; most rounds hold 2–6 ops and a large
+  // run keeps hundreds of thousands of rounds: keep an exact-size copy.
+  round.ops = round.ops.slice();
   return result;
 }
