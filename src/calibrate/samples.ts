@@ -1,5 +1,6 @@
 import type { Observation } from '../model/fit.js';
 import type { Execution, Op, OpKind, Recording, Round } from '../timeline/types.js';
+import { isExactTimed } from '../timeline/bounds.js';
 import { bounded, durationObservation, SECOND_NS, type Bounded } from './observe.js';
 import { byTime, enqueueAt, writesOf } from './views.js';
 
@@ -156,13 +157,13 @@ function collectOps(exec: Execution, c: Collector, events: SampleSet['events']):
         }
         if (o.kind === 'deepCopy') {
           deepCopy = true;
-          if (o.startLo === o.startHi && o.endLo === o.endHi) c.add('cpu.deepCopy', durationObservation(opStart(o), opEnd(o)), o.bytes);
+          if (isExactTimed(o)) c.add('cpu.deepCopy', durationObservation(opStart(o), opEnd(o)), o.bytes);
           continue;
         }
         if (o.kind === 'traversal') {
           // Pure CPU only when the source timed the deep copy apart (otherwise the traversal span
           // holds the whole round's work).
-          if (deepCopy && o.startLo === o.startHi && o.endLo === o.endHi) c.add('cpu.round', durationObservation(opStart(o), opEnd(o)), activeNodes(exec, firstAt, r));
+          if (deepCopy && isExactTimed(o)) c.add('cpu.round', durationObservation(opStart(o), opEnd(o)), activeNodes(exec, firstAt, r));
           continue;
         }
         const path = OP_PATH[o.kind];

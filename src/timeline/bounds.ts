@@ -1,18 +1,11 @@
-import type { Ns } from './types.js';
-
 /**
- * Something timed from `start` to `end` (a Handle call, a round, an op) whose bounds are optional:
- * absent means exact. Simulated and traced Recordings leave them out (four fewer numbers on each of
- * millions of ops); logs with whole-second stamps set them.
+ * Bounds of a Handle call, round or op (`Timed`): absent means exact. Simulated and traced
+ * Recordings leave them out (four fewer numbers on each of millions of ops); logs with
+ * whole-second stamps set them.
  */
-export interface Timed {
-  start: Ns;
-  end: Ns;
-  startLo?: Ns;
-  startHi?: Ns;
-  endLo?: Ns;
-  endHi?: Ns;
-}
+import type { Ns, Timed } from './types.js';
+
+export type { Timed } from './types.js';
 
 export function startLo(t: Timed): Ns {
   return t.startLo ?? t.start;

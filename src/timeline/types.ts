@@ -99,14 +99,22 @@ export type OpKind =
   | 'closureRead'
   | 'parallelismLimit';
 
-export interface Op {
-  kind: OpKind;
+/**
+ * Something timed from `start` to `end`: a Handle call, a round, an op. Its bounds are optional:
+ * absent means exact (simulation, traces); logs with whole-second stamps state them. Read them
+ * through `timeline/bounds.ts`.
+ */
+export interface Timed {
   start: Ns;
   end: Ns;
   startLo?: Ns;
   startHi?: Ns;
   endLo?: Ns;
   endHi?: Ns;
+}
+
+export interface Op extends Timed {
+  kind: OpKind;
   /** Node id (nested ids use `/`, e.g. `n0/n42`). */
   node?: string;
   /** Phase before / after for transitions and events (event phase in `to`). */
@@ -122,13 +130,7 @@ export interface Op {
   line?: number;
 }
 
-export interface Round {
-  start: Ns;
-  end: Ns;
-  startLo?: Ns;
-  startHi?: Ns;
-  endLo?: Ns;
-  endHi?: Ns;
+export interface Round extends Timed {
   /** End of the traversal (`Handling Workflow [..] Done`), when known; the etcd write follows it. */
   traversalEnd?: Ns;
   traversalEndLo?: Ns;
@@ -148,14 +150,8 @@ export interface Round {
   line?: number;
 }
 
-export interface HandleCall {
+export interface HandleCall extends Timed {
   worker: string;
-  start: Ns;
-  end: Ns;
-  startLo?: Ns;
-  startHi?: Ns;
-  endLo?: Ns;
-  endHi?: Ns;
   /**
    * The enqueue this call answers, when known: the earliest enqueue after the previous call's start
    * and at or before this one's (`timeline/queue-wait.ts`); `start − enqueuedAt` is the queue wait.
