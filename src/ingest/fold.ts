@@ -60,6 +60,7 @@ import {
   bracketText,
   handlingArgs,
   handlingPhase,
+  isUntimedTemplate,
   namespaceName,
   nodeChangePhases,
   nodeEventArgs,
@@ -139,6 +140,7 @@ export class LogFolder {
   private records = 0;
   private used = 0;
   private noExecution = 0;
+  private untimed = 0;
   private unrecognized = 0;
   private filtered = 0;
   private late = 0;
@@ -231,6 +233,7 @@ export class LogFolder {
   counts(): FoldCounts {
     const skipped: Record<string, number> = {};
     if (this.noExecution) skipped.noExecution = this.noExecution;
+    if (this.untimed) skipped.untimed = this.untimed;
     if (this.unrecognized) skipped.unrecognized = this.unrecognized;
     if (this.filtered) skipped.filtered = this.filtered;
     if (this.late) skipped.late = this.late;
@@ -250,6 +253,12 @@ export class LogFolder {
     return stats;
   }
 
+  /** An execution's line the fold does not use: a known propeller message without timing, or an unknown one. */
+  private unused(msg: string): void {
+    if (isUntimedTemplate(msg)) this.untimed++;
+    else this.unrecognized++;
+  }
+
   // -------------------------------------------------------------------------------------------
   // Attribution and dispatch
 
@@ -259,9 +268,9 @@ export class LogFolder {
       // Fast path for the many worker lines we do not use: count them, look nothing up.
       if (id === undefined || id === '') this.noExecution++;
       else if (this.exec !== undefined && id !== this.exec) this.filtered++;
-      else if (ws.lastEx !== null && ws.lastEx.rec.id === id && !ws.lastEx.emitted) this.unrecognized++;
+      else if (ws.lastEx !== null && ws.lastEx.rec.id === id && !ws.lastEx.emitted) this.unused(msg);
       else if (this.emittedIds.has(id) && !this.execs.has(id)) this.late++;
-      else this.unrecognized++;
+      else this.unused(msg);
       return;
     }
     let ns = rec.ns;
@@ -313,7 +322,7 @@ export class LogFolder {
         return;
       }
       if (kind === K.none) {
-        this.unrecognized++;
+        this.unused(msg);
         return;
       }
       ex = this.newExec(id);
@@ -331,7 +340,7 @@ export class LogFolder {
     }
 
     if (kind === K.none) {
-      this.unrecognized++;
+      this.unused(msg);
       return;
     }
     this.used++;

@@ -120,6 +120,39 @@ const P_LAUNCHED = 'Launched launchplan with ID [';
 const P_LAUNCH_EXISTS = 'Execution already exists [';
 
 /**
+ * Propeller messages (domain notes §6.2, and lines seen in real debug logs) that carry no timing
+ * propsim uses: counted as `untimed`, so that `unrecognized` is left for messages propsim does not
+ * know at all (a newer propeller, another component's line with an execution id).
+ */
+const UNTIMED_PREFIXES: readonly string[] = [
+  'Handling Node [',
+  'Completed node [',
+  'Setting the MetadataDir for StartNode [',
+  'Node was queued, parallelism is now [',
+  'Parallelism now set to [',
+  'Futures file exists',
+  'node executing, current phase [',
+  'node execution completed',
+  'node succeeding',
+  'node failing',
+  'node timing out',
+  'Node not yet started, running pre-execute',
+  'Node pre-execute completed',
+  'No state change for Task, previously observed same transition',
+  'Sending buffered Task events',
+  'Creating Object: Type:[',
+  'Finalize invoked',
+  'Acquired leader lease',
+  'Starting FlyteWorkflow controller',
+];
+
+/** True when `msg` (of kind `K.none`) is a known propeller message without timing information. */
+export function isUntimedTemplate(msg: string): boolean {
+  for (let i = 0; i < UNTIMED_PREFIXES.length; i++) if (msg.startsWith(UNTIMED_PREFIXES[i]!)) return true;
+  return false;
+}
+
+/**
  * The message kind of a log message (`K.none` when it is not one we use). The first character
  * and one more discriminating character pick the candidate before any prefix comparison.
  */

@@ -60,7 +60,8 @@ export type SkipReason =
   | 'badTimestamp'
   | 'otherComponent' // a well-formed line from another Flyte component / unrelated message
   | 'noExecution' // a propeller line that names no execution (and cannot be attributed)
-  | 'unrecognized' // an execution's propeller line whose message carries no timing information
+  | 'untimed' // an execution's line from a known propeller message that carries no timing information
+  | 'unrecognized' // an execution's line whose message propsim does not know
   | 'filtered' // excluded by --exec (not decoded)
   | 'joined' // a CRI partial-line fragment after the first, joined into the record of the first
   | 'late' // a line of an execution the folder had already handed over

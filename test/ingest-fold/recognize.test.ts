@@ -4,6 +4,7 @@ import { MSG, ETCD_ERRORS, executionIdText } from '../../src/timeline/templates.
 import {
   K,
   classify,
+  isUntimedTemplate,
   enqueueOwnerObject,
   enqueueWorkflowKey,
   etcdFailureClass,
@@ -115,6 +116,26 @@ describe('classify: every timing-relevant template rendered by timeline/template
       '==> Enqueueing',
     ]) {
       expect(classify(m), m).toBe(K.none);
+    }
+  });
+
+  it('tells known propeller messages without timing (untimed) from messages it does not know', () => {
+    const known = [
+      MSG.handlingNode('n0'),
+      MSG.completedNode('n0'),
+      MSG.nodeQueued(1),
+      MSG.parallelismSet(1),
+      MSG.setMetadataDir('s3://x'),
+      MSG.futuresExist(),
+      'node executing, current phase [Running]',
+      'No state change for Task, previously observed same transition. Short circuiting.',
+    ];
+    for (const m of known) {
+      expect(classify(m), m).toBe(K.none);
+      expect(isUntimedTemplate(m), m).toBe(true);
+    }
+    for (const m of ['Workflow not found in cache.', 'Deletion triggered for abc', '', 'H', 'handling node [n0]', 'Completed processing workflow.']) {
+      expect(isUntimedTemplate(m), m).toBe(false);
     }
   });
 });

@@ -97,6 +97,7 @@ describe('streaming fold', () => {
     expect(r.executions.map((e) => e.id)).toEqual(['run1', 'other']);
     expect(r.lines.skipped.late).toBe(4);
     expect(r.lines.skipped.unrecognized).toBeUndefined();
+    expect(r.lines.skipped.untimed).toBeUndefined();
     expect(r.executions[0]?.handles).toHaveLength(1);
     // A shorter grace period hands it over sooner; a longer one keeps the late lines.
     expect(foldRecordList(b.records, { graceNs: 3600e9 }).lines.skipped.late).toBeUndefined();
