@@ -99,14 +99,19 @@ describe('classify: every timing-relevant template rendered by timeline/template
     expect(classify('Failed to update workflow status. Error [x]')).toBe(K.etcdFailed);
   });
 
-  it('leaves other propeller lines unrecognized', () => {
-    for (const m of [
+  /** Propeller messages without timing, as propeller (and propsim's emitter) writes them. */
+  const UNTIMED_MESSAGES = [
       MSG.handlingNode('n0'),
       MSG.completedNode('n0'),
       MSG.nodeQueued(1),
       MSG.parallelismSet(1),
       MSG.setMetadataDir('s3://x'),
       MSG.futuresExist(),
+  ];
+
+  it('leaves other propeller lines unrecognized', () => {
+    for (const m of [
+      ...UNTIMED_MESSAGES,
       'Workflow not found in cache.',
       'Deletion triggered for abc',
       'failed to add incorrectly formatted workflowID \'x\' to subqueue',
@@ -121,12 +126,7 @@ describe('classify: every timing-relevant template rendered by timeline/template
 
   it('tells known propeller messages without timing (untimed) from messages it does not know', () => {
     const known = [
-      MSG.handlingNode('n0'),
-      MSG.completedNode('n0'),
-      MSG.nodeQueued(1),
-      MSG.parallelismSet(1),
-      MSG.setMetadataDir('s3://x'),
-      MSG.futuresExist(),
+      ...UNTIMED_MESSAGES,
       'node executing, current phase [Running]',
       'No state change for Task, previously observed same transition. Short circuiting.',
     ];
