@@ -13,6 +13,8 @@
  * - fold --json: the CLI itself in-process (`main(['fold', FILE, '--json', '-o', '/dev/null'])`),
  *   i.e. the above plus serializing every execution;
  * - --exec: the streaming call with an exact execution id from the middle of the log;
+ * - report --json: the CLI `report` in-process (folds, reports and drops each execution as it
+ *   finishes, then writes the whole report JSON to /dev/null);
  * - memory check (unless --no-mem): the log piped 4 times through standard input into
  *   `fold - --json -o /dev/null`, peak RSS (the copies repeat ids and times: it checks memory).
  * The log (default 500 MB) is generated once into bench/data/ (see `ensureLog`).
@@ -25,7 +27,7 @@ import { median } from './stats.js';
 
 const SELF = fileURLToPath(import.meta.url);
 
-export type IngestMode = 'baseline' | 'fold' | 'cli' | 'exec';
+export type IngestMode = 'baseline' | 'fold' | 'cli' | 'exec' | 'report';
 
 export interface ModeResult {
   mode: IngestMode | 'mem';
@@ -69,6 +71,7 @@ const LABELS: Record<IngestMode | 'mem', string> = {
   fold: 'fold (streaming call)',
   cli: 'fold --json (CLI)',
   exec: 'fold --exec ID',
+  report: 'report --json (CLI)',
   mem: 'fold --json, 4x via stdin',
 };
 
@@ -90,22 +93,23 @@ async function passFold(file: string, exec: string | undefined): Promise<number>
   return n;
 }
 
-async function passCli(file: string): Promise<number> {
+async function passCli(file: string, verb: 'fold' | 'report' = 'fold'): Promise<number> {
   const { main } = await import('../src/cli/main.js');
-  const code = await main(['fold', file, '--json', '-o', '/dev/null']);
-  if (code !== 0) throw new Error(`propsim fold exited with ${code}`);
+  const code = await main([verb, file, '--json', '-o', '/dev/null']);
+  if (code !== 0) throw new Error(`propsim ${verb} exited with ${code}`);
   return 0;
 }
 
 async function child(mode: string, file: string, exec: string): Promise<void> {
   // load the code before the clock starts (module loading is not throughput)
   await import('../src/cli/inputs.js');
-  if (mode === 'cli' || mode === 'mem') await import('../src/cli/main.js');
+  if (mode === 'cli' || mode === 'mem' || mode === 'report') await import('../src/cli/main.js');
   const t0 = process.hrtime.bigint();
   const c0 = process.cpuUsage();
   let count: number;
   if (mode === 'baseline') count = await passBaseline(file);
   else if (mode === 'cli' || mode === 'mem') count = await passCli(file);
+  else if (mode === 'report') count = await passCli(file, 'report');
   else count = await passFold(file, mode === 'exec' ? exec : undefined);
   const ns = Number(process.hrtime.bigint() - t0);
   const c = process.cpuUsage(c0);
@@ -148,7 +152,7 @@ export async function runIngestBench(opts: IngestBenchOptions = {}): Promise<Ing
   const bytes = statSync(file).size;
   const mb = bytes / 1e6;
   log(`ingest: ${file}, ${mb.toFixed(0)} MB; --exec ${exec}; median of ${runs} runs, each in a fresh process`);
-  const modes: IngestMode[] = ['baseline', 'fold', 'cli', 'exec'];
+  const modes: IngestMode[] = ['baseline', 'fold', 'cli', 'exec', 'report'];
   const reports = new Map<IngestMode, ChildReport[]>();
   for (let r = 0; r < runs; r++) {
     for (const m of modes) {

@@ -1,8 +1,21 @@
 import { writeFileAtomic } from '../export/atomic-write.js';
 import { renderReportHtml } from '../export/html.js';
-import { computeReport, renderReport } from '../metrics/index.js';
-import { linesSummary, readExecutions } from './inputs.js';
-import { emit, note } from './output.js';
+import { Spool } from '../export/spool.js';
+import { byCreation } from '../ingest/index.js';
+import {
+  computeReport,
+  renderExecutionText,
+  renderReport,
+  renderReportHead,
+  renderReportTail,
+  ReportAccumulator,
+  type ExecutionReport,
+  type ReportJson,
+} from '../metrics/index.js';
+import { InputError } from '../timeline/errors.js';
+import type { Execution, LineStats } from '../timeline/types.js';
+import { linesSummary, readExecutions, sniff, streamExecutions } from './inputs.js';
+import { emit, note, openOutput } from './output.js';
 
 export interface ReportOpts {
   exec?: string;
@@ -12,12 +25,75 @@ export interface ReportOpts {
   html?: string;
 }
 
+/**
+ * `propsim report`. Logs are folded and reported one execution at a time (memory bounded by the
+ * executions in flight, as for `fold`); traces, Timeline JSON and `--html` (a page of every
+ * execution) read the whole input first. Both ways print the same bytes.
+ */
 export async function runReport(inputs: string[], opts: ReportOpts): Promise<number> {
+  if (opts.html === undefined && inputs.every((p) => sniff(p) === 'logs')) return runReportStreaming(inputs, opts);
   const rec = await readExecutions(inputs, { exec: opts.exec, strict: opts.strict });
   const report = computeReport(rec);
-  const withLines = { ...report, lines: rec.lines };
-  await emit(opts.out, opts.json ? `${JSON.stringify(withLines, null, 2)}\n` : renderReport(report));
+  await emit(opts.out, opts.json ? reportJsonText(report, rec.lines) : renderReport(report));
   if (opts.html) writeFileAtomic(opts.html, renderReportHtml(report, { recording: rec, source: inputs.join(', ') }));
   note(`${rec.executions.length} execution${rec.executions.length === 1 ? '' : 's'}; ${linesSummary(rec.lines)}`);
   return 0;
+}
+
+/** The report JSON as `report --json` prints it. */
+function reportJsonText(report: ReportJson, lines: LineStats): string {
+  return `${JSON.stringify({ ...report, lines }, null, 2)}\n`;
+}
+
+/** One execution's report as an element of the pretty-printed `executions` array. */
+function executionJsonText(e: ExecutionReport): string {
+  return `    ${JSON.stringify(e, null, 2).replace(/\n/g, '\n    ')}`;
+}
+
+/** `reportJsonText` split around its `executions` elements (at least one), which go between the two parts. */
+function reportJsonFrame(report: ReportJson, lines: LineStats): [string, string] {
+  const marker = '\u0000executions\u0000';
+  const text = reportJsonText({ ...report, executions: [marker as unknown as ExecutionReport] }, lines);
+  const at = text.indexOf(JSON.stringify(marker));
+  const lineStart = text.lastIndexOf('\n', at) + 1;
+  return [text.slice(0, lineStart), text.slice(at + JSON.stringify(marker).length)];
+}
+
+async function runReportStreaming(inputs: string[], opts: ReportOpts): Promise<number> {
+  const acc = new ReportAccumulator();
+  const spool = new Spool<Pick<Execution, 'id' | 'created'>>();
+  try {
+    const { lines, originUnixNano } = await streamExecutions(inputs, { exec: opts.exec, strict: opts.strict }, (e) => {
+      // Log folds link no launch-plan children to their parents (only simulations and traces do).
+      const r = acc.add(e);
+      spool.add({ id: e.id, created: e.created }, opts.json ? executionJsonText(r) : renderExecutionText(r));
+    });
+    const n = acc.count;
+    if (n === 0) {
+      note(linesSummary(lines));
+      throw new InputError(opts.exec ? `no execution with id "${opts.exec}" in the input` : 'no executions found in the input');
+    }
+    const report = acc.finish('logs', originUnixNano);
+    const out = openOutput(opts.out);
+    try {
+      if (opts.json) {
+        const [before, after] = reportJsonFrame(report, lines);
+        await out.write(before);
+        await spool.playBack(byCreation, (c) => out.write(c), ',\n');
+        await out.write(after);
+      } else {
+        await out.write(renderReportHead(report, n));
+        await spool.playBack(byCreation, (c) => out.write(c));
+        await out.write(renderReportTail(report, n));
+      }
+      await out.close();
+    } catch (err) {
+      out.abort();
+      throw err;
+    }
+    note(`${n} execution${n === 1 ? '' : 's'}; ${linesSummary(lines)}`);
+    return 0;
+  } finally {
+    spool.close();
+  }
 }

@@ -102,7 +102,8 @@ export function foldRecordList(records: readonly LogRecord[], opts: FoldOptions 
   return { originUnixNano: folder.originUnixNano, source: 'logs', executions, lines };
 }
 
-function byCreation(a: Execution, b: Execution): number {
+/** Creation order (executions without a creation time last), then id: the order `foldRecords` lists executions in. */
+export function byCreation(a: Pick<Execution, 'id' | 'created'>, b: Pick<Execution, 'id' | 'created'>): number {
   const ta = a.created?.at ?? Infinity;
   const tb = b.created?.at ?? Infinity;
   if (ta !== tb) return ta < tb ? -1 : 1;

@@ -144,6 +144,7 @@ const UNTIMED_PREFIXES: readonly string[] = [
   'Finalize invoked',
   'Acquired leader lease',
   'Starting FlyteWorkflow controller',
+  'Failed to clear finalizers for Resource',
 ];
 
 /** True when `msg` (of kind `K.none`) is a known propeller message without timing information. */

@@ -103,13 +103,22 @@ function addOp(samples: Record<InfraMetric, Samples>, op: Op): void {
 
 /** Infrastructure statistics over `execs`. Independent of their order. */
 export function infraStats(execs: readonly Execution[]): InfraReport {
-  const samples = Object.fromEntries(INFRA_METRICS.map((m) => [m, new Samples()])) as Record<InfraMetric, Samples>;
-  const counts: Record<CountMetric, number[]> = Object.fromEntries(COUNT_METRICS.map((m) => [m, []])) as unknown as Record<
-    CountMetric,
-    number[]
-  >;
-  const streakEnds: Record<string, number> = {};
-  for (const exec of execs) {
+  const acc = new InfraAccumulator();
+  for (const exec of execs) acc.add(exec);
+  return acc.result();
+}
+
+/**
+ * `infraStats` one execution at a time, so a streaming report can drop each execution once it is
+ * added: only the samples (numbers) stay.
+ */
+export class InfraAccumulator {
+  private readonly samples = Object.fromEntries(INFRA_METRICS.map((m) => [m, new Samples()])) as Record<InfraMetric, Samples>;
+  private readonly counts = Object.fromEntries(COUNT_METRICS.map((m) => [m, []])) as unknown as Record<CountMetric, number[]>;
+  private readonly streakEnds: Record<string, number> = {};
+
+  add(exec: Execution): void {
+    const { samples, counts, streakEnds } = this;
     const enq = new Map<number, { lo: number; hi: number }>();
     for (const e of exec.enqueues) enq.set(e.at, { lo: e.lo, hi: e.hi });
     let sawOpBytes = false;
@@ -140,12 +149,15 @@ export function infraStats(execs: readonly Execution[]): InfraReport {
     }
     if (!sawOpBytes) for (const c of exec.crBytes ?? []) counts.crBytes.push(c.bytes);
   }
-  const infra = Object.fromEntries(INFRA_METRICS.map((m) => [m, samples[m].stat()])) as Record<InfraMetric, InfraStat>;
-  const infraCounts = Object.fromEntries(COUNT_METRICS.map((m) => [m, countStat(counts[m])])) as Record<
-    CountMetric,
-    CountStat
-  >;
-  return { infra, infraCounts, streakEnds: sortKeys(streakEnds) };
+
+  result(): InfraReport {
+    const infra = Object.fromEntries(INFRA_METRICS.map((m) => [m, this.samples[m].stat()])) as Record<InfraMetric, InfraStat>;
+    const infraCounts = Object.fromEntries(COUNT_METRICS.map((m) => [m, countStat(this.counts[m])])) as Record<
+      CountMetric,
+      CountStat
+    >;
+    return { infra, infraCounts, streakEnds: sortKeys(this.streakEnds) };
+  }
 }
 
 function sortKeys(r: Record<string, number>): Record<string, number> {

@@ -210,9 +210,13 @@ export function renderInfra(
 
 /** The whole report as text. */
 export function renderReport(r: ReportJson, opts: RenderReportOptions = {}): string {
-  const maxNested = opts.maxNestedPerParent ?? 20;
-  const out: string[] = [];
   const n = r.executions.length;
+  return renderReportHead(r, n) + r.executions.map((e) => renderExecutionText(e, opts)).join('') + renderReportTail(r, n);
+}
+
+/** The report's first lines (`n` executions follow). The three parts concatenate to `renderReport`. */
+export function renderReportHead(r: ReportJson, n: number): string {
+  const out: string[] = [];
   out.push(`propsim report · ${n} execution${n === 1 ? '' : 's'} · source: ${r.source}`);
   if (r.resolutionNs > 0) {
     out.push(
@@ -220,7 +224,19 @@ export function renderReport(r: ReportJson, opts: RenderReportOptions = {}): str
     );
   }
   out.push('');
-  for (const e of r.executions) renderExecution(e, out, maxNested);
+  return out.join('\n') + '\n';
+}
+
+/** One execution's block of the report. */
+export function renderExecutionText(e: ExecutionReport, opts: RenderReportOptions = {}): string {
+  const out: string[] = [];
+  renderExecution(e, out, opts.maxNestedPerParent ?? 20);
+  return out.join('\n') + '\n';
+}
+
+/** The infrastructure table over all `n` executions, closing the report. */
+export function renderReportTail(r: ReportJson, n: number): string {
+  const out: string[] = [];
   renderInfra(r, `Infrastructure · all ${n} execution${n === 1 ? '' : 's'}`, out);
   return out.join('\n') + '\n';
 }

@@ -7,7 +7,7 @@
 import type { Execution, Recording, Span } from '../timeline/types.js';
 import { endHi, endLo, startHi, startLo } from '../timeline/bounds.js';
 import { criticalPath } from './critical-path.js';
-import { executionCounts, infraStats } from './infra.js';
+import { executionCounts, InfraAccumulator, infraStats } from './infra.js';
 import type { Instant } from './intervals.js';
 import { executionOverhead, ratio, ratioBounds } from './overhead.js';
 import type { Bound, ExecutionReport, NodeReport, ReportJson } from './report-json.js';
@@ -145,17 +145,41 @@ export function computeReport(rec: Recording): ReportJson {
     if (!l) children.set(e.parent, (l = []));
     l.push(e);
   }
-  const executions = rec.executions.map((e) => executionReport(e, children.get(e.id) ?? []));
-  const all = infraStats(rec.executions);
-  return {
-    schema: 'propsim.report/1',
-    source: rec.source,
-    originUnixNano: rec.originUnixNano,
-    resolutionNs: executions.reduce((m, e) => Math.max(m, e.resolutionNs), 0),
-    quantiles: 'nearest-rank',
-    executions,
-    infra: all.infra,
-    infraCounts: all.infraCounts,
-    streakEnds: all.streakEnds,
-  };
+  const acc = new ReportAccumulator();
+  const executions = rec.executions.map((e) => acc.add(e, children.get(e.id) ?? []));
+  return { ...acc.finish(rec.source, rec.originUnixNano), executions };
+}
+
+/**
+ * `computeReport` one execution at a time (a streaming report drops each execution once added).
+ * `finish` gives the report without its `executions`: the caller keeps or writes those.
+ */
+export class ReportAccumulator {
+  private readonly infra = new InfraAccumulator();
+  private resolutionNs = 0;
+  count = 0;
+
+  /** The execution's report; `children` are its launch-plan child executions. */
+  add(e: Execution, children: readonly Execution[] = []): ExecutionReport {
+    const r = executionReport(e, children);
+    this.infra.add(e);
+    if (r.resolutionNs > this.resolutionNs) this.resolutionNs = r.resolutionNs;
+    this.count++;
+    return r;
+  }
+
+  finish(source: Recording['source'], originUnixNano: string): ReportJson {
+    const all = this.infra.result();
+    return {
+      schema: 'propsim.report/1',
+      source,
+      originUnixNano,
+      resolutionNs: this.resolutionNs,
+      quantiles: 'nearest-rank',
+      executions: [],
+      infra: all.infra,
+      infraCounts: all.infraCounts,
+      streakEnds: all.streakEnds,
+    };
+  }
 }
