@@ -1,6 +1,7 @@
 import { asReportJson, computeReport, diffReports, renderDiff, type ReportJson } from '../metrics/index.js';
 import { InputError } from '../timeline/errors.js';
 import { readJsonFile, readRecording, sniff } from './inputs.js';
+import { reportOfLogs } from './report.js';
 import { emit } from './output.js';
 
 async function loadReport(path: string): Promise<ReportJson> {
@@ -13,6 +14,8 @@ async function loadReport(path: string): Promise<ReportJson> {
       throw new InputError((e as Error).message, { file: path });
     }
   }
+  // Logs: one execution at a time, keeping only its report (a large log never sits in memory whole).
+  if (sniff(path) === 'logs') return (await reportOfLogs([path])).report;
   return computeReport(await readRecording([path]));
 }
 

@@ -59,6 +59,21 @@ function reportJsonFrame(report: ReportJson, lines: LineStats): [string, string]
   return [text.slice(0, lineStart), text.slice(at + JSON.stringify(marker).length)];
 }
 
+/**
+ * The report of log inputs, folded and reported one execution at a time: only the execution
+ * reports are kept (in creation order), not the executions. Equal to `computeReport` of the
+ * folded Recording.
+ */
+export async function reportOfLogs(inputs: string[], opts: { exec?: string; strict?: boolean } = {}): Promise<{ report: ReportJson; lines: LineStats }> {
+  const acc = new ReportAccumulator();
+  const kept: { key: Pick<Execution, 'id' | 'created'>; report: ExecutionReport }[] = [];
+  const { lines, originUnixNano } = await streamExecutions(inputs, opts, (e) => {
+    kept.push({ key: { id: e.id, created: e.created }, report: acc.add(e) });
+  });
+  kept.sort((a, b) => byCreation(a.key, b.key));
+  return { report: { ...acc.finish('logs', originUnixNano), executions: kept.map((k) => k.report) }, lines };
+}
+
 async function runReportStreaming(inputs: string[], opts: ReportOpts): Promise<number> {
   const acc = new ReportAccumulator();
   const spool = new Spool<Pick<Execution, 'id' | 'created'>>();

@@ -6,8 +6,9 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readExecutions } from '../../src/cli/inputs.js';
+import { readExecutions, readRecording } from '../../src/cli/inputs.js';
 import { main } from '../../src/cli/main.js';
+import { reportOfLogs } from '../../src/cli/report.js';
 import { Spool } from '../../src/export/spool.js';
 import { computeReport, renderReport } from '../../src/metrics/index.js';
 import { logRoundTrip, simulateWith, smallMixedLoad, stressModel, tempDir } from './shape.js';
@@ -51,6 +52,8 @@ describe('streaming report', () => {
     const ids = (JSON.parse(json) as { executions: { id: string }[] }).executions.map((e) => e.id);
     expect(ids.length).toBeGreaterThan(3);
     expect(new Set(ids).size).toBe(ids.length);
+    // What `diff` uses for logs: the same report, kept in memory one execution report at a time.
+    expect((await reportOfLogs([path])).report).toEqual(computeReport(await readRecording([path])));
   });
 });
 
