@@ -1,6 +1,6 @@
 import { writeFoldText } from '../export/fold-text.js';
 import { InputError } from '../timeline/errors.js';
-import type { Execution } from '../timeline/types.js';
+import type { Execution, SourceKind } from '../timeline/types.js';
 import { linesSummary, streamExecutions } from './inputs.js';
 import { note, openOutput } from './output.js';
 
@@ -19,15 +19,15 @@ export async function runFold(files: string[], opts: FoldOpts): Promise<number> 
   let count = 0;
   let pending: Promise<void> = Promise.resolve();
   const json = Boolean(opts.json);
-  const onExecution = (e: Execution, origin: string) => {
+  const onExecution = (e: Execution, origin: string, source: SourceKind) => {
     const first = count === 0;
     count++;
     let chunk: string;
     if (json) {
-      chunk = (first ? `{"originUnixNano":${JSON.stringify(origin)},"source":"logs","executions":[\n` : ',\n') + JSON.stringify(e);
+      chunk = (first ? `{"originUnixNano":${JSON.stringify(origin)},"source":${JSON.stringify(source)},"executions":[\n` : ',\n') + JSON.stringify(e);
     } else {
       const parts: string[] = [];
-      writeFoldText({ originUnixNano: origin, source: 'logs', executions: [e], lines: { read: 0, used: 0, skipped: {} } }, (c) => parts.push(c));
+      writeFoldText({ originUnixNano: origin, source, executions: [e], lines: { read: 0, used: 0, skipped: {} } }, (c) => parts.push(c));
       chunk = parts.join('');
     }
     // one write at a time, in order; returning the chain makes the fold wait for it after the
@@ -36,10 +36,10 @@ export async function runFold(files: string[], opts: FoldOpts): Promise<number> 
     return pending;
   };
   try {
-    const { lines, originUnixNano } = await streamExecutions(files, { exec: opts.exec, strict: opts.strict }, onExecution);
+    const { lines, originUnixNano, source } = await streamExecutions(files, { exec: opts.exec, strict: opts.strict }, onExecution);
     await pending;
     if (json) {
-      const headIfEmpty = count === 0 ? `{"originUnixNano":${JSON.stringify(originUnixNano)},"source":"logs","executions":[` : '';
+      const headIfEmpty = count === 0 ? `{"originUnixNano":${JSON.stringify(originUnixNano)},"source":${JSON.stringify(source)},"executions":[` : '';
       await out.write(`${headIfEmpty}\n],"lines":${JSON.stringify(lines)}}\n`);
     } else if (count === 0) {
       await out.write(opts.exec ? `no execution with id ${opts.exec}\n` : 'no executions\n');

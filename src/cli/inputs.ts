@@ -6,7 +6,7 @@ import { looksLikeOtlp, readOtlpFile } from '../ingest/otlp.js';
 import type { SkipReason } from '../ingest/record.js';
 import { InputError } from '../timeline/errors.js';
 import { mergeRecordings } from '../timeline/rebase.js';
-import type { Execution, LineStats, Recording } from '../timeline/types.js';
+import type { Execution, LineStats, Recording, SourceKind } from '../timeline/types.js';
 import { note } from './output.js';
 
 /** What an input file holds, decided from its first bytes. */
@@ -150,18 +150,18 @@ export async function readExecutions(inputs: string[], opts: ReadOptions = {}): 
 export async function streamExecutions(
   inputs: string[],
   opts: ReadOptions,
-  onExecution: (e: Execution, originUnixNano: string) => unknown,
-): Promise<{ lines: LineStats; originUnixNano: string }> {
+  onExecution: (e: Execution, originUnixNano: string, source: SourceKind) => unknown,
+): Promise<{ lines: LineStats; originUnixNano: string; source: SourceKind }> {
   const kinds = inputs.map(sniff);
   if (kinds.every((k) => k === 'logs')) {
     const stats = newLineStats();
     const records = readLogRecords(inputs, { exec: opts.exec, stats, onSkip: strictHook(opts.strict) });
-    const summary = await foldRecordsStreaming(records, onExecution, { exec: opts.exec, stats });
-    return { lines: summary.lines, originUnixNano: summary.originUnixNano };
+    const summary = await foldRecordsStreaming(records, (e, origin) => onExecution(e, origin, 'logs'), { exec: opts.exec, stats });
+    return { lines: summary.lines, originUnixNano: summary.originUnixNano, source: 'logs' };
   }
   const rec = await readRecording(inputs, opts);
-  for (const e of rec.executions) await onExecution(e, rec.originUnixNano);
-  return { lines: rec.lines, originUnixNano: rec.originUnixNano };
+  for (const e of rec.executions) await onExecution(e, rec.originUnixNano, rec.source);
+  return { lines: rec.lines, originUnixNano: rec.originUnixNano, source: rec.source };
 }
 
 /** One line for stderr: how many lines were read, used and skipped, by reason. */

@@ -38,6 +38,7 @@ describe('CLI round trip', () => {
     for (const k of ['logs', 'otlp', 'timeline'] as const) expect(readFileSync(b[k]).equals(readFileSync(a[k])), k).toBe(true);
 
     const folded = JSON.parse(await propsim(['fold', a.logs, '--json'])) as Recording;
+    expect(folded.source).toBe('logs');
 
     // The JSON contract of `fold --json`.
     expect(folded.originUnixNano).toMatch(/^\d+$/);
@@ -79,6 +80,9 @@ describe('CLI round trip', () => {
 
     // `fold` reads the traces back into the same executions.
     const fromOtlp = JSON.parse(await propsim(['fold', a.otlp, '--json'])) as Recording;
+    expect(fromOtlp.source).toBe('otlp');
     expect(fromOtlp.executions).toStrictEqual(JSON.parse(JSON.stringify(truth.executions)));
+    // A Timeline says where it came from, also when `fold` passes it through.
+    expect((JSON.parse(await propsim(['fold', a.timeline, '--json'])) as Recording).source).toBe('sim');
   }, 60_000);
 });
