@@ -17,7 +17,17 @@ export const FAULT_REASONS: ReadonlySet<string> = new Set<SkipReason>(['notJson'
 
 function head(path: string, bytes = 65536): string {
   if (path === '-') return '';
-  const fd = openSync(path, 'r');
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+    // Opening a directory succeeds; reading it fails with a code that names no path.
+    readSync(fd, Buffer.alloc(1), 0, 1, 0);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new InputError('no such file', { file: path });
+    if (code === 'EISDIR') throw new InputError('is a directory; expected a file', { file: path });
+    throw e;
+  }
   try {
     const buf = Buffer.alloc(bytes);
     const n = readSync(fd, buf, 0, bytes, 0);
