@@ -306,7 +306,7 @@ export class RoundCtx {
  * building the object in one literal instead of adding keys one by one gives each combination one
  * shape and one allocation (no out-of-object property store): a large run records millions of ops.
  */
-function makeOp(
+export function makeOp(
   kind: OpKind,
   s: number,
   e: number,
