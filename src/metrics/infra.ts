@@ -62,34 +62,42 @@ class Samples {
   }
 
   stat(): InfraStat {
-    const e = summarize(this.est);
-    const r = (x: number | null): number | null => (x === null ? null : Math.round(x));
-    const out: InfraStat = {
-      count: e.count,
-      p50Ns: e.p50,
-      p90Ns: e.p90,
-      p95Ns: e.p95,
-      meanNs: r(e.mean),
-      sdNs: r(e.sd),
-      minNs: e.min,
-      maxNs: e.max,
-      resolutionNs: this.res,
-    };
-    if (this.res > 0 && e.count > 0) {
-      const l = summarize(this.lo);
-      const h = summarize(this.hi);
-      const b = (x: number | null, y: number | null) => ({ lo: Math.round(x ?? 0), hi: Math.round(y ?? 0) });
-      out.bounds = {
-        p50Ns: b(l.p50, h.p50),
-        p90Ns: b(l.p90, h.p90),
-        p95Ns: b(l.p95, h.p95),
-        meanNs: b(l.mean, h.mean),
-        minNs: b(l.min, h.min),
-        maxNs: b(l.max, h.max),
-      };
-    }
-    return out;
+    return boundedStat(this.est, this.lo, this.hi, this.res);
   }
+}
+
+/**
+ * Statistics of estimates whose samples each lie in [lo, hi]: the quantiles, mean, min and max of
+ * the estimates, bounded by the same statistics of the lower and of the upper bounds.
+ */
+export function boundedStat(est: readonly number[], lo: readonly number[], hi: readonly number[], resolutionNs: number): InfraStat {
+  const e = summarize(est);
+  const r = (x: number | null): number | null => (x === null ? null : Math.round(x));
+  const out: InfraStat = {
+    count: e.count,
+    p50Ns: e.p50,
+    p90Ns: e.p90,
+    p95Ns: e.p95,
+    meanNs: r(e.mean),
+    sdNs: r(e.sd),
+    minNs: e.min,
+    maxNs: e.max,
+    resolutionNs,
+  };
+  if (resolutionNs > 0 && e.count > 0) {
+    const l = summarize(lo);
+    const h = summarize(hi);
+    const b = (x: number | null, y: number | null) => ({ lo: Math.round(x ?? 0), hi: Math.round(y ?? 0) });
+    out.bounds = {
+      p50Ns: b(l.p50, h.p50),
+      p90Ns: b(l.p90, h.p90),
+      p95Ns: b(l.p95, h.p95),
+      meanNs: b(l.mean, h.mean),
+      minNs: b(l.min, h.min),
+      maxNs: b(l.max, h.max),
+    };
+  }
+  return out;
 }
 
 function countStat(values: readonly number[]): CountStat {

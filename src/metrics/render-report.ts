@@ -7,6 +7,7 @@
  * resolution print as `~estimate [lower … upper]`, never as a bare `0.0s`; metrics the input does
  * not contain print `—` with a note saying why.
  */
+import type { OverallReport } from './overall.js';
 import type { CountStat, ExecutionReport, InfraMetric, InfraStat, NodeReport, ReportJson } from './report-json.js';
 import { bytes, columns, dur, pct, pctB, resolutionPhrase } from './text.js';
 
@@ -168,6 +169,32 @@ function countCells(s: CountStat, fmt: (x: number) => string = num): string[] {
   return [String(s.count), fmt(s.p50!), fmt(s.p90!), fmt(s.p95!), mean, `${fmt(s.min!)} … ${fmt(s.max!)}`];
 }
 
+/** Sums over executions and the spread of makespan and shares across them. */
+function renderOverall(o: OverallReport, out: string[]): void {
+  const left = o.executions - o.complete;
+  out.push(
+    `Overhead · ${o.complete} of ${o.executions} execution${o.executions === 1 ? '' : 's'}` +
+      (left > 0 ? ` (${left} without a terminal phase left out)` : ''),
+  );
+  const v = o.overhead;
+  const b = v.bounds;
+  const sums: string[][] = [
+    ['', 'user', 'Flyte', 'external'],
+    ['sum over executions (RFC)', dur(v.userNs, b.userNs), dur(v.flyteNs, b.flyteNs), dur(v.externalNs, b.externalNs)],
+    ['  share of summed node time', pctB(v.userRatio, b.userRatio), pctB(v.flyteRatio, b.flyteRatio), pctB(v.externalRatio, b.externalRatio)],
+  ];
+  out.push(...columns(sums, ['l', 'r', 'r', 'r'], '  ', '   '));
+  const pctCells = (s: CountStat): string[] => countCells(s, (x) => pct(x));
+  const spread: string[][] = [
+    ['per execution', 'n', 'p50', 'p90', 'p95', 'mean ± σ', 'min … max'],
+    ['makespan', ...statCells(o.makespan)],
+    ['Flyte share', ...pctCells(o.flyteRatio)],
+    ['external share', ...pctCells(o.externalRatio)],
+  ];
+  out.push(...columns(spread, ['l', 'r', 'r', 'r', 'r', 'r', 'r'], '  '));
+  out.push('');
+}
+
 /** The infrastructure table (shared by the report and its per-execution variants). */
 export function renderInfra(
   r: Pick<ReportJson, 'infra' | 'infraCounts' | 'streakEnds' | 'source'>,
@@ -234,9 +261,10 @@ export function renderExecutionText(e: ExecutionReport, opts: RenderReportOption
   return out.join('\n') + '\n';
 }
 
-/** The infrastructure table over all `n` executions, closing the report. */
+/** The overhead over all executions (when there are several) and the infrastructure table, closing the report. */
 export function renderReportTail(r: ReportJson, n: number): string {
   const out: string[] = [];
+  if (r.overall && r.overall.executions > 1) renderOverall(r.overall, out);
   renderInfra(r, `Infrastructure · all ${n} execution${n === 1 ? '' : 's'}`, out);
   return out.join('\n') + '\n';
 }

@@ -8,6 +8,7 @@
  * coarse (whole-second log stamps) `bounds` carries `{lo, hi}` intervals that contain the true
  * value, and `resolutionNs` the coarsest timestamp resolution involved (0 = exact input).
  */
+import type { OverallReport } from './overall.js';
 import type { SourceKind } from '../timeline/types.js';
 
 export interface Bound {
@@ -197,6 +198,8 @@ export interface ReportJson {
   /** Quantile definition used in `infra`. */
   quantiles: 'nearest-rank';
   executions: ExecutionReport[];
+  /** Overhead over all complete top-level executions (absent in reports written before it existed). */
+  overall?: OverallReport;
   infra: InfraReport['infra'];
   infraCounts: InfraReport['infraCounts'];
   streakEnds: Record<string, number>;

@@ -9,6 +9,7 @@ import { endHi, endLo, startHi, startLo } from '../timeline/bounds.js';
 import { criticalPath } from './critical-path.js';
 import { executionCounts, InfraAccumulator, infraStats } from './infra.js';
 import type { Instant } from './intervals.js';
+import { OverallAccumulator } from './overall.js';
 import { executionOverhead, ratio, ratioBounds } from './overhead.js';
 import type { Bound, ExecutionReport, NodeReport, ReportJson } from './report-json.js';
 
@@ -156,6 +157,7 @@ export function computeReport(rec: Recording): ReportJson {
  */
 export class ReportAccumulator {
   private readonly infra = new InfraAccumulator();
+  private readonly overall = new OverallAccumulator();
   private resolutionNs = 0;
   count = 0;
 
@@ -163,6 +165,7 @@ export class ReportAccumulator {
   add(e: Execution, children: readonly Execution[] = []): ExecutionReport {
     const r = executionReport(e, children);
     this.infra.add(e);
+    this.overall.add(r);
     if (r.resolutionNs > this.resolutionNs) this.resolutionNs = r.resolutionNs;
     this.count++;
     return r;
@@ -177,6 +180,7 @@ export class ReportAccumulator {
       resolutionNs: this.resolutionNs,
       quantiles: 'nearest-rank',
       executions: [],
+      overall: this.overall.result(),
       infra: all.infra,
       infraCounts: all.infraCounts,
       streakEnds: all.streakEnds,

@@ -205,11 +205,48 @@ describe('runnable time and waiting', () => {
   });
 });
 
+describe('overhead over all executions', () => {
+  it('sums the complete top-level executions, shares lie in [0, 1] inside their bounds and sum to 1, every sum inside its bounds', () => {
+    fc.assert(
+      fc.property(recordingArb({}, 5), fc.boolean(), (rec, coarse) => {
+        const r = computeReport(coarse ? coarsen(rec, 'midpoint') : rec);
+        const o = r.overall!;
+        const counted = r.executions.filter((e) => e.parent === undefined && e.complete);
+        expect(o.executions).toBe(r.executions.filter((e) => e.parent === undefined).length);
+        expect(o.complete).toBe(counted.length);
+        expect(o.makespan.count).toBe(counted.length);
+        const v = o.overhead;
+        for (const k of ['userNs', 'flyteNs', 'externalNs', 'totalNs'] as const) {
+          expect(v[k]).toBe(counted.reduce((s, e) => s + e.overhead[k], 0));
+          expect(within(v[k], v.bounds[k])).toBe(true);
+        }
+        for (const k of ['userRatio', 'flyteRatio', 'externalRatio'] as const) {
+          expect(v[k]).toBeGreaterThanOrEqual(0);
+          expect(v[k]).toBeLessThanOrEqual(1);
+          expect(v.bounds[k].lo).toBeLessThanOrEqual(v[k] + 1e-12);
+          expect(v.bounds[k].hi).toBeGreaterThanOrEqual(v[k] - 1e-12);
+        }
+        if (v.totalNs > 0) expect(v.userRatio + v.flyteRatio + v.externalRatio).toBeCloseTo(1, 9);
+        if (counted.length > 0) {
+          const mk = counted.map((e) => e.makespanNs);
+          expect(o.makespan.minNs).toBe(Math.min(...mk));
+          expect(o.makespan.maxNs).toBe(Math.max(...mk));
+        }
+        for (const s of [o.flyteRatio, o.externalRatio]) {
+          if (s.count > 0) expect(s.min! >= 0 && s.max! <= 1 && s.min! <= s.p50! && s.p50! <= s.max!).toBe(true);
+        }
+      }),
+      RUNS,
+    );
+  });
+});
+
 describe('aggregation order does not matter', () => {
   function canonical(r: ReportJson): unknown {
     return {
       infra: r.infra,
       infraCounts: r.infraCounts,
+      overall: r.overall,
       streakEnds: r.streakEnds,
       executions: [...r.executions]
         .map((e) => ({ ...e, nodes: [...e.nodes].sort((a, b) => (a.id < b.id ? -1 : 1)) }))
