@@ -15,8 +15,9 @@ async function loadReport(path: string): Promise<ReportJson> {
     }
   }
   // Logs: one execution at a time, keeping only its report (a large log never sits in memory whole).
-  if (sniff(path) === 'logs') return (await reportOfLogs([path])).report;
-  return computeReport(await readRecording([path]));
+  const report = sniff(path) === 'logs' ? (await reportOfLogs([path])).report : computeReport(await readRecording([path]));
+  if (report.executions.length === 0) throw new InputError('no executions found (expected a log, trace, Timeline or report JSON)', { file: path });
+  return report;
 }
 
 export async function runDiff(a: string, b: string, opts: { json?: boolean; out?: string }): Promise<number> {

@@ -57,6 +57,19 @@ export interface ExecutionDiff {
 
 export type InfraDiff = Record<(typeof INFRA_FIELDS)[number], Delta>;
 
+const OVERALL_OVERHEAD_FIELDS = ['userNs', 'flyteNs', 'externalNs', 'totalNs', 'flyteRatio', 'externalRatio'] as const;
+const SPREAD_FIELDS = ['p50', 'p90', 'p95', 'mean'] as const;
+
+/** The overhead over all executions, A against B: what a before/after comparison of two logs asks. */
+export interface OverallDiff {
+  executions: Delta;
+  complete: Delta;
+  overhead: Record<(typeof OVERALL_OVERHEAD_FIELDS)[number], Delta>;
+  makespan: Record<(typeof INFRA_FIELDS)[number], Delta>;
+  flyteRatio: Record<(typeof SPREAD_FIELDS)[number], Delta>;
+  externalRatio: Record<(typeof SPREAD_FIELDS)[number], Delta>;
+}
+
 export interface DiffJson {
   schema: 'propsim.diff/1';
   matchedBy: 'id' | 'position' | 'none';
@@ -65,6 +78,8 @@ export interface DiffJson {
   onlyInA: string[];
   onlyInB: string[];
   infra: Record<string, InfraDiff>;
+  /** Present when both reports have their `overall` section. */
+  overall?: OverallDiff;
   /** Coarsest timestamp resolution of either input (0 = both exact). */
   resolutionNs: number;
 }
@@ -132,6 +147,19 @@ export function diffReports(a: ReportJson, b: ReportJson): DiffJson {
   for (const m of metrics) {
     infra[m] = pick(INFRA_FIELDS, (a.infra as Record<string, never> | undefined)?.[m], (b.infra as Record<string, never> | undefined)?.[m]);
   }
+  const oa = a.overall;
+  const ob = b.overall;
+  const overall: OverallDiff | undefined =
+    oa && ob
+      ? {
+          executions: delta(oa.executions, ob.executions),
+          complete: delta(oa.complete, ob.complete),
+          overhead: pick(OVERALL_OVERHEAD_FIELDS, oa.overhead, ob.overhead),
+          makespan: pick(INFRA_FIELDS, oa.makespan, ob.makespan),
+          flyteRatio: pick(SPREAD_FIELDS, oa.flyteRatio, ob.flyteRatio),
+          externalRatio: pick(SPREAD_FIELDS, oa.externalRatio, ob.externalRatio),
+        }
+      : undefined;
   return {
     schema: 'propsim.diff/1',
     matchedBy,
@@ -139,6 +167,7 @@ export function diffReports(a: ReportJson, b: ReportJson): DiffJson {
     onlyInA,
     onlyInB,
     infra,
+    ...(overall ? { overall } : {}),
     resolutionNs: Math.max(a.resolutionNs ?? 0, b.resolutionNs ?? 0),
   };
 }

@@ -3,7 +3,7 @@
  * relative to A). Ratios change in percentage points (pp).
  */
 import { formatDuration } from '../timeline/time.js';
-import type { Delta, DiffJson, ExecutionDiff } from './diff.js';
+import type { Delta, DiffJson, ExecutionDiff, OverallDiff } from './diff.js';
 import { INFRA_METRICS } from './report-json.js';
 import { bytes, columns, pct, resolutionPhrase } from './text.js';
 
@@ -105,6 +105,23 @@ function renderExecution(e: ExecutionDiff, out: string[]): void {
   }
 }
 
+function renderOverall(o: OverallDiff, out: string[]): void {
+  const rows: string[][] = [['Overhead over all executions', 'A → B', 'Δ', 'Δ %']];
+  rows.push(['  executions (complete)', `${value(o.executions.a, 'count')} (${value(o.complete.a, 'count')}) → ${value(o.executions.b, 'count')} (${value(o.complete.b, 'count')})`, '', '']);
+  const v = o.overhead;
+  rows.push(['  user, summed (RFC)', ...cells(v.userNs, 'ns')]);
+  rows.push(['  Flyte, summed (RFC)', ...cells(v.flyteNs, 'ns')]);
+  rows.push(['  external, summed (RFC)', ...cells(v.externalNs, 'ns')]);
+  rows.push(['  Flyte share', ...cells(v.flyteRatio, 'ratio')]);
+  rows.push(['  external share', ...cells(v.externalRatio, 'ratio')]);
+  rows.push(['  makespan p50', ...cells(o.makespan.p50Ns, 'ns')]);
+  rows.push(['  makespan p90', ...cells(o.makespan.p90Ns, 'ns')]);
+  rows.push(['  Flyte share per execution p50', ...cells(o.flyteRatio.p50, 'ratio')]);
+  rows.push(['  Flyte share per execution p90', ...cells(o.flyteRatio.p90, 'ratio')]);
+  out.push(...columns(rows, ['l', 'r', 'r', 'r'], ''));
+  out.push('');
+}
+
 const INFRA_LABEL: Record<string, string> = {
   workflowEvents: 'events workflow',
   nodeEvents: 'events node',
@@ -142,6 +159,7 @@ export function renderDiff(d: DiffJson): string {
   if (d.onlyInB.length) out.push(`only in B: ${d.onlyInB.join(', ')}`);
   out.push('');
   for (const e of d.executions) renderExecution(e, out);
+  if (d.overall && ((d.overall.executions.a ?? 0) > 1 || (d.overall.executions.b ?? 0) > 1)) renderOverall(d.overall, out);
   const rows: string[][] = [['Infrastructure', 'count A → B', 'Δ', 'p50 A → B', 'Δ', 'Δ %', 'p90 Δ', 'p95 Δ']];
   const known = new Set<string>(INFRA_METRICS);
   const names = [...INFRA_METRICS.filter((m) => d.infra[m]), ...Object.keys(d.infra).filter((m) => !known.has(m))];

@@ -1,0 +1,72 @@
+/**
+ * `propsim diff A B` on what the other verbs write: report JSON (`report --json`), simulate JSON
+ * (`simulate --json`), and logs directly. The overall section compares all executions at once.
+ */
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { sniff } from '../../src/cli/inputs.js';
+import { main } from '../../src/cli/main.js';
+import type { DiffJson } from '../../src/metrics/index.js';
+import { tempDir } from './shape.js';
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+const LOG = join(ROOT, 'recordings/deployment.cri.log.gz');
+const SCENARIO = join(ROOT, 'scenarios/short-tasks.yaml');
+const dir = tempDir('diff-cli');
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function quiet(args: string[]): Promise<number> {
+  const spy = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+  try {
+    return await main(args);
+  } finally {
+    spy.mockRestore();
+  }
+}
+
+async function diffJson(a: string, b: string): Promise<DiffJson> {
+  const out = join(dir, `diff-${Math.random().toString(36).slice(2)}.json`);
+  expect(await quiet(['diff', a, b, '--json', '-o', out])).toBe(0);
+  return JSON.parse(readFileSync(out, 'utf8')) as DiffJson;
+}
+
+describe('diff of written reports', () => {
+  it('reads report --json files as reports: the same report twice matches every execution with zero deltas', async () => {
+    const a = join(dir, 'a.report.json');
+    expect(await quiet(['report', LOG, '--json', '-o', a])).toBe(0);
+    expect(sniff(a)).toBe('report');
+    const d = await diffJson(a, a);
+    expect(d.matchedBy).toBe('id');
+    expect(d.executions).toHaveLength(40);
+    expect(d.executions.every((e) => e.makespanNs.delta === 0 && e.overhead.flyteNs.delta === 0)).toBe(true);
+    expect(d.overall?.executions.a).toBe(40);
+    expect(Object.values(d.overall!.overhead).every((x) => x.delta === 0)).toBe(true);
+    // The log itself against its report: the same numbers.
+    const fromLog = await diffJson(LOG, a);
+    expect(fromLog.executions).toHaveLength(40);
+    expect(fromLog.overall?.overhead.flyteNs.delta).toBe(0);
+  });
+
+  it('reads simulate --json files and compares two profiles over all executions', async () => {
+    const a = join(dir, 'default.json');
+    const b = join(dir, 'flyte-core.json');
+    expect(await quiet(['simulate', SCENARIO, '--json', '-o', a])).toBe(0);
+    expect(await quiet(['simulate', SCENARIO, '--json', '--profile', 'flyte-core', '-o', b])).toBe(0);
+    expect(sniff(a)).toBe('report');
+    const ra = JSON.parse(readFileSync(a, 'utf8')) as { overall: { overhead: { flyteRatio: number } } };
+    const rb = JSON.parse(readFileSync(b, 'utf8')) as { overall: { overhead: { flyteRatio: number } } };
+    const d = await diffJson(a, b);
+    expect(d.executions.length).toBeGreaterThan(0);
+    const f = d.overall!.overhead.flyteRatio;
+    expect(f.a).toBe(ra.overall.overhead.flyteRatio);
+    expect(f.b).toBe(rb.overall.overhead.flyteRatio);
+    expect(f.delta).toBeCloseTo(rb.overall.overhead.flyteRatio - ra.overall.overhead.flyteRatio, 12);
+  });
+
+  it('refuses an input without executions instead of printing an empty diff', async () => {
+    const empty = join(dir, 'empty.log');
+    writeFileSync(empty, 'not a propeller line\n');
+    expect(await quiet(['diff', LOG, empty])).toBe(2);
+  });
+});
