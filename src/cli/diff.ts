@@ -6,12 +6,15 @@ import { emit } from './output.js';
 
 async function loadReport(path: string): Promise<ReportJson> {
   if (sniff(path) === 'report') {
-    const data = readJsonFile(path);
-    // whatif/simulate JSON carry a report under "baseline"/"variant"; plain reports are used as they are.
+    const data = readJsonFile(path) as { schema?: unknown } | null;
+    if (data !== null && typeof data === 'object' && data.schema === 'propsim.whatif/1') {
+      throw new InputError('is a what-if result, which already compares its baseline and variant; diff takes two reports (report or simulate --json), logs, traces or Timelines', { file: path });
+    }
     try {
       return asReportJson(data, path);
     } catch (e) {
-      throw new InputError((e as Error).message, { file: path });
+      const msg = (e as Error).message;
+      throw new InputError(msg.startsWith(`${path}: `) ? msg.slice(path.length + 2) : msg, { file: path });
     }
   }
   // Logs: one execution at a time, keeping only its report (a large log never sits in memory whole).

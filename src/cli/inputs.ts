@@ -52,7 +52,7 @@ export function sniff(path: string): InputKind {
   if (/^\{\s*"originUnixNano"\s*:/.test(s)) return 'timeline';
   if (/^\{\s*"executions"\s*:/.test(s) || /^\{\s*"kind"\s*:\s*"propsim-report"/.test(s)) return 'report';
   // `report --json`, `simulate --json` and `whatif --json` documents name their schema near the top.
-  if (s.startsWith('{') && /^\s*"schema"\s*:\s*"propsim\.(report|whatif)\/1"/m.test(s.slice(0, 4096))) return 'report';
+  if (s.startsWith('{') && /"schema"\s*:\s*"propsim\.(report|whatif)\/1"/.test(s.slice(0, 4096))) return 'report';
   return 'logs';
 }
 

@@ -64,6 +64,31 @@ describe('diff of written reports', () => {
     expect(f.delta).toBeCloseTo(rb.overall.overhead.flyteRatio - ra.overall.overhead.flyteRatio, 12);
   });
 
+  it('reads compact report JSON too, and says what is wrong with a what-if result or a broken report', async () => {
+    const a = join(dir, 'b.report.json');
+    expect(await quiet(['report', LOG, '--json', '-o', a])).toBe(0);
+    const compact = join(dir, 'compact.json');
+    writeFileSync(compact, JSON.stringify(JSON.parse(readFileSync(a, 'utf8'))));
+    expect((await diffJson(compact, a)).executions).toHaveLength(40);
+
+    const errors: string[] = [];
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((c: string | Uint8Array) => (errors.push(String(c)), true));
+    try {
+      const broken = join(dir, 'broken.json');
+      writeFileSync(broken, '{"schema": "propsim.report/1", "executions": 3}');
+      expect(await main(['diff', broken, a])).toBe(2);
+      const whatif = join(dir, 'w.json');
+      writeFileSync(whatif, '{"schema": "propsim.whatif/1", "baseline": {}, "variant": {}}');
+      expect(await main(['diff', whatif, a])).toBe(2);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(errors).toEqual([
+      `propsim: ${join(dir, 'broken.json')}: not a propsim report (expected an "executions" array)\n`,
+      expect.stringMatching(/^propsim: .*w\.json: is a what-if result, which already compares its baseline and variant; .*\n$/),
+    ]);
+  });
+
   it('refuses an input without executions instead of printing an empty diff', async () => {
     const empty = join(dir, 'empty.log');
     writeFileSync(empty, 'not a propeller line\n');
