@@ -42,8 +42,7 @@ function portfolioTable(seed: string): void {
     const tops = rep.executions.filter((e) => !e.parent);
     const n = tops.length;
     const mean = tops.reduce((a, e) => a + e.makespanNs, 0) / Math.max(1, n);
-    const sum = (k: 'userNs' | 'flyteNs' | 'externalNs') => tops.reduce((a, e) => a + e.overhead[k], 0);
-    const total = sum('userNs') + sum('flyteNs') + sum('externalNs');
+    const o = rep.overall!.overhead;
     const phases = new Map<string, number>();
     for (const e of tops) phases.set(e.phase, (phases.get(e.phase) ?? 0) + 1);
     // Launch-plan children count toward the work their parents caused.
@@ -58,9 +57,9 @@ function portfolioTable(seed: string): void {
       String(n),
       [...phases].map(([p, k]) => (n > 1 ? `${k} ${p}` : p)).join(', '),
       formatDuration(Math.round(mean)),
-      total ? pct(sum('userNs') / total) : '-',
-      total ? pct(sum('flyteNs') / total) : '-',
-      total ? pct(sum('externalNs') / total) : '-',
+      o.totalNs ? pct(o.userRatio) : '-',
+      o.totalNs ? pct(o.flyteRatio) : '-',
+      o.totalNs ? pct(o.externalRatio) : '-',
       String(counts.rounds),
       String(counts.events),
       `${(counts.etcd / 1048576).toFixed(1)} MiB`,
@@ -71,7 +70,7 @@ function portfolioTable(seed: string): void {
     process.stdout.write(`${r.map((c, j) => (j === 0 || j === 2 ? c.padEnd(widths[j]!) : c.padStart(widths[j]!))).join('  ')}\n`);
     if (i === 0) process.stdout.write(`${widths.map((w) => '─'.repeat(w)).join('  ')}\n`);
   }
-  process.stdout.write('user/Flyte/external: shares of the summed node time (the RFC definition); seed 1, default profile.\n');
+  process.stdout.write('user/Flyte/external: shares of the summed node time over the executions that finished (the RFC definition); seed 1, default profile.\n');
 }
 
 export async function runDemo(opts: { quick?: boolean }): Promise<number> {
@@ -86,11 +85,13 @@ export async function runDemo(opts: { quick?: boolean }): Promise<number> {
     await runReport([hello], {});
     section('3. The RFC portfolio, simulated (details: propsim simulate scenarios/<name>.yaml)', 'propsim simulate scenarios/*.yaml');
     portfolioTable('1');
-    section('4. Calibrate a model of a deployment from its logs (40 executions, CRI-prefixed JSON logs)', 'propsim calibrate recordings/deployment.cri.log.gz --out model.json');
+    section('4. Flyte\'s overhead across a deployment: 40 executions from CRI-prefixed JSON logs', 'propsim report recordings/deployment.cri.log.gz --summary');
+    await runReport([deployment], { summary: true });
+    section('5. Calibrate a model of that deployment from its logs', 'propsim calibrate recordings/deployment.cri.log.gz --out model.json');
     await runCalibrate([deployment], { out: model });
-    section('5. How well does a model calibrated on 70 % of the executions predict the other 30 %?', 'propsim validate recordings/deployment.cri.log.gz');
+    section('6. How well does a model calibrated on 70 % of the executions predict the other 30 %?', 'propsim validate recordings/deployment.cri.log.gz');
     const vcode = await runValidate([deployment], { holdout: 0.3, splitBy: 'random', targetError: 0.1, seed: '1', reps: opts.quick ? 5 : 20 });
-    section('6. What if admin events were twice as fast? Replay the recording, paired replications', 'propsim whatif recordings/deployment.cri.log.gz --model model.json --preset halve-event-latency');
+    section('7. What if admin events were twice as fast? Replay the recording, paired replications', 'propsim whatif recordings/deployment.cri.log.gz --model model.json --preset halve-event-latency');
     await runWhatif(deployment, {
       model,
       set: [],

@@ -51,6 +51,7 @@ export function buildProgram(out: { code: number }): Command {
     .argument('<inputs...>', 'logs, OTLP traces, or Timeline JSON (fold --json)')
     .option('--exec <id>', 'keep only this execution')
     .option('--json', 'print JSON (the report contract)')
+    .option('--summary', 'text: only the overhead over all executions and the infrastructure table, not each execution')
     .option('--strict', 'treat any unreadable line as an error')
     .option('-o, --out <file>', 'write to a file (atomically) instead of stdout')
     .option('--html <file>', 'also write a self-contained HTML report (timeline, overhead bars)')

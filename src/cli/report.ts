@@ -20,6 +20,8 @@ import { emit, note, openOutput } from './output.js';
 export interface ReportOpts {
   exec?: string;
   json?: boolean;
+  /** Text without the per-execution blocks (the JSON always lists every execution). */
+  summary?: boolean;
   strict?: boolean;
   out?: string;
   html?: string;
@@ -34,7 +36,9 @@ export async function runReport(inputs: string[], opts: ReportOpts): Promise<num
   if (opts.html === undefined && inputs.every((p) => sniff(p) === 'logs')) return runReportStreaming(inputs, opts);
   const rec = await readExecutions(inputs, { exec: opts.exec, strict: opts.strict });
   const report = computeReport(rec);
-  await emit(opts.out, opts.json ? reportJsonText(report, rec.lines) : renderReport(report));
+  const n = report.executions.length;
+  const text = opts.summary ? renderReportHead(report, n) + renderReportTail(report, n) : renderReport(report);
+  await emit(opts.out, opts.json ? reportJsonText(report, rec.lines) : text);
   if (opts.html) writeFileAtomic(opts.html, renderReportHtml(report, { recording: rec, source: inputs.join(', ') }));
   note(`${rec.executions.length} execution${rec.executions.length === 1 ? '' : 's'}; ${linesSummary(rec.lines)}`);
   return 0;
@@ -81,7 +85,8 @@ async function runReportStreaming(inputs: string[], opts: ReportOpts): Promise<n
     const { lines, originUnixNano } = await streamExecutions(inputs, { exec: opts.exec, strict: opts.strict }, (e) => {
       // Log folds link no launch-plan children to their parents (only simulations and traces do).
       const r = acc.add(e);
-      spool.add({ id: e.id, created: e.created }, opts.json ? executionJsonText(r) : renderExecutionText(r));
+      if (opts.json) spool.add({ id: e.id, created: e.created }, executionJsonText(r));
+      else if (!opts.summary) spool.add({ id: e.id, created: e.created }, renderExecutionText(r));
     });
     const n = acc.count;
     if (n === 0) {

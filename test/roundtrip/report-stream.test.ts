@@ -57,6 +57,21 @@ describe('streaming report', () => {
   });
 });
 
+describe('report --summary', () => {
+  it('prints the header, the overhead over all executions and the infrastructure table of the full report, and no execution', async () => {
+    const file = join(ROOT, 'recordings/deployment.cri.log.gz');
+    const full = await cliReport(file, false);
+    const out = join(dir, 'summary.txt');
+    expect(await main(['report', file, '--summary', '-o', out])).toBe(0);
+    const summary = readFileSync(out, 'utf8');
+    expect(summary).not.toMatch(/^Execution /m);
+    expect(summary).toMatch(/^Overhead · 40 of 40 executions$/m);
+    const tail = full.slice(full.indexOf('\nOverhead · ') + 1);
+    expect(summary.endsWith(tail)).toBe(true);
+    expect(summary.startsWith(full.slice(0, full.indexOf('\nExecution ') + 1))).toBe(true);
+  });
+});
+
 describe('Spool', () => {
   it('plays chunks back sorted by key, ties in the order added, with the separator between them', async () => {
     const s = new Spool<number>();
