@@ -159,7 +159,12 @@ export class ReportAccumulator {
   private readonly infra = new InfraAccumulator();
   private readonly overall = new OverallAccumulator();
   private resolutionNs = 0;
-  count = 0;
+  private n = 0;
+
+  /** Executions added so far. */
+  get count(): number {
+    return this.n;
+  }
 
   /** The execution's report; `children` are its launch-plan child executions. */
   add(e: Execution, children: readonly Execution[] = []): ExecutionReport {
@@ -167,7 +172,7 @@ export class ReportAccumulator {
     this.infra.add(e);
     this.overall.add(r);
     if (r.resolutionNs > this.resolutionNs) this.resolutionNs = r.resolutionNs;
-    this.count++;
+    this.n++;
     return r;
   }
 
