@@ -81,6 +81,7 @@ export function buildProgram(out: { code: number }): Command {
     .option('--seed <seed>', 'random seed', '1')
     .option('--reps <n>', 'replications (mean and 95% CI per figure when > 1)', int('--reps'), 1)
     .option('--json', 'print JSON (report contract plus "replications")')
+    .option('--summary', 'text: only the overhead over all executions and the infrastructure table, not each execution')
     .option('--emit-logs <file>', 'write propeller debug logs of replication 0')
     .addOption(new Option('--log-format <format>', 'format of --emit-logs').choices(['json', 'gcp', 'text']).default('json'))
     .option('--cri', 'prefix emitted log lines with a CRI RFC3339Nano receive time')

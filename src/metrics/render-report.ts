@@ -80,17 +80,18 @@ function renderExecution(e: ExecutionReport, out: string[], maxNested: number): 
     `  makespan   ${dur(e.makespanNs, mk)}${e.complete ? '' : '  (incomplete: no terminal workflow phase seen; runs to the last instant seen)'}`,
   );
   const c = e.counts;
+  // Counts are whole in one run and means (one decimal) in a report averaged over replications.
   const ends = Object.entries(c.streakEnds)
-    .map(([k, v]) => `${k} ${v}`)
+    .map(([k, v]) => `${k} ${num(v)}`)
     .join(', ');
   out.push(
-    `  activity   ${c.handles} Handle calls (streak ends: ${ends || 'none'}), ${c.rounds} rounds (${c.changedRounds} changed` +
-      `${c.erroredRounds ? `, ${c.erroredRounds} failed` : ''}), longest streak ${c.maxStreak}`,
+    `  activity   ${num(c.handles)} Handle calls (streak ends: ${ends || 'none'}), ${num(c.rounds)} rounds (${num(c.changedRounds)} changed` +
+      `${c.erroredRounds ? `, ${num(c.erroredRounds)} failed` : ''}), longest streak ${num(c.maxStreak)}`,
   );
   out.push(
-    `             events ${c.workflowEvents} workflow / ${c.nodeEvents} node / ${c.taskEvents} task, ` +
-      `${c.etcdUpdates} etcd writes${c.maxCrBytes ? ` (largest CR ${bytes(c.maxCrBytes)}, ${bytes(c.etcdBytes)} written)` : ''}` +
-      `${c.blobOps ? `, ${c.blobOps} blobstore ops` : ''}`,
+    `             events ${num(c.workflowEvents)} workflow / ${num(c.nodeEvents)} node / ${num(c.taskEvents)} task, ` +
+      `${num(c.etcdUpdates)} etcd writes${c.maxCrBytes ? ` (largest CR ${bytes(Math.round(c.maxCrBytes))}, ${bytes(Math.round(c.etcdBytes))} written)` : ''}` +
+      `${c.blobOps ? `, ${num(c.blobOps)} blobstore ops` : ''}`,
   );
   out.push('');
   const o = e.overhead;
@@ -151,7 +152,7 @@ function statCells(s: InfraStat): string[] {
   const mean =
     b !== undefined ? dur(s.meanNs ?? 0, b.meanNs) : `${dur(s.meanNs ?? 0)}${s.sdNs !== null ? ` ± ${dur(s.sdNs)}` : ''}`;
   const range = b !== undefined ? `${dur(b.minNs.lo)} … ${dur(b.maxNs.hi)}` : `${dur(s.minNs ?? 0)} … ${dur(s.maxNs ?? 0)}`;
-  return [String(s.count), dur(s.p50Ns ?? 0, b?.p50Ns), dur(s.p90Ns ?? 0, b?.p90Ns), dur(s.p95Ns ?? 0, b?.p95Ns), mean, range];
+  return [num(s.count), dur(s.p50Ns ?? 0, b?.p50Ns), dur(s.p90Ns ?? 0, b?.p90Ns), dur(s.p95Ns ?? 0, b?.p95Ns), mean, range];
 }
 
 function num(x: number | null): string {
@@ -166,7 +167,7 @@ function kib(x: number): string {
 function countCells(s: CountStat, fmt: (x: number) => string = num): string[] {
   if (s.count === 0) return ['0', '—', '—', '—', '—', '—'];
   const mean = `${fmt(s.mean!)}${s.sd !== null ? ` ± ${fmt(s.sd)}` : ''}`;
-  return [String(s.count), fmt(s.p50!), fmt(s.p90!), fmt(s.p95!), mean, `${fmt(s.min!)} … ${fmt(s.max!)}`];
+  return [num(s.count), fmt(s.p50!), fmt(s.p90!), fmt(s.p95!), mean, `${fmt(s.min!)} … ${fmt(s.max!)}`];
 }
 
 /** Sums over executions and the spread of makespan and shares across them. */
@@ -218,7 +219,7 @@ export function renderInfra(
   out.push(`${title} · nearest-rank quantiles`);
   out.push(...columns(rows, ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r'], '  '));
   const ends = Object.entries(r.streakEnds)
-    .map(([k, v]) => `${k} ${v}`)
+    .map(([k, v]) => `${k} ${num(v)}`)
     .join(', ');
   if (ends) out.push(`  streaks ended by: ${ends}`);
   if (coarse > 0) {

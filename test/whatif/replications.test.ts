@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { test, fc } from '@fast-check/vitest';
-import { computeReport, type ReportJson } from '../../src/metrics/index.js';
+import { computeReport, renderReport, type ReportJson } from '../../src/metrics/index.js';
 import { defaultModel } from '../../src/model/defaults.js';
 import { simulate } from '../../src/propeller/simulator.js';
 import { Running } from '../../src/whatif/paired-stats.js';
@@ -67,6 +67,20 @@ describe('mean report', () => {
     a2.streakEnds = { cap: 4 };
     b2.streakEnds = { noChange: 2 };
     expect(meanReport([a2, b2]).streakEnds).toEqual({ cap: 2, noChange: 1 });
+  });
+
+  it('prints mean counts with at most one decimal (no float noise in the text)', () => {
+    const rs = reports(canonical(), 3);
+    // Make the counts differ between replications so their means are not whole.
+    rs[1]!.executions[0]!.counts.handles += 1;
+    rs[2]!.executions[0]!.counts.handles += 1;
+    rs[1]!.streakEnds = { ...rs[1]!.streakEnds, noChange: (rs[1]!.streakEnds.noChange ?? 0) + 1 };
+    rs[1]!.infra.rounds.count += 1;
+    const m = meanReport(rs);
+    expect(Number.isInteger(m.executions[0]!.counts.handles)).toBe(false);
+    const text = renderReport(m);
+    expect(text).not.toMatch(/\d\.\d{2,}(?! ?%| ?[mµn]?s\b| ?KiB| ?MiB)/);
+    expect(text).toMatch(/activity +\d+\.\d Handle calls/);
   });
 });
 
