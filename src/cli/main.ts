@@ -10,9 +10,10 @@ import { presetHelp } from '../whatif/presets.js';
  */
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+/** Replication counts: whole numbers from 1 up. */
 const int = (name: string) => (v: string): number => {
   const n = Number(v);
-  if (!Number.isInteger(n)) throw new InputError(`${name} expects an integer, got "${v}"`);
+  if (!Number.isInteger(n) || n < 1) throw new InputError(`${name} expects a whole number >= 1, got "${v}"`);
   return n;
 };
 const num = (name: string) => (v: string): number => {

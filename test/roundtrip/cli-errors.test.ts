@@ -51,4 +51,12 @@ describe('input mistakes', () => {
     expect(err).toMatch(new RegExp(`^propsim: ${timeline}: is a Timeline, not a scenario or a FlyteWorkflow CR .*whatif.*\\n$`));
     expect(err.split('\n')).toHaveLength(2);
   });
+
+  it('a replication count below one or not whole', async () => {
+    for (const reps of ['0', '2.5', 'x']) {
+      const { code, err } = await run(['simulate', 'scenarios/hello.yaml', '--reps', reps]);
+      expect(code).toBe(2);
+      expect(err).toBe(`propsim: --reps expects a whole number >= 1, got "${reps}"\n`);
+    }
+  });
 });
