@@ -8,6 +8,7 @@
  * bytes (nothing depends on the clock unless `generatedAt` is passed). Size stays bounded: at
  * most `maxExecutions` detailed sections, node rows and Handle calls share page-wide budgets.
  */
+import type { OverallReport } from '../metrics/overall.js';
 import type { Bound, CountStat, ExecutionReport, InfraMetric, InfraStat, NodeReport, ReportJson } from '../metrics/report-json.js';
 import { bytes, dur, pct, pctB, resolutionPhrase } from '../metrics/text.js';
 import { formatRfc3339 } from '../timeline/time.js';
@@ -212,12 +213,30 @@ function executionSection(e: ExecutionReport, anchor: string, rec: Recording | u
   return out.join('\n');
 }
 
-function miniBar(o: ExecutionReport['overhead']): string {
+function miniBar(o: Pick<ExecutionReport['overhead'], 'userRatio' | 'flyteRatio' | 'externalRatio'>): string {
   const w = (r: number): string => `${n1(clamp01(r) * 100)}%`;
   return (
     `<span class="mb" title="${esc(`user ${pct(o.userRatio)}, Flyte ${pct(o.flyteRatio)}, external ${pct(o.externalRatio)}`)}">` +
     `<span class="bu" style="width:${w(o.userRatio)}"></span><span class="bf" style="width:${w(o.flyteRatio)}"></span>` +
     `<span class="bx" style="width:${w(o.externalRatio)}"></span></span>`
+  );
+}
+
+/** The overhead over all complete executions: one bar and the spread of each execution's share. */
+function overallSection(o: OverallReport): string {
+  const v = o.overhead;
+  const left = o.executions - o.complete;
+  const spread = (s: OverallReport['flyteRatio']): string =>
+    s.count === 0 ? '—' : `p50 ${pct(s.p50!)} · p90 ${pct(s.p90!)} · p95 ${pct(s.p95!)}`;
+  return (
+    `<h2>All executions</h2><p class="note">Sums over ${plural(o.complete, 'complete execution')}` +
+    `${left > 0 ? ` (${plural(left, 'execution')} without a terminal phase left out)` : ''}, as shares of the summed node time.</p>` +
+    `<table><tr><th class="l">sum over executions</th><th>user</th><th>Flyte</th><th>external</th></tr>` +
+    `<tr><td class="l">${miniBar(v)}</td>` +
+    `<td>${esc(dur(v.userNs, v.bounds.userNs))} (${esc(pct(v.userRatio))})</td><td>${esc(dur(v.flyteNs, v.bounds.flyteNs))} (${esc(pct(v.flyteRatio))})</td>` +
+    `<td>${esc(dur(v.externalNs, v.bounds.externalNs))} (${esc(pct(v.externalRatio))})</td></tr></table>` +
+    `<p class="note">Per execution, Flyte share ${esc(spread(o.flyteRatio))}; external share ${esc(spread(o.externalRatio))}; ` +
+    `makespan p50 ${esc(dur(o.makespan.p50Ns ?? 0, o.makespan.bounds?.p50Ns))} · p90 ${esc(dur(o.makespan.p90Ns ?? 0, o.makespan.bounds?.p90Ns))}.</p>`
   );
 }
 
@@ -361,6 +380,7 @@ export function renderReportHtml(r: ReportJson, opts: ReportHtmlOptions = {}): s
   body.push(legend({ hatch: r.resolutionNs > 0, handles: opts.recording !== undefined }));
   body.push('</header>');
 
+  if (r.overall && r.overall.executions > 1) body.push(overallSection(r.overall));
   body.push('<h2>Executions</h2>');
   if (r.executions.length === 0) body.push('<p>No executions in this input.</p>');
   else {

@@ -140,3 +140,20 @@ describe('report page of a folded log (whole-second timestamps)', async () => {
     expect(stamped).toContain('generated 2024-01-02T03:04:05Z');
   });
 });
+
+describe('report page over several executions', () => {
+  it('opens with the overhead over all complete executions, in the report\'s numbers; one execution has no such section', () => {
+    const rec = simulate(loadSimulationInput(`${ROOT}scenarios/mixed-load.yaml`).executions, defaultModel(), { seed: 1, replication: 0 });
+    const r = computeReport(rec);
+    const html = renderReportHtml(r, { recording: rec });
+    expectWellFormed(html);
+    const o = r.overall!;
+    expect(o.executions).toBeGreaterThan(1);
+    const text = textOf(html);
+    expect(text).toContain(`Sums over ${o.complete} complete executions`);
+    const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
+    for (const x of [o.overhead.userRatio, o.overhead.flyteRatio, o.overhead.externalRatio]) expect(text).toContain(`(${pct(x)})`);
+    expect(text.indexOf('All executions')).toBeLessThan(text.indexOf('Executions', text.indexOf('All executions') + 5));
+    expect(textOf(page(helloRecording()))).not.toContain('All executions');
+  });
+});
