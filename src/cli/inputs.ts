@@ -17,32 +17,29 @@ export const FAULT_REASONS: ReadonlySet<string> = new Set<SkipReason>(['notJson'
 
 function head(path: string, bytes = 65536): string {
   if (path === '-') return '';
-  let fd: number;
+  let fd: number | undefined;
+  let b: Buffer;
   try {
     fd = openSync(path, 'r');
-    // Opening a directory succeeds; reading it fails with a code that names no path.
-    readSync(fd, Buffer.alloc(1), 0, 1, 0);
+    const buf = Buffer.alloc(bytes);
+    b = buf.subarray(0, readSync(fd, buf, 0, bytes, 0));
   } catch (e) {
+    // Opening a directory succeeds and reading it fails, with a code that names no path.
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new InputError('no such file', { file: path });
     if (code === 'EISDIR') throw new InputError('is a directory; expected a file', { file: path });
     throw e;
-  }
-  try {
-    const buf = Buffer.alloc(bytes);
-    const n = readSync(fd, buf, 0, bytes, 0);
-    let b = buf.subarray(0, n);
-    if (b[0] === 0x1f && b[1] === 0x8b) {
-      try {
-        b = gunzipSync(b, { finishFlush: 2 /* Z_SYNC_FLUSH: a truncated stream is fine here */ });
-      } catch {
-        return '';
-      }
-    }
-    return b.toString('utf8');
   } finally {
-    closeSync(fd);
+    if (fd !== undefined) closeSync(fd);
   }
+  if (b[0] === 0x1f && b[1] === 0x8b) {
+    try {
+      b = gunzipSync(b, { finishFlush: 2 /* Z_SYNC_FLUSH: a truncated stream is fine here */ });
+    } catch {
+      return '';
+    }
+  }
+  return b.toString('utf8');
 }
 
 export function sniff(path: string): InputKind {
