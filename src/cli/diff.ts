@@ -5,20 +5,20 @@ import { reportOfLogs } from './report.js';
 import { emit } from './output.js';
 
 async function loadReport(path: string): Promise<ReportJson> {
-  if (sniff(path) === 'report') {
+  const kind = sniff(path);
+  if (kind === 'report') {
     const data = readJsonFile(path) as { schema?: unknown } | null;
     if (data !== null && typeof data === 'object' && data.schema === 'propsim.whatif/1') {
       throw new InputError('is a what-if result, which already compares its baseline and variant; diff takes two reports (report or simulate --json), logs, traces or Timelines', { file: path });
     }
     try {
-      return asReportJson(data, path);
+      return asReportJson(data);
     } catch (e) {
-      const msg = (e as Error).message;
-      throw new InputError(msg.startsWith(`${path}: `) ? msg.slice(path.length + 2) : msg, { file: path });
+      throw new InputError((e as Error).message, { file: path });
     }
   }
   // Logs: one execution at a time, keeping only its report (a large log never sits in memory whole).
-  const report = sniff(path) === 'logs' ? (await reportOfLogs([path])).report : computeReport(await readRecording([path]));
+  const report = kind === 'logs' ? (await reportOfLogs([path])).report : computeReport(await readRecording([path]));
   if (report.executions.length === 0) throw new InputError('no executions found (expected a log, trace, Timeline or report JSON)', { file: path });
   return report;
 }

@@ -210,15 +210,16 @@ export interface ReportJson {
  * `id` and `makespanNs`, and an `infra` object) and returns it typed; throws an Error naming what
  * is missing otherwise. Used by `diff` on files written by `report --json`.
  */
-export function asReportJson(value: unknown, label = 'input'): ReportJson {
+export function asReportJson(value: unknown, label?: string): ReportJson {
+  const at = label === undefined ? '' : `${label}: `;
   const v = value as Partial<ReportJson> | null;
   if (v === null || typeof v !== 'object' || !Array.isArray(v.executions)) {
-    throw new Error(`${label}: not a propsim report (expected an "executions" array)`);
+    throw new Error(`${at}not a propsim report (expected an "executions" array)`);
   }
-  if (typeof v.infra !== 'object' || v.infra === null) throw new Error(`${label}: not a propsim report (expected an "infra" object)`);
+  if (typeof v.infra !== 'object' || v.infra === null) throw new Error(`${at}not a propsim report (expected an "infra" object)`);
   v.executions.forEach((e, i) => {
     if (typeof e?.id !== 'string' || typeof e.makespanNs !== 'number') {
-      throw new Error(`${label}: executions[${i}] lacks "id" or "makespanNs"`);
+      throw new Error(`${at}executions[${i}] lacks "id" or "makespanNs"`);
     }
   });
   return v as ReportJson;
