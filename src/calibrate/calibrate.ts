@@ -5,10 +5,10 @@ import type { Model } from '../model/model.js';
 import { mergeModel, validateModel } from '../model/model-schema.js';
 import { getPaths } from '../model/paths.js';
 import { lnGamma } from '../model/special-functions.js';
-import type { Recording } from '../timeline/types.js';
-import { CONFIG_KEYS, inferConfig, type ConfigEstimate, type ConfigKey, type InferredConfig } from './config.js';
+import type { Execution, Recording } from '../timeline/types.js';
+import { CONFIG_KEYS, ConfigEvidence, type ConfigEstimate, type ConfigKey, type ExecutionConfigEvidence, type InferredConfig } from './config.js';
 import { kindCounts, pointOf, shifted } from './observe.js';
-import { collectSamples, PARAM_PATHS, SIZED_PATHS, type ParamPath, type ParamSamples, type SampleSet } from './samples.js';
+import { PARAM_PATHS, SampleEvidence, SIZED_PATHS, type ExecutionSamples, type ParamPath, type ParamSamples, type SampleSet } from './samples.js';
 
 /**
  * Calibration: a Recording -> a Model (the profile with every parameter the data constrain
@@ -310,12 +310,75 @@ export function fitSamples(samples: SampleSet, base: Model, source = 'sim'): { f
   return { fits, priors };
 }
 
+/** What calibration keeps of one execution (see `CalibrationAccumulator`). */
+interface ExecutionEvidence {
+  key: Pick<Execution, 'id' | 'created'>;
+  config: ExecutionConfigEvidence;
+  samples: ExecutionSamples;
+}
+
+/**
+ * Calibration one execution at a time, so that a log of any size can be calibrated without
+ * holding its executions: `add` keeps only the evidence each estimate needs (observations, lattice
+ * instants, tallies), `finish` fits. Equal to `calibrate` of a Recording whose executions come in
+ * the order `finish` is given.
+ */
+export class CalibrationAccumulator {
+  private readonly config = new ConfigEvidence();
+  private readonly samples: SampleEvidence;
+  private readonly kept: ExecutionEvidence[] = [];
+  private handles = 0;
+  private rounds = 0;
+
+  constructor(
+    private readonly source: string,
+    private readonly opts: CalibrateOptions = {},
+  ) {
+    this.samples = new SampleEvidence(source);
+  }
+
+  get count(): number {
+    return this.kept.length;
+  }
+
+  add(exec: Execution): void {
+    this.handles += exec.handles.length;
+    for (const h of exec.handles) this.rounds += h.rounds.length;
+    this.kept.push({ key: { id: exec.id, created: exec.created }, config: this.config.add(exec), samples: this.samples.add(exec) });
+  }
+
+  /** The calibration; `order` sorts the executions first (default: the order they were added in). */
+  finish(order?: (a: Pick<Execution, 'id' | 'created'>, b: Pick<Execution, 'id' | 'created'>) => number): CalibrationResult {
+    const kept = order ? this.kept.slice().sort((a, b) => order(a.key, b.key)) : this.kept;
+    const profileName = this.opts.profile ?? 'default';
+    const base = profile(profileName);
+    const config = this.config.infer(
+      kept.map((k) => k.config),
+      base.propeller,
+    );
+    const samples = this.samples.finish(
+      kept.map((k) => k.samples),
+      config.resync ? { resync: config.resync } : {},
+    );
+    return fitCalibration(this.source, profileName, base, config, samples, { executions: kept.length, handles: this.handles, rounds: this.rounds });
+  }
+}
+
 export function calibrate(rec: Recording, opts: CalibrateOptions = {}): CalibrationResult {
-  const profileName = opts.profile ?? 'default';
-  const base = profile(profileName);
-  const config: InferredConfig = inferConfig(rec, base.propeller);
-  const samples = collectSamples(rec, config.resync ? { resync: config.resync } : {});
-  const { fits, priors } = fitSamples(samples, base, rec.source);
+  const acc = new CalibrationAccumulator(rec.source, opts);
+  for (const e of rec.executions) acc.add(e);
+  return acc.finish();
+}
+
+function fitCalibration(
+  source: string,
+  profileName: string,
+  base: Model,
+  config: InferredConfig,
+  samples: SampleSet,
+  counts: { executions: number; handles: number; rounds: number },
+): CalibrationResult {
+  const { fits, priors } = fitSamples(samples, base, source);
 
   const overrides: Record<string, unknown> = {};
   const propeller: Record<string, number> = {};
@@ -339,21 +402,16 @@ export function calibrate(rec: Recording, opts: CalibrateOptions = {}): Calibrat
     if (probability !== null) setLeaf(overrides, `events.${k}.failureProbability`, probability);
   }
 
-  let handles = 0;
-  let rounds = 0;
-  for (const e of rec.executions) {
-    handles += e.handles.length;
-    for (const h of e.handles) rounds += h.rounds.length;
-  }
+  const { executions, handles, rounds } = counts;
   const notes: string[] = [];
-  if (rec.source === 'logs') {
+  if (source === 'logs') {
     notes.push('logs do not time blob, pod-create or CPU work: those parameters keep the profile values');
   }
   const report: CalibrationReport = {
     schema: 'propsim.calibration/1',
-    source: rec.source,
+    source,
     profile: profileName,
-    executions: rec.executions.length,
+    executions,
     handles,
     rounds,
     config: config.values,
@@ -366,11 +424,11 @@ export function calibrate(rec: Recording, opts: CalibrateOptions = {}): Calibrat
   const modelFile: Record<string, unknown> = {
     profile: profileName,
     name: 'calibrated',
-    description: `calibrated from ${rec.executions.length} execution${rec.executions.length === 1 ? '' : 's'} (${rec.source})`,
+    description: `calibrated from ${executions} execution${executions === 1 ? '' : 's'} (${source})`,
     meta: {
       calibration: {
-        source: rec.source,
-        executions: rec.executions.length,
+        source,
+        executions,
         config: Object.fromEntries(CONFIG_KEYS.map((k) => [k, { value: config.values[k], status: config.detail[k].status, confidence: config.detail[k].confidence }])),
         fitted: [...fits.keys()],
         priors,

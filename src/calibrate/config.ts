@@ -53,11 +53,10 @@ const LATTICE_TOLERANCE_S = 0.002;
 
 const s = (ns: number): number => ns / SECOND_NS;
 
-function mode(xs: readonly number[]): { value: number; count: number } {
-  const c = new Map<number, number>();
-  for (const x of xs) c.set(x, (c.get(x) ?? 0) + 1);
+/** The most frequent value (ties: the larger value). */
+function mode(counts: ReadonlyMap<number, number>): { value: number; count: number } {
   let best = { value: NaN, count: 0 };
-  for (const [value, count] of c) if (count > best.count || (count === best.count && value > best.value)) best = { value, count };
+  for (const [value, count] of counts) if (count > best.count || (count === best.count && value > best.value)) best = { value, count };
   return best;
 }
 
@@ -65,13 +64,41 @@ function prior(value: number, why: string): ConfigEstimate {
   return { value, prior: value, status: 'prior', confidence: 'none', n: 0, evidence: why };
 }
 
-export function inferWorkers(rec: Recording, priorValue: number): ConfigEstimate {
-  const ids = new Set<string>();
-  let handles = 0;
-  for (const e of rec.executions) for (const h of e.handles) {
-    handles++;
-    ids.add(`${h.replica ?? ''}\u0000${h.worker}`);
+/** What the worker and streak estimates need of every Handle call, tallied as executions arrive. */
+export class HandleTally {
+  handles = 0;
+  /** `replica \0 worker` of every Handle call. */
+  readonly workerIds = new Set<string>();
+  /** Count per `Max: [m]` stated at streak ends. */
+  readonly stated = new Map<number, number>();
+  /** Count per round count of the streaks that hit the cap. */
+  readonly capped = new Map<number, number>();
+  longest = 0;
+
+  add(exec: Execution): void {
+    for (const h of exec.handles) {
+      this.handles++;
+      this.workerIds.add(`${h.replica ?? ''}\u0000${h.worker}`);
+      if (h.streakMax !== undefined && h.streakMax > 0) bump(this.stated, h.streakMax);
+      if (h.endReason === 'cap' && h.rounds.length > 0) bump(this.capped, h.rounds.length);
+      this.longest = Math.max(this.longest, h.rounds.length);
+    }
   }
+}
+
+function bump(m: Map<number, number>, k: number): void {
+  m.set(k, (m.get(k) ?? 0) + 1);
+}
+
+function total(m: ReadonlyMap<number, number>): number {
+  let n = 0;
+  for (const c of m.values()) n += c;
+  return n;
+}
+
+export function inferWorkers(tally: HandleTally, priorValue: number): ConfigEstimate {
+  const ids = tally.workerIds;
+  const handles = tally.handles;
   if (handles === 0) return prior(priorValue, 'no Handle calls');
   const replicas = new Set([...ids].map((k) => k.split('\u0000')[0]));
   let maxN = -1;
@@ -104,31 +131,24 @@ export function inferWorkers(rec: Recording, priorValue: number): ConfigEstimate
   };
 }
 
-export function inferMaxStreak(rec: Recording, priorValue: number): ConfigEstimate {
-  const stated: number[] = [];
-  const capped: number[] = [];
-  let longest = 0;
-  let handles = 0;
-  for (const e of rec.executions) for (const h of e.handles) {
-    handles++;
-    if (h.streakMax !== undefined && h.streakMax > 0) stated.push(h.streakMax);
-    if (h.endReason === 'cap' && h.rounds.length > 0) capped.push(h.rounds.length);
-    longest = Math.max(longest, h.rounds.length);
+export function inferMaxStreak(tally: HandleTally, priorValue: number): ConfigEstimate {
+  const { handles, longest } = tally;
+  const stated = total(tally.stated);
+  if (stated > 0) {
+    const m = mode(tally.stated);
+    return { value: m.value, prior: priorValue, status: 'inferred', confidence: 'high', n: stated, evidence: `"Max: [${m.value}]" stated by ${m.count} of ${stated} streak ends` };
   }
-  if (stated.length > 0) {
-    const m = mode(stated);
-    return { value: m.value, prior: priorValue, status: 'inferred', confidence: 'high', n: stated.length, evidence: `"Max: [${m.value}]" stated by ${m.count} of ${stated.length} streak ends` };
-  }
-  if (capped.length > 0) {
-    const m = mode(capped);
-    const agree = m.count / capped.length;
+  const capped = total(tally.capped);
+  if (capped > 0) {
+    const m = mode(tally.capped);
+    const agree = m.count / capped;
     return {
       value: m.value,
       prior: priorValue,
       status: 'inferred',
-      confidence: capped.length >= 3 && agree >= 0.9 ? 'high' : agree >= 0.6 ? 'medium' : 'low',
-      n: capped.length,
-      evidence: `${m.count} of ${capped.length} streaks that hit the cap ran ${m.value} rounds`,
+      confidence: capped >= 3 && agree >= 0.9 ? 'high' : agree >= 0.6 ? 'medium' : 'low',
+      n: capped,
+      evidence: `${m.count} of ${capped} streaks that hit the cap ran ${m.value} rounds`,
     };
   }
   if (handles > 0 && longest > priorValue) {
@@ -166,8 +186,7 @@ export function resyncCandidates(exec: Execution): LatticePoint[] {
   return out;
 }
 
-export function inferReeval(rec: Recording, priorValue: number): { estimate: ConfigEstimate; fit: LatticeFit } {
-  const points = rec.executions.flatMap(resyncCandidates);
+export function inferReeval(points: readonly LatticePoint[], priorValue: number): { estimate: ConfigEstimate; fit: LatticeFit } {
   const fit = fitLattice(points, { periods: REEVAL_PERIODS, tolerance: LATTICE_TOLERANCE_S, minPoints: 4 });
   if (!fit.best) {
     const why = fit.points < 4 ? `${fit.points} resync-like enqueue instants (too few)` : `no period fits the ${fit.points} resync-like enqueue instants`;
@@ -188,11 +207,16 @@ export function inferReeval(rec: Recording, priorValue: number): { estimate: Con
   };
 }
 
+export interface QueueWait {
+  ns: number;
+  /** Whole seconds between the stamps, when both ends are whole-second stamps. */
+  k?: number;
+}
+
 /** Handle start minus the earliest enqueue since the previous Handle started (ns, with whole-second k when coarse). */
-export function queueWaits(exec: Execution): { ns: number; k?: number }[] {
+export function queueWaits(exec: Execution, out: QueueWait[] = []): QueueWait[] {
   const hs = byStart(exec.handles);
   const enq = byTime(exec.enqueues);
-  const out: { ns: number; k?: number }[] = [];
   let ei = 0;
   let prevStart = -Infinity;
   for (const h of hs) {
@@ -215,8 +239,7 @@ function quantile(sorted: readonly number[], q: number): number {
   return sorted[i]!;
 }
 
-export function inferBaseDelay(rec: Recording, priorValue: number): ConfigEstimate {
-  const waits = rec.executions.flatMap(queueWaits);
+export function inferBaseDelay(waits: readonly QueueWait[], priorValue: number): ConfigEstimate {
   if (waits.length < 10) return prior(priorValue, `${waits.length} queue waits (too few)`);
   const coarse = waits.filter((w) => w.k !== undefined);
   let est: number;
@@ -242,32 +265,58 @@ export function inferBaseDelay(rec: Recording, priorValue: number): ConfigEstima
   };
 }
 
-/** Handle starts that only a sub-queue release can have triggered, minus base-delay (seconds). */
-export function releaseInstants(exec: Execution, baseDelaySeconds: number): LatticePoint[] {
+/**
+ * A Handle start that a sub-queue release may have triggered: everything of its enqueue window
+ * except base-delay, which is estimated from all executions first.
+ */
+export interface ReleaseCandidate {
+  /** Bounds of the Handle start (ns). */
+  startLo: number;
+  startHi: number;
+  /** Earliest lower bound of a main-queue add in the window (Infinity: none). */
+  mainLo: number;
+}
+
+/** Handle starts whose enqueue window holds a sub-queue add and nothing from before the previous Handle ended. */
+export function releaseCandidates(exec: Execution, out: ReleaseCandidate[] = []): ReleaseCandidate[] {
   const hs = byStart(exec.handles);
   const enq = byTime(exec.enqueues);
-  const out: LatticePoint[] = [];
   let ei = 0;
   for (let j = 1; j < hs.length; j++) {
     const prev = hs[j - 1]!;
     const h = hs[j]!;
     while (ei < enq.length && enq[ei]!.at <= prev.start) ei++;
-    const window: Enqueue[] = [];
-    for (let i = ei; i < enq.length && enq[i]!.at <= h.start; i++) window.push(enq[i]!);
     if (prev.endReason === 'error') continue;
-    // Every add came after the previous Handle's Forget, so the first rate-limited add waits exactly
-    // base-delay; a main-queue add too late to have triggered the start leaves a release as the
-    // trigger, and the first release then had no earlier add of this key: start = release + base.
-    const latest = startHi(h) - baseDelaySeconds * SECOND_NS;
-    if (!window.some((e) => !MAIN_QUEUE_SOURCES.has(e.source))) continue;
-    if (window.some((e) => e.hi < endLo(prev) || (MAIN_QUEUE_SOURCES.has(e.source) && e.lo <= latest))) continue;
-    out.push({ lo: s(startLo(h)) - baseDelaySeconds, hi: s(startHi(h)) - baseDelaySeconds });
+    let subQueue = false;
+    let early = false;
+    let mainLo = Infinity;
+    for (let i = ei; i < enq.length && enq[i]!.at <= h.start; i++) {
+      const e = enq[i]!;
+      if (MAIN_QUEUE_SOURCES.has(e.source)) mainLo = Math.min(mainLo, e.lo);
+      else subQueue = true;
+      if (e.hi < endLo(prev)) early = true;
+    }
+    if (subQueue && !early) out.push({ startLo: startLo(h), startHi: startHi(h), mainLo });
   }
   return out;
 }
 
-export function inferBatching(rec: Recording, priorValue: number, baseDelaySeconds: number): ConfigEstimate {
-  const points = rec.executions.flatMap((e) => releaseInstants(e, baseDelaySeconds));
+/** Handle starts that only a sub-queue release can have triggered, minus base-delay (seconds). */
+export function releaseInstants(candidates: readonly ReleaseCandidate[], baseDelaySeconds: number): LatticePoint[] {
+  const out: LatticePoint[] = [];
+  for (const c of candidates) {
+    // Every add came after the previous Handle's Forget, so the first rate-limited add waits exactly
+    // base-delay; a main-queue add too late to have triggered the start leaves a release as the
+    // trigger, and the first release then had no earlier add of this key: start = release + base.
+    const latest = c.startHi - baseDelaySeconds * SECOND_NS;
+    if (c.mainLo <= latest) continue;
+    out.push({ lo: s(c.startLo) - baseDelaySeconds, hi: s(c.startHi) - baseDelaySeconds });
+  }
+  return out;
+}
+
+export function inferBatching(candidates: readonly ReleaseCandidate[], priorValue: number, baseDelaySeconds: number): ConfigEstimate {
+  const points = releaseInstants(candidates, baseDelaySeconds);
   const fit = fitLattice(points, { periods: BATCHING_PERIODS, tolerance: LATTICE_TOLERANCE_S, minPoints: 8, minCycles: 4 });
   if (!fit.best) {
     const why =
@@ -289,21 +338,48 @@ export function inferBatching(rec: Recording, priorValue: number, baseDelaySecon
   };
 }
 
+/** What configuration inference keeps of one execution where order matters or another estimate is needed first. */
+export interface ExecutionConfigEvidence {
+  resync: LatticePoint[];
+  releases: ReleaseCandidate[];
+}
+
+/**
+ * Configuration evidence gathered one execution at a time (the executions need not be kept):
+ * order-free tallies here, the rest returned by `add` for `infer` to take in execution order.
+ */
+export class ConfigEvidence {
+  readonly handles = new HandleTally();
+  readonly waits: QueueWait[] = [];
+
+  add(exec: Execution): ExecutionConfigEvidence {
+    this.handles.add(exec);
+    queueWaits(exec, this.waits);
+    return { resync: resyncCandidates(exec), releases: releaseCandidates(exec) };
+  }
+
+  infer(perExecution: readonly ExecutionConfigEvidence[], base: PropellerConfig): InferredConfig {
+    const workers = inferWorkers(this.handles, base.workers);
+    const maxStreakLength = inferMaxStreak(this.handles, base.maxStreakLength);
+    const reeval = inferReeval(perExecution.flatMap((e) => e.resync), base.workflowReevalSeconds);
+    const baseDelay = inferBaseDelay(this.waits, base.baseDelaySeconds);
+    const batching = inferBatching(perExecution.flatMap((e) => e.releases), base.batchingIntervalSeconds, baseDelay.value);
+    const detail: Record<ConfigKey, ConfigEstimate> = {
+      workers,
+      maxStreakLength,
+      workflowReevalSeconds: reeval.estimate,
+      batchingIntervalSeconds: batching,
+      baseDelaySeconds: baseDelay,
+    };
+    const values = Object.fromEntries(CONFIG_KEYS.map((k) => [k, detail[k].value])) as Record<ConfigKey, number>;
+    const out: InferredConfig = { values, detail };
+    if (reeval.fit.best) out.resync = { period: reeval.fit.best.period, phase: reeval.fit.best.phase };
+    return out;
+  }
+}
+
 export function inferConfig(rec: Recording, base: PropellerConfig): InferredConfig {
-  const workers = inferWorkers(rec, base.workers);
-  const maxStreakLength = inferMaxStreak(rec, base.maxStreakLength);
-  const reeval = inferReeval(rec, base.workflowReevalSeconds);
-  const baseDelay = inferBaseDelay(rec, base.baseDelaySeconds);
-  const batching = inferBatching(rec, base.batchingIntervalSeconds, baseDelay.value);
-  const detail: Record<ConfigKey, ConfigEstimate> = {
-    workers,
-    maxStreakLength,
-    workflowReevalSeconds: reeval.estimate,
-    batchingIntervalSeconds: batching,
-    baseDelaySeconds: baseDelay,
-  };
-  const values = Object.fromEntries(CONFIG_KEYS.map((k) => [k, detail[k].value])) as Record<ConfigKey, number>;
-  const out: InferredConfig = { values, detail };
-  if (reeval.fit.best) out.resync = { period: reeval.fit.best.period, phase: reeval.fit.best.phase };
-  return out;
+  const evidence = new ConfigEvidence();
+  const perExecution = rec.executions.map((e) => evidence.add(e));
+  return evidence.infer(perExecution, base);
 }

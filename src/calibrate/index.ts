@@ -1,5 +1,5 @@
 /** Public API of calibration: Recording -> Model and fit report, replay plans, held-out validation. */
-export { calibrate, fitSamples, shapesFrom, MIN_OBSERVATIONS, type CalibrateOptions, type CalibrationReport, type CalibrationResult, type ParameterReport } from './calibrate.js';
+export { calibrate, CalibrationAccumulator, fitSamples, shapesFrom, MIN_OBSERVATIONS, type CalibrateOptions, type CalibrationReport, type CalibrationResult, type ParameterReport } from './calibrate.js';
 export { inferConfig, CONFIG_KEYS, type ConfigEstimate, type ConfigKey, type InferredConfig } from './config.js';
 export { collectSamples, PARAM_PATHS, type ParamPath, type ParamSamples, type SampleSet } from './samples.js';
 export { replayPlan, replayPlans, type ReplayOptions } from './replay.js';

@@ -118,18 +118,17 @@ function opEnd(o: Op): Bounded {
   return bounded(o.end, o.endLo, o.endHi);
 }
 
+/** One execution's observations in the order they were found (path, observation, size). */
 class Collector {
-  readonly params = new Map<ParamPath, ParamSamples>();
-
-  constructor() {
-    for (const p of PARAM_PATHS) this.params.set(p, { path: p, obs: [], xs: [], notes: [] });
-  }
+  readonly paths: ParamPath[] = [];
+  readonly obs: Observation[] = [];
+  readonly xs: (number | undefined)[] = [];
 
   add(path: ParamPath, o: Observation | undefined, x?: number): void {
     if (!o) return;
-    const s = this.params.get(path)!;
-    s.obs.push(o);
-    s.xs.push(x);
+    this.paths.push(path);
+    this.obs.push(o);
+    this.xs.push(x);
   }
 }
 
@@ -202,44 +201,97 @@ function onLattice(b: Bounded, lattice: { period: number; phase: number } | unde
   return ph + k * p <= b.hi + tol;
 }
 
+/** A write and the `workflow` enqueue its watch event may have caused. */
+interface WatchPair {
+  write: Bounded;
+  enqueue: Bounded;
+}
+
 /**
  * Writes pair with `workflow` enqueues in order (the informer delivers an object's events in
- * order). An enqueue equal to the previous one was held back behind it: only an upper bound.
+ * order). Which pairs count waits for the resync lattice (`watchObservations`).
  */
-function collectWatch(exec: Execution, c: Collector, lattice: { period: number; phase: number } | undefined): void {
+function watchPairs(exec: Execution): WatchPair[] {
   const writes = writesOf(exec).filter((w) => !w.terminal);
   const enq = byTime(exec.enqueues).filter((e) => e.source === 'workflow').slice(1).map(enqueueAt);
+  const out: WatchPair[] = [];
   let j = 0;
-  let prevAt = -Infinity;
   for (const w of writes) {
     while (j < enq.length && enq[j]!.hi < w.end.lo) j++;
     const e = enq[j];
     if (!e || e.lo - w.end.hi > WATCH_MAX_NS) continue;
     j++;
+    out.push({ write: w.end, enqueue: e });
+  }
+  return out;
+}
+
+/** Watch-lag observations of one execution's pairs. An enqueue equal to the previous one was held back behind it: only an upper bound. */
+function watchObservations(pairs: readonly WatchPair[], lattice: { period: number; phase: number } | undefined, c: Collector): void {
+  let prevAt = -Infinity;
+  for (const { write: w, enqueue: e } of pairs) {
     // A resync may stand in for the watch event here: not an observation.
     if (onLattice(e, lattice)) continue;
-    if (e.lo === e.hi && w.end.lo === w.end.hi && e.at === prevAt) {
-      c.add('etcd.watch', { kind: 'interval', lo: 0, hi: (e.at - w.end.at) / SECOND_NS });
+    if (e.lo === e.hi && w.lo === w.hi && e.at === prevAt) {
+      c.add('etcd.watch', { kind: 'interval', lo: 0, hi: (e.at - w.at) / SECOND_NS });
     } else {
-      c.add('etcd.watch', durationObservation(w.end, e));
+      c.add('etcd.watch', durationObservation(w, e));
     }
     prevAt = e.at;
   }
 }
 
-export function collectSamples(rec: Recording, opts: SampleOptions = {}): SampleSet {
-  const c = new Collector();
-  const events = { workflow: { sent: 0, failed: 0 }, node: { sent: 0, failed: 0 }, task: { sent: 0, failed: 0 } };
-  const queueWaits: Observation[] = [];
-  for (const exec of rec.executions) {
-    collectOps(exec, c, events);
-    collectPods(exec, c, rec.source);
-    collectWatch(exec, c, opts.resync);
+/** What sampling keeps of one execution: its observations in order, and its watch pairs (judged once the resync lattice is known). */
+export interface ExecutionSamples {
+  paths: ParamPath[];
+  obs: Observation[];
+  xs: (number | undefined)[];
+  watch: WatchPair[];
+}
+
+/**
+ * Samples gathered one execution at a time (the executions need not be kept): order-free tallies
+ * here, the rest returned by `add` for `finish` to take in execution order.
+ */
+export class SampleEvidence {
+  readonly queueWaits: Observation[] = [];
+  readonly events = { workflow: { sent: 0, failed: 0 }, node: { sent: 0, failed: 0 }, task: { sent: 0, failed: 0 } };
+
+  /** `source`: the Recording's source kind (logs time pod exits only by propeller's observation). */
+  constructor(private readonly source: string) {}
+
+  add(exec: Execution): ExecutionSamples {
+    const c = new Collector();
+    collectOps(exec, c, this.events);
+    collectPods(exec, c, this.source);
     for (const h of exec.handles) {
       if (h.enqueuedAt === undefined) continue;
       const o = durationObservation(bounded(h.enqueuedAt, h.enqueuedAtLo, h.enqueuedAtHi), bounded(h.start, h.startLo, h.startHi));
-      if (o) queueWaits.push(o);
+      if (o) this.queueWaits.push(o);
     }
+    return { paths: c.paths, obs: c.obs, xs: c.xs, watch: watchPairs(exec) };
   }
-  return { params: c.params, queueWaits, events };
+
+  finish(perExecution: readonly ExecutionSamples[], opts: SampleOptions = {}): SampleSet {
+    const params = new Map<ParamPath, ParamSamples>();
+    for (const p of PARAM_PATHS) params.set(p, { path: p, obs: [], xs: [], notes: [] });
+    const put = (path: ParamPath, o: Observation, x: number | undefined) => {
+      const ps = params.get(path)!;
+      ps.obs.push(o);
+      ps.xs.push(x);
+    };
+    for (const e of perExecution) {
+      for (let i = 0; i < e.paths.length; i++) put(e.paths[i]!, e.obs[i]!, e.xs[i]);
+      const watch = new Collector();
+      watchObservations(e.watch, opts.resync, watch);
+      for (let i = 0; i < watch.paths.length; i++) put(watch.paths[i]!, watch.obs[i]!, watch.xs[i]);
+    }
+    return { params, queueWaits: this.queueWaits, events: this.events };
+  }
+}
+
+export function collectSamples(rec: Recording, opts: SampleOptions = {}): SampleSet {
+  const evidence = new SampleEvidence(rec.source);
+  const perExecution = rec.executions.map((e) => evidence.add(e));
+  return evidence.finish(perExecution, opts);
 }

@@ -1,6 +1,9 @@
-import { calibrate, renderCalibration } from '../calibrate/index.js';
+import { CalibrationAccumulator, calibrate, renderCalibration, type CalibrationResult } from '../calibrate/index.js';
 import { writeFileAtomic } from '../export/atomic-write.js';
-import { linesSummary, readExecutions } from './inputs.js';
+import { byCreation } from '../ingest/index.js';
+import { InputError } from '../timeline/errors.js';
+import type { LineStats } from '../timeline/types.js';
+import { linesSummary, readExecutions, sniff, streamExecutions } from './inputs.js';
 import { emit, note } from './output.js';
 
 export interface CalibrateOpts {
@@ -11,15 +14,36 @@ export interface CalibrateOpts {
   profile?: string;
 }
 
+/**
+ * Log inputs are folded and taken in one execution at a time (memory bounded by the executions
+ * in flight plus the observations kept), in creation order as a whole-input read lists them.
+ */
+async function calibrateLogs(inputs: string[], opts: CalibrateOpts): Promise<{ result: CalibrationResult; lines: LineStats }> {
+  const acc = new CalibrationAccumulator('logs', opts.profile !== undefined ? { profile: opts.profile } : {});
+  const { lines } = await streamExecutions(inputs, { strict: opts.strict }, (e) => acc.add(e));
+  if (acc.count === 0) {
+    note(linesSummary(lines));
+    throw new InputError('no executions found in the input');
+  }
+  return { result: acc.finish(byCreation), lines };
+}
+
 /** `propsim calibrate`: fit report on stdout; with --out, the model file (loadable by --model). */
 export async function runCalibrate(inputs: string[], opts: CalibrateOpts): Promise<number> {
-  const rec = await readExecutions(inputs, { strict: opts.strict });
-  const result = calibrate(rec, opts.profile !== undefined ? { profile: opts.profile } : {});
+  let result: CalibrationResult;
+  let lines: LineStats | undefined;
+  if (inputs.length > 0 && inputs.every((p) => sniff(p) === 'logs')) {
+    ({ result, lines } = await calibrateLogs(inputs, opts));
+  } else {
+    const rec = await readExecutions(inputs, { strict: opts.strict });
+    result = calibrate(rec, opts.profile !== undefined ? { profile: opts.profile } : {});
+    if (rec.source === 'logs') lines = rec.lines;
+  }
   if (opts.out) {
     writeFileAtomic(opts.out, `${JSON.stringify(result.modelFile, null, 2)}\n`);
     note(`wrote the model to ${opts.out}`);
   }
   await emit(undefined, opts.json ? `${JSON.stringify(result.report, null, 2)}\n` : renderCalibration(result.report));
-  if (rec.source === 'logs') note(linesSummary(rec.lines));
+  if (lines) note(linesSummary(lines));
   return 0;
 }
