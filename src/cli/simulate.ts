@@ -7,8 +7,7 @@ import { loadModel } from '../model/defaults.js';
 import { loadSimulationInput } from '../model/load.js';
 import { simulate } from '../propeller/simulator.js';
 import { InputError } from '../timeline/errors.js';
-import type { Recording } from '../timeline/types.js';
-import { ReplicationAggregator, renderReplications } from '../whatif/index.js';
+import { replicateReports, ReplicationAggregator, renderReplications } from '../whatif/index.js';
 import { sniff } from './inputs.js';
 import { emit, note } from './output.js';
 
@@ -17,6 +16,8 @@ export interface SimulateOpts {
   profile?: string;
   seed: string;
   reps: number;
+  /** Threads for replications (default: the machine's cores, at most 8). */
+  jobs?: number;
   json?: boolean;
   /** Text without the per-execution blocks. */
   summary?: boolean;
@@ -40,13 +41,12 @@ export async function runSimulate(file: string, opts: SimulateOpts): Promise<num
   const model = loadModel(opts.model, opts.profile);
   const reps = Math.max(1, opts.reps);
   const agg = new ReplicationAggregator();
-  let first: Recording | undefined;
-  for (let r = 0; r < reps; r++) {
-    const rec = simulate(scenario.executions, model, { seed: opts.seed, replication: r });
-    if (r === 0) first = rec;
-    agg.add(computeReport(rec));
-  }
-  const rec0 = first!;
+  const t0 = performance.now();
+  const rec0 = simulate(scenario.executions, model, { seed: opts.seed, replication: 0 });
+  agg.add(computeReport(rec0));
+  const msPerReplication = performance.now() - t0;
+  const more = replicateReports(scenario.executions, model, 1, reps, { seed: opts.seed, msPerReplication, ...(opts.jobs !== undefined ? { jobs: opts.jobs } : {}) });
+  for await (const report of more) agg.add(report);
   if (opts.timeline) writeFileAtomic(opts.timeline, `${JSON.stringify(rec0)}\n`);
   if (opts.html) {
     const notes = reps > 1 ? [`Replication 0 of ${reps} (seed ${opts.seed}); the text and JSON outputs give means over replications.`] : [`Seed ${opts.seed}.`];

@@ -3,7 +3,7 @@ import { loadSimulationInput } from '../model/load.js';
 import type { ExecutionPlan } from '../model/workflow.js';
 import { writeFileAtomic } from '../export/atomic-write.js';
 import { renderWhatifHtml } from '../export/html-whatif.js';
-import { ALL_FIGURES, createProgress, effectText, parseChanges, renderWhatif, runWhatif as runPairedWhatif } from '../whatif/index.js';
+import { ALL_FIGURES, createProgress, effectText, parseChanges, renderWhatif, runWhatifParallel } from '../whatif/index.js';
 import { isScenarioFile } from './inputs.js';
 import { emit } from './output.js';
 
@@ -15,6 +15,8 @@ export interface WhatifOpts {
   preset: string[];
   reps: number;
   minReps: number;
+  /** Threads for replications (default: the machine's cores, at most 8). */
+  jobs?: number;
   precision: number;
   seed: string;
   json?: boolean;
@@ -35,8 +37,9 @@ export async function runWhatif(input: string, opts: WhatifOpts): Promise<number
   const plans = await plansFor(input);
   const base = loadModel(opts.model, opts.profile);
   const progress = createProgress();
-  const result = runPairedWhatif(plans, base, changes, {
+  const result = await runWhatifParallel(plans, base, changes, {
     seed: opts.seed,
+    ...(opts.jobs !== undefined ? { jobs: opts.jobs } : {}),
     minReps: opts.minReps,
     maxReps: opts.reps,
     precision: opts.precision,

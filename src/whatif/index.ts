@@ -18,6 +18,8 @@ export {
 } from './changes.js';
 export {
   runWhatif,
+  runWhatifParallel,
+  runPairedParallel,
   runPaired,
   pairedDeltas,
   unpairedHalfWidth,
@@ -28,6 +30,7 @@ export {
   type RunSummary,
   type WhatifJson,
   type WhatifProgress,
+  type ThreadOptions,
 } from './paired.js';
 export { aggregateReports, estimate, ReplicationAggregator, type Estimate, type ReplicationsJson } from './replications.js';
 export { MeanReport, meanReport } from './mean-report.js';
@@ -44,3 +47,4 @@ export {
 export { renderWhatif, renderReplications } from './render.js';
 export { createProgress, progressLine, type ProgressSink } from './progress.js';
 export { Running, tQuantile } from './paired-stats.js';
+export { replicateReports, type ReplicateOptions } from './replicate.js';

@@ -13,6 +13,8 @@ import { InputError } from '../timeline/errors.js';
 import { applyChanges, changeEffects, describeChange, type Change, type Effect } from './changes.js';
 import { EXECUTION_FIGURES, RECORDING_FIGURES, type FigureSample } from './figures.js';
 import { Running, tQuantile } from './paired-stats.js';
+import { replicationsInOrder, type RemoteRunner } from './replication-order.js';
+import { defaultJobs, poolWorthIt, ReplicationPool } from './replication-pool.js';
 import { ReplicationAggregator, type Estimate } from './replications.js';
 
 export interface PairedOptions {
@@ -27,6 +29,14 @@ export interface PairedOptions {
   onProgress?: (p: WhatifProgress) => void;
   /** Passed to every simulation. */
   simulate?: Pick<SimulateOptions, 'originUnixNano' | 'horizonSeconds'>;
+}
+
+/** Worker threads for replications. */
+export interface ThreadOptions {
+  /** Threads in all (default: the machine's cores, at most 8; 1: this thread only). */
+  jobs?: number;
+  /** Start threads only when the replications left would take this thread longer (ms; default about a thread's start-up). */
+  minWorkMs?: number;
 }
 
 export interface WhatifProgress {
@@ -282,64 +292,136 @@ export interface PairedRun {
   executions: { id: string; delta: DeltaFigures }[];
 }
 
+/** The stopping rule and the aggregates of paired replications, fed one replication at a time in order. */
+class PairedLoop {
+  readonly maxReps: number;
+  readonly minReps: number;
+  readonly precision: number;
+  private readonly base = new ReplicationAggregator();
+  private readonly vari = new ReplicationAggregator();
+  private readonly dMake = new Running();
+  private readonly bMake = new Running();
+  private stoppedBecause: 'precision' | 'maxReps' = 'maxReps';
+  private target = Infinity;
+
+  constructor(private readonly opts: PairedOptions) {
+    this.maxReps = Math.max(1, Math.floor(opts.maxReps ?? 200));
+    this.minReps = Math.min(this.maxReps, Math.max(2, Math.floor(opts.minReps ?? 10)));
+    this.precision = opts.precision ?? 0.01;
+    if (!Number.isFinite(this.precision) || this.precision < 0) {
+      throw new InputError(`precision must be a number >= 0, got ${this.precision}`, { path: '--precision' });
+    }
+  }
+
+  /** Takes replication r (0, 1, ... in order); true when the precision target is reached. */
+  add(r: number, baseReport: ReportJson, variantReport: ReportJson): boolean {
+    const bs = this.base.add(baseReport);
+    const vs = this.vari.add(variantReport);
+    const m = pairedMean(bs, vs, 'makespanNs');
+    if (m) {
+      this.dMake.add(m.d);
+      this.bMake.add(m.b);
+    }
+    this.target = this.precision * Math.abs(this.bMake.mean);
+    const hw = this.dMake.halfWidth95();
+    this.opts.onProgress?.({
+      rep: r + 1,
+      minReps: this.minReps,
+      maxReps: this.maxReps,
+      deltaMakespanNs: this.dMake.mean,
+      halfWidthNs: hw,
+      targetHalfWidthNs: this.target,
+      baselineMakespanNs: this.bMake.mean,
+    });
+    if (r + 1 >= this.minReps && hw < this.target) {
+      this.stoppedBecause = 'precision';
+      return true;
+    }
+    return false;
+  }
+
+  result(): PairedRun {
+    const { delta, executions } = pairedDeltas(this.base.samples, this.vari.samples);
+    return {
+      replications: this.base.n,
+      stoppedBecause: this.stoppedBecause,
+      minReps: this.minReps,
+      maxReps: this.maxReps,
+      precision: this.precision,
+      targetHalfWidthNs: this.target,
+      baseline: { ...this.base.meanReport(), figures: this.base.figures() },
+      variant: { ...this.vari.meanReport(), figures: this.vari.figures() },
+      delta,
+      executions,
+    };
+  }
+}
+
 /** Paired replications of two models on the same plans. */
 export function runPaired(plans: readonly ExecutionPlan[], baseModel: Model, variantModel: Model, opts: PairedOptions): PairedRun {
   if (plans.length === 0) throw new InputError('nothing to simulate: no executions');
-  const maxReps = Math.max(1, Math.floor(opts.maxReps ?? 200));
-  const minReps = Math.min(maxReps, Math.max(2, Math.floor(opts.minReps ?? 10)));
-  const precision = opts.precision ?? 0.01;
-  if (!Number.isFinite(precision) || precision < 0) throw new InputError(`precision must be a number >= 0, got ${precision}`, { path: '--precision' });
+  const loop = new PairedLoop(opts);
   const list = [...plans];
-  const base = new ReplicationAggregator();
-  const vari = new ReplicationAggregator();
-  const dMake = new Running();
-  const bMake = new Running();
-  let stoppedBecause: 'precision' | 'maxReps' = 'maxReps';
-  let target = Infinity;
-  for (let r = 0; r < maxReps; r++) {
+  for (let r = 0; r < loop.maxReps; r++) {
     const so = { ...opts.simulate, seed: opts.seed, replication: r };
-    const bs = base.add(computeReport(simulate(list, baseModel, so)));
-    const vs = vari.add(computeReport(simulate(list, variantModel, so)));
-    const m = pairedMean(bs, vs, 'makespanNs');
-    if (m) {
-      dMake.add(m.d);
-      bMake.add(m.b);
-    }
-    target = precision * Math.abs(bMake.mean);
-    const hw = dMake.halfWidth95();
-    opts.onProgress?.({
-      rep: r + 1,
-      minReps,
-      maxReps,
-      deltaMakespanNs: dMake.mean,
-      halfWidthNs: hw,
-      targetHalfWidthNs: target,
-      baselineMakespanNs: bMake.mean,
-    });
-    if (r + 1 >= minReps && hw < target) {
-      stoppedBecause = 'precision';
-      break;
-    }
+    if (loop.add(r, computeReport(simulate(list, baseModel, so)), computeReport(simulate(list, variantModel, so)))) break;
   }
-  const { delta, executions } = pairedDeltas(base.samples, vari.samples);
+  return loop.result();
+}
+
+/** Replication r on a pool started with the models [baseline, variant]: both runs' reports. */
+export function pairedRemote(pool: ReplicationPool): RemoteRunner<[ReportJson, ReportJson]> {
   return {
-    replications: base.n,
-    stoppedBecause,
-    minReps,
-    maxReps,
-    precision,
-    targetHalfWidthNs: target,
-    baseline: { ...base.meanReport(), figures: base.figures() },
-    variant: { ...vari.meanReport(), figures: vari.figures() },
-    delta,
-    executions,
+    free: () => pool.free(),
+    changed: () => pool.changed(),
+    run: (r: number) => Promise.all([pool.run(0, r), pool.run(1, r)]),
   };
+}
+
+/**
+ * `runPaired` with replications also on up to `jobs` worker threads: the same result, byte for
+ * byte. Replication 0 runs here first (a bad input fails as it would without threads, and its
+ * time tells whether starting threads is worth it).
+ */
+export async function runPairedParallel(plans: readonly ExecutionPlan[], baseModel: Model, variantModel: Model, opts: PairedOptions & ThreadOptions): Promise<PairedRun> {
+  if (plans.length === 0) throw new InputError('nothing to simulate: no executions');
+  const loop = new PairedLoop(opts);
+  const list = [...plans];
+  const pair = (r: number): [ReportJson, ReportJson] => {
+    const so = { ...opts.simulate, seed: opts.seed, replication: r };
+    return [computeReport(simulate(list, baseModel, so)), computeReport(simulate(list, variantModel, so))];
+  };
+  const t0 = performance.now();
+  if (loop.add(0, ...pair(0))) return loop.result();
+  const jobs = opts.jobs ?? defaultJobs();
+  const pool = poolWorthIt(jobs, performance.now() - t0, loop.minReps - 1, opts.minWorkMs)
+    ? new ReplicationPool({ plans: list, models: [baseModel, variantModel], seed: opts.seed, ...(opts.simulate ? { simulate: opts.simulate } : {}) }, jobs)
+    : undefined;
+  try {
+    const remote = pool && pairedRemote(pool);
+    let r = 1;
+    for await (const [b, v] of replicationsInOrder(1, loop.maxReps, pair, remote)) {
+      if (loop.add(r++, b, v)) break;
+    }
+  } finally {
+    await pool?.close();
+  }
+  return loop.result();
 }
 
 /** `whatif`: the changes applied to `baseModel`, then paired replications of both. */
 export function runWhatif(plans: readonly ExecutionPlan[], baseModel: Model, changes: readonly Change[], opts: PairedOptions): WhatifJson {
   const variantModel = applyChanges(baseModel, changes);
-  const run = runPaired(plans, baseModel, variantModel, opts);
+  return whatifJson(baseModel, variantModel, changes, opts, runPaired(plans, baseModel, variantModel, opts));
+}
+
+/** `runWhatif` with replications also on worker threads (`runPairedParallel`): the same result. */
+export async function runWhatifParallel(plans: readonly ExecutionPlan[], baseModel: Model, changes: readonly Change[], opts: PairedOptions & ThreadOptions): Promise<WhatifJson> {
+  const variantModel = applyChanges(baseModel, changes);
+  return whatifJson(baseModel, variantModel, changes, opts, await runPairedParallel(plans, baseModel, variantModel, opts));
+}
+
+function whatifJson(baseModel: Model, variantModel: Model, changes: readonly Change[], opts: PairedOptions, run: PairedRun): WhatifJson {
   return {
     schema: 'propsim.whatif/1',
     replications: run.replications,
