@@ -23,6 +23,17 @@ const MAP_SUBNODE_STATUS_BYTES = 8;
  * One execution being simulated: its workflow compiled into node states, its workflow-level status,
  * what the workflow store and informer know of its CR, and its Timeline record.
  */
+/**
+ * The `wf` label propeller logs: `project:domain:name`. A CR's `spec.id` already is one (with
+ * project and domain left empty when the workflow was compiled without them: the execution's fill in).
+ */
+function workflowLabel(plan: ExecutionPlan): string {
+  const parts = plan.workflow.name.split(':');
+  if (parts.length < 3) return `${plan.project}:${plan.domain}:${plan.workflow.name}`;
+  const [project, domain, ...rest] = parts;
+  return `${project || plan.project}:${domain || plan.domain}:${rest.join(':')}`;
+}
+
 export class ExecState {
   readonly top: Scope;
   /** Every node (nested ones right after their enclosing node), in record order. */
@@ -87,7 +98,7 @@ export class ExecState {
     this.record = {
       id: plan.id,
       namespace: plan.namespace,
-      workflow: `${plan.project}:${plan.domain}:${wf.name}`,
+      workflow: workflowLabel(plan),
       phase: 'Ready',
       handles: [],
       nodes: [],

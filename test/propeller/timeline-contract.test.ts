@@ -327,3 +327,16 @@ describe('queue waits', () => {
     expect(known).toBeGreaterThan(total * 0.8);
   });
 });
+
+describe('workflow label', () => {
+  const label = (name: string) => simulate([plan('e', workflow(name, [task('n0', [])]))], testModel(), { seed: 1, replication: 0 }).executions[0]!.workflow;
+
+  it('is project:domain:name, as propeller logs it, also for a CR spec.id that already holds project and domain', () => {
+    const p = plan('e', workflow('x', []));
+    const full = `${p.project}:${p.domain}`;
+    expect(label('my_wf')).toBe(`${full}:my_wf`);
+    expect(label('proj:dev:core.my_wf')).toBe('proj:dev:core.my_wf');
+    // Compiled without project and domain: the execution's fill in.
+    expect(label('::core.my_wf')).toBe(`${full}:core.my_wf`);
+  });
+});
