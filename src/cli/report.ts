@@ -7,6 +7,7 @@ import {
   renderExecutionText,
   renderReport,
   renderReportHead,
+  renderReportSummary,
   renderReportTail,
   ReportAccumulator,
   type ExecutionReport,
@@ -37,7 +38,7 @@ export async function runReport(inputs: string[], opts: ReportOpts): Promise<num
   const rec = await readExecutions(inputs, { exec: opts.exec, strict: opts.strict });
   const report = computeReport(rec);
   const n = report.executions.length;
-  const text = opts.summary ? renderReportHead(report, n) + renderReportTail(report, n) : renderReport(report);
+  const text = opts.summary ? renderReportSummary(report, n) : renderReport(report);
   await emit(opts.out, opts.json ? reportJsonText(report, rec.lines) : text);
   if (opts.html) writeFileAtomic(opts.html, renderReportHtml(report, { recording: rec, source: inputs.join(', ') }));
   note(`${rec.executions.length} execution${rec.executions.length === 1 ? '' : 's'}; ${linesSummary(rec.lines)}`);
@@ -104,7 +105,7 @@ async function runReportStreaming(inputs: string[], opts: ReportOpts): Promise<n
       } else {
         await out.write(renderReportHead(report, n));
         await spool.playBack(byCreation, (c) => out.write(c));
-        await out.write(renderReportTail(report, n));
+        await out.write(renderReportTail(report, n, { summary: opts.summary }));
       }
       await out.close();
     } catch (err) {

@@ -2,7 +2,7 @@ import { writeLogs } from '../export/logs.js';
 import { writeOtlp } from '../export/otlp.js';
 import { writeFileAtomic } from '../export/atomic-write.js';
 import { renderReportHtml } from '../export/html.js';
-import { computeReport, renderReport, renderReportHead, renderReportTail } from '../metrics/index.js';
+import { computeReport, renderReport, renderReportSummary } from '../metrics/index.js';
 import { loadModel } from '../model/defaults.js';
 import { loadSimulationInput } from '../model/load.js';
 import { simulate } from '../propeller/simulator.js';
@@ -70,7 +70,7 @@ export async function runSimulate(file: string, opts: SimulateOpts): Promise<num
     const title = `Scenario ${scenario.name}: ${scenario.description.trim()}`;
     const sub = `seed ${opts.seed}, ${reps} replication${reps === 1 ? '' : 's'}${reps > 1 ? ' (figures are means; see the table below for 95% CIs)' : ''}, profile ${profileText}${opts.model ? `, model ${opts.model}` : ''}`;
     const n = mean.executions.length;
-    const report = opts.summary ? renderReportHead(mean, n) + renderReportTail(mean, n) : renderReport(mean);
+    const report = opts.summary ? renderReportSummary(mean, n) : renderReport(mean);
     let text = `${title}\n${sub}\n\n${report}`;
     if (reps > 1) text += `\n${renderReplications(agg.replications())}`;
     await emit(opts.out, text);

@@ -236,6 +236,11 @@ export function renderInfra(
   }
 }
 
+/** `--summary`: the header, the overhead over all executions and the infrastructure table. */
+export function renderReportSummary(r: ReportJson, n: number): string {
+  return renderReportHead(r, n) + renderReportTail(r, n, { summary: true });
+}
+
 /** The whole report as text. */
 export function renderReport(r: ReportJson, opts: RenderReportOptions = {}): string {
   const n = r.executions.length;
@@ -262,10 +267,14 @@ export function renderExecutionText(e: ExecutionReport, opts: RenderReportOption
   return out.join('\n') + '\n';
 }
 
-/** The overhead over all executions (when there are several) and the infrastructure table, closing the report. */
-export function renderReportTail(r: ReportJson, n: number): string {
+/**
+ * The overhead over all executions and the infrastructure table, closing the report. The overhead
+ * section is printed when there are several executions, or always with `summary` (it then stands
+ * in for the execution blocks left out).
+ */
+export function renderReportTail(r: ReportJson, n: number, opts: { summary?: boolean } = {}): string {
   const out: string[] = [];
-  if (r.overall && r.overall.executions > 1) renderOverall(r.overall, out);
+  if (r.overall && (r.overall.executions > 1 || (opts.summary && r.overall.executions > 0))) renderOverall(r.overall, out);
   renderInfra(r, `Infrastructure · all ${n} execution${n === 1 ? '' : 's'}`, out);
   return out.join('\n') + '\n';
 }

@@ -70,6 +70,16 @@ describe('report --summary', () => {
     expect(summary.endsWith(tail)).toBe(true);
     expect(summary.startsWith(full.slice(0, full.indexOf('\nExecution ') + 1))).toBe(true);
   });
+
+  it('with one execution still gives its overhead (the section stands in for the execution left out)', async () => {
+    const out = join(dir, 'summary-one.txt');
+    expect(await main(['report', join(ROOT, 'recordings/hello-world.jsonl'), '--summary', '-o', out])).toBe(0);
+    const summary = readFileSync(out, 'utf8');
+    expect(summary).toMatch(/^Overhead · 1 of 1 execution$/m);
+    expect(summary).toMatch(/^ {2}sum over executions \(RFC\)/m);
+    expect(summary).not.toMatch(/^Execution /m);
+    expect(summary.indexOf('Overhead · ')).toBeLessThan(summary.indexOf('Infrastructure · '));
+  });
 });
 
 describe('Spool', () => {
