@@ -5,10 +5,11 @@ import type { Model } from '../model/model.js';
 import { mergeModel, validateModel } from '../model/model-schema.js';
 import { getPaths } from '../model/paths.js';
 import { lnGamma } from '../model/special-functions.js';
+import { summarize } from '../metrics/quantile.js';
 import type { Execution, Recording } from '../timeline/types.js';
 import { CONFIG_KEYS, ConfigEvidence, type ConfigEstimate, type ConfigKey, type ExecutionConfigEvidence, type InferredConfig } from './config.js';
 import { kindCounts, pointOf, shifted } from './observe.js';
-import { PARAM_PATHS, SampleEvidence, SIZED_PATHS, type ExecutionSamples, type ParamPath, type ParamSamples, type SampleSet } from './samples.js';
+import { PARAM_PATHS, SampleEvidence, SIZED_PATHS, type ExecutionSamples, type ParamPath, type ParamSamples, type QueueWaitSample, type SampleSet } from './samples.js';
 
 /**
  * Calibration: a Recording -> a Model (the profile with every parameter the data constrain
@@ -66,7 +67,11 @@ export interface CalibrationReport {
   /** Parameters that kept the profile's value, with the reason. */
   priors: Partial<Record<ParamPath, string>>;
   info: {
-    queueWait: { n: number; median: number; mean: number; p95: number } | null;
+    /**
+     * Seconds, from the best estimates; with coarse timestamps also the same statistics of the
+     * lower and of the upper bounds.
+     */
+    queueWait: { n: number; median: number; mean: number; p95: number; bounds?: { median: [number, number]; mean: [number, number]; p95: [number, number] } } | null;
     eventFailures: Record<'workflow' | 'node' | 'task', { sent: number; failed: number; probability: number | null }>;
   };
   notes: string[];
@@ -283,11 +288,18 @@ function setLeaf(target: Record<string, unknown>, path: string, value: unknown):
   o[segs[segs.length - 1]!] = value;
 }
 
-function summarizeWaits(obs: readonly Observation[]): CalibrationReport['info']['queueWait'] {
-  if (obs.length === 0) return null;
-  const xs = obs.map(pointOf).sort((a, b) => a - b);
-  const q = (p: number) => xs[Math.min(xs.length - 1, Math.floor(p * (xs.length - 1) + 0.5))]!;
-  return { n: xs.length, median: q(0.5), mean: xs.reduce((a, b) => a + b, 0) / xs.length, p95: q(0.95) };
+function summarizeWaits(waits: readonly QueueWaitSample[]): CalibrationReport['info']['queueWait'] {
+  if (waits.length === 0) return null;
+  // The report's definitions (nearest rank), so both verbs print the same figures.
+  const stats = (xs: number[]) => {
+    const s = summarize(xs);
+    return { median: s.p50!, mean: s.mean!, p95: s.p95! };
+  };
+  const est = stats(waits.map((w) => w.est));
+  if (waits.every((w) => w.lo === w.hi)) return { n: waits.length, ...est };
+  const lo = stats(waits.map((w) => w.lo));
+  const hi = stats(waits.map((w) => w.hi));
+  return { n: waits.length, ...est, bounds: { median: [lo.median, hi.median], mean: [lo.mean, hi.mean], p95: [lo.p95, hi.p95] } };
 }
 
 /** The fits of a sample set on top of `base` (exported for tests and validation). */

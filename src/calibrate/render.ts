@@ -1,3 +1,4 @@
+import { dur } from '../metrics/text.js';
 import type { CalibrationReport, ParameterReport } from './calibrate.js';
 import { CONFIG_KEYS } from './config.js';
 import type { QuantityFigures, ValidationResult } from './validate.js';
@@ -67,7 +68,10 @@ export function renderCalibration(r: CalibrationReport): string {
   }
   if (r.info.queueWait) {
     const q = r.info.queueWait;
-    out.push(`Queue wait (ready -> Handle): median ${fmtSeconds(q.median)}, mean ${fmtSeconds(q.mean)}, p95 ${fmtSeconds(q.p95)} over ${q.n} Handle calls`);
+    const b = q.bounds;
+    // Whole-second stamps: estimates with their bounds, as `report` prints them.
+    const f = (x: number, bound?: [number, number]) => (bound ? dur(x * 1e9, { lo: bound[0] * 1e9, hi: bound[1] * 1e9 }) : fmtSeconds(x));
+    out.push(`Queue wait (enqueue -> Handle): median ${f(q.median, b?.median)}, mean ${f(q.mean, b?.mean)}, p95 ${f(q.p95, b?.p95)} over ${q.n} Handle calls`);
   }
   const failures = Object.entries(r.info.eventFailures).filter(([, v]) => v.failed > 0);
   if (failures.length > 0) out.push(`Event failures: ${failures.map(([k, v]) => `${k} ${v.failed}/${v.sent}`).join(', ')}`);

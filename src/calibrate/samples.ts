@@ -79,9 +79,16 @@ export interface EventCounts {
 
 export interface SampleSet {
   params: Map<ParamPath, ParamSamples>;
-  /** Handle start - time the key became ready (s): worker occupancy, for information. */
-  queueWaits: Observation[];
+  /** Handle start - the enqueue it answers (s): worker occupancy, for information. */
+  queueWaits: QueueWaitSample[];
   events: { workflow: EventCounts; node: EventCounts; task: EventCounts };
+}
+
+/** A queue wait (s): the best estimate (sub-second estimates of whole-second stamps) and its bounds. */
+export interface QueueWaitSample {
+  est: number;
+  lo: number;
+  hi: number;
 }
 
 export interface SampleOptions {
@@ -254,7 +261,7 @@ export interface ExecutionSamples {
  * here, the rest returned by `add` for `finish` to take in execution order.
  */
 export class SampleEvidence {
-  readonly queueWaits: Observation[] = [];
+  readonly queueWaits: QueueWaitSample[] = [];
   readonly events = { workflow: { sent: 0, failed: 0 }, node: { sent: 0, failed: 0 }, task: { sent: 0, failed: 0 } };
 
   /** `source`: the Recording's source kind (logs time pod exits only by propeller's observation). */
@@ -266,8 +273,14 @@ export class SampleEvidence {
     collectPods(exec, c, this.source);
     for (const h of exec.handles) {
       if (h.enqueuedAt === undefined) continue;
-      const o = durationObservation(bounded(h.enqueuedAt, h.enqueuedAtLo, h.enqueuedAtHi), bounded(h.start, h.startLo, h.startHi));
-      if (o) this.queueWaits.push(o);
+      const from = bounded(h.enqueuedAt, h.enqueuedAtLo, h.enqueuedAtHi);
+      const to = bounded(h.start, h.startLo, h.startHi);
+      if (to.hi < from.lo) continue;
+      this.queueWaits.push({
+        est: Math.max(0, to.at - from.at) / SECOND_NS,
+        lo: Math.max(0, to.lo - from.hi) / SECOND_NS,
+        hi: (to.hi - from.lo) / SECOND_NS,
+      });
     }
     return { paths: c.paths, obs: c.obs, xs: c.xs, watch: watchPairs(exec) };
   }

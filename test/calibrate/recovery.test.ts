@@ -1,7 +1,8 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { calibrate, type CalibrationResult } from '../../src/calibrate/index.js';
+import { calibrate, renderCalibration, type CalibrationResult } from '../../src/calibrate/index.js';
+import { computeReport } from '../../src/metrics/index.js';
 import { writeFileAtomic } from '../../src/export/atomic-write.js';
 import { loadModel } from '../../src/model/defaults.js';
 import { makeSources, type Sources } from './sources.js';
@@ -83,6 +84,27 @@ describe('parameter recovery from the simulator’s own recordings', () => {
     const priors = results.cri.report.priors;
     expect(Object.keys(priors)).toEqual(expect.arrayContaining(['blob.read', 'blob.write', 'kube.podCreate', 'cpu.round']));
     expect(results.cri.report.parameters['etcd.update']!.perUnitSource).toBe('prior');
+  });
+});
+
+describe('queue wait summary', () => {
+  it('gives the figures report gives; from whole-second logs with bounds that hold them, never a bare 0 s', () => {
+    for (const k of ['otlp', 'seconds'] as const) {
+      const q = results[k].report.info.queueWait!;
+      const infra = computeReport(src[k]).infra.queueWaits!;
+      expect(q.n, k).toBe(infra.count);
+      expect(q.median * 1e9, k).toBeCloseTo(infra.p50Ns!, -1);
+      expect(q.p95 * 1e9, k).toBeCloseTo(infra.p95Ns!, -1);
+    }
+    expect(results.otlp.report.info.queueWait!.bounds).toBeUndefined();
+    const b = results.seconds.report.info.queueWait!.bounds!;
+    const q = results.seconds.report.info.queueWait!;
+    for (const [x, [lo, hi]] of [[q.median, b.median], [q.mean, b.mean], [q.p95, b.p95]] as const) {
+      expect(lo).toBeLessThanOrEqual(x);
+      expect(x).toBeLessThanOrEqual(hi);
+      expect(hi).toBeGreaterThan(lo);
+    }
+    expect(renderCalibration(results.seconds.report)).toMatch(/^Queue wait \(enqueue -> Handle\): median ~\S+ \S+ \[/m);
   });
 });
 
