@@ -104,6 +104,13 @@ function diffNodes(a: readonly NodeReport[], b: readonly NodeReport[]): NodeDiff
   return out;
 }
 
+/** Counts with CR sizes left out when 0: the input did not record them (logs), it did not write nothing. */
+function knownCounts(c: ExecutionReport['counts'] | undefined): Partial<ExecutionReport['counts']> | undefined {
+  if (!c || c.maxCrBytes > 0) return c;
+  const { etcdBytes: _bytes, maxCrBytes: _max, ...rest } = c;
+  return rest;
+}
+
 function diffExecution(a: ExecutionReport, b: ExecutionReport): ExecutionDiff {
   return {
     idA: a.id,
@@ -111,7 +118,7 @@ function diffExecution(a: ExecutionReport, b: ExecutionReport): ExecutionDiff {
     makespanNs: delta(a.makespanNs, b.makespanNs),
     overhead: pick(OVERHEAD_FIELDS, a.overhead, b.overhead),
     criticalPath: pick(CP_FIELDS, a.criticalPath, b.criticalPath),
-    counts: pick(COUNT_FIELDS, a.counts, b.counts),
+    counts: pick(COUNT_FIELDS, knownCounts(a.counts), knownCounts(b.counts)),
     nodes: diffNodes(a.nodes ?? [], b.nodes ?? []),
   };
 }

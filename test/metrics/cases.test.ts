@@ -198,6 +198,21 @@ describe('diff of two reports', () => {
     expect(text).toContain('±0');
   });
 
+  it('CR sizes a report does not know (0: logs do not record them) are unknown in the diff, not 0', () => {
+    const a = computeReport(oneTaskRecording());
+    a.executions[0]!.counts.maxCrBytes = 0;
+    a.executions[0]!.counts.etcdBytes = 0;
+    const b = structuredClone(a);
+    b.executions[0]!.counts.maxCrBytes = 3000;
+    b.executions[0]!.counts.etcdBytes = 9000;
+    const d = diffReports(a, b);
+    expect(d.executions[0]!.counts.maxCrBytes).toMatchObject({ b: 3000, delta: null });
+    expect(d.executions[0]!.counts.maxCrBytes.a ?? null).toBeNull();
+    expect(d.executions[0]!.counts.etcdBytes.delta).toBeNull();
+    expect(renderDiff(d)).toMatch(/largest CR\s+— → 2\.93 KiB\s*$/m);
+    expect(diffReports(b, b).executions[0]!.counts.maxCrBytes.delta).toBe(0);
+  });
+
   it('lists executions only in one report when ids differ and counts differ', () => {
     const a = computeReport(oneTaskRecording());
     const b = computeReport(rec(exec('x', []), exec('y', [])));
