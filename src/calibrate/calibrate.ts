@@ -175,8 +175,10 @@ function reportOf(fit: FitResult, kind: 'distribution' | 'linear', notes: string
 
 function fitPlain(obs: readonly Observation[], prior: Distribution, notes: string[]): FitResult {
   const { opts, note } = fitOptions(prior, obs);
-  if (note) notes.push(note);
-  return fitObservations(obs, opts);
+  const fit = fitObservations(obs, opts);
+  // Data too coarse for any spread end in a special family of their own: the hold did not apply.
+  if (note && opts.families?.includes(fit.family as ShapeFamily)) notes.push(note);
+  return fit;
 }
 
 /** A size-dependent parameter: linear fit when sizes are known and spread; else base + the profile's perUnit. */

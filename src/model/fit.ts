@@ -103,7 +103,7 @@ export function fitPrepared(d: Prepared, opts: FitOptions = {}, prepareReal?: ()
       let fit: FamilyFit;
       if (shape !== undefined && opts.shapeMode === 'always') {
         fit = fitFamily(spec, data, shape);
-        fit.notes.push(`${fit.fixed.join(', ')} fixed at the given ${shape}`);
+        fit.notes.push(`${fit.fixed.join(', ')} fixed at the given ${fmt(shape)}`);
       } else {
         fit = fitFamily(spec, data);
         const shapeName = spec.shapeIndex !== undefined ? spec.paramNames[spec.shapeIndex]! : undefined;
@@ -113,7 +113,7 @@ export function fitPrepared(d: Prepared, opts: FitOptions = {}, prepareReal?: ()
           fit.weak = true;
           fit.notes.push(
             `${shapeName} weakly constrained by the data (free fit ${fmt(free.value)}, 95% CI ` +
-            `[${fmt(free.ci95[0])}, ${fmt(free.ci95[1])}]); held at the given ${shape}, scale fitted alone`,
+            `[${fmt(free.ci95[0])}, ${fmt(free.ci95[1])}]); held at the given ${fmt(shape)}, scale fitted alone`,
           );
         }
       }

@@ -2,6 +2,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { calibrate, renderCalibration, type CalibrationResult } from '../../src/calibrate/index.js';
+import { readRecording } from '../../src/cli/inputs.js';
 import { computeReport } from '../../src/metrics/index.js';
 import { writeFileAtomic } from '../../src/export/atomic-write.js';
 import { loadModel } from '../../src/model/defaults.js';
@@ -84,6 +85,27 @@ describe('parameter recovery from the simulator’s own recordings', () => {
     const priors = results.cri.report.priors;
     expect(Object.keys(priors)).toEqual(expect.arrayContaining(['blob.read', 'blob.write', 'kube.podCreate', 'cpu.round']));
     expect(results.cri.report.parameters['etcd.update']!.perUnitSource).toBe('prior');
+  });
+});
+
+describe('fit notes', () => {
+  it('agree with the table (a held family is the family shown) and print numbers without float noise', async () => {
+    let held = 0;
+    // The bundled one-execution log: whole-second data so coarse that some fits leave the held family.
+    const hello = calibrate(await readRecording([new URL('../../recordings/hello-world.jsonl', import.meta.url).pathname]));
+    for (const [k, r] of [...Object.entries(results), ['hello', hello]] as const) {
+      for (const [path, p] of Object.entries(r.report.parameters)) {
+        for (const n of p!.notes) {
+          const m = /family held at the profile's (\w+)/.exec(n);
+          if (m) {
+            held++;
+            expect(p!.family, `${k} ${path}`).toBe(m[1]);
+          }
+          expect(n, `${k} ${path}`).not.toMatch(/\d\.\d{7,}/);
+        }
+      }
+    }
+    expect(held).toBeGreaterThan(0);
   });
 });
 
