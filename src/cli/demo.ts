@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { computeReport } from '../metrics/index.js';
+import { bytes } from '../metrics/text.js';
 import { loadModel } from '../model/defaults.js';
 import { loadSimulationInput } from '../model/load.js';
 import { simulate } from '../propeller/simulator.js';
@@ -62,7 +63,7 @@ function portfolioTable(seed: string): void {
       o.totalNs ? pct(o.externalRatio) : '-',
       String(counts.rounds),
       String(counts.events),
-      `${(counts.etcd / 1048576).toFixed(1)} MiB`,
+      bytes(counts.etcd),
     ]);
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
@@ -83,7 +84,7 @@ export async function runDemo(opts: { quick?: boolean }): Promise<number> {
     await runFold([hello], {});
     section('2. Its overhead report: user code vs Flyte management vs Kubernetes/external', 'propsim report recordings/hello-world.jsonl');
     await runReport([hello], {});
-    section('3. The RFC portfolio, simulated (details: propsim simulate scenarios/<name>.yaml)', 'propsim simulate scenarios/*.yaml');
+    section('3. The RFC portfolio, simulated (details: propsim simulate scenarios/<name>.yaml)', 'for f in scenarios/*.yaml; do propsim simulate "$f" --summary; done');
     portfolioTable('1');
     section('4. Flyte\'s overhead across a deployment: 40 executions from CRI-prefixed JSON logs', 'propsim report recordings/deployment.cri.log.gz --summary');
     await runReport([deployment], { summary: true });
