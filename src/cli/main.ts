@@ -16,6 +16,15 @@ const int = (name: string) => (v: string): number => {
   if (!Number.isInteger(n) || n < 1) throw new InputError(`${name} expects a whole number >= 1, got "${v}"`);
   return n;
 };
+const seedArg = (v: string): string => {
+  if (v.trim() === '') throw new InputError('--seed expects a non-empty value');
+  return v;
+};
+const positive = (name: string) => (v: string): number => {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new InputError(`${name} expects a number > 0, got "${v}"`);
+  return n;
+};
 const num = (name: string) => (v: string): number => {
   const n = Number(v);
   if (!Number.isFinite(n)) throw new InputError(`${name} expects a number, got "${v}"`);
@@ -79,7 +88,7 @@ export function buildProgram(out: { code: number }): Command {
     .argument('<scenario>', 'scenario file or FlyteWorkflow CR (kubectl get flyteworkflow NAME -o json)')
     .option('--model <file>', 'model file (partial overrides on the profile)')
     .option('--profile <name>', 'configuration profile: default (code defaults) or flyte-core (Helm values)')
-    .option('--seed <seed>', 'random seed', '1')
+    .option('--seed <seed>', 'random seed', seedArg, '1')
     .option('--reps <n>', 'replications (mean and 95% CI per figure when > 1)', int('--reps'), 1)
     .option('--jobs <n>', 'threads for replications (default: the machine\'s cores, at most 8; 1 = this thread only)', int('--jobs'))
     .option('--json', 'print JSON (report contract plus "replications")')
@@ -115,8 +124,8 @@ export function buildProgram(out: { code: number }): Command {
     .argument('<inputs...>', 'logs or traces')
     .option('--holdout <fraction>', 'fraction of executions held out', num('--holdout'), 0.3)
     .addOption(new Option('--split-by <how>', 'how to choose held-out executions').choices(['random', 'time']).default('random'))
-    .option('--target-error <fraction>', 'declared target for the makespan mean error', num('--target-error'), 0.1)
-    .option('--seed <seed>', 'random seed', '1')
+    .option('--target-error <fraction>', 'declared target for the makespan mean error', positive('--target-error'), 0.1)
+    .option('--seed <seed>', 'random seed', seedArg, '1')
     .option('--reps <n>', 'replications per held-out execution', int('--reps'), 20)
     .option('--profile <name>', 'profile whose values stand where the data say nothing: default or flyte-core')
     .option('--strict', 'treat any unreadable line as an error')
@@ -140,7 +149,7 @@ export function buildProgram(out: { code: number }): Command {
     .option('--min-reps <n>', 'minimum replications', int('--min-reps'), 10)
     .option('--jobs <n>', 'threads for replications (default: the machine\'s cores, at most 8; 1 = this thread only)', int('--jobs'))
     .option('--precision <fraction>', 'stop when the 95% CI half-width of Δmakespan is below this fraction of the baseline', num('--precision'), 0.01)
-    .option('--seed <seed>', 'random seed', '1')
+    .option('--seed <seed>', 'random seed', seedArg, '1')
     .option('--json', 'print JSON')
     .option('-o, --out <file>', 'write to a file (atomically) instead of stdout')
     .option('--html <file>', 'also write a self-contained HTML page (forest plot of Δ with 95% CIs, overhead bars)')

@@ -37,6 +37,7 @@ export async function runSimulate(file: string, opts: SimulateOpts): Promise<num
     const what = kind === 'timeline' ? 'a Timeline' : kind === 'otlp' ? 'an OTLP trace' : 'a report';
     throw new InputError(`is ${what}, not a scenario or a FlyteWorkflow CR (to replay a recording under a changed model, use \`propsim whatif\`)`, { file });
   }
+  if (opts.cri && !opts.emitLogs) throw new InputError('--cri applies to the logs --emit-logs writes; give --emit-logs FILE');
   const scenario = loadSimulationInput(file);
   const model = loadModel(opts.model, opts.profile);
   const reps = Math.max(1, opts.reps);

@@ -4,6 +4,7 @@ import type { ExecutionPlan } from '../model/workflow.js';
 import { writeFileAtomic } from '../export/atomic-write.js';
 import { renderWhatifHtml } from '../export/html-whatif.js';
 import { ALL_FIGURES, createProgress, effectText, parseChanges, renderWhatif, runWhatifParallel } from '../whatif/index.js';
+import { InputError } from '../timeline/errors.js';
 import { isScenarioFile } from './inputs.js';
 import { emit } from './output.js';
 
@@ -33,6 +34,7 @@ async function plansFor(input: string): Promise<ExecutionPlan[]> {
 }
 
 export async function runWhatif(input: string, opts: WhatifOpts): Promise<number> {
+  if (opts.minReps > opts.reps) throw new InputError(`--min-reps ${opts.minReps} is above --reps ${opts.reps} (the maximum)`);
   const changes = parseChanges({ set: opts.set, scale: opts.scale, preset: opts.preset });
   const plans = await plansFor(input);
   const base = loadModel(opts.model, opts.profile);

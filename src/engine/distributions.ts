@@ -118,8 +118,10 @@ export function gammaFn(z: number): number {
   return Math.sqrt(2 * Math.PI) * Math.pow(t, z + 0.5) * Math.exp(-t) * x;
 }
 
-/** Multiplies a distribution's scale by `f` (used by what-if `--scale`). */
+/** Multiplies a distribution's scale by `f` (used by what-if `--scale`); by 0 it is the constant 0. */
 export function scaled(d: Distribution, f: number): Distribution {
+  // A lognormal has no zero scale (log 0): every family at f = 0 is the point mass at 0.
+  if (f === 0) return d.type === 'linear' ? { type: 'linear', base: { type: 'constant', value: 0 }, perUnit: 0 } : { type: 'constant', value: 0 };
   switch (d.type) {
     case 'constant': return { type: 'constant', value: d.value * f };
     case 'uniform': return { type: 'uniform', min: d.min * f, max: d.max * f };

@@ -77,7 +77,9 @@ export function renderWhatif(w: WhatifJson, opts: { maxExecutions?: number } = {
   const dm = w.delta.makespanNs;
   const target = formatDuration(Math.round(w.targetHalfWidthNs));
   const reached = dm !== undefined && dm.halfWidth !== null && dm.halfWidth < w.targetHalfWidthNs;
-  if (!reached && dm && dm.halfWidth !== null) {
+  if (w.precision === 0) {
+    out.push(`Ran the ${plural(w.replications, 'replication')} asked for (--precision 0: no early stop).`);
+  } else if (!reached && dm && dm.halfWidth !== null) {
     out.push(
       `Stopped at the replication limit (${w.maxReps}) with Δmakespan ± ${formatDuration(Math.round(dm.halfWidth))}, ` +
         `wider than the target ± ${target}: raise --reps or loosen --precision.`,

@@ -71,6 +71,13 @@ describe('model paths', () => {
     },
   );
 
+  it('scaling by 0 makes every latency the constant 0 (a lognormal has no zero scale)', () => {
+    const m = defaultModel();
+    const zero = applyScale(m, 'events.*.latency=0');
+    for (const k of ['workflow', 'node', 'task'] as const) expect(zero.events[k].latency).toEqual({ type: 'constant', value: 0 });
+    expect(scalePath(m, 'etcd.update', 0).etcd.update).toEqual({ type: 'linear', base: { type: 'constant', value: 0 }, perUnit: 0 });
+  });
+
   it('unknown paths list the valid ones', () => {
     const m = defaultModel();
     let e = thrown(() => applySet(m, 'propeller.wokers=4'));

@@ -30,9 +30,15 @@ describe('what-if text', () => {
   });
 
   it('says what to do when the precision was not reached', () => {
-    const w = runWhatif(canonical(), defaultModel(), parseChanges({ preset: ['halve-event-latency'] }), { seed: 1, minReps: 2, maxReps: 3, precision: 0 });
+    const w = runWhatif(canonical(), defaultModel(), parseChanges({ preset: ['halve-event-latency'] }), { seed: 1, minReps: 2, maxReps: 3, precision: 1e-9 });
     expect(renderWhatif(w)).toContain('Stopped at the replication limit (3)');
     expect(renderWhatif(w)).toContain('raise --reps or loosen --precision');
+  });
+
+  it('with --precision 0 says all replications ran, not that a zero-width target was missed', () => {
+    const w = runWhatif(canonical(), defaultModel(), parseChanges({ preset: ['halve-event-latency'] }), { seed: 1, minReps: 2, maxReps: 3, precision: 0 });
+    expect(renderWhatif(w)).toContain('Ran the 3 replications asked for (--precision 0: no early stop).');
+    expect(renderWhatif(w)).not.toContain('wider than the target');
   });
 
   it('a change without effect says so; several executions get a per-execution table', () => {
