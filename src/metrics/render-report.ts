@@ -94,6 +94,14 @@ function renderExecution(e: ExecutionReport, out: string[], maxNested: number): 
       `${c.blobOps ? `, ${num(c.blobOps)} blobstore ops` : ''}`,
   );
   out.push('');
+  if (e.splitUnknown !== undefined) {
+    out.push(`  split      unknown: ${e.splitUnknown}`);
+    if (e.nodes.every((n) => n.timeNs === 0)) {
+      if (e.notStarted.length > 0) out.push(`  nodes seen: ${e.notStarted.join(', ')}`);
+      out.push('');
+      return;
+    }
+  }
   const o = e.overhead;
   const cp = e.criticalPath;
   const ob = o.bounds;

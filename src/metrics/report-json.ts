@@ -182,6 +182,11 @@ export interface ExecutionReport {
   nodes: NodeReport[];
   /** Recorded nodes without any transition. */
   notStarted: string[];
+  /**
+   * Set when the input cannot tell user and external time from Flyte time: why (e.g. a trace with
+   * no node phases, or task nodes without pod times, whose running time then counts as Flyte).
+   */
+  splitUnknown?: string;
   overhead: OverheadReport;
   criticalPath: CriticalPathReport;
   counts: ExecutionCounts;

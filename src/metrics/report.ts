@@ -41,6 +41,24 @@ function executionResolution(exec: Execution): number {
   return r;
 }
 
+/**
+ * Why the input cannot split this execution's time, if it cannot: no node phases at all
+ * (propeller's own OpenTelemetry spans carry none), or task nodes that sent task events but whose
+ * pod times the input does not hold (their running time then falls to Flyte).
+ */
+function splitGap(exec: Execution, nodes: readonly NodeReport[]): string | undefined {
+  if (exec.nodes.length > 0 && exec.nodes.every((n) => n.transitions.length === 0)) {
+    return "the input records no node phases (propeller's OpenTelemetry spans carry none): user, Flyte and external time cannot be told apart; fold propeller's debug logs for that";
+  }
+  if (nodes.some((n) => n.pods > 0)) return undefined;
+  const withTaskEvents = new Set<string>();
+  for (const h of exec.handles) for (const r of h.rounds) for (const o of r.ops) if (o.kind === 'taskEvent' && o.node !== undefined) withTaskEvents.add(o.node);
+  const blind = nodes.filter((n) => n.topLevel && n.timeNs > 0 && withTaskEvents.has(n.id)).map((n) => n.id);
+  if (blind.length === 0) return undefined;
+  const their = blind.length === 1 ? 'its' : 'their';
+  return `the input has no pod or task-phase times for ${blind.join(', ')}: ${their} running time counts as Flyte, not as user and external`;
+}
+
 export function executionReport(exec: Execution, children: readonly Execution[] = []): ExecutionReport {
   const ov = executionOverhead(exec, children);
   const cp = criticalPath(ov);
@@ -134,7 +152,12 @@ export function executionReport(exec: Execution, children: readonly Execution[] 
     counts: executionCounts(exec),
     infra,
     infraCounts,
+    ...optional('splitUnknown', splitGap(exec, nodes)),
   };
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, V>);
 }
 
 /** The report of every execution in the recording, plus infrastructure statistics over all of them. */
