@@ -18,7 +18,7 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
 import type { Execution, HandleCall, NodeRecord, Ns, PodTimes, Recording, Round, Transition } from '../timeline/types.js';
 import { isFailedOutcome } from '../timeline/error-class.js';
-import { CTX, OP_SPAN, PA, POD_KEYS, SPAN, opPhaseKeys } from '../timeline/spans.js';
+import { CTX, OP_SPAN, PA, POD_KEYS, POD_START_UNSEEN, SPAN, opPhaseKeys } from '../timeline/spans.js';
 import { writeAtomically } from './atomic-write.js';
 import { LogClock } from './log-format.js';
 
@@ -248,6 +248,8 @@ function podEvents(span: Span, pod: PodTimes, attrs: Attributes, hr: (t: Ns) => 
     const v = pod[k];
     if (v !== undefined) span.addEvent(`${PA.podPrefix}${k}`, attrs, hr(v));
   }
+  // A flag, not an instant: the event sits at the pod's creation.
+  if (pod.startUnseen) span.addEvent(`${PA.podPrefix}${POD_START_UNSEEN}`, attrs, hr(pod.created ?? 0));
 }
 
 function writeHandle(

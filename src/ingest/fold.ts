@@ -1439,7 +1439,11 @@ export class LogFolder {
       }
     }
     const nodes: NodeRecord[] = [];
-    for (const ns of ex.nodes.values()) nodes.push(ns.rec);
+    for (const ns of ex.nodes.values()) {
+      // A log sees no container start without a PhaseRunning event: it may still have happened.
+      for (const p of ns.rec.pods ?? (ns.rec.pod ? [ns.rec.pod] : [])) if (p.created !== undefined && p.started === undefined) p.startUnseen = true;
+      nodes.push(ns.rec);
+    }
     rec.nodes = nodes;
     assignEnqueuedAt(rec);
     let first: { at: number; lo: number; hi: number } | undefined;

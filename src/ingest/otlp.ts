@@ -23,6 +23,7 @@ import type {
   HandleCall,
   NodeKind,
   NodeRecord,
+  PodTimes,
   Ns,
   Op,
   OpKind,
@@ -31,7 +32,7 @@ import type {
   StreakEnd,
   Transition,
 } from '../timeline/types.js';
-import { CTX, OP_SPAN, PA, POD_KEYS, SPAN, opPhaseKeys } from '../timeline/spans.js';
+import { CTX, OP_SPAN, PA, POD_KEYS, POD_START_UNSEEN, SPAN, opPhaseKeys } from '../timeline/spans.js';
 import { exactTransition } from '../timeline/stamp.js';
 import { parseRfc3339 } from '../timeline/time.js';
 import {
@@ -676,18 +677,20 @@ function nodeFromSpan(s: SpanRec): NodeRecord {
     if (e.name === PA.transition) nd.transitions.push(eventTransition(e));
     else if (e.name === PA.taskPhase) (nd.taskPhases ??= []).push(eventTransition(e));
     else if (e.name.startsWith(PA.podPrefix)) {
-      const k = e.name.slice(PA.podPrefix.length) as (typeof POD_KEYS)[number];
-      if (!POD_KEY_SET.has(k)) continue;
-      const attempt = num(e.attrs, PA.attempt);
-      if (attempt === undefined) (nd.pod ??= {})[k] = e.t;
-      else {
-        const pods = (nd.pods ??= []);
-        while (pods.length <= attempt) pods.push({});
-        pods[attempt]![k] = e.t;
-      }
+      const name = e.name.slice(PA.podPrefix.length);
+      if (name === POD_START_UNSEEN) podOf(nd, num(e.attrs, PA.attempt)).startUnseen = true;
+      else if (POD_KEY_SET.has(name)) podOf(nd, num(e.attrs, PA.attempt))[name as (typeof POD_KEYS)[number]] = e.t;
     }
   }
   return nd;
+}
+
+/** The node's pod (no attempt number) or the pod of that attempt, created as needed. */
+function podOf(nd: NodeRecord, attempt: number | undefined): PodTimes {
+  if (attempt === undefined) return (nd.pod ??= {});
+  const pods = (nd.pods ??= []);
+  while (pods.length <= attempt) pods.push({});
+  return pods[attempt]!;
 }
 
 /** Node records from what real propeller spans show: node ids, and transitions when present. */

@@ -12,6 +12,8 @@ export interface PodInstants {
   started?: Instant;
   finished?: Instant;
   observed?: Instant;
+  /** No start was observed, but the container may have run (pods seen only through task phases). */
+  startUnseen?: boolean;
 }
 
 function podInstants(p: PodTimes): PodInstants {
@@ -20,6 +22,7 @@ function podInstants(p: PodTimes): PodInstants {
   if (p.started !== undefined) out.started = instant(p.started, p.startedLo, p.startedHi);
   if (p.finished !== undefined) out.finished = instant(p.finished, p.finishedLo, p.finishedHi);
   if (p.observed !== undefined) out.observed = instant(p.observed, p.observedLo, p.observedHi);
+  if (p.startUnseen) out.startUnseen = true;
   return out;
 }
 
@@ -45,6 +48,9 @@ function stampOf(t: Transition): Instant {
  * after an attempt's end starts a new attempt. A plugin phase is timed when propeller sent its
  * task event, i.e. when propeller observed it, so `finished` is already the observation: no
  * exit-to-observation lag is derived (it counts as user time).
+ *
+ * An attempt without a PhaseRunning sent may still have run its container (between two rounds,
+ * or until an abort): it is marked `startUnseen`.
  */
 export function podsFromTaskPhases(phases: readonly Transition[]): PodInstants[] {
   const pods: PodInstants[] = [];
@@ -62,6 +68,7 @@ export function podsFromTaskPhases(phases: readonly Transition[]): PodInstants[]
     }
   }
   if (cur) pods.push(cur);
+  for (const p of pods) if (!p.started) p.startUnseen = true;
   return pods;
 }
 
@@ -76,9 +83,18 @@ export function podsOf(node: NodeRecord): PodInstants[] {
 /**
  * User interval: [started, finished) (or to the observation, or to `openEnd` while running).
  * External intervals: [created, started) and [finished, observed). A pod seen created and
- * finished but never running is external throughout (no container run was observed).
+ * finished but never running is external throughout (no container run was observed); when its
+ * start may just not have been seen (`startUnseen`), the estimate is the same but the start
+ * lies anywhere from creation to the end, so the bounds allow any user / external split.
  */
 export function podIntervals(p: PodInstants, openEnd: Instant, user: Interval[], external: Interval[]): void {
+  if (!p.started && p.startUnseen && p.created) {
+    const end = p.finished ?? p.observed ?? openEnd;
+    const start: Instant = { at: end.at, lo: p.created.lo, hi: end.hi };
+    user.push({ s: start, e: end });
+    external.push({ s: p.created, e: start });
+    return;
+  }
   if (p.started) user.push({ s: p.started, e: p.finished ?? p.observed ?? openEnd });
   if (p.created) external.push({ s: p.created, e: p.started ?? p.finished ?? p.observed ?? openEnd });
   if (p.finished && p.observed) external.push({ s: p.finished, e: p.observed });

@@ -219,6 +219,12 @@ export interface PodTimes {
   finishedHi?: Ns;
   observedLo?: Ns;
   observedHi?: Ns;
+  /**
+   * No container start was observed, yet the container may have run (a log sees a pod only
+   * through task phases and pod updates, and a task can finish or be aborted between two rounds):
+   * reports then bound the user time by [0, the pod's time] instead of taking it as 0.
+   */
+  startUnseen?: boolean;
 }
 
 export type NodeKind =

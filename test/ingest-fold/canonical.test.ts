@@ -187,3 +187,17 @@ describe('the canonical execution interleaved with a second one on another worke
     expect(b.phase).toBe('Succeeded');
   });
 });
+
+describe('a task whose PhaseRunning event the log does not hold', () => {
+  it('keeps the pod created and finished, with its start marked unseen (not a container that never ran)', () => {
+    const all = parseJsonLines(fixture('one-task.jsonl'));
+    const n0 = (recs: typeof all) => foldRecordList(recs).executions[0]!.nodes.find((n) => n.id === 'n0')!;
+    expect(n0(all).pod).toMatchObject({ started: expect.any(Number) });
+    expect(n0(all).pod?.startUnseen).toBeUndefined();
+    const pod = n0(all.filter((r) => !r.msg.includes('[PhaseRunning]'))).pod!;
+    expect(pod.started).toBeUndefined();
+    expect(pod.created).toBeDefined();
+    expect(pod.finished).toBeDefined();
+    expect(pod.startUnseen).toBe(true);
+  });
+});

@@ -89,6 +89,30 @@ describe('pods from plugin phases', () => {
   });
 });
 
+describe('a pod whose start was not seen', () => {
+  const node = (startUnseen: boolean): NodeRecord => ({
+    id: 'n0',
+    kind: 'task',
+    transitions: [tr('NotYetStarted', 'Queued', 0), tr('Queued', 'Running', 1000), tr('Running', 'Succeeded', 9000)],
+    pod: { created: T(1000), finished: T(8000), observed: T(8000), ...(startUnseen ? { startUnseen: true } : {}) },
+  });
+
+  it('log view: user time bounded by [0, the pod time], not a certain 0; the parts still sum to the node time', () => {
+    const n = computeReport(rec(exec('e', [node(true)], 9000))).executions[0]!.nodes[0]!;
+    expect(n.userNs + n.flyteNs + n.externalNs).toBe(n.timeNs);
+    expect(n.bounds.userNs).toEqual({ lo: 0, hi: 7 * S });
+    expect(n.bounds.externalNs.lo).toBe(0);
+    expect(n.bounds.externalNs.hi).toBe(7 * S);
+    expect(n.userNs).toBe(0);
+  });
+
+  it('simulation view (the pod truly never ran): no user time, exactly', () => {
+    const n = computeReport(rec(exec('e', [node(false)], 9000))).executions[0]!.nodes[0]!;
+    expect(n.bounds.userNs).toEqual({ lo: 0, hi: 0 });
+    expect(n.externalNs).toBe(7 * S);
+  });
+});
+
 describe('nested nodes, retries and launch plans', () => {
   it('a map node counts the union of its subnodes\' pods once, and only top-level nodes are summed', () => {
     const map: NodeRecord = {
