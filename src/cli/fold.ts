@@ -27,7 +27,8 @@ export async function runFold(files: string[], opts: FoldOpts): Promise<number> 
       chunk = (first ? `{"originUnixNano":${JSON.stringify(origin)},"source":${JSON.stringify(source)},"executions":[\n` : ',\n') + JSON.stringify(e);
     } else {
       const parts: string[] = [];
-      writeFoldText({ originUnixNano: origin, source, executions: [e], lines: { read: 0, used: 0, skipped: {} } }, (c) => parts.push(c));
+      // Executions are numbered in the order they are written, as `export --format fold-text` does.
+      writeFoldText({ originUnixNano: origin, source, executions: [e], lines: { read: 0, used: 0, skipped: {} } }, (c) => parts.push(c), { firstNumber: count });
       chunk = parts.join('');
     }
     // one write at a time, in order; returning the chain makes the fold wait for it after the

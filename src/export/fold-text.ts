@@ -25,6 +25,8 @@ export interface FoldTextOptions {
   exec?: string;
   /** Show the operations inside rounds (default true). */
   ops?: boolean;
+  /** Number of the first execution written (default 1): its Handle calls are `N.1`, `N.2`, ... */
+  firstNumber?: number;
 }
 
 const DAY_NS = 86_400_000_000_000n;
@@ -262,7 +264,7 @@ export function writeFoldText(rec: Recording, write: (chunk: string) => void, op
     originMod = 0;
   }
   const showOps = opts.ops ?? true;
-  let num = 0;
+  let num = (opts.firstNumber ?? 1) - 1;
   let any = false;
   for (const exec of rec.executions) {
     if (opts.exec !== undefined && exec.id !== opts.exec) continue;

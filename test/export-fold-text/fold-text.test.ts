@@ -1,4 +1,8 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
 import { clockText, renderFoldText, writeFoldText } from '../../src/export/fold-text.js';
 import type { Execution, HandleCall, Op, Recording, Round } from '../../src/timeline/types.js';
 import { oneTaskRecording } from '../metrics/fixtures.js';
@@ -109,5 +113,25 @@ describe('size', () => {
     expect(chunks[1]).toMatch(/^Execution b2/);
     expect(chunks[1]).toMatch(/ 2 Workflow Running \(no terminal phase seen\)$/m);
     expect(chunks[1]).toMatch(/ {4}2\.1 Processing \(worker-1\) · 8 rounds · streak end: cap$/m);
+  });
+});
+
+describe('execution numbers', () => {
+  it('`fold` numbers executions in the order it writes them, from 1, like `export --format fold-text`', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'propsim-foldnum-'));
+    try {
+      const log = new URL('../fixtures/canonical/two-executions.jsonl', import.meta.url).pathname;
+      const texts: string[] = [];
+      for (const args of [['fold', log, '-o', join(dir, 'fold.txt')], ['export', log, '--format', 'fold-text', '-o', join(dir, 'export.txt')]]) {
+        expect(await main(args)).toBe(0);
+        texts.push(readFileSync(args[args.length - 1]!, 'utf8'));
+      }
+      for (const t of texts) {
+        const firsts = [...t.matchAll(/ (\d+)\.1 Processing/g)].map((m) => Number(m[1]));
+        expect(firsts).toEqual([1, 2]);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
