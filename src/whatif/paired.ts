@@ -395,7 +395,7 @@ export async function runPairedParallel(plans: readonly ExecutionPlan[], baseMod
   if (loop.add(0, ...pair(0))) return loop.result();
   const jobs = opts.jobs ?? defaultJobs();
   const pool = poolWorthIt(jobs, performance.now() - t0, loop.minReps - 1, opts.minWorkMs)
-    ? new ReplicationPool({ plans: list, models: [baseModel, variantModel], seed: opts.seed, ...(opts.simulate ? { simulate: opts.simulate } : {}) }, jobs)
+    ? new ReplicationPool({ plans: list, models: [baseModel, variantModel], seed: opts.seed, ...(opts.simulate ? { simulate: opts.simulate } : {}) }, jobs - 1)
     : undefined;
   try {
     const remote = pool && pairedRemote(pool);

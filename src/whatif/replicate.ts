@@ -21,7 +21,7 @@ export async function* replicateReports(plans: ExecutionPlan[], model: Model, fr
   const local = (r: number) => computeReport(simulate(plans, model, { ...opts.simulate, seed: opts.seed, replication: r }));
   const jobs = opts.jobs ?? defaultJobs();
   const pool = poolWorthIt(jobs, opts.msPerReplication, to - from, opts.minWorkMs)
-    ? new ReplicationPool({ plans, models: [model], seed: opts.seed, ...(opts.simulate ? { simulate: opts.simulate } : {}) }, jobs)
+    ? new ReplicationPool({ plans, models: [model], seed: opts.seed, ...(opts.simulate ? { simulate: opts.simulate } : {}) }, jobs - 1)
     : undefined;
   try {
     const remote = pool && { free: () => pool.free(), changed: () => pool.changed(), run: (r: number) => pool.run(0, r) };

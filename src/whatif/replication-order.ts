@@ -1,8 +1,9 @@
 /**
- * Replications r = from .. to-1, yielded strictly in order whoever computed them: idle workers of a
- * pool take the next replications, and this thread computes one itself whenever the one due next
- * is not with a worker (while the pool starts up, or without a pool). Whatever stops consuming
- * early (a precision target reached) wastes at most the replications already handed out.
+ * Replications r = from .. to-1, yielded strictly in order whoever computed them. Free workers of
+ * a pool take the next replications; this thread computes the next one not handed out whenever the
+ * one due is not ready yet (so it works too, also while the pool starts up, and alone without a
+ * pool). Look-ahead is bounded: whatever stops consuming early (a precision target reached) wastes
+ * at most the replications already under way.
  */
 
 /** Where replications can run besides this thread. */
@@ -14,44 +15,62 @@ export interface RemoteRunner<T> {
   changed(): Promise<void>;
 }
 
+/** Replications this thread computes ahead of the one due, at most (beyond what workers hold). */
+const LOCAL_AHEAD = 2;
+
 const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
+type Slot<T> = { done: true; value: T } | { done: false; promise: Promise<T>; settled: boolean };
+
 export async function* replicationsInOrder<T>(from: number, to: number, local: (replication: number) => T, remote?: RemoteRunner<T>): AsyncGenerator<T> {
-  const handed = new Map<number, Promise<T>>();
+  const slots = new Map<number, Slot<T>>();
   let next = from;
   const handOut = () => {
     while (remote && next < to && remote.free() > 0) {
-      const p = remote.run(next);
-      p.catch(() => undefined); // awaited below, or abandoned when the consumer stops early
-      handed.set(next++, p);
+      const promise = remote.run(next);
+      const slot: Slot<T> = { done: false, promise, settled: false };
+      // Awaited below, or abandoned when the consumer stops early.
+      promise.then(
+        () => (slot.settled = true),
+        () => (slot.settled = true),
+      );
+      slots.set(next++, slot);
     }
   };
+  // Results computed here and not yet yielded (bounded by LOCAL_AHEAD beyond the one due).
+  let heldHere = 0;
+  const computeHere = (r: number): void => {
+    slots.set(r, { done: true, value: local(r) });
+    heldHere++;
+  };
   for (let r = from; r < to; r++) {
-    handOut();
-    const p = handed.get(r);
-    if (p === undefined) {
-      // r === next: due now and no worker free. Computing it here blocks worker replies, so let
-      // them in afterwards.
-      next++;
-      const value = local(r);
-      if (remote) await turn();
-      yield value;
-      continue;
-    }
-    handed.delete(r);
-    // Keep idle workers busy while waiting for r.
-    let done = false;
-    const settled = p.then(
-      () => (done = true),
-      () => (done = true),
-    );
-    while (!done) {
-      await Promise.race([settled, remote!.changed()]);
+    for (;;) {
       handOut();
+      const slot = slots.get(r);
+      if (slot === undefined) {
+        // Due and not handed out (no worker free): compute it here.
+        computeHere(next++);
+        continue;
+      }
+      if (slot.done || slot.settled) break;
+      if (next < to && heldHere < LOCAL_AHEAD) {
+        // The one due is on a worker: work on the next one meanwhile, then let replies in.
+        computeHere(next++);
+        await turn();
+        continue;
+      }
+      await Promise.race([slot.promise.then(() => undefined, () => undefined), remote!.changed()]);
+    }
+    const slot = slots.get(r)!;
+    slots.delete(r);
+    if (slot.done) {
+      heldHere--;
+      yield slot.value;
+      continue;
     }
     let value: T;
     try {
-      value = await p;
+      value = await slot.promise;
     } catch {
       // A worker failed (the pool then takes no more work) or the simulation threw: compute it
       // here, so that a simulation error surfaces as itself.

@@ -47,8 +47,9 @@ export function defaultJobs(): number {
 export const WORKER_START_MS = 1000;
 
 /**
- * Whether worker threads pay off: more than one thread allowed, and the replications left would
- * take this thread longer than `minWorkMs` (default: about what starting the workers costs).
+ * Whether worker threads pay off: more than one thread allowed (this thread counts as one: a pool
+ * for `jobs` threads has `jobs - 1` workers), and the replications left would take this thread
+ * longer than `minWorkMs` (default: about what starting the workers costs).
  */
 export function poolWorthIt(jobs: number, msPerReplication: number, replicationsLeft: number, minWorkMs = WORKER_START_MS): boolean {
   return jobs > 1 && replicationsLeft > 0 && msPerReplication * replicationsLeft > minWorkMs;

@@ -85,10 +85,11 @@ describe('replications in order', () => {
     expect(await collect(replicationsInOrder(3, 7, (r) => (seen.push(r), r)))).toEqual([3, 4, 5, 6]);
     expect(seen).toEqual([3, 4, 5, 6]);
     const log: number[] = [];
-    const got = await collect(replicationsInOrder(0, 100, (r) => r * 10, fakeRemote(2, [1], new Set(), log)), 3);
+    const here: number[] = [];
+    const got = await collect(replicationsInOrder(0, 100, (r) => (here.push(r), r * 10), fakeRemote(2, [1], new Set(), log)), 3);
     expect(got).toEqual([0, 10, 20]);
-    // At most the two busy slots were ahead of the consumer when it stopped.
-    expect(Math.max(...log)).toBeLessThanOrEqual(4);
+    // Beyond the three consumed (0-2): at most the two worker slots and two computed here ahead.
+    expect(Math.max(...log, ...here)).toBeLessThanOrEqual(2 + 2 + 2);
   });
 });
 
@@ -121,12 +122,15 @@ describe('worker threads', () => {
     const pool = new ReplicationPool({ plans, models: [base, variant], seed: 4 }, 2);
     try {
       while (pool.free() < 2) await pool.changed();
-      const never = (r: number): never => {
-        throw new Error(`replication ${r} computed here, not on a thread`);
-      };
-      const got = await collect(replicationsInOrder(0, 4, never, pairedRemote(pool)));
-      const want = [0, 1, 2, 3].map((r) => [base, variant].map((m) => computeReport(simulate(plans, m, { seed: 4, replication: r }))));
+      const here: number[] = [];
+      const pair = (r: number) => (here.push(r), [base, variant].map((m) => computeReport(simulate(plans, m, { seed: 4, replication: r }))));
+      const got = await collect(replicationsInOrder(0, 6, pair, pairedRemote(pool)));
+      const want = [0, 1, 2, 3, 4, 5].map((r) => [base, variant].map((m) => computeReport(simulate(plans, m, { seed: 4, replication: r }))));
       expect(JSON.stringify(got)).toBe(JSON.stringify(want));
+      // Both threads did some: workers took the first two, this thread worked on while waiting.
+      expect(here.length).toBeGreaterThan(0);
+      expect(here.length).toBeLessThan(6);
+      expect(here).not.toContain(0);
     } finally {
       await pool.close();
     }
