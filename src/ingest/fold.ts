@@ -115,6 +115,28 @@ function pushEnd(x: Interval, at: number, lo: number, hi: number): void {
 }
 
 /** Streaming fold of log records into executions. */
+/**
+ * Keeps `inner` inside `outer` (an op inside its round, a round inside its Handle call): a finer
+ * stamp on the enclosing item (a klog or CRI time) then bounds what whole-second stamps left wide.
+ */
+function clampInto(inner: FoldOp | FoldRound, outer: FoldRound | FoldHandle): void {
+  const lo = outer.startLo;
+  const hi = outer.endHi;
+  inner.startLo = Math.min(Math.max(inner.startLo, lo), hi);
+  inner.startHi = Math.min(Math.max(inner.startHi, inner.startLo), hi);
+  inner.endHi = Math.max(Math.min(inner.endHi, hi), inner.startLo);
+  inner.endLo = Math.min(Math.max(inner.endLo, inner.startLo), inner.endHi);
+  inner.start = Math.min(Math.max(inner.start, inner.startLo), inner.startHi);
+  inner.end = Math.min(Math.max(inner.end, inner.endLo, inner.start), inner.endHi);
+}
+
+function tightenInside(h: FoldHandle): void {
+  for (const r of h.rounds) {
+    clampInto(r, h);
+    for (const o of r.ops) clampInto(o, r);
+  }
+}
+
 export class LogFolder {
   private readonly exec: string | undefined;
   private readonly graceSec: number;
@@ -1445,6 +1467,7 @@ export class LogFolder {
       nodes.push(ns.rec);
     }
     rec.nodes = nodes;
+    for (const h of rec.handles as FoldHandle[]) tightenInside(h);
     assignEnqueuedAt(rec);
     let first: { at: number; lo: number; hi: number } | undefined;
     for (const e of rec.enqueues) if (first === undefined || e.at < first.at) first = e;

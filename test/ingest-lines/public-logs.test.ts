@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { readRecording } from '../../src/cli/inputs.js';
 import { decodeLine } from '../../src/ingest/decode.js';
 import type { LogRecord } from '../../src/ingest/record.js';
 import { accounted, PUBLIC_LOGS, readFiles, utc } from './util.js';
@@ -149,5 +150,30 @@ describe('public log excerpts', () => {
       const [rec] = (await read(name)).records;
       expect(decodeLine(text, { file: PUBLIC_LOGS + name })).toEqual(rec);
     }
+  });
+});
+
+describe('folded public logs', () => {
+  const inside = (t: { start: number; end: number; startLo?: number; endHi?: number }, o: { startLo?: number; endHi?: number; start: number; end: number }) =>
+    (t.startLo ?? t.start) >= (o.startLo ?? o.start) && (t.endHi ?? t.end) <= (o.endHi ?? o.end);
+
+  it.each(files)('%s: ops lie inside their round, rounds inside their Handle call', async (name) => {
+    const rec = await readRecording([PUBLIC_LOGS + name]);
+    for (const e of rec.executions) {
+      for (const h of e.handles) {
+        for (const r of h.rounds) {
+          expect(inside(r, h), `${name} round`).toBe(true);
+          for (const o of r.ops) expect(inside(o, r), `${name} ${o.kind}`).toBe(true);
+        }
+      }
+    }
+  });
+
+  it('a klog time on the Handle call bounds the whole-second etcd write inside it', async () => {
+    const rec = await readRecording([PUBLIC_LOGS + 'propeller-etcd-too-large-pr6752.log']);
+    const h = rec.executions[0]!.handles[0]!;
+    const write = h.rounds[0]!.ops.find((o) => o.kind === 'etcdUpdate')!;
+    expect(write.endHi).toBeLessThanOrEqual(h.endHi!);
+    expect(write.endHi! - write.startLo!).toBeLessThan(1e9);
   });
 });
