@@ -1,20 +1,15 @@
 import { dur } from '../metrics/text.js';
+import { formatDuration } from '../timeline/time.js';
 import type { CalibrationReport, ParameterReport } from './calibrate.js';
 import { CONFIG_KEYS } from './config.js';
 import type { QuantityFigures, ValidationResult } from './validate.js';
 
 /** Compact text for people: calibration fit report and validation figures. */
 
-/** Seconds as a short human duration (3 significant digits). */
+/** Seconds as a human duration, in the same form `report` prints (`44.0 s`, `3.40 s`, `1 min 06 s`). */
 export function fmtSeconds(s: number): string {
   if (!Number.isFinite(s)) return String(s);
-  const a = Math.abs(s);
-  const p = (x: number) => String(Number(x.toPrecision(3)));
-  if (a === 0) return '0 s';
-  if (a < 1e-6) return `${p(s * 1e9)} ns`;
-  if (a < 1e-3) return `${p(s * 1e6)} µs`;
-  if (a < 1) return `${p(s * 1e3)} ms`;
-  return `${p(s)} s`;
+  return formatDuration(Math.round(s * 1e9));
 }
 
 function pad(s: string, n: number, right = false): string {
