@@ -1,13 +1,14 @@
 import { asReportJson, computeReport, diffReports, renderDiff, type ReportJson } from '../metrics/index.js';
 import { InputError } from '../timeline/errors.js';
-import { readJsonFile, readRecording, sniff } from './inputs.js';
+import { readJsonInput, readRecording } from './inputs.js';
+import { sniff } from './sniff.js';
 import { reportOfLogs } from './report.js';
 import { emit } from './output.js';
 
 async function loadReport(path: string): Promise<ReportJson> {
-  const kind = sniff(path);
+  const kind = await sniff(path);
   if (kind === 'report') {
-    const data = readJsonFile(path) as { schema?: unknown } | null;
+    const data = (await readJsonInput(path)) as { schema?: unknown } | null;
     if (data !== null && typeof data === 'object' && data.schema === 'propsim.whatif/1') {
       throw new InputError('is a what-if result, which already compares its baseline and variant; diff takes two reports (report or simulate --json), logs, traces or Timelines', { file: path });
     }

@@ -1,68 +1,29 @@
-import { openSync, readSync, closeSync, readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
+import { StringDecoder } from 'node:string_decoder';
 import { readLogRecords, newLineStats } from '../ingest/lines.js';
 import { foldRecords, foldRecordsStreaming } from '../ingest/index.js';
-import { looksLikeOtlp, readOtlpFile } from '../ingest/otlp.js';
+import { readOtlpFile } from '../ingest/otlp.js';
+import { openInput, STDIN } from '../ingest/source.js';
+import { loadSimulationInput } from '../model/load.js';
+import type { Scenario } from '../model/workflow.js';
 import type { SkipReason } from '../ingest/record.js';
 import { InputError } from '../timeline/errors.js';
 import { mergeRecordings } from '../timeline/rebase.js';
 import type { Execution, LineStats, Recording, SourceKind } from '../timeline/types.js';
 import { note } from './output.js';
-
-/** What an input file holds, decided from its first bytes. */
-export type InputKind = 'logs' | 'otlp' | 'timeline' | 'report';
+import { allLogs, headText, sniff } from './sniff.js';
 
 /** Skip reasons that mean a line could not be read at all (the others are lines of no interest). */
 export const FAULT_REASONS: ReadonlySet<string> = new Set<SkipReason>(['notJson', 'truncated', 'noTimestamp', 'badTimestamp']);
-
-function head(path: string, bytes = 65536): string {
-  if (path === '-') return '';
-  let fd: number | undefined;
-  let b: Buffer;
-  try {
-    fd = openSync(path, 'r');
-    const buf = Buffer.alloc(bytes);
-    b = buf.subarray(0, readSync(fd, buf, 0, bytes, 0));
-  } catch (e) {
-    // Opening a directory succeeds and reading it fails, with a code that names no path.
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new InputError('no such file', { file: path });
-    if (code === 'EISDIR') throw new InputError('is a directory; expected a file', { file: path });
-    throw e;
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
-  if (b[0] === 0x1f && b[1] === 0x8b) {
-    try {
-      b = gunzipSync(b, { finishFlush: 2 /* Z_SYNC_FLUSH: a truncated stream is fine here */ });
-    } catch {
-      return '';
-    }
-  }
-  return b.toString('utf8');
-}
-
-export function sniff(path: string): InputKind {
-  const text = head(path);
-  if (looksLikeOtlp(text)) return 'otlp';
-  const s = text.trimStart();
-  if (/^\{\s*"originUnixNano"\s*:/.test(s)) return 'timeline';
-  if (/^\{\s*"executions"\s*:/.test(s) || /^\{\s*"kind"\s*:\s*"propsim-report"/.test(s)) return 'report';
-  // `report --json`, `simulate --json` and `whatif --json` documents name their schema near the top.
-  if (s.startsWith('{') && /"schema"\s*:\s*"propsim\.(report|whatif)\/1"/.test(s.slice(0, 4096))) return 'report';
-  return 'logs';
-}
 
 /**
  * True for what `simulate`/`whatif` take as a plan: a YAML scenario, or one JSON document that is a
  * scenario or a FlyteWorkflow CR (not a Timeline or a trace). Log files (many lines) are not.
  */
-export function isScenarioFile(path: string): boolean {
+export async function isScenarioFile(path: string): Promise<boolean> {
   if (/\.ya?ml$/i.test(path)) return true;
-  if (path === '-') return false;
-  const kind = sniff(path);
+  const kind = await sniff(path);
   if (kind !== 'logs') return false;
-  const text = head(path, 1 << 20).trimStart();
+  const text = (await headText(path, 1 << 20)).trimStart();
   if (!text.startsWith('{') && !text.startsWith('[')) return false;
   try {
     JSON.parse(text);
@@ -70,6 +31,14 @@ export function isScenarioFile(path: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * A scenario or CR input as `simulate` and `whatif` take it. Standard input is read through its
+ * sniffed head (the loader would otherwise miss those bytes).
+ */
+export async function loadPlanInput(path: string): Promise<Scenario> {
+  return loadSimulationInput(path, path === STDIN ? await readInputText(path) : undefined);
 }
 
 export interface ReadOptions {
@@ -84,17 +53,27 @@ function strictHook(strict: boolean | undefined) {
   };
 }
 
-/** One JSON document from a file; any failure to read or parse it is the file's error. */
-export function readJsonFile(path: string): unknown {
+/** The whole input as text (gunzipped; `-` is standard input, its sniffed head included). */
+export async function readInputText(path: string): Promise<string> {
+  const decoder = new StringDecoder('utf8');
+  const parts: string[] = [];
+  for await (const chunk of openInput(path)) parts.push(decoder.write(chunk));
+  parts.push(decoder.end());
+  return parts.join('');
+}
+
+/** One JSON document from an input; any failure to parse it is the input's error. */
+export async function readJsonInput(path: string): Promise<unknown> {
+  const text = await readInputText(path);
   try {
-    return JSON.parse(readFileSync(path, 'utf8'));
+    return JSON.parse(text);
   } catch (e) {
     throw new InputError(`not valid JSON: ${(e as Error).message}`, { file: path });
   }
 }
 
-function readTimeline(path: string, exec?: string): Recording {
-  const r = readJsonFile(path) as Partial<Recording>;
+async function readTimeline(path: string, exec?: string): Promise<Recording> {
+  const r = (await readJsonInput(path)) as Partial<Recording>;
   if (typeof r.originUnixNano !== 'string' || !Array.isArray(r.executions)) {
     throw new InputError('expected a Timeline JSON (as `propsim fold --json` writes) with originUnixNano and executions', { file: path });
   }
@@ -125,10 +104,10 @@ export async function readRecording(inputs: string[], opts: ReadOptions = {}): P
   const logs: string[] = [];
   const others: Recording[] = [];
   for (const path of inputs) {
-    const kind = sniff(path);
+    const kind = await sniff(path);
     if (kind === 'logs') logs.push(path);
     else if (kind === 'otlp') others.push(await readTraces(path, opts));
-    else if (kind === 'timeline') others.push(readTimeline(path, opts.exec));
+    else if (kind === 'timeline') others.push(await readTimeline(path, opts.exec));
     else throw new InputError('is a report JSON; expected logs, traces or a Timeline (use `propsim diff` for reports)', { file: path });
   }
   const recs: Recording[] = [];
@@ -161,8 +140,7 @@ export async function streamExecutions(
   opts: ReadOptions,
   onExecution: (e: Execution, originUnixNano: string, source: SourceKind) => unknown,
 ): Promise<{ lines: LineStats; originUnixNano: string; source: SourceKind }> {
-  const kinds = inputs.map(sniff);
-  if (kinds.every((k) => k === 'logs')) {
+  if (await allLogs(inputs)) {
     const stats = newLineStats();
     const records = readLogRecords(inputs, { exec: opts.exec, stats, onSkip: strictHook(opts.strict) });
     const summary = await foldRecordsStreaming(records, (e, origin) => onExecution(e, origin, 'logs'), { exec: opts.exec, stats });

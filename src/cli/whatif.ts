@@ -1,10 +1,9 @@
 import { loadModel } from '../model/defaults.js';
-import { loadSimulationInput } from '../model/load.js';
 import type { ExecutionPlan } from '../model/workflow.js';
 import { writeFileAtomic } from '../export/atomic-write.js';
 import { renderWhatifHtml } from '../export/html-whatif.js';
 import { ALL_FIGURES, createProgress, effectText, parseChanges, renderWhatif, runWhatifParallel } from '../whatif/index.js';
-import { isScenarioFile } from './inputs.js';
+import { isScenarioFile, loadPlanInput } from './inputs.js';
 import { emit } from './output.js';
 
 export interface WhatifOpts {
@@ -26,7 +25,7 @@ export interface WhatifOpts {
 
 /** Plans from a scenario or CR, or replay plans from a recording (logs, traces, Timeline JSON). */
 async function plansFor(input: string): Promise<ExecutionPlan[]> {
-  if (isScenarioFile(input)) return loadSimulationInput(input).executions;
+  if (await isScenarioFile(input)) return (await loadPlanInput(input)).executions;
   const { readRecording } = await import('./inputs.js');
   const { replayPlans } = await import('../calibrate/replay.js');
   return replayPlans(await readRecording([input]));

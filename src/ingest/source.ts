@@ -64,21 +64,88 @@ async function* chunksOf(stream: AsyncIterable<unknown>): AsyncGenerator<Buffer>
   }
 }
 
+/**
+ * Standard input can be read only once, but it is sniffed before it is read: the bytes read for
+ * sniffing are kept and handed out first when it is read, so none is lost or read twice. Only
+ * the head is kept; the rest streams through.
+ */
+class ReplayableStdin {
+  private readonly kept: Buffer[] = [];
+  private keptBytes = 0;
+  private readonly source: AsyncIterator<Buffer>;
+  private ended = false;
+  private taken = false;
+
+  constructor(stream: Readable) {
+    this.source = chunksOf(stream);
+  }
+
+  /** Up to `bytes` first bytes (fewer at the end of the input). */
+  async head(bytes: number): Promise<Buffer> {
+    this.refuseSecondRead();
+    while (!this.ended && this.keptBytes < bytes) {
+      const r = await this.source.next();
+      if (r.done) this.ended = true;
+      else {
+        this.kept.push(r.value);
+        this.keptBytes += r.value.length;
+      }
+    }
+    const all = Buffer.concat(this.kept);
+    return all.length > bytes ? all.subarray(0, bytes) : all;
+  }
+
+  /** All bytes, the kept head first. */
+  async *chunks(): AsyncGenerator<Buffer> {
+    this.refuseSecondRead();
+    this.taken = true;
+    for (let c = this.kept.shift(); c !== undefined; c = this.kept.shift()) yield c;
+    this.keptBytes = 0;
+    if (this.ended) return;
+    for (let r = await this.source.next(); !r.done; r = await this.source.next()) yield r.value;
+  }
+
+  private refuseSecondRead(): void {
+    if (this.taken) throw new InputError('standard input can be read only once', { file: STDIN });
+  }
+}
+
+const stdins = new WeakMap<Readable, ReplayableStdin>();
+
+function replayable(stream: Readable): ReplayableStdin {
+  let r = stdins.get(stream);
+  if (r === undefined) {
+    r = new ReplayableStdin(stream);
+    stdins.set(stream, r);
+  }
+  return r;
+}
+
 /** Standard input, gunzipped when its first bytes are the gzip magic. */
 async function* stdinChunks(stdin: Readable): AsyncGenerator<Buffer> {
-  const it = chunksOf(stdin);
-  const first = await it.next();
-  if (first.done) return;
-  if (!hasGzipMagic(first.value)) {
-    yield first.value;
-    yield* it;
+  const input = replayable(stdin);
+  const magic = await input.head(2);
+  if (!hasGzipMagic(magic)) {
+    yield* input.chunks();
     return;
   }
-  const rest = async function* () {
-    yield first.value;
-    yield* it;
-  };
-  yield* gunzipped(Readable.from(rest(), { objectMode: false }), STDIN);
+  yield* gunzipped(Readable.from(input.chunks(), { objectMode: false }), STDIN);
+}
+
+/**
+ * The first `bytes` raw bytes of an input (fewer if it is shorter), for sniffing what it holds.
+ * For standard input they are kept and read again by `openInput`.
+ */
+export async function readHead(path: string, bytes: number, opts: Pick<OpenOptions, 'stdin'> = {}): Promise<Buffer> {
+  if (path === STDIN) return replayable(opts.stdin ?? process.stdin).head(bytes);
+  const fh = await open(path, 'r');
+  try {
+    const buf = Buffer.alloc(bytes);
+    const { bytesRead } = await fh.read(buf, 0, bytes, 0);
+    return buf.subarray(0, bytesRead);
+  } finally {
+    await fh.close();
+  }
 }
 
 /**

@@ -21,7 +21,8 @@ export interface SourceFile {
   lineOf(path: string | undefined): number | undefined;
 }
 
-function readText(file: string): string {
+function readText(file: string, text: string | undefined): string {
+  if (text !== undefined) return text;
   try {
     return file === '-' ? readFileSync(0, 'utf8') : readFileSync(file, 'utf8');
   } catch (e) {
@@ -67,9 +68,12 @@ function lineIn(doc: Document, lines: LineCounter, segments: (string | number)[]
   return line;
 }
 
-/** Reads and parses a YAML or JSON file. Syntax errors carry the line. */
-export function readStructuredFile(file: string): SourceFile {
-  const text = readText(file);
+/**
+ * Reads and parses a YAML or JSON file (or `text`, already read from it). Syntax errors carry
+ * the line.
+ */
+export function readStructuredFile(file: string, preread?: string): SourceFile {
+  const text = readText(file, preread);
   const looksJson = extname(file).toLowerCase() === '.json' || /^\s*[[{]/.test(text);
   let yaml: { doc: Document; lines: LineCounter } | undefined;
   const lineOf = (path: string | undefined) => {
@@ -171,10 +175,11 @@ function scenarioFromCrs(src: SourceFile, crs: unknown[], isList: boolean): Scen
 
 /**
  * What `simulate` and `whatif` take: a scenario file, a FlyteWorkflow CR (one execution with
- * default runtimes), or a list of CRs (`kubectl get flyteworkflow -o json`).
+ * default runtimes), or a list of CRs (`kubectl get flyteworkflow -o json`). `text` is the file's
+ * content when the caller has read it already (standard input can be read only once).
  */
-export function loadSimulationInput(file: string): Scenario {
-  const src = readStructuredFile(file);
+export function loadSimulationInput(file: string, text?: string): Scenario {
+  const src = readStructuredFile(file, text);
   if (isFlyteWorkflowCr(src.data)) return scenarioFromCrs(src, [src.data], false);
   if (isFlyteWorkflowList(src.data)) return scenarioFromCrs(src, src.data.items, true);
   return scenarioFromSource(src);

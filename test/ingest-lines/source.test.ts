@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { gzipSync } from 'node:zlib';
-import { CHUNK_BYTES, inputLines, openInput } from '../../src/ingest/source.js';
+import { Readable } from 'node:stream';
+import { CHUNK_BYTES, hasGzipMagic, inputLines, openInput, readHead } from '../../src/ingest/source.js';
 import { InputError } from '../../src/timeline/errors.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'propsim-source-'));
@@ -95,5 +96,45 @@ describe('gzip by content, not by name', () => {
     const lines: string[] = [];
     for await (const l of inputLines(f)) lines.push(l);
     expect(lines).toEqual(['a', 'b', '', 'c']);
+  });
+});
+
+describe('standard input, sniffed before it is read', () => {
+  /** A stream that hands out `data` in pieces of `piece` bytes, like a pipe. */
+  function pipeOf(data: Buffer, piece: number): Readable {
+    const parts: Buffer[] = [];
+    for (let i = 0; i < data.length; i += piece) parts.push(data.subarray(i, i + piece));
+    return Readable.from(parts, { objectMode: false });
+  }
+
+  async function readAll(stdin: Readable): Promise<Buffer> {
+    const parts: Buffer[] = [];
+    for await (const c of openInput('-', { stdin })) parts.push(Buffer.from(c));
+    return Buffer.concat(parts);
+  }
+
+  it('the head read for sniffing is handed out again, once, before the rest', async () => {
+    const data = Buffer.from(Array.from({ length: 5000 }, (_, i) => `line ${i}\n`).join(''));
+    const stdin = pipeOf(data, 777);
+    const head = await readHead('-', 2000, { stdin });
+    expect(head.equals(data.subarray(0, 2000))).toBe(true);
+    // sniffing again sees the same head
+    expect((await readHead('-', 100, { stdin })).equals(data.subarray(0, 100))).toBe(true);
+    expect((await readAll(stdin)).equals(data)).toBe(true);
+  });
+
+  it('gzip on stdin is recognised after a head was read; a second read is an InputError', async () => {
+    const data = Buffer.from('{"msg":"x"}\n'.repeat(3000));
+    const stdin = pipeOf(gzipSync(data), 500);
+    expect(hasGzipMagic(await readHead('-', 10, { stdin }))).toBe(true);
+    expect((await readAll(stdin)).equals(data)).toBe(true);
+    await expect(readAll(stdin)).rejects.toBeInstanceOf(InputError);
+    await expect(readHead('-', 10, { stdin })).rejects.toThrow(/standard input can be read only once/);
+  });
+
+  it('a short input is its own head', async () => {
+    const stdin = pipeOf(Buffer.from('abc'), 1);
+    expect((await readHead('-', 1000, { stdin })).toString()).toBe('abc');
+    expect((await readAll(stdin)).toString()).toBe('abc');
   });
 });

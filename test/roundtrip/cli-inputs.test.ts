@@ -4,6 +4,7 @@
  */
 import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
@@ -64,5 +65,57 @@ describe('gzip inputs', () => {
       expect(r.code).toBe(0);
       expect(r.out).toBe(plain.out);
     }
+  });
+});
+
+describe('standard input is sniffed like a file', () => {
+  /** Runs the CLI with `data` on standard input. */
+  async function runWithStdin(args: string[], data: string | Buffer): Promise<{ code: number; err: string; out: string }> {
+    const stdin = Readable.from([Buffer.from(data)], { objectMode: false });
+    const spy = vi.spyOn(process, 'stdin', 'get').mockReturnValue(stdin as typeof process.stdin);
+    try {
+      return await run(args);
+    } finally {
+      spy.mockRestore();
+    }
+  }
+
+  it('a Timeline, OTLP traces and logs (plain or gzip) on stdin report as the file does', async () => {
+    const want = await run(['report', HELLO_LOG, '--json']);
+    const timeline = join(dir, 'h.tl.json');
+    const otlp = join(dir, 'h.otlp.json');
+    expect((await run(['fold', HELLO_LOG, '--json', '-o', timeline])).code).toBe(0);
+    expect((await run(['export', HELLO_LOG, '--format', 'otlp', '-o', otlp])).code).toBe(0);
+    const log = readFileSync(HELLO_LOG);
+    for (const data of [log, gzipSync(log), readFileSync(timeline)]) {
+      const r = await runWithStdin(['report', '-', '--json'], data);
+      expect(r.code).toBe(0);
+      expect(r.out).toBe(want.out);
+    }
+    const fromTraces = await runWithStdin(['report', '-', '--json'], readFileSync(otlp));
+    expect(fromTraces.code).toBe(0);
+    expect(JSON.parse(fromTraces.out)).toMatchObject({ source: 'otlp', executions: [{ id: 'fd5d4ee88f9dc4436a76' }] });
+  });
+
+  it('export and diff read stdin by its kind; diff - - is an error', async () => {
+    const timeline = join(dir, 'exported.json');
+    const r = await runWithStdin(['export', '-', '--format', 'timeline', '-o', timeline], readFileSync(HELLO_LOG));
+    expect(r.code).toBe(0);
+    expect(JSON.parse(readFileSync(timeline, 'utf8'))).toMatchObject({ executions: [{ id: 'fd5d4ee88f9dc4436a76' }] });
+    const report = join(dir, 'h.report.json');
+    expect((await run(['report', HELLO_LOG, '--json', '-o', report])).code).toBe(0);
+    const d = await runWithStdin(['diff', '-', report, '--json'], readFileSync(report));
+    expect(d.code).toBe(0);
+    expect(JSON.parse(d.out)).toMatchObject({ matchedBy: 'id' });
+    const twice = await runWithStdin(['diff', '-', '-'], readFileSync(report));
+    expectOneLineError(twice, '-', /standard input/);
+  });
+
+  it('a scenario on stdin simulates as the file does', async () => {
+    const scenario = join(ROOT, 'scenarios/hello.yaml');
+    const want = await run(['simulate', scenario, '--json']);
+    const r = await runWithStdin(['simulate', '-', '--json'], readFileSync(scenario));
+    expect(r.code).toBe(0);
+    expect(r.out).toBe(want.out);
   });
 });
