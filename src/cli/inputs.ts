@@ -10,28 +10,10 @@ import { InputError } from '../timeline/errors.js';
 import { mergeRecordings } from '../timeline/rebase.js';
 import type { Execution, LineStats, Recording, SourceKind } from '../timeline/types.js';
 import { note } from './output.js';
-import { allLogs, headText, sniff } from './sniff.js';
+import { allLogs, readAsLogs, sniff, wrongKind } from './sniff.js';
 
 /** Skip reasons that mean a line could not be read at all (the others are lines of no interest). */
 export const FAULT_REASONS: ReadonlySet<string> = new Set<SkipReason>(['notJson', 'truncated', 'noTimestamp', 'badTimestamp']);
-
-/**
- * True for what `simulate`/`whatif` take as a plan: a YAML scenario, or one JSON document that is a
- * scenario or a FlyteWorkflow CR (not a Timeline or a trace). Log files (many lines) are not.
- */
-export async function isScenarioFile(path: string): Promise<boolean> {
-  if (/\.ya?ml$/i.test(path)) return true;
-  const kind = await sniff(path);
-  if (kind !== 'logs') return false;
-  const text = (await headText(path, 1 << 20)).trimStart();
-  if (!text.startsWith('{') && !text.startsWith('[')) return false;
-  try {
-    JSON.parse(text);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /**
  * A scenario or CR input as `simulate` and `whatif` take it. Standard input is read through its
@@ -105,10 +87,10 @@ export async function readRecording(inputs: string[], opts: ReadOptions = {}): P
   const others: Recording[] = [];
   for (const path of inputs) {
     const kind = await sniff(path);
-    if (kind === 'logs') logs.push(path);
+    if (readAsLogs(kind)) logs.push(path);
     else if (kind === 'otlp') others.push(await readTraces(path, opts));
     else if (kind === 'timeline') others.push(await readTimeline(path, opts.exec));
-    else throw new InputError('is a report JSON; expected logs, traces or a Timeline (use `propsim diff` for reports)', { file: path });
+    else throw wrongKind(path, kind, '; expected logs, traces or a Timeline');
   }
   const recs: Recording[] = [];
   if (logs.length > 0) {

@@ -5,10 +5,9 @@ import { renderReportHtml } from '../export/html.js';
 import { computeReport, renderReport, renderReportHead, renderReportTail } from '../metrics/index.js';
 import { loadModel } from '../model/defaults.js';
 import { simulate } from '../propeller/simulator.js';
-import { InputError } from '../timeline/errors.js';
 import { replicateReports, ReplicationAggregator, renderReplications } from '../whatif/index.js';
 import { loadPlanInput } from './inputs.js';
-import { sniff } from './sniff.js';
+import { notAPlan, sniff } from './sniff.js';
 import { emit, note } from './output.js';
 
 export interface SimulateOpts {
@@ -33,10 +32,8 @@ export interface SimulateOpts {
 /** `propsim simulate`: replications of a scenario (or CR) under a model; reports in the `report` layout. */
 export async function runSimulate(file: string, opts: SimulateOpts): Promise<number> {
   const kind = await sniff(file);
-  if (kind !== 'logs') {
-    const what = kind === 'timeline' ? 'a Timeline' : kind === 'otlp' ? 'an OTLP trace' : 'a report';
-    throw new InputError(`is ${what}, not a scenario or a FlyteWorkflow CR (to replay a recording under a changed model, use \`propsim whatif\`)`, { file });
-  }
+  // anything unrecognised goes to the scenario loader, which says what is wrong with it
+  if (kind !== 'plan' && kind !== 'unknown') throw notAPlan(file, kind);
   const scenario = await loadPlanInput(file);
   const model = loadModel(opts.model, opts.profile);
   const reps = Math.max(1, opts.reps);

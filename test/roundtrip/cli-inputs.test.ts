@@ -2,12 +2,13 @@
  * How the CLI takes its inputs: gzip by content, damaged inputs, wrong kinds of file, the same
  * file twice, outputs over inputs. Every user mistake is one line naming the file, exit code 2.
  */
-import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
+import { sniff } from '../../src/cli/sniff.js';
 import { tempDir } from './shape.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
@@ -117,5 +118,88 @@ describe('standard input is sniffed like a file', () => {
     const r = await runWithStdin(['simulate', '-', '--json'], readFileSync(scenario));
     expect(r.code).toBe(0);
     expect(r.out).toBe(want.out);
+  });
+});
+
+describe('inputs of the wrong kind', () => {
+  const scenario = join(ROOT, 'scenarios/hello.yaml');
+
+  it('sniffing tells the bundled scenarios, CRs, model and recordings apart', async () => {
+    expect(await sniff(scenario)).toBe('plan');
+    expect(await sniff(join(ROOT, 'scenarios/crds/147_core.flyte_basics.task_cache.cached_dataframe_wf_2_wf_crd.json'))).toBe('plan');
+    expect(await sniff(HELLO_LOG)).toBe('logs');
+    expect(await sniff(join(ROOT, 'recordings/deployment.cri.log.gz'))).toBe('logs');
+    // JSON lines of another program are logs the reader counts, not a scenario
+    const other = join(dir, 'other.jsonl');
+    writeFileSync(other, '{"a":1}\n{"b":2}\n');
+    expect(await sniff(other)).toBe('unknown');
+  });
+
+  it('a log given to simulate says so and points to whatif; nothing of the input is echoed', async () => {
+    for (const f of [HELLO_LOG, join(ROOT, 'recordings/deployment.cri.log.gz')]) {
+      const r = await run(['simulate', f]);
+      expectOneLineError(r, f, /: is a propeller log, not a scenario or a FlyteWorkflow CR \(to replay a recording under a changed model, use `propsim whatif`\)\n$/);
+    }
+    const binary = join(dir, 'garbage.bin');
+    writeFileSync(binary, Buffer.from(Array.from({ length: 20000 }, (_, i) => (i * 7919) % 251)));
+    const r = await run(['simulate', binary]);
+    expect(r.code).toBe(2);
+    expect(r.err.split('\n')).toHaveLength(2);
+    expect(r.err.length).toBeLessThan(300);
+  });
+
+  it('a gzipped scenario simulates and replays as the plain file does', async () => {
+    const packed = join(dir, 'hello.yaml.gz');
+    writeFileSync(packed, gzipSync(readFileSync(scenario)));
+    const plain = await run(['simulate', scenario, '--json']);
+    const fromGzip = await run(['simulate', packed, '--json']);
+    expect(fromGzip.code).toBe(0);
+    expect(fromGzip.out.replace(packed, scenario)).toBe(plain.out);
+    const whatif = await run(['whatif', packed, '--preset', 'double-workers', '--reps', '2', '--min-reps', '2', '--jobs', '1', '--json']);
+    expect(whatif.code).toBe(0);
+    expect(JSON.parse(whatif.out)).toMatchObject({ schema: 'propsim.whatif/1', replications: 2 });
+  });
+
+  it('a model file is named as one by every verb', async () => {
+    const model = join(dir, 'model.json');
+    expect((await run(['calibrate', HELLO_LOG, '--out', model])).code).toBe(0);
+    const handWritten = join(dir, 'workers.yaml');
+    writeFileSync(handWritten, 'propeller:\n  workers: 8\n');
+    for (const args of [['simulate', model], ['simulate', handWritten], ['whatif', model, '--preset', 'double-workers']]) {
+      expectOneLineError(await run(args), args[1]!, /is a model file.*; pass it with --model\n$/);
+    }
+    const out = join(dir, 'never.json');
+    for (const verb of [['report'], ['fold'], ['calibrate'], ['export', '--format', 'timeline', '-o', out]]) {
+      const [name, ...rest] = verb;
+      expectOneLineError(await run([name!, model, ...rest]), model, /is a model file; expected logs, traces or a Timeline/);
+    }
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('what-if and validation results are named as such, by diff too', async () => {
+    const whatif = join(dir, 'wi.json');
+    writeFileSync(whatif, `${JSON.stringify({ schema: 'propsim.whatif/1', replications: 10 }, null, 2)}\n`);
+    const validation = join(dir, 'v.json');
+    writeFileSync(validation, `${JSON.stringify({ schema: 'propsim.validation/1', source: 'logs' }, null, 2)}\n`);
+    const out = join(dir, 'never.otlp.json');
+    for (const args of [['report', whatif], ['export', whatif, '--format', 'otlp', '-o', out], ['whatif', whatif, '--preset', 'double-workers'], ['diff', whatif, HELLO_LOG]]) {
+      expectOneLineError(await run(args), whatif, /: is a what-if result, which already compares its baseline and variant; /);
+    }
+    for (const args of [['report', validation], ['simulate', validation], ['diff', HELLO_LOG, validation]]) {
+      expectOneLineError(await run(args), validation, /: is a validation result \(validate --json\)/);
+    }
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('export of an input without executions is the same error as report, and writes nothing', async () => {
+    const empty = join(dir, 'empty.log');
+    writeFileSync(empty, '');
+    const out = join(dir, 'empty.otlp.json');
+    for (const args of [['report', empty], ['export', empty, '--format', 'otlp', '-o', out]]) {
+      const r = await run(args);
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(/propsim: no executions found in the input\n$/);
+    }
+    expect(existsSync(out)).toBe(false);
   });
 });
