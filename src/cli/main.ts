@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { InputError } from '../timeline/errors.js';
 import { presetHelp } from '../whatif/presets.js';
+import { checkCommandPaths } from './path-checks.js';
 
 /**
  * `propsim <verb>`: parses arguments and calls the modules. Each verb's module is imported only
@@ -172,6 +173,9 @@ export function buildProgram(out: { code: number }): Command {
       const { runDemo } = await import('./demo.js');
       out.code = await runDemo(opts);
     });
+
+  // before any verb reads: inputs given twice
+  program.hook('preAction', (_program, action) => checkCommandPaths(action.name(), action.processedArgs));
 
   program.exitOverride();
   return program;

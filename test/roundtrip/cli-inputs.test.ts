@@ -2,8 +2,8 @@
  * How the CLI takes its inputs: gzip by content, damaged inputs, wrong kinds of file, the same
  * file twice, outputs over inputs. Every user mistake is one line naming the file, exit code 2.
  */
-import { copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, existsSync, linkSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it, vi } from 'vitest';
@@ -34,6 +34,11 @@ async function run(args: string[]): Promise<{ code: number; err: string; out: st
     e.mockRestore();
     o.mockRestore();
   }
+}
+
+/** The same path, spelled relative to the working directory. */
+function relativeTo(path: string): string {
+  return `./${relative(process.cwd(), path)}`;
 }
 
 /** Exit code 2 and exactly one line on stderr, starting with the file's name. */
@@ -201,5 +206,24 @@ describe('inputs of the wrong kind', () => {
       expect(r.err).toMatch(/propsim: no executions found in the input\n$/);
     }
     expect(existsSync(out)).toBe(false);
+  });
+});
+
+describe('the same input twice', () => {
+  it('is an error for verbs that read their inputs together, whatever the spelling or link', async () => {
+    const copy = join(dir, 'twice.log');
+    copyFileSync(HELLO_LOG, copy);
+    const link = join(dir, 'twice-link.log');
+    linkSync(copy, link);
+    const relative = relativeTo(copy);
+    expectOneLineError(await run(['report', copy, copy]), copy, /: given twice\n$/);
+    expectOneLineError(await run(['fold', copy, relative]), relative, new RegExp(`: given twice \\(also as ${copy}\\)\\n$`));
+    expectOneLineError(await run(['calibrate', copy, link]), link, /given twice/);
+    expectOneLineError(await run(['export', copy, HELLO_LOG, copy, '--format', 'timeline', '-o', join(dir, 'x.json')]), copy, /given twice/);
+  });
+
+  it('diff may compare a file with itself, but not standard input with itself', async () => {
+    expect((await run(['diff', HELLO_LOG, HELLO_LOG])).code).toBe(0);
+    expectOneLineError(await run(['diff', '-', '-']), '-', /standard input given twice; it can be read only once/);
   });
 });
