@@ -174,8 +174,8 @@ export function buildProgram(out: { code: number }): Command {
       out.code = await runDemo(opts);
     });
 
-  // before any verb reads: inputs given twice
-  program.hook('preAction', (_program, action) => checkCommandPaths(action.name(), action.processedArgs));
+  // before any verb reads or writes: inputs given twice, outputs that would replace an input
+  program.hook('preAction', (_program, action) => checkCommandPaths(action.name(), action.processedArgs, action.opts()));
 
   program.exitOverride();
   return program;

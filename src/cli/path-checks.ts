@@ -4,9 +4,13 @@ import { InputError } from '../timeline/errors.js';
 
 /**
  * Checks on the files a command line names, made before any verb reads or writes: an input given
- * twice would be counted twice.
+ * twice would be counted twice, and an output that is one of the inputs would replace it.
  */
 
+/** Options (commander attribute names) that name files a verb writes. */
+const OUTPUT_OPTIONS = ['out', 'html', 'emitLogs', 'emitOtlp', 'timeline'] as const;
+/** Options that name files a verb reads besides its arguments. */
+const INPUT_OPTIONS = ['model'] as const;
 /** Verbs whose inputs are two sides to compare, not one body of data: the same file twice is a valid (if dull) diff. */
 const COMPARING_VERBS: ReadonlySet<string> = new Set(['diff']);
 
@@ -42,7 +46,20 @@ export function checkInputsDistinct(verb: string, inputs: readonly string[]): vo
   }
 }
 
-/** The checks for one verb's parsed arguments (commander's `processedArgs`). */
-export function checkCommandPaths(verb: string, args: readonly unknown[]): void {
-  checkInputsDistinct(verb, namedFiles(args));
+/** Throws an InputError when an output option names one of the inputs. */
+export function checkOutputsAreNotInputs(inputs: readonly string[], outputs: readonly string[]): void {
+  const inputIds = new Set(inputs.filter((p) => p !== STDIN).map(fileIdentity));
+  for (const out of outputs) {
+    if (out === STDIN) continue;
+    const id = fileIdentity(out);
+    if (id !== undefined && inputIds.has(id)) throw new InputError('would overwrite the input', { file: out });
+  }
+}
+
+/** Both checks for one verb's parsed arguments and options (commander's `processedArgs` and `opts()`). */
+export function checkCommandPaths(verb: string, args: readonly unknown[], opts: Record<string, unknown>): void {
+  const inputs = namedFiles(args);
+  checkInputsDistinct(verb, inputs);
+  const extraInputs = namedFiles(INPUT_OPTIONS.map((k) => opts[k]));
+  checkOutputsAreNotInputs([...inputs, ...extraInputs], namedFiles(OUTPUT_OPTIONS.map((k) => opts[k])));
 }

@@ -227,3 +227,29 @@ describe('the same input twice', () => {
     expectOneLineError(await run(['diff', '-', '-']), '-', /standard input given twice; it can be read only once/);
   });
 });
+
+describe('an output that is one of the inputs', () => {
+  it('is refused for every output option, and the input stays as it was', async () => {
+    const input = join(dir, 'same.log');
+    copyFileSync(HELLO_LOG, input);
+    const model = join(dir, 'same-model.json');
+    writeFileSync(model, '{"propeller":{"workers":8}}\n');
+    // a copy: were the check to fail, the test must not destroy a bundled file
+    const scenario = join(dir, 'same-hello.yaml');
+    copyFileSync(join(ROOT, 'scenarios/hello.yaml'), scenario);
+    const cases: [string[], string][] = [
+      [['report', input, '-o', input], input],
+      [['report', input, '--html', relativeTo(input)], relativeTo(input)],
+      [['fold', input, '--out', input], input],
+      [['export', input, '--format', 'otlp', '-o', input], input],
+      [['calibrate', input, '--out', input], input],
+      [['simulate', scenario, '--model', model, '--emit-logs', model], model],
+      [['simulate', scenario, '--emit-otlp', scenario], scenario],
+      [['simulate', scenario, '--timeline', scenario], scenario],
+      [['whatif', input, '--preset', 'double-workers', '-o', input], input],
+    ];
+    for (const [args, out] of cases) expectOneLineError(await run(args), out, /: would overwrite the input\n$/);
+    expect(readFileSync(input).equals(readFileSync(HELLO_LOG))).toBe(true);
+    expect(readFileSync(model, 'utf8')).toBe('{"propeller":{"workers":8}}\n');
+  });
+});
