@@ -2,7 +2,7 @@
  * How the CLI takes its inputs: gzip by content, damaged inputs, wrong kinds of file, the same
  * file twice, outputs over inputs. Every user mistake is one line naming the file, exit code 2.
  */
-import { copyFileSync, existsSync, linkSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
@@ -251,5 +251,24 @@ describe('an output that is one of the inputs', () => {
     for (const [args, out] of cases) expectOneLineError(await run(args), out, /: would overwrite the input\n$/);
     expect(readFileSync(input).equals(readFileSync(HELLO_LOG))).toBe(true);
     expect(readFileSync(model, 'utf8')).toBe('{"propeller":{"workers":8}}\n');
+  });
+});
+
+describe('output errors', () => {
+  it('name the path the user gave, not the temporary file, and leave nothing behind', async () => {
+    const target = join(dir, 'outdir');
+    mkdirSync(target);
+    const missing = join(dir, 'no-such-dir', 'out.json');
+    const cases: [string[], string, RegExp][] = [
+      [['report', HELLO_LOG, '-o', target], target, /: is a directory; expected a file path\n$/],
+      [['report', HELLO_LOG, '--json', '--out', missing], missing, /: cannot write \(no such file or directory\)\n$/],
+      [['fold', HELLO_LOG, '-o', missing], missing, /: cannot write \(no such file or directory\)\n$/],
+      [['export', HELLO_LOG, '--format', 'timeline', '-o', target], target, /: is a directory; expected a file path\n$/],
+      [['export', HELLO_LOG, '--format', 'otlp', '-o', missing], missing, /: cannot write \(no such file or directory\)\n$/],
+      [['calibrate', HELLO_LOG, '--out', missing], missing, /: cannot write \(no such file or directory\)\n$/],
+    ];
+    for (const [args, path, pattern] of cases) expectOneLineError(await run(args), path, pattern);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    expect(readdirSync(target)).toEqual([]);
   });
 });
