@@ -10,7 +10,7 @@ import { InputError } from '../timeline/errors.js';
 import { mergeRecordings } from '../timeline/rebase.js';
 import type { Execution, LineStats, Recording, SourceKind } from '../timeline/types.js';
 import { note } from './output.js';
-import { allLogs, readAsLogs, sniff, wrongKind } from './sniff.js';
+import { allLogs, firstLogInstant, readAsLogs, sniff, wrongKind } from './sniff.js';
 
 /** Skip reasons that mean a line could not be read at all (the others are lines of no interest). */
 export const FAULT_REASONS: ReadonlySet<string> = new Set<SkipReason>(['notJson', 'truncated', 'noTimestamp', 'badTimestamp']);
@@ -26,6 +26,44 @@ export async function loadPlanInput(path: string): Promise<Scenario> {
 export interface ReadOptions {
   exec?: string;
   strict?: boolean;
+}
+
+/**
+ * Log files in the order of their first timestamps. The reader takes files one after another and
+ * the folder expects log time to advance, so files given out of order (rotated logs are named
+ * newest first: `propeller.log propeller.log.1`) would fold into wrong phases and durations.
+ * Files without a timestamp keep their places; ties keep the given order. A reordering is
+ * noted on stderr.
+ */
+export async function logsInTimeOrder(paths: readonly string[]): Promise<string[]> {
+  if (paths.length < 2) return [...paths];
+  const starts = await Promise.all(paths.map(firstLogInstant));
+  const timed = paths.map((_, i) => i).filter((i) => starts[i] !== undefined);
+  const byStart = [...timed].sort((a, b) => {
+    const x = starts[a]!;
+    const y = starts[b]!;
+    return x.sec - y.sec || x.nsec - y.nsec || a - b;
+  });
+  const ordered = [...paths];
+  timed.forEach((slot, k) => (ordered[slot] = paths[byStart[k]!]!));
+  if (ordered.some((p, i) => p !== paths[i])) note(`reading the log files in time order: ${ordered.join(', ')}`);
+  return ordered;
+}
+
+/** Log inputs as records, in time order of the files; overlapping files are noted on stderr. */
+async function logRecords(paths: readonly string[], opts: ReadOptions, stats: LineStats) {
+  const ordered = await logsInTimeOrder(paths);
+  let overlapNoted = false;
+  return readLogRecords(ordered, {
+    exec: opts.exec,
+    stats,
+    onSkip: strictHook(opts.strict),
+    onOverlap: (file, previous) => {
+      if (overlapNoted) return;
+      overlapNoted = true;
+      note(`${file} begins before ${previous} ends: log files are read one after another, not merged by time, so an execution logged in both may fold wrongly`);
+    },
+  });
 }
 
 function strictHook(strict: boolean | undefined) {
@@ -95,7 +133,7 @@ export async function readRecording(inputs: string[], opts: ReadOptions = {}): P
   const recs: Recording[] = [];
   if (logs.length > 0) {
     const stats = newLineStats();
-    const records = readLogRecords(logs, { exec: opts.exec, stats, onSkip: strictHook(opts.strict) });
+    const records = await logRecords(logs, opts, stats);
     recs.push(await foldRecords(records, { exec: opts.exec, stats }));
   }
   recs.push(...others);
@@ -124,7 +162,7 @@ export async function streamExecutions(
 ): Promise<{ lines: LineStats; originUnixNano: string; source: SourceKind }> {
   if (await allLogs(inputs)) {
     const stats = newLineStats();
-    const records = readLogRecords(inputs, { exec: opts.exec, stats, onSkip: strictHook(opts.strict) });
+    const records = await logRecords(inputs, opts, stats);
     const summary = await foldRecordsStreaming(records, (e, origin) => onExecution(e, origin, 'logs'), { exec: opts.exec, stats });
     return { lines: summary.lines, originUnixNano: summary.originUnixNano, source: 'logs' };
   }

@@ -1,6 +1,7 @@
 import { gunzipSync, constants as zlib } from 'node:zlib';
 import { hasGzipMagic, readHead } from '../ingest/source.js';
 import { LineReader } from '../ingest/lines.js';
+import type { LogRecord } from '../ingest/record.js';
 import { looksLikeOtlp } from '../ingest/otlp.js';
 import { looksLikeModelFile } from '../model/model-schema.js';
 import { InputError } from '../timeline/errors.js';
@@ -112,7 +113,7 @@ export function kindOfHead(text: string, whole: boolean): InputKind {
   const s = text.replace(/^\uFEFF/, '').trimStart();
   const documentKind = s.startsWith('{') ? propsimDocumentKind(s, whole) : undefined;
   if (documentKind !== undefined) return documentKind;
-  if (hasLogRecords(text)) return 'logs';
+  if (firstLogRecord(text) !== undefined) return 'logs';
   if (looksLikeJsonDocument(s) || looksLikeYaml(s)) return 'plan';
   return 'unknown';
 }
@@ -136,12 +137,24 @@ function propsimDocumentKind(s: string, whole: boolean): InputKind | undefined {
   return undefined;
 }
 
-/** True when some line of the head reads as a propeller log record (in any supported format). */
-function hasLogRecords(text: string): boolean {
+/** The first line of the head that reads as a propeller log record (in any supported format). */
+function firstLogRecord(text: string): LogRecord | undefined {
   const reader = new LineReader('head');
   reader.push(Buffer.from(text));
   reader.end();
-  return reader.take().length > 0;
+  return reader.take()[0];
+}
+
+/** A log line's time: whole seconds since the epoch and nanoseconds (epoch nanoseconds exceed a double's exact range). */
+export interface LogInstant {
+  sec: number;
+  nsec: number;
+}
+
+/** The time of the first timed log line in an input's head; undefined when there is none. */
+export async function firstLogInstant(path: string): Promise<LogInstant | undefined> {
+  const r = firstLogRecord((await headText(path)).text);
+  return r === undefined ? undefined : { sec: r.sec, nsec: r.nsec };
 }
 
 /**

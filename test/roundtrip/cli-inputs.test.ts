@@ -7,6 +7,7 @@ import { join, relative } from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it, vi } from 'vitest';
+import { logsInTimeOrder } from '../../src/cli/inputs.js';
 import { main } from '../../src/cli/main.js';
 import { sniff } from '../../src/cli/sniff.js';
 import { tempDir } from './shape.js';
@@ -270,5 +271,55 @@ describe('output errors', () => {
     for (const [args, path, pattern] of cases) expectOneLineError(await run(args), path, pattern);
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
     expect(readdirSync(target)).toEqual([]);
+  });
+});
+
+describe('several log files', () => {
+  const lines = () => readFileSync(HELLO_LOG, 'utf8').split('\n').filter((l) => l !== '');
+
+  it('are read in the order of their first timestamps, said once on stderr (rotated logs come newest first)', async () => {
+    const all = lines();
+    const older = join(dir, 'propeller.log.1');
+    const newer = join(dir, 'propeller.log');
+    writeFileSync(older, `${all.slice(0, 120).join('\n')}\n`);
+    writeFileSync(newer, `${all.slice(120).join('\n')}\n`);
+    const whole = await run(['report', HELLO_LOG, '--json']);
+    const r = await run(['report', newer, older, '--json']);
+    expect(r.code).toBe(0);
+    expect(r.out).toBe(whole.out);
+    expect(r.out).toContain('"phase": "Succeeded"');
+    expect(r.err.match(/reading the log files in time order/g)).toHaveLength(1);
+    expect(r.err).toContain(`time order: ${older}, ${newer}\n`);
+    // in order already: nothing to say
+    const inOrder = await run(['report', older, newer, '--json']);
+    expect(inOrder.out).toBe(whole.out);
+    expect(inOrder.err).not.toContain('time order');
+  });
+
+  it('files without a timestamp keep their place; ties keep the given order', async () => {
+    const all = lines();
+    const a = join(dir, 'order-a.log');
+    const b = join(dir, 'order-b.log');
+    const tie = join(dir, 'order-tie.log');
+    const untimed = join(dir, 'order-untimed.log');
+    writeFileSync(a, `${all.slice(0, 10).join('\n')}\n`);
+    writeFileSync(b, `${all.slice(200).join('\n')}\n`);
+    writeFileSync(tie, `${all.slice(0, 5).join('\n')}\n`);
+    writeFileSync(untimed, 'no timestamp here\n');
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      expect(await logsInTimeOrder([b, untimed, a, tie])).toEqual([a, untimed, tie, b]);
+      expect(await logsInTimeOrder([tie, a])).toEqual([tie, a]);
+    } finally {
+      stderr.mockRestore();
+    }
+  });
+
+  it('overlapping in time are noted on stderr, as they are read one after another', async () => {
+    const early = join(dir, 'overlap-early.log');
+    writeFileSync(early, `${lines().slice(0, 20).join('\n')}\n`);
+    const r = await run(['report', HELLO_LOG, early]);
+    expect(r.code).toBe(0);
+    expect(r.err).toContain(`propsim: ${early} begins before ${HELLO_LOG} ends: log files are read one after another, not merged by time`);
   });
 });
