@@ -3,7 +3,8 @@ import { writeFileAtomic } from '../export/atomic-write.js';
 import { byCreation } from '../ingest/index.js';
 import { InputError } from '../timeline/errors.js';
 import type { LineStats } from '../timeline/types.js';
-import { linesSummary, readExecutions, sniff, streamExecutions } from './inputs.js';
+import { linesSummary, readExecutions, streamExecutions } from './inputs.js';
+import { allLogs } from './sniff.js';
 import { emit, note } from './output.js';
 
 export interface CalibrateOpts {
@@ -32,7 +33,7 @@ async function calibrateLogs(inputs: string[], opts: CalibrateOpts): Promise<{ r
 export async function runCalibrate(inputs: string[], opts: CalibrateOpts): Promise<number> {
   let result: CalibrationResult;
   let lines: LineStats | undefined;
-  if (inputs.length > 0 && inputs.every((p) => sniff(p) === 'logs')) {
+  if (inputs.length > 0 && (await allLogs(inputs))) {
     ({ result, lines } = await calibrateLogs(inputs, opts));
   } else {
     const rec = await readExecutions(inputs, { strict: opts.strict });

@@ -3,7 +3,7 @@ import { renderFoldText } from '../export/fold-text.js';
 import { writeLogs } from '../export/logs.js';
 import { writeOtlp } from '../export/otlp.js';
 import { writePerfetto } from '../export/perfetto.js';
-import { readRecording, linesSummary } from './inputs.js';
+import { readExecutions, linesSummary } from './inputs.js';
 import { note } from './output.js';
 
 export interface ExportOpts {
@@ -16,7 +16,8 @@ export interface ExportOpts {
 
 /** `propsim export`: anything fold reads → Timeline JSON, OTLP JSON, Perfetto JSON, propeller logs or the fold tree. */
 export async function runExport(inputs: string[], opts: ExportOpts): Promise<number> {
-  const rec = await readRecording(inputs, { exec: opts.exec });
+  // an empty output file would look like a successful conversion
+  const rec = await readExecutions(inputs, { exec: opts.exec });
   switch (opts.format) {
     case 'timeline':
       writeFileAtomic(opts.out, `${JSON.stringify(rec)}\n`);

@@ -1,80 +1,69 @@
-import { openSync, readSync, closeSync, readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
+import { StringDecoder } from 'node:string_decoder';
 import { readLogRecords, newLineStats } from '../ingest/lines.js';
 import { foldRecords, foldRecordsStreaming } from '../ingest/index.js';
-import { looksLikeOtlp, readOtlpFile } from '../ingest/otlp.js';
+import { readOtlpFile } from '../ingest/otlp.js';
+import { openInput, STDIN } from '../ingest/source.js';
+import { loadSimulationInput } from '../model/load.js';
+import type { Scenario } from '../model/workflow.js';
 import type { SkipReason } from '../ingest/record.js';
 import { InputError } from '../timeline/errors.js';
 import { mergeRecordings } from '../timeline/rebase.js';
 import type { Execution, LineStats, Recording, SourceKind } from '../timeline/types.js';
 import { note } from './output.js';
-
-/** What an input file holds, decided from its first bytes. */
-export type InputKind = 'logs' | 'otlp' | 'timeline' | 'report';
+import { allLogs, firstLogInstant, readAsLogs, sniff, wrongKind } from './sniff.js';
 
 /** Skip reasons that mean a line could not be read at all (the others are lines of no interest). */
 export const FAULT_REASONS: ReadonlySet<string> = new Set<SkipReason>(['notJson', 'truncated', 'noTimestamp', 'badTimestamp']);
 
-function head(path: string, bytes = 65536): string {
-  if (path === '-') return '';
-  let fd: number | undefined;
-  let b: Buffer;
-  try {
-    fd = openSync(path, 'r');
-    const buf = Buffer.alloc(bytes);
-    b = buf.subarray(0, readSync(fd, buf, 0, bytes, 0));
-  } catch (e) {
-    // Opening a directory succeeds and reading it fails, with a code that names no path.
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new InputError('no such file', { file: path });
-    if (code === 'EISDIR') throw new InputError('is a directory; expected a file', { file: path });
-    throw e;
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
-  if (b[0] === 0x1f && b[1] === 0x8b) {
-    try {
-      b = gunzipSync(b, { finishFlush: 2 /* Z_SYNC_FLUSH: a truncated stream is fine here */ });
-    } catch {
-      return '';
-    }
-  }
-  return b.toString('utf8');
-}
-
-export function sniff(path: string): InputKind {
-  const text = head(path);
-  if (looksLikeOtlp(text)) return 'otlp';
-  const s = text.trimStart();
-  if (/^\{\s*"originUnixNano"\s*:/.test(s)) return 'timeline';
-  if (/^\{\s*"executions"\s*:/.test(s) || /^\{\s*"kind"\s*:\s*"propsim-report"/.test(s)) return 'report';
-  // `report --json`, `simulate --json` and `whatif --json` documents name their schema near the top.
-  if (s.startsWith('{') && /"schema"\s*:\s*"propsim\.(report|whatif)\/1"/.test(s.slice(0, 4096))) return 'report';
-  return 'logs';
-}
-
 /**
- * True for what `simulate`/`whatif` take as a plan: a YAML scenario, or one JSON document that is a
- * scenario or a FlyteWorkflow CR (not a Timeline or a trace). Log files (many lines) are not.
+ * A scenario or CR input as `simulate` and `whatif` take it. Standard input is read through its
+ * sniffed head (the loader would otherwise miss those bytes).
  */
-export function isScenarioFile(path: string): boolean {
-  if (/\.ya?ml$/i.test(path)) return true;
-  if (path === '-') return false;
-  const kind = sniff(path);
-  if (kind !== 'logs') return false;
-  const text = head(path, 1 << 20).trimStart();
-  if (!text.startsWith('{') && !text.startsWith('[')) return false;
-  try {
-    JSON.parse(text);
-    return true;
-  } catch {
-    return false;
-  }
+export async function loadPlanInput(path: string): Promise<Scenario> {
+  return loadSimulationInput(path, path === STDIN ? await readInputText(path) : undefined);
 }
 
 export interface ReadOptions {
   exec?: string;
   strict?: boolean;
+}
+
+/**
+ * Log files in the order of their first timestamps. The reader takes files one after another and
+ * the folder expects log time to advance, so files given out of order (rotated logs are named
+ * newest first: `propeller.log propeller.log.1`) would fold into wrong phases and durations.
+ * Files without a timestamp keep their places; ties keep the given order. A reordering is
+ * noted on stderr.
+ */
+export async function logsInTimeOrder(paths: readonly string[]): Promise<string[]> {
+  if (paths.length < 2) return [...paths];
+  const starts = await Promise.all(paths.map(firstLogInstant));
+  const timed = paths.map((_, i) => i).filter((i) => starts[i] !== undefined);
+  const byStart = [...timed].sort((a, b) => {
+    const x = starts[a]!;
+    const y = starts[b]!;
+    return x.sec - y.sec || x.nsec - y.nsec || a - b;
+  });
+  const ordered = [...paths];
+  timed.forEach((slot, k) => (ordered[slot] = paths[byStart[k]!]!));
+  if (ordered.some((p, i) => p !== paths[i])) note(`reading the log files in time order: ${ordered.join(', ')}`);
+  return ordered;
+}
+
+/** Log inputs as records, in time order of the files; overlapping files are noted on stderr. */
+async function logRecords(paths: readonly string[], opts: ReadOptions, stats: LineStats) {
+  const ordered = await logsInTimeOrder(paths);
+  let overlapNoted = false;
+  return readLogRecords(ordered, {
+    exec: opts.exec,
+    stats,
+    onSkip: strictHook(opts.strict),
+    onOverlap: (file, previous) => {
+      if (overlapNoted) return;
+      overlapNoted = true;
+      note(`${file} begins before ${previous} ends: log files are read one after another, not merged by time, so an execution logged in both may fold wrongly`);
+    },
+  });
 }
 
 function strictHook(strict: boolean | undefined) {
@@ -84,17 +73,27 @@ function strictHook(strict: boolean | undefined) {
   };
 }
 
-/** One JSON document from a file; any failure to read or parse it is the file's error. */
-export function readJsonFile(path: string): unknown {
+/** The whole input as text (gunzipped; `-` is standard input, its sniffed head included). */
+export async function readInputText(path: string): Promise<string> {
+  const decoder = new StringDecoder('utf8');
+  const parts: string[] = [];
+  for await (const chunk of openInput(path)) parts.push(decoder.write(chunk));
+  parts.push(decoder.end());
+  return parts.join('');
+}
+
+/** One JSON document from an input; any failure to parse it is the input's error. */
+export async function readJsonInput(path: string): Promise<unknown> {
+  const text = await readInputText(path);
   try {
-    return JSON.parse(readFileSync(path, 'utf8'));
+    return JSON.parse(text);
   } catch (e) {
     throw new InputError(`not valid JSON: ${(e as Error).message}`, { file: path });
   }
 }
 
-function readTimeline(path: string, exec?: string): Recording {
-  const r = readJsonFile(path) as Partial<Recording>;
+async function readTimeline(path: string, exec?: string): Promise<Recording> {
+  const r = (await readJsonInput(path)) as Partial<Recording>;
   if (typeof r.originUnixNano !== 'string' || !Array.isArray(r.executions)) {
     throw new InputError('expected a Timeline JSON (as `propsim fold --json` writes) with originUnixNano and executions', { file: path });
   }
@@ -125,16 +124,16 @@ export async function readRecording(inputs: string[], opts: ReadOptions = {}): P
   const logs: string[] = [];
   const others: Recording[] = [];
   for (const path of inputs) {
-    const kind = sniff(path);
-    if (kind === 'logs') logs.push(path);
+    const kind = await sniff(path);
+    if (readAsLogs(kind)) logs.push(path);
     else if (kind === 'otlp') others.push(await readTraces(path, opts));
-    else if (kind === 'timeline') others.push(readTimeline(path, opts.exec));
-    else throw new InputError('is a report JSON; expected logs, traces or a Timeline (use `propsim diff` for reports)', { file: path });
+    else if (kind === 'timeline') others.push(await readTimeline(path, opts.exec));
+    else throw wrongKind(path, kind, '; expected logs, traces or a Timeline');
   }
   const recs: Recording[] = [];
   if (logs.length > 0) {
     const stats = newLineStats();
-    const records = readLogRecords(logs, { exec: opts.exec, stats, onSkip: strictHook(opts.strict) });
+    const records = await logRecords(logs, opts, stats);
     recs.push(await foldRecords(records, { exec: opts.exec, stats }));
   }
   recs.push(...others);
@@ -161,10 +160,9 @@ export async function streamExecutions(
   opts: ReadOptions,
   onExecution: (e: Execution, originUnixNano: string, source: SourceKind) => unknown,
 ): Promise<{ lines: LineStats; originUnixNano: string; source: SourceKind }> {
-  const kinds = inputs.map(sniff);
-  if (kinds.every((k) => k === 'logs')) {
+  if (await allLogs(inputs)) {
     const stats = newLineStats();
-    const records = readLogRecords(inputs, { exec: opts.exec, stats, onSkip: strictHook(opts.strict) });
+    const records = await logRecords(inputs, opts, stats);
     const summary = await foldRecordsStreaming(records, (e, origin) => onExecution(e, origin, 'logs'), { exec: opts.exec, stats });
     return { lines: summary.lines, originUnixNano: summary.originUnixNano, source: 'logs' };
   }

@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { InputError } from '../timeline/errors.js';
 import { presetHelp } from '../whatif/presets.js';
+import { checkCommandPaths } from './path-checks.js';
 
 /**
  * `propsim <verb>`: parses arguments and calls the modules. Each verb's module is imported only
@@ -181,6 +182,9 @@ export function buildProgram(out: { code: number }): Command {
       const { runDemo } = await import('./demo.js');
       out.code = await runDemo(opts);
     });
+
+  // before any verb reads or writes: inputs given twice, outputs that would replace an input
+  program.hook('preAction', (_program, action) => checkCommandPaths(action.name(), action.processedArgs, action.opts()));
 
   program.exitOverride();
   return program;

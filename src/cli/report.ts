@@ -15,7 +15,8 @@ import {
 } from '../metrics/index.js';
 import { InputError } from '../timeline/errors.js';
 import type { Execution, LineStats } from '../timeline/types.js';
-import { linesSummary, readExecutions, sniff, streamExecutions } from './inputs.js';
+import { linesSummary, readExecutions, streamExecutions } from './inputs.js';
+import { allLogs } from './sniff.js';
 import { emit, note, openOutput } from './output.js';
 
 export interface ReportOpts {
@@ -34,7 +35,7 @@ export interface ReportOpts {
  * execution) read the whole input first. Both ways print the same bytes.
  */
 export async function runReport(inputs: string[], opts: ReportOpts): Promise<number> {
-  if (opts.html === undefined && inputs.every((p) => sniff(p) === 'logs')) return runReportStreaming(inputs, opts);
+  if (opts.html === undefined && (await allLogs(inputs))) return runReportStreaming(inputs, opts);
   const rec = await readExecutions(inputs, { exec: opts.exec, strict: opts.strict });
   const report = computeReport(rec);
   const n = report.executions.length;

@@ -4,11 +4,11 @@ import { writeFileAtomic } from '../export/atomic-write.js';
 import { renderReportHtml } from '../export/html.js';
 import { computeReport, renderReport, renderReportSummary } from '../metrics/index.js';
 import { loadModel } from '../model/defaults.js';
-import { loadSimulationInput } from '../model/load.js';
 import { simulate } from '../propeller/simulator.js';
 import { InputError } from '../timeline/errors.js';
 import { replicateReports, ReplicationAggregator, renderReplications } from '../whatif/index.js';
-import { sniff } from './inputs.js';
+import { loadPlanInput } from './inputs.js';
+import { notAPlan, sniff } from './sniff.js';
 import { emit, note } from './output.js';
 
 export interface SimulateOpts {
@@ -32,13 +32,11 @@ export interface SimulateOpts {
 
 /** `propsim simulate`: replications of a scenario (or CR) under a model; reports in the `report` layout. */
 export async function runSimulate(file: string, opts: SimulateOpts): Promise<number> {
-  const kind = file === '-' ? 'logs' : sniff(file);
-  if (kind !== 'logs') {
-    const what = kind === 'timeline' ? 'a Timeline' : kind === 'otlp' ? 'an OTLP trace' : 'a report';
-    throw new InputError(`is ${what}, not a scenario or a FlyteWorkflow CR (to replay a recording under a changed model, use \`propsim whatif\`)`, { file });
-  }
+  const kind = await sniff(file);
+  // anything unrecognised goes to the scenario loader, which says what is wrong with it
+  if (kind !== 'plan' && kind !== 'unknown') throw notAPlan(file, kind);
   if (opts.cri && !opts.emitLogs) throw new InputError('--cri applies to the logs --emit-logs writes; give --emit-logs FILE');
-  const scenario = loadSimulationInput(file);
+  const scenario = await loadPlanInput(file);
   const model = loadModel(opts.model, opts.profile);
   const reps = Math.max(1, opts.reps);
   const agg = new ReplicationAggregator();

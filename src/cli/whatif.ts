@@ -1,11 +1,11 @@
 import { loadModel } from '../model/defaults.js';
-import { loadSimulationInput } from '../model/load.js';
 import type { ExecutionPlan } from '../model/workflow.js';
 import { writeFileAtomic } from '../export/atomic-write.js';
 import { renderWhatifHtml } from '../export/html-whatif.js';
 import { ALL_FIGURES, createProgress, effectText, parseChanges, renderWhatif, runWhatifParallel } from '../whatif/index.js';
 import { InputError } from '../timeline/errors.js';
-import { isScenarioFile } from './inputs.js';
+import { loadPlanInput } from './inputs.js';
+import { readAsLogs, sniff, wrongKind } from './sniff.js';
 import { emit } from './output.js';
 
 export interface WhatifOpts {
@@ -27,7 +27,12 @@ export interface WhatifOpts {
 
 /** Plans from a scenario or CR, or replay plans from a recording (logs, traces, Timeline JSON). */
 async function plansFor(input: string): Promise<ExecutionPlan[]> {
-  if (isScenarioFile(input)) return loadSimulationInput(input).executions;
+  const kind = await sniff(input);
+  if (kind === 'plan') return (await loadPlanInput(input)).executions;
+  if (kind === 'model') throw wrongKind(input, kind, '; pass it with --model', '');
+  if (!readAsLogs(kind) && kind !== 'otlp' && kind !== 'timeline') {
+    throw wrongKind(input, kind, '; expected a scenario, a FlyteWorkflow CR, or a recording (logs, traces, Timeline)');
+  }
   const { readRecording } = await import('./inputs.js');
   const { replayPlans } = await import('../calibrate/replay.js');
   return replayPlans(await readRecording([input]));

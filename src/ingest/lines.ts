@@ -55,6 +55,11 @@ export interface ReadOptions {
   fallbackYear?: number;
   /** Longest line kept (default 64 MiB); a longer one is counted as 'truncated' without buffering it. */
   maxLineBytes?: number;
+  /**
+   * Called when an input's first record is older than the last record of the inputs before it:
+   * the inputs overlap in time, and are still read one after another, not merged.
+   */
+  onOverlap?: (file: string, previous: string) => void;
 }
 
 export function newLineStats(): LineStats {
@@ -132,7 +137,7 @@ export class LineReader {
   private sinceSniff = SNIFF_BYTES;
 
   constructor(
-    readonly file: string,
+    private current: string,
     opts: ReadOptions = {},
   ) {
     this.stats = opts.stats ?? newLineStats();
@@ -144,9 +149,26 @@ export class LineReader {
     this.maxLine = opts.maxLineBytes ?? MAX_LINE_BYTES;
   }
 
-  /** Physical lines seen so far. */
+  /** Label of the input being read (records and skip reports carry it). */
+  get file(): string {
+    return this.current;
+  }
+
+  /** Physical lines seen so far in the current input. */
   get lines(): number {
     return this.lineNo;
+  }
+
+  /**
+   * Goes on with the next input as a continuation of the same streams (the next part of a
+   * rotated log): the previous input's last line ends and line numbers restart, but seconds
+   * still being spread and CRI fragments still being joined carry over, so a log split into
+   * files anywhere reads as the whole.
+   */
+  continueWith(file: string): void {
+    this.endLine();
+    this.current = file;
+    this.lineNo = 0;
   }
 
   push(chunk: Buffer): void {
@@ -180,14 +202,7 @@ export class LineReader {
 
   /** Ends the input: the last line without a newline, open joins and open groups. */
   end(): void {
-    if (this.discarding) {
-      this.discarding = false;
-      this.tooLong();
-    } else if (this.carryLen > 0) {
-      const line = Buffer.concat(this.carry);
-      this.dropCarry();
-      this.range(line, 0, line.length);
-    }
+    this.endLine();
     for (const [key, j] of this.joins) {
       this.joins.delete(key);
       this.completeJoin(j);
@@ -209,6 +224,18 @@ export class LineReader {
     this.pending = count === this.pending.length ? [] : this.pending.slice(count);
     this.base += count;
     return out;
+  }
+
+  /** The last line of an input, which has no newline. */
+  private endLine(): void {
+    if (this.discarding) {
+      this.discarding = false;
+      this.tooLong();
+    } else if (this.carryLen > 0) {
+      const line = Buffer.concat(this.carry);
+      this.dropCarry();
+      this.range(line, 0, line.length);
+    }
   }
 
   private grow(bytes: Buffer): void {
@@ -511,16 +538,22 @@ function isCriPartial(buf: Buffer, s: number, e: number): boolean {
 }
 
 /**
- * Reads the inputs one after the other (paths, `-` for stdin, `.gz` or gzip magic) and yields
- * the records in batches (about one per 64 KiB of input), in file order. Options: see `ReadOptions`.
- * Input errors (missing file, corrupt gzip) reject the iteration.
+ * Reads the inputs one after the other (paths, `-` for stdin, gzip by its magic) and yields
+ * the records in batches (about one per 64 KiB of input), in file order: the inputs are
+ * concatenated as parts of one log (see `LineReader.continueWith`), not merged by time, so they
+ * should be given in time order (see `onOverlap`).
+ * Options: see `ReadOptions`. Input errors (missing file, corrupt gzip) reject the iteration.
  */
 export async function* readLogRecords(inputs: readonly string[], opts: ReadOptions = {}): AsyncGenerator<LogRecord[]> {
   const stats = opts.stats ?? newLineStats();
   const shared: ReadOptions = { ...opts, stats };
   const step = opts.exec ? Infinity : BATCH_BYTES;
+  const overlap = new OverlapCheck(opts.onOverlap);
+  let reader: LineReader | undefined;
   for (const file of inputs) {
-    const reader = new LineReader(file, shared);
+    overlap.startFile(file);
+    if (reader === undefined) reader = new LineReader(file, shared);
+    else reader.continueWith(file);
     // the reader copies what it keeps of a chunk, so one read buffer serves the whole input
     for await (const chunk of openInput(file, { stdin: opts.stdin, reuseBuffer: true })) {
       // hand records over in small batches: fewer of them are alive at any moment, so they die
@@ -529,11 +562,76 @@ export async function* readLogRecords(inputs: readonly string[], opts: ReadOptio
       for (let off = 0; off < chunk.length; off += step) {
         reader.push(off === 0 && chunk.length <= step ? chunk : chunk.subarray(off, off + step));
         const batch = reader.take();
-        if (batch.length > 0) yield batch;
+        if (batch.length > 0) {
+          overlap.see(batch);
+          yield batch;
+        }
       }
     }
-    reader.end();
-    const batch = reader.take();
-    if (batch.length > 0) yield batch;
   }
+  if (reader === undefined) return;
+  reader.end();
+  const batch = reader.take();
+  if (batch.length > 0) {
+    overlap.see(batch);
+    yield batch;
+  }
+}
+
+/**
+ * Notices an input that begins before the inputs read so far end. Records carry their input's
+ * label; a batch may still hold records of the previous input (held back for their sub-second
+ * estimates) ahead of the current one's. Looks at the first and last record of each batch
+ * (records of one input are in time order but for sub-second shuffles), and at each input's
+ * first record, so it costs nothing per record.
+ */
+class OverlapCheck {
+  private file = '';
+  private previous = '';
+  private seenFirst = false;
+  /** Latest time of the inputs before the current one, and of the current one. */
+  private endBefore = -Infinity;
+  private endHere = -Infinity;
+
+  constructor(private readonly onOverlap: ((file: string, previous: string) => void) | undefined) {}
+
+  startFile(file: string): void {
+    if (this.endHere > this.endBefore) {
+      this.endBefore = this.endHere;
+      this.previous = this.file;
+    }
+    this.file = file;
+    this.seenFirst = false;
+    this.endHere = -Infinity;
+  }
+
+  see(batch: readonly LogRecord[]): void {
+    if (this.onOverlap === undefined) return;
+    if (!this.seenFirst) this.checkFirst(batch);
+    const last = batch[batch.length - 1] as LogRecord;
+    if (last.file === this.file) this.endHere = Math.max(this.endHere, timeOf(last));
+    else this.endPrevious(last);
+  }
+
+  private endPrevious(r: LogRecord): void {
+    if (timeOf(r) <= this.endBefore) return;
+    this.endBefore = timeOf(r);
+    this.previous = r.file;
+  }
+
+  private checkFirst(batch: readonly LogRecord[]): void {
+    const i = batch.findIndex((r) => r.file === this.file);
+    if (i < 0) return;
+    this.seenFirst = true;
+    // the record before it is the latest of the previous inputs
+    const before = batch[i - 1];
+    if (before !== undefined) this.endPrevious(before);
+    // a second of slack: lines within a second may be logged out of order
+    if (timeOf(batch[i] as LogRecord) < this.endBefore - 1) this.onOverlap?.(this.file, this.previous);
+  }
+}
+
+/** A record's time in seconds, precise enough to compare records of different inputs. */
+function timeOf(r: LogRecord): number {
+  return r.sec + r.nsec / 1e9;
 }

@@ -14,9 +14,6 @@
  * Bad input never throws: malformed lines are counted with their line numbers, spans that do not
  * fit are counted by reason, and `stats.notOtlp` says when nothing in the input was a trace.
  */
-import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
-import { createGunzip } from 'node:zlib';
 import type {
   EnqueueSource,
   Execution,
@@ -51,6 +48,7 @@ import {
   type SpanEvent,
   type SpanRec,
 } from './otlp-decode.js';
+import { inputLines } from './source.js';
 
 export interface OtlpSpanStats {
   read: number;
@@ -344,12 +342,9 @@ export function readOtlpText(text: string, opts: OtlpReadOptions = {}): OtlpRead
   return r.finish();
 }
 
-/** Reads an OTLP file (`.gz` transparently; `-` for stdin), line by line. */
+/** Reads an OTLP file (gzip transparently; `-` for stdin), line by line. */
 export async function readOtlpFile(path: string, opts: OtlpReadOptions = {}): Promise<OtlpReadResult> {
-  const raw = path === '-' ? process.stdin : createReadStream(path);
-  const input = path.endsWith('.gz') ? raw.pipe(createGunzip()) : raw;
-  const rl = createInterface({ input, crlfDelay: Infinity });
-  return readOtlpLines(rl, opts);
+  return readOtlpLines(inputLines(path), opts);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,9 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import type { Scenario, WorkflowDef } from './workflow.js';
-import { InputError } from '../timeline/errors.js';
+import { clipExcerpt, InputError, MAX_EXCERPT } from '../timeline/errors.js';
 import { crdExecution, crdToWorkflow, isFlyteWorkflowCr, isFlyteWorkflowList, type CrdOptions } from './crd.js';
+import { looksLikeModelFile } from './model-schema.js';
 import { compileScenario, parseScenarioFile } from './scenario-schema.js';
 import { parsePath } from './zod-errors.js';
 
@@ -21,19 +23,35 @@ export interface SourceFile {
   lineOf(path: string | undefined): number | undefined;
 }
 
-function readText(file: string): string {
+function readText(file: string, text: string | undefined): string {
+  if (text !== undefined) return text;
+  let bytes: Buffer;
   try {
-    return file === '-' ? readFileSync(0, 'utf8') : readFileSync(file, 'utf8');
+    bytes = file === '-' ? readFileSync(0) : readFileSync(file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (e as Error).message;
     throw new InputError(`cannot read: ${why}`, { file });
   }
+  return gunzippedText(bytes, file);
 }
 
-/** First line of a yaml error message, without the position suffix (the line is reported apart). */
+/** The text of a file's bytes, decompressed when they start with the gzip magic (whatever the name). */
+function gunzippedText(bytes: Buffer, file: string): string {
+  if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return bytes.toString('utf8');
+  try {
+    return gunzipSync(bytes).toString('utf8');
+  } catch {
+    throw new InputError('truncated or corrupt gzip data', { file });
+  }
+}
+
+/**
+ * First line of a yaml error message, without the position suffix (the line is reported apart),
+ * and cut short: the parser quotes the offending text, which may be binary or one huge line.
+ */
 function yamlMessage(message: string): string {
-  return message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+  return clipExcerpt(message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, ''), 2 * MAX_EXCERPT);
 }
 
 function parseYaml(text: string): { doc: Document; lines: LineCounter } {
@@ -67,9 +85,12 @@ function lineIn(doc: Document, lines: LineCounter, segments: (string | number)[]
   return line;
 }
 
-/** Reads and parses a YAML or JSON file. Syntax errors carry the line. */
-export function readStructuredFile(file: string): SourceFile {
-  const text = readText(file);
+/**
+ * Reads and parses a YAML or JSON file (or `text`, already read from it). Syntax errors carry
+ * the line.
+ */
+export function readStructuredFile(file: string, preread?: string): SourceFile {
+  const text = readText(file, preread);
   const looksJson = extname(file).toLowerCase() === '.json' || /^\s*[[{]/.test(text);
   let yaml: { doc: Document; lines: LineCounter } | undefined;
   const lineOf = (path: string | undefined) => {
@@ -84,7 +105,7 @@ export function readStructuredFile(file: string): SourceFile {
       // JSON.parse gives no position on Node 20; the YAML parser (a JSON superset) finds the line.
       yaml = parseYaml(text);
       const err = yaml.doc.errors[0];
-      throw new InputError(`invalid JSON: ${err ? yamlMessage(err.message) : (e as Error).message}`, {
+      throw new InputError(`invalid JSON: ${err ? yamlMessage(err.message) : clipExcerpt((e as Error).message, 2 * MAX_EXCERPT)}`, {
         file,
         line: err?.linePos?.[0].line,
       });
@@ -159,7 +180,7 @@ function scenarioFromCrs(src: SourceFile, crs: unknown[], isList: boolean): Scen
     return exec;
   });
   const first = executions[0]!.workflow;
-  const name = basename(src.file).replace(/\.(json|ya?ml)$/i, '');
+  const name = basename(src.file).replace(/\.(json|ya?ml)(\.gz)?$/i, '');
   const nodeCount = (wf: WorkflowDef) => wf.nodes.length;
   const description =
     crs.length === 1
@@ -171,10 +192,12 @@ function scenarioFromCrs(src: SourceFile, crs: unknown[], isList: boolean): Scen
 
 /**
  * What `simulate` and `whatif` take: a scenario file, a FlyteWorkflow CR (one execution with
- * default runtimes), or a list of CRs (`kubectl get flyteworkflow -o json`).
+ * default runtimes), or a list of CRs (`kubectl get flyteworkflow -o json`). `text` is the file's
+ * content when the caller has read it already (standard input can be read only once).
  */
-export function loadSimulationInput(file: string): Scenario {
-  const src = readStructuredFile(file);
+export function loadSimulationInput(file: string, text?: string): Scenario {
+  const src = readStructuredFile(file, text);
+  if (looksLikeModelFile(src.data)) throw new InputError('is a model file, not a scenario or a FlyteWorkflow CR; pass it with --model', { file });
   if (isFlyteWorkflowCr(src.data)) return scenarioFromCrs(src, [src.data], false);
   if (isFlyteWorkflowList(src.data)) return scenarioFromCrs(src, src.data.items, true);
   return scenarioFromSource(src);

@@ -93,6 +93,18 @@ export const modelFileSchema = z
     },
   );
 
+const MODEL_FILE_KEYS: ReadonlySet<string> = new Set(Object.keys(modelFileSchema.shape));
+
+/**
+ * True for a parsed document that is a model file rather than a scenario or a CR: an object
+ * whose keys are all model-file keys (a scenario has `workflows`, a CR `apiVersion`).
+ */
+export function looksLikeModelFile(data: unknown): boolean {
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) return false;
+  const keys = Object.keys(data);
+  return keys.length > 0 && keys.every((k) => MODEL_FILE_KEYS.has(k)) && !keys.every((k) => k === 'name' || k === 'description');
+}
+
 export interface ModelFile {
   profile?: string;
   name?: string;

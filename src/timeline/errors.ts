@@ -1,3 +1,11 @@
+/** Longest excerpt of the user's input an error message quotes (a binary file must not flood the terminal). */
+export const MAX_EXCERPT = 80;
+
+/** `text` cut to `max` characters, with an ellipsis when cut. */
+export function clipExcerpt(text: string, max = MAX_EXCERPT): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
 /**
  * A mistake in the user's input (file, line or field). The CLI prints it as one line and exits
  * with code 2; it never shows a stack trace for these.

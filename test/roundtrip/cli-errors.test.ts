@@ -4,26 +4,15 @@
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
+import { runCli } from '../support/run-cli.js';
 import { tempDir } from './shape.js';
 
 const dir = tempDir('cli-errors');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function run(args: string[]): Promise<{ code: number; err: string }> {
-  const chunks: string[] = [];
-  const spy = vi.spyOn(process.stderr, 'write').mockImplementation((c: string | Uint8Array) => {
-    chunks.push(String(c));
-    return true;
-  });
-  try {
-    const code = await main(args);
-    return { code, err: chunks.join('') };
-  } finally {
-    spy.mockRestore();
-  }
-}
+const run = runCli;
 
 describe('input mistakes', () => {
   it('a directory where a file is expected', async () => {

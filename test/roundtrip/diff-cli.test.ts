@@ -5,7 +5,7 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { sniff } from '../../src/cli/inputs.js';
+import { sniff } from '../../src/cli/sniff.js';
 import { main } from '../../src/cli/main.js';
 import type { DiffJson } from '../../src/metrics/index.js';
 import { tempDir } from './shape.js';
@@ -35,7 +35,7 @@ describe('diff of written reports', () => {
   it('reads report --json files as reports: the same report twice matches every execution with zero deltas', async () => {
     const a = join(dir, 'a.report.json');
     expect(await quiet(['report', LOG, '--json', '-o', a])).toBe(0);
-    expect(sniff(a)).toBe('report');
+    expect(await sniff(a)).toBe('report');
     const d = await diffJson(a, a);
     expect(d.matchedBy).toBe('id');
     expect(d.executions).toHaveLength(40);
@@ -53,7 +53,7 @@ describe('diff of written reports', () => {
     const b = join(dir, 'flyte-core.json');
     expect(await quiet(['simulate', SCENARIO, '--json', '-o', a])).toBe(0);
     expect(await quiet(['simulate', SCENARIO, '--json', '--profile', 'flyte-core', '-o', b])).toBe(0);
-    expect(sniff(a)).toBe('report');
+    expect(await sniff(a)).toBe('report');
     const ra = JSON.parse(readFileSync(a, 'utf8')) as { overall: { overhead: { flyteRatio: number } } };
     const rb = JSON.parse(readFileSync(b, 'utf8')) as { overall: { overhead: { flyteRatio: number } } };
     const d = await diffJson(a, b);
