@@ -1,6 +1,6 @@
 import { StringDecoder } from 'node:string_decoder';
 import { readLogRecords, newLineStats } from '../ingest/lines.js';
-import { foldRecords, foldRecordsStreaming } from '../ingest/index.js';
+import { byCreation, foldRecords, foldRecordsStreaming } from '../ingest/index.js';
 import { readOtlpFile } from '../ingest/otlp.js';
 import { openInput, STDIN } from '../ingest/source.js';
 import { loadSimulationInput } from '../model/load.js';
@@ -97,10 +97,14 @@ async function readTimeline(path: string, exec?: string): Promise<Recording> {
   if (typeof r.originUnixNano !== 'string' || !Array.isArray(r.executions)) {
     throw new InputError('expected a Timeline JSON (as `propsim fold --json` writes) with originUnixNano and executions', { file: path });
   }
-  const executions = exec ? r.executions.filter((e) => e.id === exec) : r.executions;
+  const source = r.source ?? 'logs';
+  const executions = exec ? r.executions.filter((e) => e.id === exec) : r.executions.slice();
+  // `fold --json` streams executions out as they finish: list them in creation order, as a
+  // report of the log itself does.
+  if (source === 'logs') executions.sort(byCreation);
   return {
     originUnixNano: r.originUnixNano,
-    source: r.source ?? 'logs',
+    source,
     executions,
     lines: r.lines ?? { read: 0, used: 0, skipped: {} },
   };

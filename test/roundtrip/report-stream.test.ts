@@ -57,6 +57,22 @@ describe('streaming report', () => {
   });
 });
 
+describe('report of a folded Timeline', () => {
+  it('equals the report of the log, executions in creation order although fold wrote them as they finished', async () => {
+    const log = join(dir, 'mixed-for-timeline.log');
+    await logRoundTrip(simulateWith(smallMixedLoad(), stressModel()), log, { format: 'json', cri: false });
+    const timeline = join(dir, 'mixed.timeline.json');
+    expect(await main(['fold', log, '--json', '-o', timeline])).toBe(0);
+    const written = (JSON.parse(readFileSync(timeline, 'utf8')) as { executions: { id: string }[] }).executions.map((e) => e.id);
+    const fromLog = JSON.parse(await cliReport(log, true)) as { executions: { id: string }[]; lines?: unknown };
+    const fromTimeline = JSON.parse(await cliReport(timeline, true)) as typeof fromLog;
+    expect(written).not.toEqual(fromLog.executions.map((e) => e.id));
+    delete fromLog.lines;
+    delete fromTimeline.lines;
+    expect(fromTimeline).toEqual(fromLog);
+  });
+});
+
 describe('report --summary', () => {
   it('prints the header, the overhead over all executions and the infrastructure table of the full report, and no execution', async () => {
     const file = join(ROOT, 'recordings/deployment.cri.log.gz');
