@@ -178,16 +178,26 @@ export async function streamExecutions(
 /** One line for stderr: how many lines were read, used and skipped, by reason. */
 export function linesSummary(lines: LineStats): string {
   const fmt = (n: number) => n.toLocaleString('en-US');
-  const reasons = Object.entries(lines.skipped)
-    .filter(([, n]) => n > 0)
-    .sort((a, b) => b[1] - a[1])
-    .map(([k, n]) => `${k} ${fmt(n)}`);
+  const reasons = byCount(lines.skipped).map(([k, n]) => `${k} ${fmt(n)}`);
   const faults = Object.entries(lines.skipped)
     .filter(([k, n]) => FAULT_REASONS.has(k) && n > 0)
     .reduce((s, [, n]) => s + n, 0);
+  const sp = lines.spans;
+  const spanReasons = sp ? byCount(sp.skipped).map(([k, n]) => `${k} ${fmt(n)}`) : [];
   return (
     `lines: ${fmt(lines.read)} read, ${fmt(lines.used)} used` +
     (reasons.length ? `, skipped: ${reasons.join(', ')}` : '') +
-    (faults ? ` (${fmt(faults)} unreadable; --strict makes them an error)` : '')
+    (faults ? ` (${fmt(faults)} unreadable; --strict makes them an error)` : '') +
+    (sp
+      ? `; spans: ${fmt(sp.read)} read, ${fmt(sp.used)} used` +
+        (sp.ignored ? `, ${fmt(sp.ignored)} not modelled` : '') +
+        (spanReasons.length ? `, skipped: ${spanReasons.join(', ')}` : '')
+      : '')
   );
+}
+
+function byCount(counts: Record<string, number>): [string, number][] {
+  return Object.entries(counts)
+    .filter(([, n]) => n > 0)
+    .sort((a, b) => b[1] - a[1]);
 }

@@ -157,10 +157,12 @@ export class OtlpReader {
     if (this.mode === 'doc') this.finishDocument();
     this.stats.notOtlp = this.stats.documents === 0;
     const recording = assemble(this.spans, this.ref, this.resourceOrigin, this.stats.spans, this.opts);
+    const sp = this.stats.spans;
     recording.lines = {
       read: this.stats.lines,
       used: this.usedLines,
-      skipped: { ...this.stats.spans.skipped },
+      skipped: {},
+      spans: { read: sp.read, used: sp.used, ignored: sp.ignored, skipped: { ...sp.skipped } },
     };
     if (this.stats.malformed > 0) recording.lines.skipped.malformedJson = this.stats.malformed;
     if (this.notOtlpObjects > 0) recording.lines.skipped.notOtlp = this.notOtlpObjects;

@@ -79,6 +79,13 @@ export function mergeRecordings(recs: Recording[]): Recording {
     out.lines.read += r.lines.read;
     out.lines.used += r.lines.used;
     for (const [k, v] of Object.entries(r.lines.skipped)) out.lines.skipped[k] = (out.lines.skipped[k] ?? 0) + v;
+    if (r.lines.spans) {
+      const to = (out.lines.spans ??= { read: 0, used: 0, ignored: 0, skipped: {} });
+      to.read += r.lines.spans.read;
+      to.used += r.lines.spans.used;
+      to.ignored += r.lines.spans.ignored;
+      for (const [k, v] of Object.entries(r.lines.spans.skipped)) to.skipped[k] = (to.skipped[k] ?? 0) + v;
+    }
   }
   return out;
 }

@@ -287,6 +287,11 @@ export interface LineStats {
   read: number;
   used: number;
   skipped: Record<string, number>;
+  /**
+   * Trace inputs: the spans in those lines (a line holds many): read, used in the Timeline,
+   * ignored (known propeller spans that carry nothing the Timeline models), skipped by reason.
+   */
+  spans?: { read: number; used: number; ignored: number; skipped: Record<string, number> };
 }
 
 export interface Recording {

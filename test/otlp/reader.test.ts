@@ -116,8 +116,13 @@ describe('OTLP reader on propeller-like traces', () => {
     // span times are exact: no bounds (absent = exact)
     expect('startLo' in r0.ops[0]! || 'endHi' in r0.ops[0]! || 'startLo' in h0! || 'endHi' in r0).toBe(false);
     // unknown and orphan spans are counted, never fatal; known plumbing spans are not "skipped"
-    expect(recording.lines.skipped).toEqual({ unknownSpan: 1, orphanSpan: 1 });
+    expect(recording.lines.skipped).toEqual({});
+    expect(recording.lines.spans?.skipped).toEqual({ unknownSpan: 1, orphanSpan: 1 });
     expect(stats.spans.ignored).toBe(6);
+    // Line counts add up on their own; span counts are apart from them.
+    expect(recording.lines.used + Object.values(recording.lines.skipped).reduce((a, b) => a + b, 0)).toBe(recording.lines.read);
+    const sp = recording.lines.spans!;
+    expect(sp.used + sp.ignored + Object.values(sp.skipped).reduce((a, b) => a + b, 0)).toBe(sp.read);
   });
 
   it('accepts base64 ids, numeric nanos, string kinds and string intValues alike', () => {
@@ -176,7 +181,7 @@ describe('OTLP reader on propeller-like traces', () => {
     const text = [...otlpDocuments(rec)].join('\n');
     const only = readOtlpText(text, { exec: 'a4f8dxddvnfrfs6jr9nx' }).recording;
     expect(only.executions.map((e) => e.id)).toEqual(['a4f8dxddvnfrfs6jr9nx']);
-    expect(only.lines.skipped.filtered).toBeGreaterThan(0);
+    expect(only.lines.spans?.skipped.filtered).toBeGreaterThan(0);
     expect(readOtlpText(text, { exec: 'a4f8dx' }).recording.executions).toEqual([]);
   });
 });
