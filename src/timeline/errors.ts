@@ -23,9 +23,10 @@ export class InputError extends Error {
     this.path = where.path;
   }
 
-  /** `file:line: path: message`, with the parts that are known. */
+  /** `file:line: path: message`, with the parts that are known (standard input, `-`, says `stdin`). */
   oneLine(): string {
-    const loc = [this.file, this.line !== undefined ? String(this.line) : undefined].filter(Boolean).join(':');
+    const file = this.file === '-' ? 'stdin' : this.file;
+    const loc = [file, this.line !== undefined ? String(this.line) : undefined].filter(Boolean).join(':');
     const parts = [loc, this.path, this.message].filter((p) => p !== undefined && p !== '');
     return parts.join(': ');
   }

@@ -98,7 +98,7 @@ describe('standard input is sniffed like a file', () => {
     expect(d.code).toBe(0);
     expect(JSON.parse(d.out)).toMatchObject({ matchedBy: 'id' });
     const twice = await runWithStdin(['diff', '-', '-'], readFileSync(report));
-    expectOneLineError(twice, '-', /standard input/);
+    expectOneLineError(twice, 'stdin', /standard input/);
   });
 
   it('a scenario on stdin simulates as the file does', async () => {
@@ -208,7 +208,7 @@ describe('the same input twice', () => {
 
   it('diff may compare a file with itself, but not standard input with itself', async () => {
     expect((await run(['diff', HELLO_LOG, HELLO_LOG])).code).toBe(0);
-    expectOneLineError(await run(['diff', '-', '-']), '-', /standard input given twice; it can be read only once/);
+    expectOneLineError(await run(['diff', '-', '-']), 'stdin', /standard input given twice; it can be read only once/);
   });
 });
 
