@@ -33,7 +33,7 @@ function isSeconds(path: string, p: ParameterReport): boolean {
 
 export function renderCalibration(r: CalibrationReport): string {
   const out: string[] = [];
-  out.push(`Calibrated from ${r.executions} execution${r.executions === 1 ? '' : 's'} (${r.source}): ${r.handles} Handle calls, ${r.rounds} rounds; profile ${r.profile} where the data say nothing`);
+  out.push(`Calibrated from ${r.executions} execution${r.executions === 1 ? '' : 's'} (${r.source}): ${r.handles} Handle call${r.handles === 1 ? '' : 's'}, ${r.rounds} round${r.rounds === 1 ? '' : 's'}; profile ${r.profile} where the data say nothing`);
   out.push('');
   out.push('Configuration');
   const crow = CONFIG_KEYS.map((k) => {

@@ -171,11 +171,13 @@ export function formatDuration(ns: number): string {
  * A duration with its bounds. Exact when `lo === hi`: `12.3 ms`; otherwise the best estimate and
  * the interval: `~500 ms [0 … 1.00 s]` (a zero bound prints as a bare `0`). An estimate of zero
  * with a positive upper bound says nothing beyond the interval, so only the interval is printed:
- * `[0 … 1.00 s]`, never a bare zero.
+ * `[0 … 1.00 s]`, never a bare zero. Bounds too close to differ in three digits print as the
+ * estimate alone, marked approximate: `~30.8 s`, not `~30.8 s [30.8 s … 30.8 s]`.
  */
 export function formatBounded(est: number, lo: number, hi: number): string {
   if (lo === hi) return formatDuration(est);
   const b = (x: number): string => (x === 0 ? '0' : formatDuration(x));
   if (est === 0 && lo === 0) return `[0 … ${b(hi)}]`;
+  if (b(lo) === b(hi)) return `~${formatDuration(est)}`;
   return `~${formatDuration(est)} [${b(lo)} … ${b(hi)}]`;
 }
