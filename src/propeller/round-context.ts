@@ -36,8 +36,13 @@ export class RoundCtx {
   /** A node just succeeded (partial completion): enqueue the workflow through the sub-queue. */
   partial = false;
 
+  // The round's undo list and pending changes: parallel arrays, each group with a count. Clearing
+  // resets the count, so the arrays keep their storage from round to round (`length = 0` would free
+  // it and the next round allocate it again: a dozen arrays per round, ~14 rounds per node).
   private touchedNodes: NodeState[] = [];
+  private touchedCount = 0;
   private tNode: NodeState[] = [];
+  private tCount = 0;
   private tFrom: number[] = [];
   private tTo: number[] = [];
   private tAt: number[] = [];
@@ -45,11 +50,14 @@ export class RoundCtx {
   private tpFrom: string[] = [];
   private tpTo: string[] = [];
   private tpAt: number[] = [];
+  private tpCount = 0;
   private wfFrom: number[] = [];
   private wfTo: number[] = [];
   private wfAt: number[] = [];
+  private wfCount = 0;
   private cacheNode: NodeState[] = [];
   private cacheHit: boolean[] = [];
+  private cacheCount = 0;
 
   private sWfPhase = 0;
   private sFailedAttempts = 0;
@@ -69,7 +77,7 @@ export class RoundCtx {
     this.error = null;
     this.changed = false;
     this.partial = false;
-    if (this.touchedNodes.length > 0) this.touchedNodes.length = 0;
+    this.touchedCount = 0;
     this.clearPending();
     this.sWfPhase = exec.wfPhase;
     this.sFailedAttempts = exec.failedAttempts;
@@ -77,27 +85,10 @@ export class RoundCtx {
   }
 
   private clearPending(): void {
-    if (this.tNode.length > 0) {
-      this.tNode.length = 0;
-      this.tFrom.length = 0;
-      this.tTo.length = 0;
-      this.tAt.length = 0;
-    }
-    if (this.tpNode.length > 0) {
-      this.tpNode.length = 0;
-      this.tpFrom.length = 0;
-      this.tpTo.length = 0;
-      this.tpAt.length = 0;
-    }
-    if (this.wfFrom.length > 0) {
-      this.wfFrom.length = 0;
-      this.wfTo.length = 0;
-      this.wfAt.length = 0;
-    }
-    if (this.cacheNode.length > 0) {
-      this.cacheNode.length = 0;
-      this.cacheHit.length = 0;
-    }
+    this.tCount = 0;
+    this.tpCount = 0;
+    this.wfCount = 0;
+    this.cacheCount = 0;
   }
 
   get now(): number {
@@ -133,7 +124,7 @@ export class RoundCtx {
     n.sDeadline = n.deadline;
     n.sCrContrib = n.crContrib;
     n.sCollapsed = n.collapsed;
-    this.touchedNodes.push(n);
+    this.touchedNodes[this.touchedCount++] = n;
   }
 
   /** One node phase transition (at most one per node per round). */
@@ -147,10 +138,11 @@ export class RoundCtx {
     n.transitioned = this.serial;
     this.changed = true;
     this.op('nodeTransition', 0, n.id, NODE_PHASE_NAMES[from], NODE_PHASE_NAMES[to], undefined, undefined, undefined, at);
-    this.tNode.push(n);
-    this.tFrom.push(from);
-    this.tTo.push(to);
-    this.tAt.push(at);
+    const i = this.tCount++;
+    this.tNode[i] = n;
+    this.tFrom[i] = from;
+    this.tTo[i] = to;
+    this.tAt[i] = at;
     const exec = this.exec;
     const c = exec.contribution(n);
     exec.statusSum += c - n.crContrib;
@@ -200,15 +192,17 @@ export class RoundCtx {
 
   /** A task event was sent: remembered for the node's `taskPhases` if the round persists. */
   taskPhase(n: NodeState, phase: string): void {
-    this.tpNode.push(n);
-    this.tpFrom.push(n.lastTaskEvent);
-    this.tpTo.push(phase);
-    this.tpAt.push(this.sim.engine.now);
+    const i = this.tpCount++;
+    this.tpNode[i] = n;
+    this.tpFrom[i] = n.lastTaskEvent;
+    this.tpTo[i] = phase;
+    this.tpAt[i] = this.sim.engine.now;
   }
 
   cacheResult(n: NodeState, hit: boolean): void {
-    this.cacheNode.push(n);
-    this.cacheHit.push(hit);
+    const i = this.cacheCount++;
+    this.cacheNode[i] = n;
+    this.cacheHit[i] = hit;
   }
 
   workflowTransition(to: number): void {
@@ -217,9 +211,10 @@ export class RoundCtx {
     exec.wfPhase = to;
     this.changed = true;
     this.op('workflowTransition', 0, undefined, WF_PHASE_NAMES[from], WF_PHASE_NAMES[to]);
-    this.wfFrom.push(from);
-    this.wfTo.push(to);
-    this.wfAt.push(this.sim.engine.now);
+    const i = this.wfCount++;
+    this.wfFrom[i] = from;
+    this.wfTo[i] = to;
+    this.wfAt[i] = this.sim.engine.now;
   }
 
   /** Counts nodes skipped because max parallelism is reached (one op per round says how many). */
@@ -237,7 +232,8 @@ export class RoundCtx {
 
   /** Discards every status change of this round (propeller drops its deep copy). */
   rollback(): void {
-    for (const n of this.touchedNodes) {
+    for (let i = 0; i < this.touchedCount; i++) {
+      const n = this.touchedNodes[i]!;
       n.phase = n.sPhase;
       n.plugin = n.sPlugin;
       n.pluginVer = n.sPluginVer;
@@ -249,7 +245,7 @@ export class RoundCtx {
       n.transitioned = -1;
       if (n.kind === 'subnode') n.wakeSubnode();
     }
-    this.touchedNodes.length = 0;
+    this.touchedCount = 0;
     const exec = this.exec;
     exec.wfPhase = this.sWfPhase;
     exec.failedAttempts = this.sFailedAttempts;
@@ -262,7 +258,7 @@ export class RoundCtx {
     const exec = this.exec;
     const h = this.handleIdx;
     const r = this.roundIdx;
-    for (let i = 0; i < this.tNode.length; i++) {
+    for (let i = 0; i < this.tCount; i++) {
       const n = this.tNode[i]!;
       const from = this.tFrom[i]!;
       const to = this.tTo[i]!;
@@ -285,17 +281,17 @@ export class RoundCtx {
       }
       if (n.attempt > 0) n.record.retries = n.attempt;
     }
-    for (let i = 0; i < this.tpNode.length; i++) {
+    for (let i = 0; i < this.tpCount; i++) {
       const n = this.tpNode[i]!;
       (n.record.taskPhases ??= []).push(exactTransition(this.tpFrom[i]!, this.tpTo[i]!, this.tpAt[i]!, h, r));
       n.lastTaskEvent = this.tpTo[i]!;
     }
-    for (let i = 0; i < this.wfFrom.length; i++) {
+    for (let i = 0; i < this.wfCount; i++) {
       exec.record.workflowTransitions.push(exactTransition(WF_PHASE_NAMES[this.wfFrom[i]!]!, WF_PHASE_NAMES[this.wfTo[i]!]!, this.wfAt[i]!, h, r));
     }
-    for (let i = 0; i < this.cacheNode.length; i++) this.cacheNode[i]!.record.cache = this.cacheHit[i] ? 'hit' : 'miss';
-    for (const n of this.touchedNodes) n.transitioned = -1;
-    this.touchedNodes.length = 0;
+    for (let i = 0; i < this.cacheCount; i++) this.cacheNode[i]!.record.cache = this.cacheHit[i] ? 'hit' : 'miss';
+    for (let i = 0; i < this.touchedCount; i++) this.touchedNodes[i]!.transitioned = -1;
+    this.touchedCount = 0;
     this.clearPending();
   }
 }

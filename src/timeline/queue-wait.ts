@@ -53,8 +53,9 @@ function setEnqueued(h: HandleCall, e: Enqueue): void {
   h.enqueuedAt = at;
   // A Handle call without bounds has exact times (simulation, traces): so has an exact enqueue.
   if (h.startHi === undefined && e.lo === at && e.hi === at) {
-    delete h.enqueuedAtLo;
-    delete h.enqueuedAtHi;
+    // `delete` is a runtime call even for an absent key; a first assignment never has bounds to drop.
+    if ('enqueuedAtLo' in h) delete h.enqueuedAtLo;
+    if ('enqueuedAtHi' in h) delete h.enqueuedAtHi;
     return;
   }
   h.enqueuedAtLo = Math.min(e.lo, at);

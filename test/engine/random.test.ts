@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { test, fc } from '@fast-check/vitest';
-import { RandomStreams, keyedStream } from '../../src/engine/random.js';
+import seedrandom from 'seedrandom';
+import { RandomStreams, aleaFromState, keyedStream } from '../../src/engine/random.js';
 
 const draws = (r: () => number, n: number) => Array.from({ length: n }, () => r());
 
@@ -55,6 +56,15 @@ describe('keyed Alea streams', () => {
     expect(s.group('blob', 'e1', 'p')).toBe(s.group('blob', 'e1', 'p'));
     expect(s.stream('blob', 'e1', 'n7')).not.toBe(viaGroup);
   });
+
+  test.prop([fc.nat(0xffffffff), fc.nat(0xffffffff), fc.nat(0xffffffff)])(
+    "draws exactly what seedrandom's alea draws from the same state",
+    (a, b, c) => {
+      const [s0, s1, s2] = [a, b, c].map((x) => x * 2 ** -32) as [number, number, number];
+      const reference = seedrandom.alea('', { state: { c: 1, s0, s1, s2 } });
+      expect(draws(aleaFromState(s0, s1, s2), 200)).toEqual(draws(reference, 200));
+    },
+  );
 
   it('separates the key parts (as a NUL-joined key would)', () => {
     expect(draws(keyedStream(['ab', 'c']), 5)).not.toEqual(draws(keyedStream(['a', 'bc']), 5));
