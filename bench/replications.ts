@@ -60,7 +60,7 @@ export function formatReplicationBench(r: ReplicationBenchResult, runs: number):
   return [
     `whatif ${r.scenario.split('/').pop()} --reps ${r.reps} (paired: ${2 * r.reps} simulations), median of ${runs} fresh processes`,
     `  --jobs 1   ${r.oneThread.toFixed(2)} s`,
-    `  --jobs ${r.jobs}   ${r.threads.toFixed(2)} s   ×${r.speedup.toFixed(2)} faster; output ${r.identical ? 'byte-identical' : 'DIFFERS'}`,
+    `  --jobs ${r.jobs}   ${r.threads.toFixed(2)} s   speed-up ×${r.speedup.toFixed(2)}; output ${r.identical ? 'byte-identical' : 'DIFFERS'}`,
   ].join('\n');
 }
 

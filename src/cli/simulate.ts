@@ -16,7 +16,7 @@ export interface SimulateOpts {
   profile?: string;
   seed: string;
   reps: number;
-  /** Threads for replications (default: the machine's cores, at most 8). */
+  /** Threads for replications (default: the machine's cores minus one, at most 8). */
   jobs?: number;
   json?: boolean;
   /** Text without the per-execution blocks. */

@@ -16,7 +16,7 @@ export interface WhatifOpts {
   preset: string[];
   reps: number;
   minReps: number;
-  /** Threads for replications (default: the machine's cores, at most 8). */
+  /** Threads for replications (default: the machine's cores minus one, at most 8). */
   jobs?: number;
   precision: number;
   seed: string;

@@ -33,7 +33,7 @@ export interface PairedOptions {
 
 /** Worker threads for replications. */
 export interface ThreadOptions {
-  /** Threads in all (default: the machine's cores, at most 8; 1: this thread only). */
+  /** Threads in all (default: the machine's cores minus one, at most 8; 1: this thread only). */
   jobs?: number;
   /** Start threads only when the replications left would take this thread longer (ms; default about a thread's start-up). */
   minWorkMs?: number;

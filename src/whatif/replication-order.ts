@@ -48,8 +48,10 @@ export async function* replicationsInOrder<T>(from: number, to: number, local: (
       handOut();
       const slot = slots.get(r);
       if (slot === undefined) {
-        // Due and not handed out (no worker free): compute it here.
+        // Due and not handed out (no worker free): compute it here. That blocks this thread, so
+        // let worker messages (start-up, replies) in afterwards.
         computeHere(next++);
+        if (remote) await turn();
         continue;
       }
       if (slot.done || slot.settled) break;

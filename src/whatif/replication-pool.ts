@@ -35,12 +35,22 @@ export interface PoolTask {
 
 export type PoolReply = { id: number; report: ReportJson } | { id: number; error: string } | { ready: true };
 
+/**
+ * Tasks posted to a worker before it answered (it takes them one after the other): enough that it
+ * never waits for this thread, which may be busy with a replication of its own when a reply comes.
+ */
+const TASKS_PER_WORKER = 3;
+
 /** Most worker threads a pool starts by default (replications are independent; more threads only add memory). */
 const MAX_DEFAULT_JOBS = 8;
 
-/** Worker threads to use when the user did not say: the machine's parallelism, at most 8. */
+/**
+ * Threads to use when the user did not say: one core is left to the garbage collector's helper
+ * threads and the rest of the machine (on 2 cores that means no worker threads: measured there,
+ * two threads ran 20 paired replications slower than one), at most 8.
+ */
 export function defaultJobs(): number {
-  return Math.max(1, Math.min(MAX_DEFAULT_JOBS, availableParallelism()));
+  return Math.max(1, Math.min(MAX_DEFAULT_JOBS, availableParallelism() - 1));
 }
 
 /** Starting a worker thread costs about this much wall time (loading the sources through tsx). */
@@ -77,8 +87,8 @@ interface Waiting {
 
 export class ReplicationPool {
   private readonly workers: Worker[] = [];
-  /** Workers that have loaded their module and hold no task. */
-  private readonly idle: Worker[] = [];
+  /** Workers that have loaded their module, with the number of tasks posted to each and not answered. */
+  private readonly ready = new Map<Worker, number>();
   private readonly queue: PoolTask[] = [];
   private readonly waiting = new Map<number, Waiting>();
   private nextId = 0;
@@ -99,9 +109,11 @@ export class ReplicationPool {
     }
   }
 
-  /** Tasks the pool could start right now (idle workers minus tasks waiting for one). */
+  /** Tasks the pool would take right now: free places in the workers' queues minus tasks waiting for one. */
   free(): number {
-    return this.idle.length - this.queue.length;
+    let places = 0;
+    for (const n of this.ready.values()) places += TASKS_PER_WORKER - n;
+    return places - this.queue.length;
   }
 
   /** Resolves at the next reply or worker start-up (when `free` may have changed). */
@@ -122,26 +134,35 @@ export class ReplicationPool {
   /** Stops every worker; tasks still running are dropped. */
   async close(): Promise<void> {
     const ws = this.workers.splice(0);
-    this.idle.length = 0;
+    this.ready.clear();
     this.queue.length = 0;
     this.waiting.clear();
     await Promise.all(ws.map((w) => w.terminate()));
   }
 
+  /** Posts waiting tasks to the least loaded workers, up to TASKS_PER_WORKER each. */
   private dispatch(): void {
-    while (this.idle.length > 0 && this.queue.length > 0) this.idle.pop()!.postMessage(this.queue.shift()!);
+    while (this.queue.length > 0) {
+      let best: Worker | undefined;
+      let load = TASKS_PER_WORKER;
+      for (const [w, n] of this.ready) if (n < load) [best, load] = [w, n];
+      if (best === undefined) return;
+      this.ready.set(best, load + 1);
+      best.postMessage(this.queue.shift()!);
+    }
   }
 
   private onReply(w: Worker, m: PoolReply): void {
     this.notify();
     if ('ready' in m) {
-      this.idle.push(w);
+      this.ready.set(w, 0);
       this.dispatch();
       return;
     }
     const wait = this.waiting.get(m.id);
     this.waiting.delete(m.id);
-    this.idle.push(w);
+    const n = this.ready.get(w);
+    if (n !== undefined) this.ready.set(w, n - 1);
     this.dispatch();
     if (!wait) return;
     if ('error' in m) wait.reject(new Error(`replication failed in a worker thread: ${m.error}`));
@@ -158,7 +179,7 @@ export class ReplicationPool {
     if (this.workers.length === 0) return; // closed: terminating workers is not a failure
     this.failure ??= e;
     // No more tasks go to workers: the caller runs what is left itself.
-    this.idle.length = 0;
+    this.ready.clear();
     this.notify();
     for (const w of this.waiting.values()) w.reject(e);
     this.waiting.clear();
