@@ -16,7 +16,8 @@ import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Attributes, type Co
 import { BasicTracerProvider, type IdGenerator, type ReadableSpan, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
-import type { Execution, HandleCall, NodeRecord, Ns, PodTimes, Recording, Round, Transition } from '../timeline/types.js';
+import type { Execution, HandleCall, NodeRecord, Ns, PodTimes, Recording, Round, Stamp, Timed, Transition } from '../timeline/types.js';
+import { endHi, endLo, startHi, startLo } from '../timeline/bounds.js';
 import { isFailedOutcome } from '../timeline/error-class.js';
 import { CTX, OP_SPAN, PA, POD_KEYS, POD_START_UNSEEN, SPAN, opPhaseKeys } from '../timeline/spans.js';
 import { writeAtomically } from './atomic-write.js';
@@ -155,7 +156,22 @@ function transitionAttrs(t: Transition): Attributes {
   const a: Attributes = { [PA.from]: t.from, [PA.to]: t.to };
   if (t.handle !== undefined) a[PA.handle] = t.handle;
   if (t.round !== undefined) a[PA.round] = t.round;
+  addEventBounds(a, t.at, t.atLo, t.atHi);
   return a;
+}
+
+/**
+ * Span times are exact; the bounds of coarse instants (whole-second log stamps) travel as
+ * offsets from them, so a trace written from a log reads back with the log's uncertainty.
+ */
+function addSpanBounds(a: Attributes, t: Timed): void {
+  const d = [startLo(t) - t.start, startHi(t) - t.start, endLo(t) - t.end, endHi(t) - t.end];
+  if (d.some((x) => x !== 0)) a[PA.bounds] = d;
+}
+
+function addEventBounds(a: Attributes, at: Ns, lo: Ns | undefined, hi: Ns | undefined): void {
+  const d = [(lo ?? at) - at, (hi ?? at) - at];
+  if (d[0] !== 0 || d[1] !== 0) a[PA.bounds] = d;
 }
 
 /** Every instant an execution's records mention, to size the execution span. */
@@ -208,10 +224,15 @@ function writeExecution(ex: Execution, xi: number, xkey: string, start: Starter,
   if (ex.parentNode !== undefined) attrs[PA.parentNode] = ex.parentNode;
   if (ex.crBytes !== undefined) attrs[PA.has] = ['crBytes'];
   const span = start(`${xkey}\u0000x`, SPAN.execution, t0, attrs, ROOT_CONTEXT);
-  if (ex.created) span.addEvent(PA.created, {}, hr(ex.created.at));
-  if (ex.ended) span.addEvent(PA.ended, {}, hr(ex.ended.at));
+  const stamp = (st: Stamp): Attributes => {
+    const a: Attributes = {};
+    addEventBounds(a, st.at, st.lo, st.hi);
+    return a;
+  };
+  if (ex.created) span.addEvent(PA.created, stamp(ex.created), hr(ex.created.at));
+  if (ex.ended) span.addEvent(PA.ended, stamp(ex.ended), hr(ex.ended.at));
   for (const e of ex.enqueues) {
-    const a: Attributes = { [PA.enqueueSource]: e.source };
+    const a: Attributes = { [PA.enqueueSource]: e.source, ...stamp(e) };
     if (e.object !== undefined) a[PA.enqueueObject] = e.object;
     span.addEvent(PA.enqueue, a, hr(e.at));
   }
@@ -269,6 +290,7 @@ function writeHandle(
   if (h.enqueuedAtHi !== undefined) ha[PA.enqueuedAtHi] = abs(h.enqueuedAtHi);
   if (h.replica !== undefined) ha[PA.replica] = h.replica;
   if (h.streakMax !== undefined) ha[PA.streakMax] = h.streakMax;
+  addSpanBounds(ha, h);
   const hspan = start(`${hkey}\u0000H`, SPAN.handle, h.start, ha, ROOT_CONTEXT);
   const hctx = trace.setSpan(ROOT_CONTEXT, hspan);
   for (let ri = 0; ri < h.rounds.length; ri++) {
@@ -292,6 +314,7 @@ function writeRound(
   if (ex.workflow !== undefined) ra[CTX.wf] = ex.workflow;
   if (r.resVer !== undefined) ra[CTX.resVer] = r.resVer;
   if (r.error !== undefined) ra[PA.error] = r.error;
+  addSpanBounds(ra, r);
   const rspan = start(`${rkey}\u0000R`, SPAN.streak, r.start, ra, hctx);
   if (r.traversalEnd !== undefined) rspan.addEvent(PA.traversalEnd, {}, hr(r.traversalEnd));
   if (r.traversalEndLo !== undefined) rspan.addEvent(PA.traversalEndLo, {}, hr(r.traversalEndLo));
@@ -310,6 +333,7 @@ function writeRound(
     if (op.bytes !== undefined) oa[PA.bytes] = op.bytes;
     if (op.outcome !== undefined) oa[PA.outcome] = op.outcome;
     if (op.detail !== undefined) oa[PA.detail] = op.detail;
+    addSpanBounds(oa, op);
     let parent = rctx;
     let kind = SpanKind.INTERNAL;
     if (op.kind === 'closureRead') {

@@ -131,6 +131,15 @@ function clampInto(inner: FoldOp | FoldRound, outer: FoldRound | FoldHandle): vo
 }
 
 function tightenInside(h: FoldHandle): void {
+  // A call cannot end before it starts: a finer stamp at its end (a klog `error syncing` line)
+  // caps the start that whole-second stamps left open.
+  h.startHi = Math.max(h.startLo, Math.min(h.startHi, h.endHi));
+  h.endLo = Math.min(h.endHi, Math.max(h.endLo, h.startLo));
+  h.start = Math.min(Math.max(h.start, h.startLo), h.startHi);
+  if (h.end < h.start) {
+    if (h.start <= h.endHi && h.start >= h.endLo) h.end = h.start;
+    else h.start = Math.max(h.startLo, Math.min(h.start, h.end));
+  }
   for (const r of h.rounds) {
     clampInto(r, h);
     for (const o of r.ops) clampInto(o, r);

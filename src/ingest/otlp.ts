@@ -26,7 +26,9 @@ import type {
   OpKind,
   Recording,
   Round,
+  Stamp,
   StreakEnd,
+  Timed,
   Transition,
 } from '../timeline/types.js';
 import { CTX, OP_SPAN, PA, POD_KEYS, POD_START_UNSEEN, SPAN, opPhaseKeys } from '../timeline/spans.js';
@@ -369,6 +371,28 @@ const strs = (a: Attrs, k: string): string[] | undefined => {
   return Array.isArray(v) ? v.map(String) : undefined;
 };
 
+/** The `propsim.bounds` offsets of a span (4) or an event (2), when present and well formed. */
+const boundsOf = (a: Attrs, n: 2 | 4): number[] | undefined => {
+  const v = a.get(PA.bounds);
+  return Array.isArray(v) && v.length === n && v.every((x) => typeof x === 'number' && Number.isFinite(x)) ? (v as number[]) : undefined;
+};
+
+/** Sets the bounds a writer left on a span (absent: exact, as the span's times are). */
+function applySpanBounds(t: Timed, a: Attrs): void {
+  const d = boundsOf(a, 4);
+  if (!d) return;
+  t.startLo = t.start + d[0]!;
+  t.startHi = t.start + d[1]!;
+  t.endLo = t.end + d[2]!;
+  t.endHi = t.end + d[3]!;
+}
+
+/** An event's instant with the bounds a writer left on it. */
+function eventStamp(e: SpanEvent): Stamp {
+  const d = boundsOf(e.attrs, 2);
+  return { at: e.t, lo: e.t + (d?.[0] ?? 0), hi: e.t + (d?.[1] ?? 0) };
+}
+
 const STREAK_ENDS = new Set<string>(['noChange', 'terminal', 'versionMatched', 'cap', 'stale', 'terminated', 'notFound', 'error', 'unknown']);
 const ENQUEUE_SOURCES = new Set<string>(['workflow', 'owner', 'subqueue', 'resync', 'partial', 'launchplan']);
 const NODE_KINDS = new Set<string>(['start', 'end', 'task', 'cachedTask', 'map', 'dynamic', 'subworkflow', 'launchplan', 'branch', 'gate', 'subnode', 'unknown']);
@@ -610,11 +634,11 @@ function buildExecution(
     const has = new Set(strs(meta.attrs, PA.has) ?? []);
     if (has.has('crBytes')) ex.crBytes = [];
     for (const e of meta.events) {
-      if (e.name === PA.created) ex.created = { at: e.t, lo: e.t, hi: e.t };
-      else if (e.name === PA.ended) ex.ended = { at: e.t, lo: e.t, hi: e.t };
+      if (e.name === PA.created) ex.created = eventStamp(e);
+      else if (e.name === PA.ended) ex.ended = eventStamp(e);
       else if (e.name === PA.enqueue) {
         const src = str(e.attrs, PA.enqueueSource) ?? 'workflow';
-        const q = { at: e.t, lo: e.t, hi: e.t, source: (ENQUEUE_SOURCES.has(src) ? src : 'workflow') as EnqueueSource };
+        const q = { ...eventStamp(e), source: (ENQUEUE_SOURCES.has(src) ? src : 'workflow') as EnqueueSource };
         const obj = str(e.attrs, PA.enqueueObject);
         ex.enqueues.push(obj !== undefined ? { ...q, object: obj } : q);
       } else if (e.name === PA.wfTransition) ex.workflowTransitions.push(eventTransition(e));
@@ -643,7 +667,8 @@ function buildExecution(
 }
 
 function eventTransition(e: SpanEvent): Transition {
-  const t: Transition = { from: str(e.attrs, PA.from) ?? '', to: str(e.attrs, PA.to) ?? '', at: e.t, atLo: e.t, atHi: e.t };
+  const st = eventStamp(e);
+  const t: Transition = { from: str(e.attrs, PA.from) ?? '', to: str(e.attrs, PA.to) ?? '', at: st.at, atLo: st.lo, atHi: st.hi };
   const h = num(e.attrs, PA.handle);
   const r = num(e.attrs, PA.round);
   if (h !== undefined) t.handle = h;
@@ -812,6 +837,7 @@ function buildHandle(
   if (replica !== undefined) h.replica = replica;
   const streakMax = num(root.attrs, PA.streakMax);
   if (streakMax !== undefined) h.streakMax = streakMax;
+  applySpanBounds(h, root.attrs);
   return h;
 }
 
@@ -841,6 +867,7 @@ function roundFromSpan(s: SpanRec): Round {
   if (rv !== undefined) r.resVer = rv;
   const err = str(s.attrs, PA.error);
   if (err !== undefined) r.error = err;
+  applySpanBounds(r, s.attrs);
   return r;
 }
 
@@ -891,6 +918,7 @@ function opFromSpan(
   const detail = str(s.attrs, PA.detail);
   if (detail !== undefined) op.detail = detail;
   else if (!ours && s.status === 2 && s.statusMsg !== '') op.detail = s.statusMsg;
+  applySpanBounds(op, s.attrs);
   return op;
 }
 

@@ -92,6 +92,9 @@ export const PA = {
   traversalEnd: 'propsim.traversal_end',
   traversalEndLo: 'propsim.traversal_end_lo',
   traversalEndHi: 'propsim.traversal_end_hi',
+  // Any span or event whose instants are uncertain (coarse log stamps): offsets in ns of the
+  // bounds from the instants, [startLo, startHi, endLo, endHi] on a span, [lo, hi] on an event.
+  bounds: 'propsim.bounds',
   // Ops
   nodeFrom: 'propsim.node.from',
   nodeTo: 'propsim.node.to',

@@ -71,4 +71,24 @@ describe('OTLP round trip of a folded Recording', () => {
     const back = await otlpRoundTrip(folded, 'folded');
     expect(content(back)).toStrictEqual(content(folded, true));
   });
+
+  it('keeps the bounds of whole-second log stamps (a trace written from a log is no more precise than the log)', async () => {
+    const model = stressModel();
+    const rec = simulateWith(smallMixedLoad(), model);
+    const { folded } = await logRoundTrip(rec, join(dir, 'mixed-seconds.log'), { format: 'json', cri: false, maxStreak: model.propeller.maxStreakLength });
+    const h = folded.executions[0]!.handles[0]!;
+    expect(h.endHi! - h.endLo!).toBeGreaterThan(0);
+    // Every span-like item is a well-formed interval: bounds hold the estimates, nothing ends before it starts.
+    for (const e of folded.executions) {
+      for (const hc of e.handles) {
+        for (const t of [hc, ...hc.rounds, ...hc.rounds.flatMap((r) => r.ops)]) {
+          const [sl, sh, el, eh] = [t.startLo!, t.startHi!, t.endLo!, t.endHi!];
+          expect(sl <= t.start && t.start <= sh && el <= t.end && t.end <= eh, `${e.id} bounds`).toBe(true);
+          expect(t.start <= t.end && sl <= el && sh <= eh, `${e.id} order`).toBe(true);
+        }
+      }
+    }
+    const back = await otlpRoundTrip(folded, 'folded-seconds');
+    expect(content(back)).toStrictEqual(content(folded, true));
+  });
 });
