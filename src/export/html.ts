@@ -190,8 +190,12 @@ function executionSection(e: ExecutionReport, anchor: string, rec: Recording | u
     `<p><b>makespan ${esc(mk)}</b> · ${plural(e.nodes.length, 'node')}` +
       `${e.complete ? '' : ' · <b>incomplete</b>: no terminal workflow phase seen; the makespan runs to the last instant seen'}</p>`,
   );
-  out.push(overheadTable(e));
-  out.push(criticalPathText(e));
+  if (e.splitUnknown !== undefined) out.push(`<p class="note"><b>Split unknown:</b> ${esc(e.splitUnknown)}.</p>`);
+  // With no node time at all there is nothing to split: no overhead table that would show it as Flyte.
+  if (e.splitUnknown === undefined || e.nodes.some((n) => n.timeNs > 0)) {
+    out.push(overheadTable(e));
+    out.push(criticalPathText(e));
+  }
   out.push(activityText(e));
   const exec = rec?.executions.find((x) => x.id === e.id);
   if (e.nodes.length > 0 || (exec?.handles.length ?? 0) > 0) {
@@ -251,7 +255,9 @@ function summaryTable(sorted: readonly ExecutionReport[], anchors: Map<Execution
     return (
       `<tr><td>${i + 1}</td><td class="id">${id}</td><td class="l">${esc(e.phase)}${e.complete ? '' : ' (incomplete)'}</td>` +
       `<td>${esc(dur(e.makespanNs, { lo: e.makespanLoNs, hi: e.makespanHiNs }))}</td><td>${e.nodes.length}</td><td class="l">${miniBar(o)}</td>` +
-      `<td>${esc(pct(o.userRatio))}</td><td>${esc(pct(o.flyteRatio))}</td><td>${esc(pct(o.externalRatio))}</td><td>${esc(pct(e.criticalPath.flyteRatio))}</td></tr>`
+      (e.splitUnknown !== undefined
+        ? `<td colspan="4" class="l">split unknown</td></tr>`
+        : `<td>${esc(pct(o.userRatio))}</td><td>${esc(pct(o.flyteRatio))}</td><td>${esc(pct(o.externalRatio))}</td><td>${esc(pct(e.criticalPath.flyteRatio))}</td></tr>`)
     );
   });
   const more = sorted.length > maxRows ? `<p class="note">${plural(sorted.length - maxRows, 'more execution')} not listed (see the JSON report).</p>` : '';

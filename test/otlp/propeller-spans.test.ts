@@ -4,6 +4,7 @@
  * must say the time cannot be split rather than give it all to Flyte.
  */
 import { describe, expect, it } from 'vitest';
+import { renderReportHtml } from '../../src/export/html.js';
 import { otlpDocuments } from '../../src/export/otlp.js';
 import { readOtlpText } from '../../src/ingest/otlp.js';
 import { computeReport, renderReport } from '../../src/metrics/index.js';
@@ -41,6 +42,9 @@ describe('traces with only what propeller records', () => {
     expect(text).toMatch(/^ {2}split {6}unknown: the input records no node phases/m);
     expect(text).not.toContain('100.0 %');
     expect(text).not.toMatch(/^ {2}critical path/m);
+    const html = renderReportHtml(r, { recording: readOtlpText(trace({ spans: true, attributes: true })).recording, source: 'trace' });
+    expect(html).toContain('<b>Split unknown:</b> the input records no node phases');
+    expect(html).not.toContain('100.0 %');
   });
 
   it('node phases but no pod times: the report names the task nodes whose running time falls to Flyte', () => {
