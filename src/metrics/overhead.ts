@@ -102,7 +102,10 @@ export function executionOverhead(exec: Execution, children: readonly Execution[
     const openEnd = windowById.get(n.id)?.end ?? FAR;
     const user: Interval[] = [];
     const external: Interval[] = [];
-    const pods = podsOf(n);
+    // A map node's own task phases aggregate its subtasks' (one ArrayNode task event): pods
+    // derived from them would span the whole map. Its subnodes' pods say when code ran.
+    const aggregate = n.kind === 'map' && kids.has(n.id) && n.pod === undefined && !(n.pods && n.pods.length > 0);
+    const pods = aggregate ? [] : podsOf(n);
     for (const p of pods) podIntervals(p, openEnd, user, external);
     const lp = lifetimes.get(n.id) ?? [];
     for (const c of lp) external.push(c.iv);

@@ -146,6 +146,27 @@ describe('nested nodes, retries and launch plans', () => {
     expect(lines[at + 3]).toBe('    … 1 more nodes under n0 (see --json)');
   });
 
+  it("a map node's own (aggregate) task phases do not make a pod spanning the map: user is its subtasks' running time", () => {
+    const map: NodeRecord = {
+      id: 'm',
+      kind: 'map',
+      transitions: [tr('NotYetStarted', 'Queued', 0), tr('Queued', 'Running', 1000), tr('Running', 'Succeeded', 30000)],
+      taskPhases: [tr('PhaseUndefined', 'PhaseRunning', 1000), tr('PhaseRunning', 'PhaseSuccess', 30000)],
+    };
+    const sub = (i: number, s: number): NodeRecord => ({
+      id: `m/${i}`,
+      kind: 'subnode',
+      parent: 'm',
+      transitions: [tr('NotYetStarted', 'Queued', s - 4000), tr('Queued', 'Succeeded', s + 1000)],
+      pod: { created: T(s - 4000), started: T(s), finished: T(s + 1000), observed: T(s + 1000) },
+    });
+    const e = computeReport(rec(exec('e', [map, sub(0, 6000), sub(1, 16000), sub(2, 26000)], 30000))).executions[0]!;
+    const m = e.nodes.find((n) => n.id === 'm')!;
+    expect(m.userNs).toBe(3 * S);
+    expect(m.externalNs).toBe(12 * S);
+    expect(m.userNs + m.flyteNs + m.externalNs).toBe(m.timeNs);
+  });
+
   it('retried attempts all count; the gap between attempts is Flyte', () => {
     const n0: NodeRecord = {
       id: 'n0',
