@@ -86,7 +86,8 @@ export function renderValidation(v: ValidationResult): string {
   const out: string[] = [];
   out.push(
     `Validation (${v.source}): calibrated on ${v.calibrated.length} execution${v.calibrated.length === 1 ? '' : 's'}, ` +
-      `${v.heldOut.length} held out (${v.splitBy === 'time' ? 'latest' : `random, seed ${v.seed}`}), ${v.reps} replications`,
+      `${v.heldOut.length} held out (${v.splitBy === 'time' ? 'latest' : `random, seed ${v.seed}`}), ${v.reps} replications` +
+      (v.incomplete.length > 0 ? `; ${v.incomplete.length} execution${v.incomplete.length === 1 ? '' : 's'} without a terminal phase left out` : ''),
   );
   out.push('');
   const row = (name: string, f: QuantityFigures): string[] => [

@@ -67,6 +67,8 @@ export interface ValidationResult {
   reps: number;
   calibrated: string[];
   heldOut: string[];
+  /** Top-level executions left out because the input holds no terminal phase for them (cut off). */
+  incomplete: string[];
   makespan: MakespanFigures;
   categories: { user: QuantityFigures; flyte: QuantityFigures; external: QuantityFigures };
   executions: ExecutionValidation[];
@@ -162,8 +164,15 @@ export function validate(rec: Recording, opts: ValidateOptions): ValidationResul
   if (!(opts.holdout > 0 && opts.holdout < 1)) throw new InputError(`--holdout must be between 0 and 1, got ${opts.holdout}`);
   if (!(opts.reps >= 2)) throw new InputError(`--reps must be at least 2, got ${opts.reps}`);
   const ids = new Set(rec.executions.map((e) => e.id));
-  const tops = rec.executions.filter((e) => e.parent === undefined || !ids.has(e.parent));
-  if (tops.length < 2) throw new InputError(`validation needs at least 2 executions, the input has ${tops.length}`);
+  const allTops = rec.executions.filter((e) => e.parent === undefined || !ids.has(e.parent));
+  // An execution the input cut off (no terminal phase) has no makespan to score or learn from.
+  const tops = allTops.filter((e) => e.ended !== undefined);
+  const incomplete = allTops.filter((e) => e.ended === undefined).map((e) => e.id);
+  if (tops.length < 2) {
+    throw new InputError(
+      `validation needs at least 2 complete executions, the input has ${tops.length}${incomplete.length > 0 ? ` (and ${incomplete.length} without a terminal phase)` : ''}`,
+    );
+  }
   const { calibrated, heldOut } = splitExecutions(tops, opts);
 
   const cal = calibrate({ ...rec, executions: withDescendants(rec, new Set(calibrated)) }, opts.profile !== undefined ? { profile: opts.profile } : {});
@@ -221,6 +230,7 @@ export function validate(rec: Recording, opts: ValidateOptions): ValidationResul
     reps: opts.reps,
     calibrated,
     heldOut,
+    incomplete,
     makespan,
     categories,
     executions,

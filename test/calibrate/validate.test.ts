@@ -78,3 +78,20 @@ describe('splitting executions', () => {
     expect(new Set([...a.heldOut, ...a.calibrated]).size).toBe(tops.length);
   });
 });
+
+describe('executions the input cut off', () => {
+  it('are left out of calibration and scoring, and named', () => {
+    // Drop the terminal phase of three executions, as a log cut in the middle would.
+    const cut = structuredClone(src.otlp);
+    const victims = cut.executions.filter((e) => e.parent === undefined).slice(0, 3);
+    for (const e of victims) delete e.ended;
+    const r = validate(cut, { ...defaults, reps: 4 });
+    expect(r.incomplete).toEqual(victims.map((e) => e.id));
+    for (const id of r.incomplete) {
+      expect(r.calibrated).not.toContain(id);
+      expect(r.heldOut).not.toContain(id);
+    }
+    expect(r.calibrated.length + r.heldOut.length).toBe(45 - 3);
+    expect(otlp.incomplete).toEqual([]);
+  });
+});
