@@ -44,6 +44,12 @@ export async function runSimulate(file: string, opts: SimulateOpts): Promise<num
   const rec0 = simulate(scenario.executions, model, { seed: opts.seed, replication: 0 });
   agg.add(computeReport(rec0));
   const msPerReplication = performance.now() - t0;
+  // A simulation only stops with executions unfinished at its horizon (7 days of simulated time).
+  const unfinished = rec0.executions.filter((e) => e.ended === undefined).map((e) => e.id);
+  if (unfinished.length > 0) {
+    const shown = unfinished.slice(0, 5).join(', ') + (unfinished.length > 5 ? ', …' : '');
+    note(`${unfinished.length} execution${unfinished.length === 1 ? '' : 's'} had not finished when the simulation stopped at its 7-day horizon (arrival after it, or a run longer than it): ${shown}`);
+  }
   const more = replicateReports(scenario.executions, model, 1, reps, { seed: opts.seed, msPerReplication, ...(opts.jobs !== undefined ? { jobs: opts.jobs } : {}) });
   for await (const report of more) agg.add(report);
   if (opts.timeline) writeFileAtomic(opts.timeline, `${JSON.stringify(rec0)}\n`);

@@ -47,7 +47,10 @@ function executionResolution(exec: Execution): number {
  * pod times the input does not hold (their running time then falls to Flyte).
  */
 function splitGap(exec: Execution, nodes: readonly NodeReport[]): string | undefined {
-  if (exec.nodes.length > 0 && exec.nodes.every((n) => n.transitions.length === 0)) {
+  // Rounds ran but not one phase, of the workflow or of any node, was recorded: the input cannot
+  // hold phases (a simulated execution that failed before its nodes started still has workflow ones).
+  const ranRounds = exec.handles.some((h) => h.rounds.length > 0);
+  if (ranRounds && exec.workflowTransitions.length === 0 && exec.nodes.length > 0 && exec.nodes.every((n) => n.transitions.length === 0)) {
     return "the input records no node phases (propeller's OpenTelemetry spans carry none): user, Flyte and external time cannot be told apart; fold propeller's debug logs for that";
   }
   if (nodes.some((n) => n.pods > 0)) return undefined;

@@ -2,6 +2,9 @@
  * Option values that cannot mean what the user wants are refused up front, with exit code 2 and
  * one line naming the option, rather than silently adjusted or ignored.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../support/run-cli.js';
 
@@ -19,5 +22,26 @@ describe('option mistakes', () => {
     const { code, err } = await runCli(args);
     expect(code).toBe(2);
     expect(err).toBe(`propsim: ${message}\n`);
+  });
+});
+
+describe('a simulation that stops at its horizon', () => {
+  it('says which executions had not finished', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'propsim-horizon-'));
+    try {
+      const file = join(dir, 'far.yaml');
+      writeFileSync(
+        file,
+        'name: far\ndescription: one execution arrives after the horizon\nworkflows:\n  w:\n    nodes:\n      - id: a\n        runtime: 1s\n' +
+          'executions:\n  - workflow: w\n    count: 1\n  - workflow: w\n    prefix: late\n    arrival: {at: 720h}\n',
+      );
+      const { code, err } = await runCli(['simulate', file]);
+      expect(code).toBe(0);
+      expect(err).toMatch(/^propsim: 1 execution had not finished when the simulation stopped at its 7-day horizon .*: late-0001$/m);
+      const ok = await runCli(['simulate', HELLO]);
+      expect(ok.err).not.toContain('horizon');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
