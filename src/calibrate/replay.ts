@@ -94,11 +94,37 @@ function specBytesOf(exec: Execution): number {
   return first !== undefined ? Math.max(1024, first - CREATION_STATUS_BYTES) : DEFAULT_SPEC_BYTES;
 }
 
+/**
+ * The most subtasks whose pods existed at once: the map's parallelism when below its size, else
+ * 0 (unlimited, as far as the recording shows).
+ */
+function observedParallelism(subs: readonly NodeRecord[]): number {
+  const ev: [number, number][] = [];
+  for (const s of subs) {
+    // The pod's life where the input has it, else the subnode's own phases (logs see subtask
+    // pods only through pod updates).
+    const pods = podsOf(s);
+    const { first, terminal } = firstAndTerminal(s);
+    const a = pods[0]?.created ?? pods[0]?.started ?? first;
+    const b = pods.at(-1)?.finished ?? pods.at(-1)?.observed ?? terminal;
+    if (a === undefined || b === undefined || b < a) return 0;
+    ev.push([a, 1], [b, -1]);
+  }
+  // Ends before starts at the same instant: a subtask that starts as another ends does not overlap it.
+  ev.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+  let cur = 0;
+  let max = 0;
+  for (const [, d] of ev) max = Math.max(max, (cur += d));
+  return max > 0 && max < subs.length ? max : 0;
+}
+
 class PlanBuilder {
   readonly replay: NonNullable<ExecutionPlan['replay']> = {};
   private readonly windows = new Map<string, NodeWindow>();
   private readonly blobs: Map<string, { input?: number; output?: number }>;
   private readonly recorded: Set<string>;
+  /** The input records task events (debug-level logs, traces, simulations). */
+  private readonly taskEvents: boolean;
 
   constructor(
     private readonly exec: Execution,
@@ -108,12 +134,19 @@ class PlanBuilder {
     for (const w of nodeWindows(exec, executionSpan(exec).start)) this.windows.set(w.node.id, w);
     this.blobs = blobSizes(exec);
     this.recorded = new Set(exec.nodes.map((n) => n.id));
+    this.taskEvents = exec.nodes.some((n) => (n.taskPhases?.length ?? 0) > 0);
   }
 
   private recordTimes(n: NodeRecord): void {
     const pods = podsOf(n);
-    const last = pods[pods.length - 1];
+    let last = pods[pods.length - 1];
     if (!last) return;
+    if (last.finished === undefined && last.observed === undefined) {
+      // Logs see a map subtask's pod created but not its exit: the subnode's first terminal-bound
+      // phase (Succeeding, or its terminal phase) is when propeller saw it end.
+      const end = n.transitions.find((t) => t.to === 'Succeeding' || TERMINAL_NODE_PHASES.has(t.to))?.at;
+      if (end !== undefined) last = { ...last, finished: end };
+    }
     const r: { runtime?: number; podStart?: number } = {};
     const lag = this.opts.podStartLagSeconds ?? 0;
     if (last.started !== undefined && last.finished !== undefined && last.finished >= last.started) r.runtime = (last.finished - last.started) / 1e9;
@@ -127,6 +160,18 @@ class PlanBuilder {
       r.runtime = total - r.podStart;
     }
     if (r.runtime !== undefined || r.podStart !== undefined) this.replay[n.id] = r;
+  }
+
+  /**
+   * When a gate (or a node replayed as one) opened, from the round that saw it open at
+   * `terminal`: a gate opens between two rounds and only the next one notices, so the recorded
+   * time holds that wait too, which the simulation adds again. The midpoint between the last
+   * round before and `terminal` takes it out on average.
+   */
+  private openedAt(terminal: number): number {
+    let prev = -Infinity;
+    for (const h of this.exec.handles) for (const r of h.rounds) if (r.end < terminal && r.end > prev) prev = r.end;
+    return prev === -Infinity ? terminal : Math.round((prev + terminal) / 2);
   }
 
   /** The workflow of one scope: nodes whose parent is `parent` (top level: none, or not recorded). */
@@ -173,7 +218,13 @@ class PlanBuilder {
 
   private node(n: NodeRecord, parent: string | undefined): WorkflowNode {
     const id = localId(n.id, parent);
-    const kind = KIND[n.kind] ?? 'task';
+    let kind = KIND[n.kind] ?? 'task';
+    // A node whose kind the input does not say (logs that do record task events), that ran no
+    // pod, sent no task event and holds no nodes of its own, only waited: a gate, or a launch plan whose child a log does not
+    // link. Replaying it as a task would invent a pod; a gate of the recorded time keeps its time.
+    if (n.kind === 'unknown' && this.taskEvents && podsOf(n).length === 0 && (n.taskPhases?.length ?? 0) === 0 && !this.exec.nodes.some((c) => c.parent === n.id)) {
+      kind = 'gate';
+    }
     let upstream: string[];
     if (n.upstream !== undefined) upstream = n.upstream.map((u) => localId(u, parent));
     else {
@@ -195,14 +246,15 @@ class PlanBuilder {
         this.recordTimes(n);
         break;
       case 'map': {
-        const subs = this.exec.nodes.filter((c) => c.parent === n.id && c.kind === 'subnode');
+        // Subnodes: every child of the map (logs cannot tell their kind).
+        const subs = this.exec.nodes.filter((c) => c.parent === n.id && c.kind !== 'start' && c.kind !== 'end');
         for (const s of subs) this.recordTimes(s);
-        wn.map = { size: Math.max(1, subs.length), parallelism: 0 };
+        wn.map = { size: Math.max(1, subs.length), parallelism: observedParallelism(subs) };
         break;
       }
       case 'gate': {
         const { first, terminal } = firstAndTerminal(n);
-        wn.gate = { type: 'constant', value: first !== undefined && terminal !== undefined ? Math.max(0, (terminal - first) / 1e9) : 0 };
+        wn.gate = { type: 'constant', value: first !== undefined && terminal !== undefined ? Math.max(0, (this.openedAt(terminal) - first) / 1e9) : 0 };
         break;
       }
       default:

@@ -1470,10 +1470,18 @@ export class LogFolder {
       }
     }
     const nodes: NodeRecord[] = [];
+    // A pod is assumed when a node starts running; in a log that has task events, a top-level node
+    // that sent none ran no pod (a gate, branch, subworkflow or launch-plan node).
+    let taskEvents = false;
+    for (const ns of ex.nodes.values()) if ((ns.rec.taskPhases?.length ?? 0) > 0) taskEvents = true;
     for (const ns of ex.nodes.values()) {
+      const n = ns.rec;
+      if (taskEvents && n.parent === undefined && (n.taskPhases?.length ?? 0) === 0 && n.pods === undefined && n.pod?.started === undefined && n.pod?.finished === undefined) {
+        delete n.pod;
+      }
       // A log sees no container start without a PhaseRunning event: it may still have happened.
-      for (const p of ns.rec.pods ?? (ns.rec.pod ? [ns.rec.pod] : [])) if (p.created !== undefined && p.started === undefined) p.startUnseen = true;
-      nodes.push(ns.rec);
+      for (const p of n.pods ?? (n.pod ? [n.pod] : [])) if (p.created !== undefined && p.started === undefined) p.startUnseen = true;
+      nodes.push(n);
     }
     rec.nodes = nodes;
     for (const h of rec.handles as FoldHandle[]) tightenInside(h);

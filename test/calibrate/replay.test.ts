@@ -108,3 +108,50 @@ describe('replay of log recordings (no recorded DAG)', () => {
     expect(n).toBeGreaterThan(40);
   });
 });
+
+describe('replay keeps what shapes a map task and a gate', () => {
+  const base = () => ({ project: 'flytesnacks', domain: 'development', namespace: 'flytesnacks-development', arrival: 0 });
+  const mapPlan: ExecutionPlan = {
+    ...base(),
+    id: 'map-0001',
+    workflow: {
+      name: 'maps',
+      specBytes: 4096,
+      nodes: [
+        { id: 'start-node', kind: 'start', upstream: [] },
+        { id: 'm', kind: 'map', upstream: ['start-node'], map: { size: 6, parallelism: 2 }, runtime: { type: 'constant', value: 1 } },
+        { id: 'g', kind: 'gate', upstream: ['m'], gate: { type: 'constant', value: 20 } },
+        { id: 'end-node', kind: 'end', upstream: ['g'] },
+      ],
+    },
+  };
+
+  it('size and parallelism of a map task, from the Timeline and from its logs; a gate without the wait to notice it', async () => {
+    const sim = simulate([mapPlan], trueModel(), { seed: 1, replication: 0 });
+    const dir = mkdtempSync(join(tmpdir(), 'propsim-replay-map-'));
+    try {
+      const file = join(dir, 'map.log');
+      await writeLogs(sim, file, { format: 'json', cri: true, maxStreak: TRUE.maxStreakLength });
+      const fromLog = replayPlans(await readRecording([file]))[0]!;
+      for (const p of [replayPlans(sim)[0]!, fromLog]) {
+        const m = p.workflow.nodes.find((n) => n.id === 'm')!;
+        expect(m.map).toEqual({ size: 6, parallelism: 2 });
+      }
+      // Logs do not say a node is a gate: one that ran no pod and sent no task event waits as one.
+      expect(fromLog.workflow.nodes.find((n) => n.id === 'g')!.kind).toBe('gate');
+      // A gate opens between two rounds and only a round notices: the recorded time is longer
+      // than the gate; the replayed gate takes that wait out.
+      const g = replayPlans(sim)[0]!.workflow.nodes.find((n) => n.id === 'g')!;
+      const gRec = sim.executions[0]!.nodes.find((n) => n.id === 'g')!;
+      const recorded = (gRec.transitions.at(-1)!.at - gRec.transitions[0]!.at) / 1e9;
+      expect(g.kind).toBe('gate');
+      expect(recorded).toBeGreaterThan(20);
+      expect(g.gate).toMatchObject({ type: 'constant' });
+      const value = (g.gate as { value: number }).value;
+      expect(value).toBeLessThan(recorded);
+      expect(value).toBeGreaterThan(15);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
