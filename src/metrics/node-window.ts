@@ -10,8 +10,8 @@
  *   finished last is `from`). Ids are looked up as given, then relative to the node's parent.
  * - `sibling` (no upstream info, e.g. logs): the latest terminal transition of another node with
  *   the same parent that happened before this node's first transition; when both carry round
- *   indices, "before" means in an earlier round (children start in the round after their upstream
- *   finished), otherwise at or before in time. In a chain this is exactly the upstream; with
+ *   indices, "before" means in an earlier round, or earlier in the same round (the traversal goes
+ *   on downstream of a node that just succeeded), otherwise at or before in time. In a chain this is exactly the upstream; with
  *   parallel branches it may pick a node that finished later than the true upstream, so the
  *   window, and the Flyte wait in it, can only be under-estimated.
  * - `parent`: a nested node with nothing before it becomes runnable at its parent's first
@@ -72,7 +72,10 @@ export function isEndNode(n: NodeRecord): boolean {
 /** True when transition a happened strictly before b (by round order when both know it). */
 function before(a: Transition, b: Transition): boolean {
   if (a.handle !== undefined && a.round !== undefined && b.handle !== undefined && b.round !== undefined) {
-    return a.handle < b.handle || (a.handle === b.handle && a.round < b.round);
+    if (a.handle !== b.handle || a.round !== b.round) return a.handle < b.handle || (a.handle === b.handle && a.round < b.round);
+    // The same round: the traversal goes on downstream of a node that just succeeded, so its
+    // child can start in that round, after it (in log order where the lines say it).
+    return a.line !== undefined && b.line !== undefined ? a.line < b.line : a.at < b.at;
   }
   return a.at <= b.at;
 }

@@ -212,6 +212,18 @@ describe('runnable inference without upstream ids (logs)', () => {
     expect(r.executions[0]!.criticalPath.nodes).toEqual(['start-node', 'b']);
   });
 
+  it('a node that starts later in the round in which its sibling succeeded (by log line) follows it', () => {
+    const start: NodeRecord = { id: 'start-node', kind: 'start', transitions: [tr('NotYetStarted', 'Succeeded', 1000, { handle: 0, round: 1, line: 10 })] };
+    const m: NodeRecord = { id: 'm', kind: 'task', transitions: [tr('NotYetStarted', 'Queued', 2000, { handle: 0, round: 2, line: 20 }), tr('Succeeding', 'Succeeded', 7000, { handle: 3, round: 1, line: 90 })] };
+    // The traversal goes on downstream of m in the same round: the end node starts after m's line.
+    const end: NodeRecord = { id: 'end-node', kind: 'end', transitions: [tr('NotYetStarted', 'Queued', 7000, { handle: 3, round: 1, line: 95 }), tr('Queued', 'Succeeded', 7200, { handle: 3, round: 2, line: 99 })] };
+    const early: NodeRecord = { id: 'x', kind: 'task', transitions: [tr('NotYetStarted', 'Queued', 7000, { handle: 3, round: 1, line: 85 }), tr('Queued', 'Succeeded', 7100, { handle: 3, round: 2, line: 98 })] };
+    const by = new Map(computeReport(rec(exec('e', [start, m, end, early], 7200))).executions[0]!.nodes.map((n) => [n.id, n]));
+    expect(by.get('end-node')).toMatchObject({ runnableRule: 'sibling', runnableFrom: 'm', runnableAtNs: 7 * S });
+    // x's first line came before m's terminal line in that round: not its upstream.
+    expect(by.get('x')!.runnableFrom).toBe('start-node');
+  });
+
   it('an incomplete node runs to its last transition and an unfinished execution to its last instant', () => {
     const start: NodeRecord = { id: 'start-node', kind: 'start', transitions: [tr('NotYetStarted', 'Succeeded', 1000)] };
     const n0: NodeRecord = { id: 'n0', kind: 'task', transitions: [tr('NotYetStarted', 'Queued', 2000), tr('Queued', 'Running', 4000)] };
