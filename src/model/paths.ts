@@ -87,7 +87,7 @@ export function getPaths(model: Model, pattern: string): { path: string; value: 
   const under = all.filter((l) => l.path.startsWith(`${pattern}.`)).map((l) => l.path);
   const hint =
     close.length > 0 ? ` (did you mean ${close.join(' or ')}?)` : under.length > 0 ? ` (a section; its fields: ${under.join(', ')})` : '';
-  throw new InputError(`unknown model path "${pattern}"${hint}; valid paths: ${all.map((l) => l.path).join(', ')}`, {
+  throw new InputError(`unknown model path${hint}; valid paths: ${all.map((l) => l.path).join(', ')}`, {
     path: pattern,
   });
 }

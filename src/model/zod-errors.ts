@@ -28,7 +28,12 @@ export function inputErrorFromZod(error: z.ZodError, file?: string, prefix: read
   } else if (issue.code === 'invalid_type') {
     const m = /expected (\w+), received (\w+)/.exec(message);
     if (m && m[2] === 'undefined') message = `missing required field (${friendly(m[1]!)})`;
+    else if (m && m[1] === 'int' && m[2] === 'number') message = 'expected a whole number';
     else if (m) message = `expected ${friendly(m[1]!)}, got ${friendly(m[2]!)}`;
+  } else if (issue.code === 'too_small' || issue.code === 'too_big') {
+    // zod's "Too small: expected number to be >=1" reads as library output: say the bound.
+    const m = /expected \w+ to (?:be|have) ([<>]=?)\s*(-?[\d.e+]+)/.exec(message);
+    if (m) message = `expected a value ${m[1]} ${m[2]}`;
   }
   const more = error.issues.length - 1;
   if (more > 0) message += ` (and ${more} more problem${more > 1 ? 's' : ''})`;
@@ -41,6 +46,7 @@ const TYPE_NAMES: Record<string, string> = {
   array: 'a list',
   string: 'a string',
   number: 'a number',
+  int: 'a whole number',
   boolean: 'true or false',
   null: 'null',
 };

@@ -130,7 +130,7 @@ describe('model files', () => {
     const f = file('propeller:\n  maxStreakLength: 8\n  workers: -3\n');
     const e = thrown(() => loadModel(f));
     expect(e).toMatchObject({ file: f, line: 3, path: 'propeller.workers' });
-    expect(e.oneLine()).toBe(`${f}:3: propeller.workers: Too small: expected number to be >=1`);
+    expect(e.oneLine()).toBe(`${f}:3: propeller.workers: expected a value >= 1`);
 
     expect(thrown(() => loadModel(file('propeller: {workers: 2.5}\n'))).path).toBe('propeller.workers');
     expect(thrown(() => loadModel(file('propeller: {wokers: 2}\n'))).message).toBe('unknown field "wokers"');

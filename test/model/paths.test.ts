@@ -81,7 +81,7 @@ describe('model paths', () => {
   it('unknown paths list the valid ones', () => {
     const m = defaultModel();
     let e = thrown(() => applySet(m, 'propeller.wokers=4'));
-    expect(e.message).toContain('unknown model path "propeller.wokers" (did you mean propeller.workers?)');
+    expect(e.oneLine()).toContain('propeller.wokers: unknown model path (did you mean propeller.workers?)');
     expect(e.message).toContain('valid paths: propeller.workers, propeller.maxStreakLength');
     expect(e.message).toContain('defaultRuntime');
     e = thrown(() => applyScale(m, 'events.*.latncy=0.5'));
@@ -92,7 +92,8 @@ describe('model paths', () => {
 
   it('rejects bad values with the path', () => {
     const m = defaultModel();
-    expect(thrown(() => applySet(m, 'propeller.workers=-1')).oneLine()).toBe('propeller.workers: Too small: expected number to be >=1');
+    expect(thrown(() => applySet(m, 'propeller.workers=-1')).oneLine()).toBe('propeller.workers: expected a value >= 1');
+    expect(thrown(() => applySet(m, 'propeller.workers=2.5')).oneLine()).toBe('propeller.workers: expected a whole number');
     expect(thrown(() => applySet(m, 'propeller.workers=many')).oneLine()).toBe('propeller.workers: expected a number, got "many"');
     expect(thrown(() => applySet(m, 'store.offloadClosure=yes please')).path).toBe('store.offloadClosure');
     expect(thrown(() => applySet(m, 'events.node.latency={lognormal: {median: 1s}}')).path).toBe('events.node.latency.lognormal');

@@ -87,7 +87,7 @@ describe('what-if changes', () => {
     const cs = parseChanges({ set: ['propeller.wrokers=40'] });
     const e = thrown(() => applyChanges(defaultModel(), cs));
     expect(e).toBeInstanceOf(InputError);
-    expect(e.message).toContain('propeller.wrokers');
+    expect((e as InputError).oneLine()).toContain('propeller.wrokers: unknown model path');
     for (const p of listPaths()) expect(e.message).toContain(p);
     const s = thrown(() => applyChanges(defaultModel(), parseChanges({ scale: ['events.*.latencyy=0.5'] })));
     expect(s).toBeInstanceOf(InputError);
