@@ -3,7 +3,7 @@ import { writeOtlp } from '../export/otlp.js';
 import { writeFileAtomic } from '../export/atomic-write.js';
 import { renderReportHtml } from '../export/html.js';
 import { computeReport, renderReport, renderReportSummary } from '../metrics/index.js';
-import { loadModel } from '../model/defaults.js';
+import { loadModel, profileOf } from '../model/defaults.js';
 import { simulate } from '../propeller/simulator.js';
 import { InputError } from '../timeline/errors.js';
 import { replicateReports, ReplicationAggregator, renderReplications } from '../whatif/index.js';
@@ -66,8 +66,8 @@ export async function runSimulate(file: string, opts: SimulateOpts): Promise<num
     note(`wrote ${s.spans.toLocaleString('en-US')} spans to ${opts.emitOtlp}`);
   }
   const mean = agg.meanReport();
-  const profileText = opts.profile ?? (opts.model ? 'as the model file says' : 'default');
-  const header = { scenario: scenario.name, description: scenario.description, seed: opts.seed, profile: opts.profile ?? null, model: opts.model ?? null };
+  const profileText = profileOf(opts.model, opts.profile);
+  const header = { scenario: scenario.name, description: scenario.description, seed: opts.seed, profile: profileText, model: opts.model ?? null };
   if (opts.json) {
     const body = reps > 1 ? { ...header, ...mean, replications: agg.replications() } : { ...header, ...mean };
     await emit(opts.out, `${JSON.stringify(body, null, 2)}\n`);

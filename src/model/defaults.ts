@@ -156,6 +156,13 @@ export function profile(name: string): Model {
  * The Model to simulate with: the profile (argument, else the file's `profile`, else `default`)
  * with the model file's fields merged on top, validated. Errors name the file and the field.
  */
+/** The profile a model stands on: the one asked for, else the model file's, else `default`. */
+export function profileOf(path?: string, profileName?: string): string {
+  if (profileName !== undefined || path === undefined) return profileName ?? 'default';
+  const src = readStructuredFile(path);
+  return located(src, () => parseModelFile(src.data)).profile ?? 'default';
+}
+
 export function loadModel(path?: string, profileName?: string): Model {
   if (path === undefined) return profile(profileName ?? 'default');
   const src = readStructuredFile(path);
