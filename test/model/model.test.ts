@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { mean } from '../../src/engine/distributions.js';
-import { defaultModel, loadModel, profile, profileNames } from '../../src/model/defaults.js';
+import { defaultModel, loadModel, profile, profileNames, profileOf } from '../../src/model/defaults.js';
 import { mergeModel, validateModel } from '../../src/model/model-schema.js';
 import { thrown } from './helpers.js';
 
@@ -150,5 +150,20 @@ describe('model files', () => {
     const merged = mergeModel(base, { propeller: { workers: 1 } });
     expect(JSON.stringify(base)).toBe(before);
     expect(merged.propeller.workers).toBe(1);
+  });
+});
+
+describe('the profile a model stands on', () => {
+  it('is the one asked for, else the model file’s, else default', () => {
+    const f = join(tmp, 'on-core.json');
+    writeFileSync(f, JSON.stringify({ profile: 'flyte-core', propeller: { workers: 8 } }));
+    const bare = join(tmp, 'bare.json');
+    writeFileSync(bare, JSON.stringify({ propeller: { workers: 8 } }));
+    expect(profileOf()).toBe('default');
+    expect(profileOf(undefined, 'flyte-core')).toBe('flyte-core');
+    expect(profileOf(f)).toBe('flyte-core');
+    expect(profileOf(f, 'default')).toBe('default');
+    expect(profileOf(bare)).toBe('default');
+    expect(loadModel(f).propeller.baseDelaySeconds).toBe(profile('flyte-core').propeller.baseDelaySeconds);
   });
 });
