@@ -29,7 +29,31 @@ export function podNodeId(rest: string, isKnown?: (id: string) => boolean): stri
   const whole = dash > 0 && isDigits(rest, dash + 1, rest.length) ? rest.slice(0, dash) : undefined;
   if (whole !== undefined && isKnown(whole)) return whole;
   if (segmented !== undefined && isKnown(segmented)) return segmented;
-  return segmented ?? whole;
+  const nested = whole !== undefined ? nestedReading(whole, isKnown) : undefined;
+  return nested ?? segmented ?? whole;
+}
+
+/** Most `-` a nested reading tries (2^n readings). */
+const MAX_NESTED_DASHES = 6;
+
+/**
+ * A known nested node id that the name spells with `-` for `/` (a pod of node `s/x` inside a
+ * subworkflow is `<exec>-s-x-<attempt>`): the first reading, any subset of the dashes turned into
+ * slashes, that names a known node.
+ */
+function nestedReading(name: string, isKnown: (id: string) => boolean): string | undefined {
+  const dashes: number[] = [];
+  for (let i = name.indexOf('-'); i >= 0; i = name.indexOf('-', i + 1)) dashes.push(i);
+  if (dashes.length === 0 || dashes.length > MAX_NESTED_DASHES) return undefined;
+  for (let mask = 1; mask < 1 << dashes.length; mask++) {
+    const chars = [...name];
+    dashes.forEach((d, k) => {
+      if (mask & (1 << k)) chars[d] = '/';
+    });
+    const id = chars.join('');
+    if (isKnown(id)) return id;
+  }
+  return undefined;
 }
 
 function segmentedNodeId(rest: string): string | undefined {

@@ -176,8 +176,10 @@ export function formatDuration(ns: number): string {
  */
 export function formatBounded(est: number, lo: number, hi: number): string {
   if (lo === hi) return formatDuration(est);
-  const b = (x: number): string => (x === 0 ? '0' : formatDuration(x));
-  if (est === 0 && lo === 0) return `[0 … ${b(hi)}]`;
+  // A lower bound of a few ns under an upper bound of milliseconds or more is the 1 ns gap
+  // between whole-second stamps, not a measurement: it prints as 0.
+  const b = (x: number): string => (x === 0 || (x === lo && x < 1000 && hi >= 1e6) ? '0' : formatDuration(x));
+  if (est === 0 && b(lo) === '0') return `[0 … ${b(hi)}]`;
   if (b(lo) === b(hi)) return `~${formatDuration(est)}`;
   return `~${formatDuration(est)} [${b(lo)} … ${b(hi)}]`;
 }

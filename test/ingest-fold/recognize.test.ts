@@ -227,6 +227,14 @@ describe('pod names back to node ids', () => {
     // Unknown ids fall back to the name alone.
     expect(podNodeId('other-7-0', () => false)).toBe('other-7');
   });
+  it('a nested node spelled with - for / (a subworkflow child s/x names its pod <exec>-s-x-0) resolves to the known id', () => {
+    const known = new Set(['s', 's/x', 'd/a-b', 'my-node']);
+    const isKnown = (id: string) => known.has(id);
+    expect(podNodeId('s-x-0', isKnown)).toBe('s/x');
+    expect(podNodeId('d-a-b-1', isKnown)).toBe('d/a-b');
+    // A known id with dashes is taken as it is, not split into a nested one.
+    expect(podNodeId('my-node-0', isKnown)).toBe('my-node');
+  });
   it.each(['n0', 'n0-', '-0', 'n0-0-x', '', 'abcdef123'])('%s is not a pod name suffix', (rest) => {
     expect(podNodeId(rest)).toBeUndefined();
   });

@@ -55,6 +55,7 @@ describe('duration formatting', () => {
     expect(formatBounded(0, 0, S)).toBe('[0 … 1.00 s]');
     expect(formatBounded(S / 2, 0, S)).toBe('~500 ms [0 … 1.00 s]');
     expect(formatBounded(0, 0, 0)).toBe('0 s');
+    expect(formatBounded(2_770_000_000, 2, 7 * S)).toBe('~2.77 s [0 … 7.00 s]');
     expect(formatBounded(30_812_000_000, 30_805_000_000, 30_819_000_000)).toBe('~30.8 s');
     expect(formatBounded(30_812_000_000, 30_705_000_000, 30_819_000_000)).toBe('~30.8 s [30.7 s … 30.8 s]');
   });
