@@ -1,4 +1,5 @@
 import { loadModel } from '../model/defaults.js';
+import { getPaths } from '../model/paths.js';
 import type { ExecutionPlan } from '../model/workflow.js';
 import { writeFileAtomic } from '../export/atomic-write.js';
 import { renderWhatifHtml } from '../export/html-whatif.js';
@@ -6,7 +7,7 @@ import { ALL_FIGURES, createProgress, effectText, parseChanges, renderWhatif, ru
 import { InputError } from '../timeline/errors.js';
 import { loadPlanInput } from './inputs.js';
 import { readAsLogs, sniff, wrongKind } from './sniff.js';
-import { emit } from './output.js';
+import { emit, note } from './output.js';
 
 export interface WhatifOpts {
   model?: string;
@@ -43,6 +44,12 @@ export async function runWhatif(input: string, opts: WhatifOpts): Promise<number
   const changes = parseChanges({ set: opts.set, scale: opts.scale, preset: opts.preset });
   const plans = await plansFor(input);
   const base = loadModel(opts.model, opts.profile);
+  for (const c of changes) {
+    if (c.kind !== 'scale') continue;
+    const zero = getPaths(base, c.path).filter(({ value }) => value === 0 || (typeof value === 'object' && value !== null && 'type' in value && value.type === 'constant' && value.value === 0));
+    // Scaling zero gives zero: say so rather than let "no effect" look like a finding.
+    for (const z of zero) note(`${z.path} is 0 in this model, so scaling it changes nothing (--set it to model it)`);
+  }
   const progress = createProgress();
   const result = await runWhatifParallel(plans, base, changes, {
     seed: opts.seed,

@@ -45,3 +45,11 @@ describe('a simulation that stops at its horizon', () => {
     }
   });
 });
+
+describe('scaling a parameter that is 0', () => {
+  it('says that it changes nothing', async () => {
+    const { code, err } = await runCli(['whatif', HELLO, '--scale', 'kube.podSchedule=2', '--reps', '2', '--min-reps', '2']);
+    expect(code).toBe(0);
+    expect(err).toContain('propsim: kube.podSchedule is 0 in this model, so scaling it changes nothing (--set it to model it)');
+  });
+});
