@@ -2,6 +2,7 @@
  * What-if changes to a Model: `--set PATH=VALUE`, `--scale PATH=FACTOR` and named presets, parsed
  * into a list of Change objects that can be shown, stored in JSON and applied in order.
  */
+import { bytes } from '../metrics/text.js';
 import { formatDuration } from '../timeline/time.js';
 import { InputError } from '../timeline/errors.js';
 import type { Distribution } from '../engine/distributions.js';
@@ -115,7 +116,11 @@ function distributionText(d: Distribution): string {
 /** A leaf for people: numbers and booleans as they are, durations with units, distributions by median. */
 export function leafText(path: string, v: Leaf): string {
   if (typeof v === 'boolean') return String(v);
-  if (typeof v === 'number') return path.endsWith('Seconds') ? formatDuration(Math.round(v * 1e9)) : String(v);
+  if (typeof v === 'number') {
+    if (path.endsWith('Seconds')) return formatDuration(Math.round(v * 1e9));
+    if (path.endsWith('Bytes')) return bytes(v);
+    return String(v);
+  }
   return distributionText(v);
 }
 

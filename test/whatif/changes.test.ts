@@ -11,6 +11,7 @@ import {
   effectText,
   parseChanges,
   presetHelp,
+  leafText,
 } from '../../src/whatif/changes.js';
 
 function thrown(fn: () => unknown): Error {
@@ -107,5 +108,13 @@ describe('what-if changes', () => {
     const e = thrown(() => applyChanges(defaultModel(), parseChanges({ set: ['store.offloadClosure=maybe'] })));
     expect(e).toBeInstanceOf(InputError);
     expect((e as InputError).path).toBe('store.offloadClosure');
+  });
+});
+
+describe('effect text', () => {
+  it('prints sizes as bytes and times as durations', () => {
+    expect(leafText('store.etcdLimitBytes', 1_572_864)).toBe('1.50 MiB');
+    expect(leafText('propeller.baseDelaySeconds', 5)).toBe('5.00 s');
+    expect(leafText('propeller.workers', 20)).toBe('20');
   });
 });
