@@ -25,6 +25,8 @@ export type InputKind =
   | 'validation'
   /** A model file (`calibrate --out`, or written by hand). */
   | 'model'
+  /** Chrome/Perfetto trace-event JSON (`export --format perfetto`): for viewing only. */
+  | 'perfetto'
   /** A scenario or FlyteWorkflow CR: YAML, or a JSON document that is none of the above. */
   | 'plan'
   /** None of these (empty, binary, other text); log readers count its lines as unreadable. */
@@ -38,6 +40,7 @@ const KIND_NAMES: Record<InputKind, string> = {
   whatif: 'a what-if result, which already compares its baseline and variant',
   validation: 'a validation result (validate --json)',
   model: 'a model file',
+  perfetto: 'a Perfetto trace (for ui.perfetto.dev)',
   plan: 'a scenario or FlyteWorkflow CR',
   unknown: 'not a recognised input',
 };
@@ -46,6 +49,7 @@ const KIND_NAMES: Record<InputKind, string> = {
 const KIND_HINTS: Partial<Record<InputKind, string>> = {
   report: 'use `propsim diff` for reports',
   model: 'a model goes to simulate or whatif with --model',
+  perfetto: 'propsim writes these but does not read them back: export a Timeline or OTLP instead',
 };
 
 /**
@@ -121,6 +125,7 @@ export function kindOfHead(text: string, whole: boolean): InputKind {
 /** The JSON documents propsim writes, recognised by their first keys or their schema. */
 function propsimDocumentKind(s: string, whole: boolean): InputKind | undefined {
   if (/^\{\s*"originUnixNano"\s*:/.test(s)) return 'timeline';
+  if (/^\{\s*"traceEvents"\s*:/.test(s)) return 'perfetto';
   if (/^\{\s*"executions"\s*:/.test(s) || /^\{\s*"kind"\s*:\s*"propsim-report"/.test(s)) return 'report';
   // report, simulate, whatif and validate --json name their schema near the top
   const top = s.slice(0, 4096);

@@ -180,7 +180,15 @@ describe('inputs of the wrong kind', () => {
     expect(existsSync(out)).toBe(false);
   });
 
-  it('export of an input without executions is the same error as report, and writes nothing', async () => {
+  it('a Perfetto trace propsim wrote is named as one, not read as unreadable log lines', async () => {
+    const perfetto = join(dir, 'h.perfetto.json');
+    expect((await run(['export', HELLO_LOG, '--format', 'perfetto', '-o', perfetto])).code).toBe(0);
+    for (const args of [['report', perfetto], ['fold', perfetto], ['calibrate', perfetto]]) {
+      expectOneLineError(await run(args), perfetto, /: is a Perfetto trace \(for ui\.perfetto\.dev\).*export a Timeline or OTLP instead/);
+    }
+  });
+
+    it('export of an input without executions is the same error as report, and writes nothing', async () => {
     const empty = join(dir, 'empty.log');
     writeFileSync(empty, '');
     const out = join(dir, 'empty.otlp.json');
