@@ -2,7 +2,8 @@
  * A node's window: from when it became runnable to its first terminal transition.
  *
  * End: the first transition into Succeeded/Failed/Skipped/TimedOut/Recovered; a node that never
- * got there ends at its last transition seen and is flagged `complete: false`.
+ * got there is flagged `complete: false` and ends at the execution's last instant seen (when
+ * given), else at its own last transition.
  *
  * Runnable, by the first rule that applies:
  * - `start`: the top-level start-node becomes runnable when the execution was created.
@@ -106,7 +107,7 @@ function cmpTerminal(x: Partial, y: Partial): number {
 }
 
 /** Windows of every node that has at least one transition, in input order. */
-export function nodeWindows(exec: Execution, created: Instant): NodeWindow[] {
+export function nodeWindows(exec: Execution, created: Instant, seenUntil?: Instant): NodeWindow[] {
   const parts: Partial[] = [];
   const byId = new Map<string, Partial>();
   const recorded = new Set(exec.nodes.map((n) => n.id));
@@ -199,7 +200,9 @@ export function nodeWindows(exec: Execution, created: Instant): NodeWindow[] {
       first: p.first,
       firstAt,
       endTransition: p.endTransition,
-      end: at(p.endTransition),
+      // A node with no terminal phase was still going when the record stops: it runs to the last
+      // instant seen of its execution, as the execution's makespan does.
+      end: !p.complete && seenUntil !== undefined && seenUntil.at > p.endTransition.at ? seenUntil : at(p.endTransition),
       complete: p.complete,
       runnable,
       rule: rule!,

@@ -84,7 +84,7 @@ function childLifetimes(exec: Execution, children: readonly Execution[]): Map<st
  */
 export function executionOverhead(exec: Execution, children: readonly Execution[] = []): ExecutionOverhead {
   const span = executionSpan(exec);
-  const windows = nodeWindows(exec, span.start);
+  const windows = nodeWindows(exec, span.start, span.end);
   const windowById = new Map<string, NodeWindow>();
   for (const w of windows) windowById.set(w.node.id, w);
   const lifetimes = childLifetimes(exec, children);

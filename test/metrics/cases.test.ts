@@ -225,7 +225,22 @@ describe('runnable inference without upstream ids (logs)', () => {
     expect(by.get('x')!.runnableFrom).toBe('start-node');
   });
 
-  it('an incomplete node runs to its last transition and an unfinished execution to its last instant', () => {
+  it('a node still running when the record stops runs to the last instant seen, its pod time as user', () => {
+    const start: NodeRecord = { id: 'start-node', kind: 'start', transitions: [tr('NotYetStarted', 'Succeeded', 1000)] };
+    const n0: NodeRecord = {
+      id: 'n0',
+      kind: 'task',
+      transitions: [tr('NotYetStarted', 'Queued', 2000), tr('Queued', 'Running', 3000)],
+      pod: { created: T(3000), started: T(4000) },
+    };
+    // Something of the execution is seen until 10 s (a later Handle call, say).
+    const e = computeReport(rec(exec('e', [start, n0], undefined, { workflowTransitions: [tr('Running', 'Running', 10000)] }))).executions[0]!;
+    expect(e.makespanNs).toBe(10 * S);
+    const n = e.nodes[1]!;
+    expect(n).toMatchObject({ complete: false, timeNs: 9 * S, userNs: 6 * S, externalNs: S, flyteNs: 2 * S });
+  });
+
+    it('an incomplete node runs to its last transition and an unfinished execution to its last instant', () => {
     const start: NodeRecord = { id: 'start-node', kind: 'start', transitions: [tr('NotYetStarted', 'Succeeded', 1000)] };
     const n0: NodeRecord = { id: 'n0', kind: 'task', transitions: [tr('NotYetStarted', 'Queued', 2000), tr('Queued', 'Running', 4000)] };
     const e = computeReport(rec(exec('e', [start, n0]))).executions[0]!;
