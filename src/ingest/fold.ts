@@ -130,6 +130,27 @@ function clampInto(inner: FoldOp | FoldRound, outer: FoldRound | FoldHandle): vo
   inner.end = Math.min(Math.max(inner.end, inner.endLo, inner.start), inner.endHi);
 }
 
+/**
+ * Branch cases: Flyte names a condition's case nodes after their branch node (`n1-n0`,
+ * `node-1-branchnode-0`) and logs them as nodes of their own. A top-level node whose id is another
+ * node's id and a `-` suffix, where that node sent no task events (a branch runs no pod), is a case
+ * of it: nested under it, so that its time counts once, inside the branch.
+ */
+function nestBranchCases(ex: ExecState): void {
+  for (const ns of ex.nodes.values()) {
+    const n = ns.rec;
+    if (n.parent !== undefined) continue;
+    for (let dash = n.id.lastIndexOf('-'); dash > 0; dash = n.id.lastIndexOf('-', dash - 1)) {
+      const b = ex.nodes.get(n.id.slice(0, dash));
+      if (b === undefined || b.rec.parent !== undefined || (b.rec.taskPhases?.length ?? 0) > 0 || b.rec.kind === 'start' || b.rec.kind === 'end') continue;
+      if (b.rec.transitions.length === 0) continue;
+      n.parent = b.rec.id;
+      b.rec.kind = 'branch';
+      break;
+    }
+  }
+}
+
 function tightenInside(h: FoldHandle): void {
   // A call cannot end before it starts: a finer stamp at its end (a klog `error syncing` line)
   // caps the start that whole-second stamps left open.
@@ -1461,11 +1482,12 @@ export class LogFolder {
         parents.set(n.parent, (parents.get(n.parent) ?? false) || n.kind === 'start' || n.kind === 'end');
       }
     }
+    nestBranchCases(ex);
     if (parents !== undefined) {
       for (const [id, subDag] of parents) {
         const p = this.nodeState(ex, id);
         if (p.rec.parent === undefined && id.lastIndexOf('/') > 0) p.rec.parent = id.slice(0, id.lastIndexOf('/'));
-        if (p.rec.kind === 'start' || p.rec.kind === 'end' || p.rec.kind === 'cachedTask') continue;
+        if (p.rec.kind === 'start' || p.rec.kind === 'end' || p.rec.kind === 'cachedTask' || p.rec.kind === 'branch') continue;
         p.rec.kind = subDag ? (p.rec.kind === 'task' ? 'dynamic' : 'subworkflow') : 'map';
       }
     }

@@ -7,6 +7,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { LogFormat } from '../../src/export/logs.js';
+import { computeReport } from '../../src/metrics/index.js';
 import { loadSimulationInput } from '../../src/model/load.js';
 import type { Model } from '../../src/model/model.js';
 import type { ExecutionPlan } from '../../src/model/workflow.js';
@@ -170,5 +171,23 @@ describe.each(CASES)('logs round trip: $name', (c) => {
     const { errors, checked } = timeErrors(rec, folded, cri);
     expect(checked).toBeGreaterThan(10);
     expect(errors.slice(0, 5)).toEqual([]);
+  });
+});
+
+describe('a condition read back from logs', () => {
+  it('nests its case under the branch node (Flyte names cases after it), so the case counts once', async () => {
+    const plans = loadSimulationInput(new URL('../fixtures/flyteworkflow-crds/branch_success_1.json', import.meta.url).pathname).executions;
+    const rec = simulateWith(plans, defaultModel());
+    const { folded } = await logRoundTrip(rec, join(dir, 'branch.log'), { format: 'json', cri: false });
+    const nodes = new Map(folded.executions[0]!.nodes.map((n) => [n.id, n]));
+    const sim = new Map(rec.executions[0]!.nodes.map((n) => [n.id, n]));
+    const cases = [...sim.values()].filter((n) => sim.get(n.parent ?? '')?.kind === 'branch');
+    expect(cases.length).toBeGreaterThan(0);
+    for (const c of cases) {
+      expect(nodes.get(c.id)?.parent, c.id).toBe(c.parent);
+      expect(nodes.get(c.parent!)?.kind).toBe('branch');
+    }
+    const top = (r: Recording) => computeReport(r).executions[0]!.overhead.nodeCount;
+    expect(top(folded)).toBe(top(rec));
   });
 });
