@@ -11,6 +11,7 @@
 import type { OverallReport } from '../metrics/overall.js';
 import type { Bound, CountStat, ExecutionReport, InfraMetric, InfraStat, NodeReport, ReportJson } from '../metrics/report-json.js';
 import { bytes, dur, pct, pctB, resolutionPhrase } from '../metrics/text.js';
+import { overallSpreadRows } from '../metrics/render-report.js';
 import { formatRfc3339 } from '../timeline/time.js';
 import type { Recording } from '../timeline/types.js';
 import { legend, page } from './html-page.js';
@@ -226,12 +227,18 @@ function miniBar(o: Pick<ExecutionReport['overhead'], 'userRatio' | 'flyteRatio'
   );
 }
 
+/** The spread over executions, the same rows as the text report's. */
+function spreadTable(o: OverallReport): string {
+  const [head, ...rows] = overallSpreadRows(o);
+  const th = head!.map((h, i) => `<th${i === 0 ? ' class="l"' : ''}>${esc(h)}</th>`).join('');
+  const tr = rows.map((r) => `<tr>${r.map((c, i) => `<td${i === 0 ? ' class="l"' : ''}>${esc(c)}</td>`).join('')}</tr>`).join('');
+  return `<table><tr>${th}</tr>${tr}</table>`;
+}
+
 /** The overhead over all complete executions: one bar and the spread of each execution's share. */
 function overallSection(o: OverallReport): string {
   const v = o.overhead;
   const left = o.executions - o.complete;
-  const spread = (s: OverallReport['flyteRatio']): string =>
-    s.count === 0 ? '—' : `p50 ${pct(s.p50!)} · p90 ${pct(s.p90!)} · p95 ${pct(s.p95!)}`;
   return (
     `<h2>All executions</h2><p class="note">Sums over ${plural(o.complete, 'complete execution')}` +
     `${left > 0 ? ` (${plural(left, 'execution')} without a terminal phase left out)` : ''}, as shares of the summed node time.</p>` +
@@ -239,8 +246,7 @@ function overallSection(o: OverallReport): string {
     `<tr><td class="l">${miniBar(v)}</td>` +
     `<td>${esc(dur(v.userNs, v.bounds.userNs))} (${esc(pct(v.userRatio))})</td><td>${esc(dur(v.flyteNs, v.bounds.flyteNs))} (${esc(pct(v.flyteRatio))})</td>` +
     `<td>${esc(dur(v.externalNs, v.bounds.externalNs))} (${esc(pct(v.externalRatio))})</td></tr></table>` +
-    `<p class="note">Per execution, Flyte share ${esc(spread(o.flyteRatio))}; external share ${esc(spread(o.externalRatio))}; ` +
-    `makespan p50 ${esc(dur(o.makespan.p50Ns ?? 0, o.makespan.bounds?.p50Ns))} · p90 ${esc(dur(o.makespan.p90Ns ?? 0, o.makespan.bounds?.p90Ns))}.</p>`
+    spreadTable(o)
   );
 }
 

@@ -1,6 +1,6 @@
 /** Public API of the metrics layer: overhead report, infrastructure statistics, diff. */
 export { computeReport, executionReport, ReportAccumulator } from './report.js';
-export { renderReport, renderReportHead, renderExecutionText, renderReportTail, renderReportSummary, renderInfra, type RenderReportOptions } from './render-report.js';
+export { renderReport, renderReportHead, renderExecutionText, renderReportTail, renderReportSummary, renderInfra, overallSpreadRows, type RenderReportOptions } from './render-report.js';
 export { diffReports, delta, type Delta, type DiffJson, type ExecutionDiff, type NodeDiff } from './diff.js';
 export { renderDiff } from './render-diff.js';
 export { infraStats, executionCounts } from './infra.js';

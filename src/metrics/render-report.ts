@@ -193,15 +193,19 @@ function renderOverall(o: OverallReport, out: string[]): void {
     ['  share of summed node time', pctB(v.userRatio, b.userRatio), pctB(v.flyteRatio, b.flyteRatio), pctB(v.externalRatio, b.externalRatio)],
   ];
   out.push(...columns(sums, ['l', 'r', 'r', 'r'], '  ', '   '));
+  out.push(...columns(overallSpreadRows(o), ['l', 'r', 'r', 'r', 'r', 'r', 'r'], '  '));
+  out.push('');
+}
+
+/** The spread over executions of makespan and of each execution's Flyte and external share: header row, then one row each (text and HTML share it). */
+export function overallSpreadRows(o: OverallReport): string[][] {
   const pctCells = (s: CountStat): string[] => countCells(s, (x) => pct(x));
-  const spread: string[][] = [
+  return [
     ['per execution', 'n', 'p50', 'p90', 'p95', 'mean ± σ', 'min … max'],
     ['makespan', ...statCells(o.makespan)],
     ['Flyte share', ...pctCells(o.flyteRatio)],
     ['external share', ...pctCells(o.externalRatio)],
   ];
-  out.push(...columns(spread, ['l', 'r', 'r', 'r', 'r', 'r', 'r'], '  '));
-  out.push('');
 }
 
 /** The infrastructure table (shared by the report and its per-execution variants). */

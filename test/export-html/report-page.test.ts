@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { readRecording } from '../../src/cli/inputs.js';
 import { renderReportHtml } from '../../src/export/html.js';
-import { computeReport } from '../../src/metrics/index.js';
+import { computeReport, overallSpreadRows } from '../../src/metrics/index.js';
 import { defaultModel } from '../../src/model/defaults.js';
 import { loadSimulationInput } from '../../src/model/load.js';
 import { simulate } from '../../src/propeller/simulator.js';
@@ -154,6 +154,8 @@ describe('report page over several executions', () => {
     const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
     for (const x of [o.overhead.userRatio, o.overhead.flyteRatio, o.overhead.externalRatio]) expect(text).toContain(`(${pct(x)})`);
     expect(text.indexOf('All executions')).toBeLessThan(text.indexOf('Executions', text.indexOf('All executions') + 5));
+    // The spread table holds the text report's cells, row by row.
+    for (const row of overallSpreadRows(o)) for (const cell of row) expect(text).toContain(cell);
     expect(textOf(page(helloRecording()))).not.toContain('All executions');
   });
 });
