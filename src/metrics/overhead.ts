@@ -102,9 +102,9 @@ export function executionOverhead(exec: Execution, children: readonly Execution[
     const openEnd = windowById.get(n.id)?.end ?? FAR;
     const user: Interval[] = [];
     const external: Interval[] = [];
-    // A map node's own task phases aggregate its subtasks' (one ArrayNode task event): pods
-    // derived from them would span the whole map. Its subnodes' pods say when code ran.
-    const aggregate = n.kind === 'map' && kids.has(n.id) && n.pod === undefined && !(n.pods && n.pods.length > 0);
+    // A map node runs no pod of its own: its task phases (and a pod a log fold built from them)
+    // aggregate its subtasks' and would span the whole map. Its subnodes' pods say when code ran.
+    const aggregate = n.kind === 'map' && kids.has(n.id);
     const pods = aggregate ? [] : podsOf(n);
     for (const p of pods) podIntervals(p, openEnd, user, external);
     const lp = lifetimes.get(n.id) ?? [];

@@ -166,6 +166,10 @@ describe('nested nodes, retries and launch plans', () => {
     expect(m.userNs).toBe(3 * S);
     expect(m.externalNs).toBe(12 * S);
     expect(m.userNs + m.flyteNs + m.externalNs).toBe(m.timeNs);
+    // A log fold builds a pod for the map node from those phases: it does not count either.
+    const folded = { ...map, pod: { created: T(1000), started: T(1000), finished: T(30000) } };
+    const f = computeReport(rec(exec('e', [folded, sub(0, 6000), sub(1, 16000), sub(2, 26000)], 30000))).executions[0]!.nodes.find((n) => n.id === 'm')!;
+    expect(f).toMatchObject({ userNs: 3 * S, externalNs: 12 * S });
   });
 
   it('retried attempts all count; the gap between attempts is Flyte', () => {
