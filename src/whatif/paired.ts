@@ -357,15 +357,21 @@ class PairedLoop {
   }
 }
 
+/** Replication r of both models on this thread: the baseline's and the variant's report. */
+function pairOnThisThread(plans: readonly ExecutionPlan[], baseModel: Model, variantModel: Model, opts: PairedOptions): (r: number) => [ReportJson, ReportJson] {
+  const list = [...plans];
+  return (r) => {
+    const so = { ...opts.simulate, seed: opts.seed, replication: r };
+    return [computeReport(simulate(list, baseModel, so)), computeReport(simulate(list, variantModel, so))];
+  };
+}
+
 /** Paired replications of two models on the same plans. */
 export function runPaired(plans: readonly ExecutionPlan[], baseModel: Model, variantModel: Model, opts: PairedOptions): PairedRun {
   if (plans.length === 0) throw new InputError('nothing to simulate: no executions');
   const loop = new PairedLoop(opts);
-  const list = [...plans];
-  for (let r = 0; r < loop.maxReps; r++) {
-    const so = { ...opts.simulate, seed: opts.seed, replication: r };
-    if (loop.add(r, computeReport(simulate(list, baseModel, so)), computeReport(simulate(list, variantModel, so)))) break;
-  }
+  const pair = pairOnThisThread(plans, baseModel, variantModel, opts);
+  for (let r = 0; r < loop.maxReps; r++) if (loop.add(r, ...pair(r))) break;
   return loop.result();
 }
 
@@ -387,10 +393,7 @@ export async function runPairedParallel(plans: readonly ExecutionPlan[], baseMod
   if (plans.length === 0) throw new InputError('nothing to simulate: no executions');
   const loop = new PairedLoop(opts);
   const list = [...plans];
-  const pair = (r: number): [ReportJson, ReportJson] => {
-    const so = { ...opts.simulate, seed: opts.seed, replication: r };
-    return [computeReport(simulate(list, baseModel, so)), computeReport(simulate(list, variantModel, so))];
-  };
+  const pair = pairOnThisThread(list, baseModel, variantModel, opts);
   const t0 = performance.now();
   if (loop.add(0, ...pair(0))) return loop.result();
   const jobs = opts.jobs ?? defaultJobs();
