@@ -118,6 +118,29 @@ function observedParallelism(subs: readonly NodeRecord[]): number {
   return max > 0 && max < subs.length ? max : 0;
 }
 
+/**
+ * The execution's max parallelism where the recording states it: propeller logs the limit each
+ * time a round is short-circuited (`... achieved [n] >= Max [m] ...`; the simulator's op says
+ * `n >= m; ...`). Max parallelism belongs to the execution (launch plan or execution spec), so the
+ * replay keeps it; unstated, the model's default applies.
+ */
+export function statedMaxParallelism(exec: Execution): number | undefined {
+  for (const h of exec.handles) for (const r of h.rounds) for (const o of r.ops) {
+    if (o.kind !== 'parallelismLimit' || o.detail === undefined) continue;
+    const m = /(?:Max \[|>= )(\d+)/.exec(o.detail);
+    if (m && Number(m[1]) > 0) return Number(m[1]);
+  }
+  return undefined;
+}
+
+/** The workflow of an execution's top level, with its stated max parallelism. */
+function topLevelDef(b: PlanBuilder, exec: Execution, name: string): WorkflowDef {
+  const wf = b.def(name, undefined);
+  const max = statedMaxParallelism(exec);
+  if (max !== undefined) wf.maxParallelism = max;
+  return wf;
+}
+
 class PlanBuilder {
   readonly replay: NonNullable<ExecutionPlan['replay']> = {};
   private readonly windows = new Map<string, NodeWindow>();
@@ -264,7 +287,7 @@ class PlanBuilder {
     if (kind === 'subworkflow') wn.subworkflow = this.def(`${id}-subworkflow`, n.id);
     if (kind === 'launchplan') {
       const child = (this.children.get(this.exec.id) ?? []).find((c) => c.parentNode === n.id);
-      wn.launchplan = child ? new PlanBuilder(child, this.children, this.opts).def(child.workflow ?? `${id}-lp`, undefined) : { name: `${id}-lp`, nodes: [], specBytes: 2048 };
+      wn.launchplan = child ? topLevelDef(new PlanBuilder(child, this.children, this.opts), child, child.workflow ?? `${id}-lp`) : { name: `${id}-lp`, nodes: [], specBytes: 2048 };
     }
     return wn;
   }
@@ -273,7 +296,7 @@ class PlanBuilder {
 /** The plan that re-simulates one recorded execution (arrival in seconds from the recording origin). */
 export function replayPlan(exec: Execution, children: ReadonlyMap<string, Execution[]> = new Map(), opts: ReplayOptions = {}): ExecutionPlan {
   const b = new PlanBuilder(exec, children, opts);
-  const workflow = b.def(exec.workflow ?? exec.id, undefined);
+  const workflow = topLevelDef(b, exec, exec.workflow ?? exec.id);
   const { project, domain } = namespaceParts(exec);
   const plan: ExecutionPlan = {
     id: exec.id,

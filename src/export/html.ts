@@ -161,7 +161,7 @@ function nodeTable(e: ExecutionReport, nodes: readonly NodeReport[]): string {
     '<tr><th class="l">node</th><th class="l">kind</th><th>runnable at</th><th>time</th><th>wait</th><th>user</th><th>Flyte</th><th>external</th><th class="l">runnable after</th></tr>';
   const rows = nodes.map((n) => {
     const b = n.bounds;
-    const after = n.runnableFrom !== undefined ? `${n.runnableFrom}${n.runnableRule === 'sibling' ? ' (inferred)' : ''}` : n.runnableRule;
+    const after = n.runnableFrom !== undefined ? `${n.runnableFrom}${n.runnableRule === 'sibling' ? ' (inferred)' : n.runnableRule === 'parallelism' ? ' (inferred; held by max parallelism)' : ''}` : n.runnableRule;
     return (
       `<tr><td class="id">${esc(n.id)}${n.complete ? '' : ' (incomplete)'}</td><td class="l">${esc(n.kind)}</td>` +
       `<td>${esc(durText(n.runnableAtNs - e.createdAtNs))}</td><td>${esc(dur(n.timeNs, b.timeNs))}</td><td>${esc(dur(n.waitNs, b.waitNs))}</td>` +

@@ -15,6 +15,13 @@
  *   on downstream of a node that just succeeded), otherwise at or before in time. In a chain this is exactly the upstream; with
  *   parallel branches it may pick a node that finished later than the true upstream, so the
  *   window, and the Flyte wait in it, can only be under-estimated.
+ * - `parallelism`: the `sibling` rule for a node first handled right after rounds that max
+ *   parallelism short-circuited (a `parallelismLimit` op). Such a node may have been runnable, and
+ *   skipped, since the first of those rounds: the best estimate is the latest terminal transition
+ *   of a sibling before that round (in a fan-out held back by max parallelism, the true
+ *   upstream), and the bounds reach up to the plain `sibling` instant (the node became runnable
+ *   only when the slot-freeing sibling finished). Without this rule the Flyte wait of every node a
+ *   parallelism limit held back would be lost.
  * - `parent`: a nested node with nothing before it becomes runnable at its parent's first
  *   transition (the parent is being handled). Map-task subnodes (kind `subnode`, or children of
  *   a `map` node) never wait for each other, so they always use this rule.
@@ -22,10 +29,10 @@
  * Runnable is then capped at the node's first transition (a node cannot start before it is
  * runnable; a later upstream end only means inconsistent or coarse input), flagged `capped`.
  */
-import { TERMINAL_NODE_PHASES, type Execution, type NodeRecord, type Transition } from '../timeline/types.js';
+import { TERMINAL_NODE_PHASES, type Execution, type NodeRecord, type Ns, type Transition } from '../timeline/types.js';
 import { instant, type Instant } from './intervals.js';
 
-export type RunnableRule = 'start' | 'upstream' | 'sibling' | 'parent' | 'created';
+export type RunnableRule = 'start' | 'upstream' | 'sibling' | 'parallelism' | 'parent' | 'created';
 
 export interface NodeWindow {
   node: NodeRecord;
@@ -37,7 +44,7 @@ export interface NodeWindow {
   complete: boolean;
   runnable: Instant;
   rule: RunnableRule;
-  /** Node whose end made this node runnable (`upstream` and `sibling` rules). */
+  /** Node whose end made this node runnable (`upstream`, `sibling` and `parallelism` rules). */
   from?: string;
   /** Runnable was later than the first transition and was capped to it. */
   capped: boolean;
@@ -106,6 +113,36 @@ function cmpTerminal(x: Partial, y: Partial): number {
   );
 }
 
+/** A round, by its place in the execution: handle index, round index, start. */
+interface RoundAt {
+  handle: number;
+  round: number;
+  at: Ns;
+}
+
+/**
+ * For every round that directly follows a run of rounds short-circuited by max parallelism, the
+ * first round of that run, keyed `handle:round`.
+ */
+function saturatedSince(exec: Execution): Map<string, RoundAt> {
+  const out = new Map<string, RoundAt>();
+  let runStart: RoundAt | undefined;
+  exec.handles.forEach((h, hi) =>
+    h.rounds.forEach((r, ri) => {
+      if (runStart) out.set(`${hi}:${ri}`, runStart);
+      if (r.ops.some((o) => o.kind === 'parallelismLimit')) runStart ??= { handle: hi, round: ri, at: r.start };
+      else runStart = undefined;
+    }),
+  );
+  return out;
+}
+
+/** True when transition `t` happened in a round before `r` (by time when `t` has no round). */
+function beforeRound(t: Transition, r: RoundAt): boolean {
+  if (t.handle !== undefined && t.round !== undefined) return t.handle < r.handle || (t.handle === r.handle && t.round < r.round);
+  return t.at < r.at;
+}
+
 /** Windows of every node that has at least one transition, in input order. */
 export function nodeWindows(exec: Execution, created: Instant, seenUntil?: Instant): NodeWindow[] {
   const parts: Partial[] = [];
@@ -136,6 +173,7 @@ export function nodeWindows(exec: Execution, created: Instant, seenUntil?: Insta
   }
   for (const g of groups.values()) g.sort(cmpTerminal);
 
+  let saturated: Map<string, RoundAt> | undefined;
   const resolve = (id: string, parent: string | undefined): Partial | undefined =>
     byId.get(id) ?? (parent !== undefined ? byId.get(`${parent}/${id}`) : undefined);
 
@@ -169,13 +207,27 @@ export function nodeWindows(exec: Execution, created: Instant, seenUntil?: Insta
         if (g[mid]!.endTransition.at <= p.first.at) lo = mid + 1;
         else hi = mid;
       }
-      for (let i = lo - 1; i >= 0; i--) {
+      let i = lo - 1;
+      for (; i >= 0; i--) {
         const q = g[i]!;
         if (q !== p && before(q.endTransition, p.first)) {
           runnable = at(q.endTransition);
           rule = 'sibling';
           from = q.node.id;
           break;
+        }
+      }
+      const run = p.first.handle !== undefined && p.first.round !== undefined ? (saturated ??= saturatedSince(exec)).get(`${p.first.handle}:${p.first.round}`) : undefined;
+      if (run && runnable) {
+        for (i--; i >= 0; i--) {
+          const q = g[i]!;
+          if (q !== p && beforeRound(q.endTransition, run)) {
+            const early = at(q.endTransition);
+            runnable = { at: early.at, lo: early.lo, hi: Math.max(early.hi, runnable.hi) };
+            rule = 'parallelism';
+            from = q.node.id;
+            break;
+          }
         }
       }
     }

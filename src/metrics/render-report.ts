@@ -56,7 +56,7 @@ function nodeRow(n: NodeReport, depth: number): string[] {
   const b = n.bounds;
   const after =
     n.runnableFrom !== undefined
-      ? `${n.runnableFrom}${n.runnableRule === 'sibling' ? ' (inferred)' : ''}`
+      ? `${n.runnableFrom}${n.runnableRule === 'sibling' ? ' (inferred)' : n.runnableRule === 'parallelism' ? ' (inferred; held by max parallelism)' : ''}`
       : (RUNNABLE_NOTE[n.runnableRule] ?? n.runnableRule);
   return [
     '  '.repeat(depth) + n.id + (n.complete ? '' : ' (incomplete)'),
