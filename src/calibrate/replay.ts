@@ -287,7 +287,11 @@ class PlanBuilder {
     if (kind === 'subworkflow') wn.subworkflow = this.def(`${id}-subworkflow`, n.id);
     if (kind === 'launchplan') {
       const child = (this.children.get(this.exec.id) ?? []).find((c) => c.parentNode === n.id);
-      wn.launchplan = child ? topLevelDef(new PlanBuilder(child, this.children, this.opts), child, child.workflow ?? `${id}-lp`) : { name: `${id}-lp`, nodes: [], specBytes: 2048 };
+      if (child) {
+        const b = new PlanBuilder(child, this.children, this.opts);
+        wn.launchplan = topLevelDef(b, child, child.workflow ?? `${id}-lp`);
+        if (Object.keys(b.replay).length > 0) wn.launchplanReplay = b.replay;
+      } else wn.launchplan = { name: `${id}-lp`, nodes: [], specBytes: 2048 };
     }
     return wn;
   }

@@ -66,15 +66,37 @@ function reportJsonFrame(report: ReportJson, lines: LineStats): [string, string]
 }
 
 /**
+ * Launch-plan children handed over before their parents (a parent ends after its child), kept
+ * until the parent's report: only what its launch-plan node's split reads (the child's span).
+ */
+class ChildrenInFlight {
+  private readonly byParent = new Map<string, Execution[]>();
+
+  /** Remembers `e` if it is a child; returns the children of `e` seen so far (and forgets them). */
+  take(e: Execution): Execution[] {
+    if (e.parent !== undefined) {
+      const slim: Execution = e.created && e.ended ? { ...e, handles: [], nodes: [], enqueues: [], workflowTransitions: [] } : e;
+      const list = this.byParent.get(e.parent);
+      if (list) list.push(slim);
+      else this.byParent.set(e.parent, [slim]);
+    }
+    const mine = this.byParent.get(e.id) ?? [];
+    this.byParent.delete(e.id);
+    return mine;
+  }
+}
+
+/**
  * The report of log inputs, folded and reported one execution at a time: only the execution
  * reports are kept (in creation order), not the executions. Equal to `computeReport` of the
  * folded Recording.
  */
 export async function reportOfLogs(inputs: string[], opts: { exec?: string; strict?: boolean } = {}): Promise<{ report: ReportJson; lines: LineStats }> {
   const acc = new ReportAccumulator();
+  const children = new ChildrenInFlight();
   const kept: { key: Pick<Execution, 'id' | 'created'>; report: ExecutionReport }[] = [];
   const { lines, originUnixNano } = await streamExecutions(inputs, opts, (e) => {
-    kept.push({ key: { id: e.id, created: e.created }, report: acc.add(e) });
+    kept.push({ key: { id: e.id, created: e.created }, report: acc.add(e, children.take(e)) });
   });
   kept.sort((a, b) => byCreation(a.key, b.key));
   return { report: { ...acc.finish('logs', originUnixNano), executions: kept.map((k) => k.report) }, lines };
@@ -82,11 +104,11 @@ export async function reportOfLogs(inputs: string[], opts: { exec?: string; stri
 
 async function runReportStreaming(inputs: string[], opts: ReportOpts): Promise<number> {
   const acc = new ReportAccumulator();
+  const children = new ChildrenInFlight();
   const spool = new Spool<Pick<Execution, 'id' | 'created'>>();
   try {
     const { lines, originUnixNano } = await streamExecutions(inputs, { exec: opts.exec, strict: opts.strict }, (e) => {
-      // Log folds link no launch-plan children to their parents (only simulations and traces do).
-      const r = acc.add(e);
+      const r = acc.add(e, children.take(e));
       if (opts.json) spool.add({ id: e.id, created: e.created }, executionJsonText(r));
       else if (!opts.summary) spool.add({ id: e.id, created: e.created }, renderExecutionText(r));
     });

@@ -81,6 +81,8 @@ export interface NodeState {
   attemptRound: RoundState | null;
   attemptAt: number;
   attemptHi: number;
+  /** The node launched a child execution (`Launched launchplan with ID [..]`). */
+  launched: boolean;
 }
 
 export interface ExecState {
@@ -158,5 +160,6 @@ export function nodeKind(id: string, ns: NodeState): NodeKind {
   if (leaf === 'end-node') return 'end';
   if (ns.hit) return 'cachedTask';
   if (ns.rec.taskPhases !== undefined && ns.rec.taskPhases.length > 0) return 'task';
+  if (ns.launched) return 'launchplan';
   return 'unknown';
 }

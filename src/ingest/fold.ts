@@ -176,6 +176,8 @@ export class LogFolder {
 
   private readonly execs = new Map<string, ExecState>();
   private readonly emittedIds = new Set<string>();
+  /** Child executions launched by a node, by name, until the child is handed over. */
+  private readonly launchedBy = new Map<string, { parent: string; node: string }>();
   private readonly candidates = new Set<ExecState>();
   private readonly workers = new Map<string, Worker>();
   private readonly replicaWorkers = new Map<string, Map<string, Worker>>();
@@ -681,6 +683,11 @@ export class LogFolder {
         if (rec.node !== undefined) o.node = rec.node;
         const child = bracketText(msg);
         if (child !== undefined) o.detail = child;
+        // The child execution's name is its exec_id: link it to this node when it is handed over.
+        if (rec.node !== undefined) {
+          this.nodeState(ex, rec.node).launched = true;
+          if (child !== undefined) this.launchedBy.set(child, { parent: ex.rec.id, node: rec.node });
+        }
         o.outcome = kind === K.launchExists ? 'alreadyExists' : 'ok';
         return;
       }
@@ -806,6 +813,7 @@ export class LogFolder {
         attemptRound: null,
         attemptAt: 0,
         attemptHi: 0,
+        launched: false,
       };
       ex.nodes.set(id, ns);
     }
@@ -1501,6 +1509,8 @@ export class LogFolder {
       if (taskEvents && n.parent === undefined && (n.taskPhases?.length ?? 0) === 0 && n.pods === undefined && n.pod?.started === undefined && n.pod?.finished === undefined) {
         delete n.pod;
       }
+      // A launch-plan node runs a child execution, not a pod.
+      if (n.kind === 'launchplan' && (n.taskPhases?.length ?? 0) === 0) delete n.pod;
       // A log sees no container start without a PhaseRunning event: it may still have happened.
       for (const p of n.pods ?? (n.pod ? [n.pod] : [])) if (p.created !== undefined && p.started === undefined) p.startUnseen = true;
       nodes.push(n);
@@ -1513,6 +1523,12 @@ export class LogFolder {
     const h0 = rec.handles[0];
     if (h0 !== undefined && (first === undefined || h0.start < first.at)) first = { at: h0.start, lo: startLo(h0), hi: startHi(h0) };
     if (first !== undefined) rec.created = { at: first.at, lo: first.lo, hi: first.hi };
+    const link = this.launchedBy.get(rec.id);
+    if (link !== undefined && link.parent !== rec.id) {
+      this.launchedBy.delete(rec.id);
+      rec.parent = link.parent;
+      rec.parentNode = link.node;
+    }
     return rec;
   }
 }

@@ -41,6 +41,8 @@ export interface WorkflowNode {
   subworkflow?: WorkflowDef;
   /** Launch plan: the child execution's workflow. */
   launchplan?: WorkflowDef;
+  /** Launch plan, in a replay: the child execution's measured quantities (`ExecutionPlan.replay`). */
+  launchplanReplay?: Record<string, { runtime?: number; podStart?: number }>;
   /** Branch: the ids of the case nodes (in the same workflow's `nodes`, with no upstream) and the one taken. */
   branch?: { cases: string[]; taken: string };
   /** Gate: how long the signal/sleep takes. */

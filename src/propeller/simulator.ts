@@ -252,6 +252,7 @@ class Simulator implements Sim {
       namespace: parent.plan.namespace,
       workflow: lp,
     };
+    if (node.def.launchplanReplay !== undefined) plan.replay = node.def.launchplanReplay;
     const exec = this.addExecution(plan, parent, node);
     this.at(at, EV_ARRIVAL, exec.idx);
     return exec;
