@@ -19,7 +19,7 @@ import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
 import type { Execution, HandleCall, NodeRecord, Ns, PodTimes, Recording, Round, Stamp, Timed, Transition } from '../timeline/types.js';
 import { endHi, endLo, startHi, startLo } from '../timeline/bounds.js';
 import { isFailedOutcome } from '../timeline/error-class.js';
-import { CTX, OP_SPAN, PA, POD_KEYS, POD_START_UNSEEN, SPAN, opPhaseKeys } from '../timeline/spans.js';
+import { CTX, OP_SPAN, PA, POD_END_UNSEEN, POD_KEYS, POD_START_UNSEEN, SPAN, opPhaseKeys } from '../timeline/spans.js';
 import { writeAtomically } from './atomic-write.js';
 import { LogClock } from './log-format.js';
 
@@ -271,6 +271,7 @@ function podEvents(span: Span, pod: PodTimes, attrs: Attributes, hr: (t: Ns) => 
   }
   // A flag, not an instant: the event sits at the pod's creation.
   if (pod.startUnseen) span.addEvent(`${PA.podPrefix}${POD_START_UNSEEN}`, attrs, hr(pod.created ?? 0));
+  if (pod.endUnseen) span.addEvent(`${PA.podPrefix}${POD_END_UNSEEN}`, attrs, hr(pod.started ?? pod.created ?? 0));
 }
 
 function writeHandle(

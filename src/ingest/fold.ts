@@ -1512,7 +1512,11 @@ export class LogFolder {
       // A launch-plan node runs a child execution, not a pod.
       if (n.kind === 'launchplan' && (n.taskPhases?.length ?? 0) === 0) delete n.pod;
       // A log sees no container start without a PhaseRunning event: it may still have happened.
-      for (const p of n.pods ?? (n.pod ? [n.pod] : [])) if (p.created !== undefined && p.started === undefined) p.startUnseen = true;
+      // Nor its exit without a terminal task phase or a pod update: it may have ended any time.
+      for (const p of n.pods ?? (n.pod ? [n.pod] : [])) {
+        if (p.created !== undefined && p.started === undefined) p.startUnseen = true;
+        if ((p.created !== undefined || p.started !== undefined) && p.finished === undefined && p.observed === undefined) p.endUnseen = true;
+      }
       nodes.push(n);
     }
     rec.nodes = nodes;

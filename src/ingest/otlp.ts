@@ -31,7 +31,7 @@ import type {
   Timed,
   Transition,
 } from '../timeline/types.js';
-import { CTX, OP_SPAN, PA, POD_KEYS, POD_START_UNSEEN, SPAN, opPhaseKeys } from '../timeline/spans.js';
+import { CTX, OP_SPAN, PA, POD_END_UNSEEN, POD_KEYS, POD_START_UNSEEN, SPAN, opPhaseKeys } from '../timeline/spans.js';
 import { exactTransition } from '../timeline/stamp.js';
 import { parseRfc3339 } from '../timeline/time.js';
 import {
@@ -701,6 +701,7 @@ function nodeFromSpan(s: SpanRec): NodeRecord {
     else if (e.name.startsWith(PA.podPrefix)) {
       const name = e.name.slice(PA.podPrefix.length);
       if (name === POD_START_UNSEEN) podOf(nd, num(e.attrs, PA.attempt)).startUnseen = true;
+      if (name === POD_END_UNSEEN) podOf(nd, num(e.attrs, PA.attempt)).endUnseen = true;
       else if (POD_KEY_SET.has(name)) podOf(nd, num(e.attrs, PA.attempt))[name as (typeof POD_KEYS)[number]] = e.t;
     }
   }

@@ -20,7 +20,7 @@ import type { Execution, NodeRecord, Span } from '../timeline/types.js';
 import { childrenByLaunchNode, executionSpan, type ExecutionSpan } from './execution-span.js';
 import { addSpan, instant, splitWindow, zeroSpan, type Instant, type Interval, type Split } from './intervals.js';
 import { nodeWindows, type NodeWindow } from './node-window.js';
-import { podIntervals, podsOf } from './pod-times.js';
+import { podIntervals, podsOf, typicalStartLag } from './pod-times.js';
 
 export interface NodeOverhead {
   window: NodeWindow;
@@ -98,6 +98,9 @@ export function executionOverhead(exec: Execution, children: readonly Execution[
     l.push(n);
   }
   const own = new Map<string, { user: Interval[]; external: Interval[]; pods: number; lp: string[] }>();
+  // A pod whose container start no line showed started, as far as the record tells, as the
+  // execution's other pods typically did.
+  const startLag = typicalStartLag(exec.nodes.flatMap((n) => (n.kind === 'map' ? [] : podsOf(n))));
   for (const n of exec.nodes) {
     const openEnd = windowById.get(n.id)?.end ?? FAR;
     const user: Interval[] = [];
@@ -106,7 +109,7 @@ export function executionOverhead(exec: Execution, children: readonly Execution[
     // aggregate its subtasks' and would span the whole map. Its subnodes' pods say when code ran.
     const aggregate = n.kind === 'map' && kids.has(n.id);
     const pods = aggregate ? [] : podsOf(n);
-    for (const p of pods) podIntervals(p, openEnd, user, external);
+    for (const p of pods) podIntervals(p, openEnd, user, external, startLag);
     const lp = lifetimes.get(n.id) ?? [];
     for (const c of lp) external.push(c.iv);
     own.set(n.id, { user, external, pods: pods.length, lp: lp.map((c) => c.id) });

@@ -14,6 +14,8 @@ export interface PodInstants {
   observed?: Instant;
   /** No start was observed, but the container may have run (pods seen only through task phases). */
   startUnseen?: boolean;
+  /** No exit was observed: the container may have ended any time after it was seen. */
+  endUnseen?: boolean;
 }
 
 function podInstants(p: PodTimes): PodInstants {
@@ -23,6 +25,7 @@ function podInstants(p: PodTimes): PodInstants {
   if (p.finished !== undefined) out.finished = instant(p.finished, p.finishedLo, p.finishedHi);
   if (p.observed !== undefined) out.observed = instant(p.observed, p.observedLo, p.observedHi);
   if (p.startUnseen) out.startUnseen = true;
+  if (p.endUnseen) out.endUnseen = true;
   return out;
 }
 
@@ -50,7 +53,8 @@ function stampOf(t: Transition): Instant {
  * exit-to-observation lag is derived (it counts as user time).
  *
  * An attempt without a PhaseRunning sent may still have run its container (between two rounds,
- * or until an abort): it is marked `startUnseen`.
+ * or until an abort): it is marked `startUnseen`; one that no phase ended may have exited any
+ * time after it was seen: `endUnseen`.
  */
 export function podsFromTaskPhases(phases: readonly Transition[]): PodInstants[] {
   const pods: PodInstants[] = [];
@@ -68,7 +72,10 @@ export function podsFromTaskPhases(phases: readonly Transition[]): PodInstants[]
     }
   }
   if (cur) pods.push(cur);
-  for (const p of pods) if (!p.started) p.startUnseen = true;
+  for (const p of pods) {
+    if (!p.started) p.startUnseen = true;
+    if (!p.finished) p.endUnseen = true;
+  }
   return pods;
 }
 
@@ -81,21 +88,40 @@ export function podsOf(node: NodeRecord): PodInstants[] {
 }
 
 /**
- * User interval: [started, finished) (or to the observation, or to `openEnd` while running).
- * External intervals: [created, started) and [finished, observed). A pod seen created and
- * finished but never running is external throughout (no container run was observed); when its
- * start may just not have been seen (`startUnseen`), the estimate is the same but the start
- * lies anywhere from creation to the end, so the bounds allow any user / external split.
+ * The typical wait from a pod's creation to its container start, among `pods` whose start was
+ * seen: the median, or undefined when none was.
  */
-export function podIntervals(p: PodInstants, openEnd: Instant, user: Interval[], external: Interval[]): void {
+export function typicalStartLag(pods: readonly PodInstants[]): number | undefined {
+  const lags: number[] = [];
+  for (const p of pods) if (p.created && p.started && p.started.at >= p.created.at) lags.push(p.started.at - p.created.at);
+  if (lags.length === 0) return undefined;
+  lags.sort((a, b) => a - b);
+  return lags[(lags.length - 1) >> 1]!;
+}
+
+/**
+ * User interval: [started, finished) (or to the observation, or to `openEnd` while running).
+ * External intervals: [created, started) and [finished, observed). When a pod's start was not
+ * seen (`startUnseen`) it lies anywhere from creation to the end, so the bounds allow any user /
+ * external split; the estimate is creation plus `startLag` (the execution's typical wait for a
+ * container start, `typicalStartLag`), else the middle of that span.
+ */
+export function podIntervals(p: PodInstants, openEnd: Instant, user: Interval[], external: Interval[], startLag?: number): void {
   if (!p.started && p.startUnseen && p.created) {
     const end = p.finished ?? p.observed ?? openEnd;
-    const start: Instant = { at: end.at, lo: p.created.lo, hi: end.hi };
+    const guess = p.created.at + (startLag ?? Math.max(0, end.at - p.created.at) / 2);
+    const at = Math.round(Math.min(end.at, Math.max(p.created.at, guess)));
+    const start: Instant = { at, lo: p.created.lo, hi: end.hi };
     user.push({ s: start, e: end });
     external.push({ s: p.created, e: start });
     return;
   }
-  if (p.started) user.push({ s: p.started, e: p.finished ?? p.observed ?? openEnd });
+  if (p.started) {
+    let end = p.finished ?? p.observed ?? openEnd;
+    // An exit nobody saw: estimate the end of the record, but it may have come right after the start.
+    if (p.endUnseen && !p.finished && !p.observed) end = { at: end.at, lo: Math.min(p.started.hi, end.at), hi: end.hi };
+    user.push({ s: p.started, e: end });
+  }
   if (p.created) external.push({ s: p.created, e: p.started ?? p.finished ?? p.observed ?? openEnd });
   if (p.finished && p.observed) external.push({ s: p.finished, e: p.observed });
 }

@@ -148,6 +148,8 @@ export function opPhaseKeys(kind: OpKind): { from: string; to: string } {
 
 /** PodTimes' `startUnseen` flag, written as a pod event of this name. */
 export const POD_START_UNSEEN = 'startUnseen';
+/** PodTimes' `endUnseen` flag, written as a pod event of this name. */
+export const POD_END_UNSEEN = 'endUnseen';
 
 /** PodTimes fields, in the order they are written. */
 export const POD_KEYS = [

@@ -225,6 +225,12 @@ export interface PodTimes {
    * reports then bound the user time by [0, the pod's time] instead of taking it as 0.
    */
   startUnseen?: boolean;
+  /**
+   * The container's exit was not observed (no terminal task phase and no pod update seen): it ran
+   * at most until the end of the record, and may have exited any time after it was seen. Reports
+   * take the end of the record as the estimate and bound the user time from 0.
+   */
+  endUnseen?: boolean;
 }
 
 export type NodeKind =

@@ -106,7 +106,22 @@ describe('a pod whose start was not seen', () => {
     expect(n.bounds.userNs).toEqual({ lo: 0, hi: 7 * S });
     expect(n.bounds.externalNs.lo).toBe(0);
     expect(n.bounds.externalNs.hi).toBe(7 * S);
-    expect(n.userNs).toBe(0);
+    // Nothing in the execution tells the typical wait for a container start: the middle of the span.
+    expect(n.userNs).toBe(3.5 * S);
+  });
+
+  it('log view: the container is estimated to start after the wait other pods of the execution showed', () => {
+    const seen: NodeRecord = {
+      id: 'n1',
+      kind: 'task',
+      transitions: [tr('NotYetStarted', 'Queued', 0), tr('Queued', 'Running', 500), tr('Running', 'Succeeded', 9000)],
+      pod: { created: T(500), started: T(2500), finished: T(6000), observed: T(6000) },
+    };
+    const n = computeReport(rec(exec('e', [node(true), seen], 9000))).executions[0]!.nodes.find((x) => x.id === 'n0')!;
+    // Created at 1 s, a 2 s wait (n1's), exit seen at 8 s: 5 s of user code, within [0, 7 s].
+    expect(n.userNs).toBe(5 * S);
+    expect(n.bounds.userNs).toEqual({ lo: 0, hi: 7 * S });
+    expect(n.userNs + n.flyteNs + n.externalNs).toBe(n.timeNs);
   });
 
   it('simulation view (the pod truly never ran): no user time, exactly', () => {
