@@ -8,8 +8,9 @@
  * point covered by the most arcs, and `score` is that fraction. An arc as wide as P covers
  * everything, so the score is compared with what random instants would reach (`chance`, the mean
  * arc width over P): kappa = (score - chance) / (1 - chance). Divisors of the true period score as
- * well as the period itself and multiples score about 1/m, so the choice is the largest period whose
- * kappa is close to the best one.
+ * well as the period itself and multiples score about 1/m, so the choice is the period the instants
+ * support most strongly (the score's divergence from chance, times the number of instants), or a
+ * larger one whose kappa is close to it.
  */
 
 export interface LatticePoint {
@@ -124,10 +125,38 @@ export function fitLattice(raw: readonly LatticePoint[], opts: LatticeOptions): 
   const minKappa = opts.minKappa ?? 0.6;
   if (top < minKappa) return out;
   const slack = opts.slack ?? 0.1;
-  let best: LatticeCandidate | undefined;
-  for (const c of out.candidates) if (c.kappa >= top - slack && c.kappa >= minKappa && (!best || c.period > best.period)) best = c;
-  if (best) out.best = best;
+  // The anchor is the candidate the instants support most strongly: a short period whose arcs
+  // cover half the circle reaches a top kappa by luck on a few points more easily than the true
+  // period does with one stray point. Larger periods within the slack of its kappa are preferred.
+  let anchor: LatticeCandidate | undefined;
+  let anchorEvidence = -1;
+  for (const c of out.candidates) {
+    if (c.kappa < minKappa) continue;
+    const e = evidence(c, points.length);
+    if (e > anchorEvidence || (e === anchorEvidence && anchor !== undefined && c.period > anchor.period)) {
+      anchor = c;
+      anchorEvidence = e;
+    }
+  }
+  if (anchor === undefined) return out;
+  let best = anchor;
+  for (const c of out.candidates) {
+    if (c.period > best.period && c.kappa >= minKappa && c.kappa >= anchor.kappa - slack && evidence(c, points.length) >= anchorEvidence / 2) best = c;
+  }
+  out.best = best;
   return out;
+}
+
+/**
+ * How strongly `n` instants support a candidate: n times the Kullback-Leibler divergence of its
+ * score from its chance level (minus the log of the chance that random instants score as well).
+ */
+function evidence(c: LatticeCandidate, n: number): number {
+  const q = c.score;
+  const p = c.chance;
+  if (!(q > p) || p <= 0 || p >= 1) return 0;
+  const term = (a: number, b: number): number => (a > 0 ? a * Math.log(a / b) : 0);
+  return n * (term(q, p) + term(1 - q, 1 - p));
 }
 
 /** Periods a resync (workflow-reeval-duration) is configured with: whole seconds, then round minutes. */

@@ -36,12 +36,15 @@ function lensPod(p: PodTimes, owner: readonly number[] | undefined, phases: read
       delete out.startedHi;
     } else if (s !== undefined) out.started = out.startedLo = out.startedHi = s;
   }
+  // As the log folder marks them: a start or an exit that no line showed.
+  if (out.created !== undefined && out.started === undefined) out.startUnseen = true;
   if (p.finished !== undefined) {
     const f = firstAtOrAfter(owner, p.finished);
     if (f !== undefined) out.finished = out.finishedLo = out.finishedHi = f;
     const o = f ?? firstAtOrAfter(phases, p.finished);
     if (o !== undefined) out.observed = out.observedLo = out.observedHi = o;
   }
+  if ((out.created !== undefined || out.started !== undefined) && out.finished === undefined && out.observed === undefined) out.endUnseen = true;
   return out;
 }
 
