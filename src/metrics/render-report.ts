@@ -59,7 +59,7 @@ function nodeRow(n: NodeReport, depth: number): string[] {
       ? `${n.runnableFrom}${n.runnableRule === 'sibling' ? ' (inferred)' : ''}`
       : (RUNNABLE_NOTE[n.runnableRule] ?? n.runnableRule);
   return [
-    '  '.repeat(depth) + n.id + (n.complete ? '' : ' (incomplete)'),
+    '  '.repeat(depth) + n.id + (n.complete ? '' : ' (incomplete)') + (n.skipped ? ' (skipped)' : ''),
     n.kind,
     dur(n.timeNs, b.timeNs),
     dur(n.waitNs, b.waitNs),

@@ -46,6 +46,8 @@ const bytesOf = (v: unknown): number => (v === undefined ? 0 : Buffer.byteLength
 export function isFlyteWorkflowCr(data: unknown): boolean {
   if (!isObj(data)) return false;
   if (typeof data.kind === 'string' && data.kind.toLowerCase() === 'flyteworkflow') return true;
+  // Without `kind` (stripped by hand): the fields only a FlyteWorkflow has.
+  if (typeof data.workflowClosureReference === 'string' && ('executionId' in data || 'spec' in data)) return true;
   return isObj(data.spec) && isObj(data.spec.nodes) && 'tasks' in data;
 }
 
@@ -72,17 +74,16 @@ function fail(ctx: Ctx, path: Path, message: string): never {
 export function crdToWorkflow(cr: unknown, opts: CrdOptions = {}): WorkflowDef {
   const ctx: Ctx = { opts, tasks: {}, subWorkflows: {}, inputs: undefined, stack: [], compiled: new Map() };
   if (!isObj(cr)) fail(ctx, [], 'expected a FlyteWorkflow object (kubectl get flyteworkflow NAME -o json)');
-  if (!isObj(cr.spec) || !isObj(cr.spec.nodes)) {
-    if (typeof cr.workflowClosureReference === 'string' && cr.workflowClosureReference !== '') {
-      fail(
-        ctx,
-        ['workflowClosureReference'],
-        'the workflow closure of this CR is offloaded to the blobstore; propsim needs a CR with its spec ' +
-          '(from a deployment without useOffloadedWorkflowClosure, or with the closure spliced back in)',
-      );
-    }
-    fail(ctx, ['spec'], 'missing the workflow spec (is this a FlyteWorkflow CR?)');
+  const noNodes = !isObj(cr.spec) || !isObj(cr.spec.nodes) || Object.keys(cr.spec.nodes).length === 0;
+  if (noNodes && typeof cr.workflowClosureReference === 'string' && cr.workflowClosureReference !== '') {
+    fail(
+      ctx,
+      ['workflowClosureReference'],
+      `the workflow closure of this CR is offloaded to the blobstore (${cr.workflowClosureReference}), so it has no spec to simulate; ` +
+        'use a CR from a deployment without useOffloadedWorkflowClosure, or splice the closure back in',
+    );
   }
+  if (!isObj(cr.spec) || !isObj(cr.spec.nodes)) fail(ctx, ['spec'], 'missing the workflow spec (is this a FlyteWorkflow CR?)');
   if (cr.tasks !== undefined && cr.tasks !== null && !isObj(cr.tasks)) fail(ctx, ['tasks'], 'expected a map of task templates');
   if (cr.subWorkflows !== undefined && cr.subWorkflows !== null && !isObj(cr.subWorkflows)) {
     fail(ctx, ['subWorkflows'], 'expected a map of workflow specs');
@@ -90,6 +91,8 @@ export function crdToWorkflow(cr: unknown, opts: CrdOptions = {}): WorkflowDef {
   ctx.tasks = (cr.tasks as Obj | undefined) ?? {};
   ctx.subWorkflows = (cr.subWorkflows as Obj | undefined) ?? {};
   ctx.inputs = cr.inputs;
+  // OverwriteCache: the execution skips catalog reads, so no cacheable task hits.
+  if (isObj(cr.executionConfig) && cr.executionConfig.OverwriteCache === true) ctx.opts = { ...opts, cacheHit: false };
 
   const wf = compileSpec(cr.spec, ['spec'], ctx);
   const { status: _status, ...withoutStatus } = cr;
@@ -108,10 +111,11 @@ export function crdExecution(cr: unknown, workflow: WorkflowDef, arrival = 0): E
   const meta = isObj(root.metadata) ? root.metadata : {};
   const labels = isObj(meta.labels) ? meta.labels : {};
   const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
-  const project = str(labels.project) ?? 'flytesnacks';
-  const domain = str(labels.domain) ?? 'development';
+  const eid = isObj(root.executionId) ? root.executionId : {};
+  const project = str(labels.project) ?? str(eid.project) ?? 'flytesnacks';
+  const domain = str(labels.domain) ?? str(eid.domain) ?? 'development';
   return {
-    id: str(labels['execution-id']) ?? str(meta.name) ?? 'cr-0001',
+    id: str(labels['execution-id']) ?? str(meta.name) ?? str(eid.name) ?? 'cr-0001',
     arrival,
     project,
     domain,
@@ -207,7 +211,15 @@ function compileSpec(specValue: unknown, path: Path, ctx: Ctx): WorkflowDef {
 
   const name = typeof spec.id === 'string' && spec.id !== '' ? spec.id : 'workflow';
   // Inline subworkflows: their share of the parent CR (the parent's size is measured whole).
-  return { name, nodes: ordered.order, specBytes: bytesOf(spec) };
+  const wf: WorkflowDef = { name, nodes: ordered.order, specBytes: bytesOf(spec) };
+  // The failure node runs only when the workflow fails; it is outside the DAG.
+  if (isObj(spec.onFailure)) {
+    const f = spec.onFailure;
+    const fid = typeof f.id === 'string' && f.id !== '' ? f.id : 'failure-node';
+    if (fid in nodes) fail(ctx, [...path, 'onFailure', 'id'], `failure node id "${fid}" is also in nodes`);
+    wf.failureNode = compileNode(fid, f, [...path, 'onFailure'], ctx, branches);
+  }
+  return wf;
 }
 
 function compileNode(
@@ -221,7 +233,7 @@ function compileNode(
   const n = value;
   const node: WorkflowNode = { id, kind: 'task', upstream: [] };
   const runtime = ctx.opts.defaultRuntime;
-  switch (n.kind) {
+  switch (n.kind ?? inferredKind(id, n)) {
     case 'start':
       node.kind = 'start';
       return node;
@@ -246,7 +258,13 @@ function compileNode(
       const sub = a.subNodeSpec ?? a.SubNodeSpec;
       const subKey = 'subNodeSpec' in a ? 'subNodeSpec' : 'SubNodeSpec';
       if (!isObj(sub)) fail(ctx, [...path, 'array', subKey], 'expected the sub-node spec');
-      const t = template(sub.task, [...path, 'array', subKey, 'task'], ctx);
+      // Subnodes are usually tasks; an array of launch plans (or other node kinds) is modelled
+      // with the same subnode machinery, its template type being the sub-node's kind.
+      const subKind = sub.kind ?? inferredKind(id, sub);
+      const t =
+        subKind === 'task' || sub.task !== undefined
+          ? template(sub.task, [...path, 'array', subKey, 'task'], ctx)
+          : { type: typeof subKind === 'string' ? subKind : 'task', cacheable: false };
       const par = a.parallelism ?? a.Parallelism;
       node.kind = 'map';
       node.taskType = t.type;
@@ -272,6 +290,7 @@ function compileNode(
       if (isObj(g.sleep) && g.sleep.duration !== undefined) {
         const d = parseDuration(g.sleep.duration);
         if (typeof d === 'string') fail(ctx, [...path, 'gate', 'sleep', 'duration'], d);
+        if (d < 0) fail(ctx, [...path, 'gate', 'sleep', 'duration'], `expected a non-negative duration, got ${JSON.stringify(g.sleep.duration)}`);
         seconds = d;
       }
       node.gate = { type: 'constant', value: seconds };
@@ -296,6 +315,15 @@ function compileNode(
     default:
       return fail(ctx, [...path, 'kind'], `unknown node kind ${JSON.stringify(n.kind)} (expected start, end, task, branch, workflow, gate or array)`);
   }
+}
+
+/** A node spec without `kind` (older or hand-made CRs): the kind its fields imply, as propeller's ids and specs do. */
+function inferredKind(id: string, n: Obj): string | undefined {
+  if (id === 'start-node') return 'start';
+  if (id === 'end-node') return 'end';
+  if (n.task !== undefined) return 'task';
+  for (const k of ['branch', 'workflow', 'gate', 'array'] as const) if (isObj(n[k])) return k;
+  return undefined;
 }
 
 interface Template {

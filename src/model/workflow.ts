@@ -62,6 +62,11 @@ export interface WorkflowDef {
   closureBytes?: number;
   /** Per-execution max parallelism (0 = use the model default). */
   maxParallelism?: number;
+  /**
+   * The workflow's failure node (`onFailure` in a CR): outside the DAG, it runs only when the
+   * workflow fails. Listed in the record so reports name it; not started in a successful run.
+   */
+  failureNode?: WorkflowNode;
 }
 
 /** One execution to simulate. */
