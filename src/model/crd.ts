@@ -272,6 +272,8 @@ function compileNode(
         size: t.size ?? mapSizeFromInputs(n, ctx),
         parallelism: typeof par === 'number' && par > 0 ? par : 0,
       };
+      // `Parallelism` is a *uint32: nil (null or absent) means "the workflow's", 0 unlimited.
+      if (typeof par !== 'number') node.map.workflowParallelism = true;
       if (t.cacheable) node.cache = { hit: ctx.opts.cacheHit ?? false };
       if (runtime) {
         node.runtime = runtime;

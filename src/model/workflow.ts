@@ -34,7 +34,16 @@ export interface WorkflowNode {
   inputBytes?: number;
   outputBytes?: number;
   /** Map task (ArrayNode): number of subtasks and concurrency (0 = unlimited). */
-  map?: { size: number; parallelism: number; runtime?: Distribution };
+  map?: {
+    size: number;
+    parallelism: number;
+    runtime?: Distribution;
+    /**
+     * Parallelism unset (an ArrayNode's nil `Parallelism`): propeller's default (hybrid) behaviour
+     * runs the subnodes within the workflow's max parallelism instead of without limit.
+     */
+    workflowParallelism?: boolean;
+  };
   /** Dynamic: the sub-DAG the parent task yields at run time. */
   dynamic?: WorkflowDef;
   /** Inline subworkflow. */

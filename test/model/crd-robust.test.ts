@@ -144,15 +144,34 @@ describe('hand-written FlyteWorkflow CRs', () => {
     expect(s.executions[0]).toMatchObject({ id: 'f8a1b2c3d4e5', project: 'analytics', domain: 'development', namespace: 'analytics-development' });
   });
 
-  it('array nodes: unbounded, literal lists, launch plans, legacy map tasks; OverwriteCache', () => {
+  it('array nodes: default parallelism, literal lists, launch plans, legacy map tasks; OverwriteCache', () => {
     const wf = crdToWorkflow(readCr('array-variants.json'), { cacheHit: true });
     const byId = new Map(wf.nodes.map((n) => [n.id, n]));
-    // OverwriteCache skips the catalog: no hit even when asked for.
-    expect(byId.get('unbounded')).toMatchObject({ kind: 'map', map: { size: 5, parallelism: 0 }, cache: { hit: false } });
-    expect(byId.get('literal-list')).toMatchObject({ kind: 'map', map: { size: 3, parallelism: 0 } });
+    // OverwriteCache skips the catalog: no hit even when asked for. Parallelism null: the workflow's.
+    expect(byId.get('default-par')).toMatchObject({ kind: 'map', map: { size: 5, parallelism: 0, workflowParallelism: true }, cache: { hit: false } });
+    // Parallelism 0: unlimited.
+    expect(byId.get('literal-list')!.map).toEqual({ size: 3, parallelism: 0 });
     expect(byId.get('of-launch-plans')).toMatchObject({ kind: 'map', taskType: 'workflow', map: { size: 10, parallelism: 3 } });
     expect(byId.get('legacy-map')).toMatchObject({ kind: 'map', taskType: 'container_array', map: { size: 6, parallelism: 2 } });
     expect(wf.maxParallelism).toBeUndefined();
+  });
+
+  it('an array node without parallelism runs at most max-parallelism subnodes at once', () => {
+    const cr = readCr('array-variants.json');
+    const xs = cr.inputs.literals.xs.collection.literals;
+    cr.inputs.literals.xs.collection.literals = Array.from({ length: 12 }, (_, i) => xs[i % xs.length]);
+    cr.executionConfig.MaxParallelism = 3;
+    const wf = crdToWorkflow(cr);
+    expect(wf.maxParallelism).toBe(3);
+    const exec = { id: 'p', arrival: 0, project: 'p', domain: 'd', namespace: 'p-d', workflow: wf };
+    const rec = simulate([exec], defaultModel(), { seed: 1, replication: 0 });
+    const subs = rec.executions[0]!.nodes.filter((n) => n.parent === 'default-par');
+    expect(subs).toHaveLength(12);
+    // Most subnodes running at once: from each one's first transition to its terminal one.
+    const iv = subs.map((n) => [n.transitions[0]!.at, n.transitions.at(-1)!.at] as const);
+    const most = Math.max(...iv.map(([s]) => iv.filter(([a, b]) => a <= s && s < b).length));
+    expect(most).toBeLessThanOrEqual(3);
+    expect(most).toBeGreaterThan(1);
   });
 
   it('old or hand-made CRs: kinds inferred, connections, unknown fields and values ignored', () => {
