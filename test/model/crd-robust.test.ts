@@ -9,6 +9,7 @@
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
+import { fc, test } from '@fast-check/vitest';
 import { afterAll, describe, expect, it } from 'vitest';
 import { crdToWorkflow, isFlyteWorkflowCr } from '../../src/model/crd.js';
 import { defaultModel } from '../../src/model/defaults.js';
@@ -303,5 +304,136 @@ describe('WorkflowDef of a CR', () => {
     const wf: WorkflowDef = crdToWorkflow(readCr('cluster-running.yaml'));
     expect(wf.nodes.map((n) => n.id)).not.toContain('efn');
     for (const n of wf.nodes) expect(n.upstream).not.toContain('efn');
+  });
+});
+
+/**
+ * Random CRs in the shape Flyte's compiler gives them: a DAG over task, cached task, gate, array,
+ * launch plan, subworkflow and branch nodes (cases of any of those kinds, nested branches),
+ * edges as `edges.upstream`, `edges.downstream` or `connections`, with or without failure nodes.
+ */
+const leafKind = fc.constantFrom('task', 'cached', 'sleep', 'approve', 'array', 'lp', 'sub');
+type Leaf = 'task' | 'cached' | 'sleep' | 'approve' | 'array' | 'lp' | 'sub';
+interface Shape {
+  kind: Leaf | 'branch';
+  cases?: Shape[];
+}
+const shapeArb: fc.Arbitrary<Shape> = fc.letrec<{ shape: Shape }>((tie) => ({
+  shape: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    leafKind.map((kind): Shape => ({ kind })),
+    fc.array(tie('shape'), { minLength: 1, maxLength: 3 }).map((cases): Shape => ({ kind: 'branch', cases })),
+  ),
+})).shape;
+const crArb = fc.record({
+  shapes: fc.array(shapeArb, { minLength: 1, maxLength: 6 }),
+  ups: fc.array(fc.array(fc.nat(), { maxLength: 3 }), { minLength: 6, maxLength: 6 }),
+  edgeForm: fc.constantFrom('upstream', 'downstream', 'connections'),
+  failure: fc.boolean(),
+  elseLast: fc.boolean(),
+});
+
+function randomCr(r: { shapes: Shape[]; ups: number[][]; edgeForm: string; failure: boolean; elseLast: boolean }): Any {
+  const nodes: Record<string, Any> = { 'start-node': { id: 'start-node', kind: 'start' }, 'end-node': { id: 'end-node', kind: 'end' } };
+  const spec = (id: string, s: Shape): void => {
+    switch (s.kind) {
+      case 'task':
+        nodes[id] = { id, kind: 'task', task: 't' };
+        return;
+      case 'cached':
+        nodes[id] = { id, kind: 'task', task: 'tc' };
+        return;
+      case 'sleep':
+        nodes[id] = { id, kind: 'gate', gate: { kind: 'sleep', sleep: { duration: '2s' } } };
+        return;
+      case 'approve':
+        nodes[id] = { id, kind: 'gate', gate: { kind: 'approve', approve: { signalId: id } } };
+        return;
+      case 'array':
+        nodes[id] = { id, kind: 'array', array: { SubNodeSpec: { id, kind: 'task', task: 't' }, Parallelism: null }, inputBindings: [{ var: 'x', binding: { promise: { nodeId: 'start-node', var: 'xs' } } }] };
+        return;
+      case 'lp':
+        nodes[id] = { id, kind: 'workflow', workflow: { launchPlanRefId: { resourceType: 'LAUNCH_PLAN', name: 'lp.child' } } };
+        return;
+      case 'sub':
+        nodes[id] = { id, kind: 'workflow', workflow: { subWorkflowRef: 'sub.wf' } };
+        return;
+      case 'branch': {
+        const ids = s.cases!.map((_, i) => `${id}-n${i}`);
+        s.cases!.forEach((c, i) => spec(ids[i]!, c));
+        const cond = { comparison: { operator: 'EQ', leftValue: { var: '.x' }, rightValue: { primitive: { integer: '1' } } } };
+        const useElse = r.elseLast && ids.length > 1;
+        const ifs = useElse ? ids.slice(0, -1) : ids;
+        nodes[id] = {
+          id,
+          kind: 'branch',
+          branch: {
+            if: { condition: cond, then: ifs[0] },
+            ...(ifs.length > 1 ? { elseIf: ifs.slice(1).map((then) => ({ condition: cond, then })) } : {}),
+            ...(useElse ? { else: ids.at(-1) } : { elseFail: { failedNodeId: id, message: 'no case' } }),
+          },
+        };
+        return;
+      }
+    }
+  };
+  const top = r.shapes.map((s, i) => {
+    spec(`n${i}`, s);
+    return `n${i}`;
+  });
+  const up: Record<string, string[]> = {};
+  top.forEach((id, i) => {
+    const from = [...new Set((r.ups[i] ?? []).filter((u) => u < i).map((u) => `n${u}`))];
+    up[id] = from.length > 0 ? from : ['start-node'];
+  });
+  const hasDown = new Set(Object.values(up).flat());
+  up['end-node'] = top.filter((id) => !hasDown.has(id));
+  const down: Record<string, string[]> = {};
+  for (const [to, froms] of Object.entries(up)) for (const f of froms) (down[f] ??= []).push(to);
+  const edges = r.edgeForm === 'upstream' ? { edges: { upstream: up } } : r.edgeForm === 'downstream' ? { edges: { downstream: down } } : { connections: down };
+  return {
+    apiVersion: 'flyte.lyft.com/v1alpha1',
+    kind: 'FlyteWorkflow',
+    metadata: { name: 'rnd', namespace: 'p-d', labels: { project: 'p', domain: 'd', 'execution-id': 'rnd' } },
+    inputs: { literals: { xs: { collection: { literals: [{ scalar: { primitive: { integer: '1' } } }, { scalar: { primitive: { integer: '2' } } }] } } } },
+    spec: { id: 'p:d:rnd', nodes, ...edges, ...(r.failure ? { onFailure: { id: 'fn', kind: 'task', task: 't' } } : {}) },
+    subWorkflows: {
+      'sub.wf': {
+        id: 'sub.wf',
+        nodes: { 'start-node': { id: 'start-node', kind: 'start' }, s0: { id: 's0', kind: 'task', task: 't' }, 'end-node': { id: 'end-node', kind: 'end' } },
+        connections: { 'start-node': ['s0'], s0: ['end-node'] },
+        ...(r.failure ? { onFailure: { id: 'sfn', kind: 'task', task: 't' } } : {}),
+      },
+    },
+    tasks: { t: { id: { name: 't' }, type: 'python-task' }, tc: { id: { name: 'tc' }, type: 'python-task', metadata: { discoverable: true } } },
+  };
+}
+
+describe('random FlyteWorkflow CRs', () => {
+  test.prop([crArb], { numRuns: 40 })('load, simulate to the end, deterministically, with every node in the report', (r) => {
+    const cr = randomCr(r);
+    const file = join(tmp, 'random.json');
+    writeFileSync(file, JSON.stringify(cr));
+    const scenario = loadSimulationInput(file);
+    const runOnce = () => simulate(scenario.executions, defaultModel(), { seed: 3, replication: 0 });
+    const recording = runOnce();
+    for (const e of recording.executions) {
+      expect(e.ended, e.id).toBeDefined();
+      expect(e.phase, e.id).toBe('Succeeded');
+    }
+    const rep = computeReport(recording).executions.find((e) => e.id === 'rnd')!;
+    const want = expectedOf(cr);
+    const rows = new Map(rep.nodes.map((n) => [n.id, n]));
+    for (const n of want.rows) {
+      expect(rows.get(n)?.complete, n).toBe(true);
+      expect(rows.get(n)!.skipped === true, n).toBe(want.skipped.has(n));
+    }
+    // Subnodes of an array node that never ran are not started either.
+    expect(new Set(rep.notStarted.filter((n) => !/\/n\d+$/.test(n)))).toEqual(want.notStarted);
+    for (const n of rep.notStarted) {
+      const owner = n.replace(/\/n\d+$/, '');
+      if (owner !== n) expect(rows.get(owner)?.skipped === true || want.notStarted.has(owner), n).toBe(true);
+    }
+    expect(JSON.stringify(runOnce())).toBe(JSON.stringify(recording));
   });
 });
