@@ -167,6 +167,19 @@ export function located<T>(src: SourceFile, fn: () => T): T {
 /** A FlyteWorkflow CR file → WorkflowDef. */
 export function loadCrdFile(file: string, opts: Omit<CrdOptions, 'file'> = {}): WorkflowDef {
   const src = readStructuredFile(file);
+  // A List of one CR (`kubectl get flyteworkflow -o yaml` with one found) is that CR.
+  if (isFlyteWorkflowList(src.data)) {
+    const { items } = src.data;
+    if (items.length > 1) throw new InputError(`is a List of ${items.length} FlyteWorkflow CRs; a workflow's crd: names a file with one`, { file });
+    return located(src, () => {
+      try {
+        return crdToWorkflow(items[0], { ...opts, file });
+      } catch (e) {
+        if (e instanceof InputError) throw new InputError(e.message, { path: `items[0]${e.path ? `.${e.path}` : ''}` });
+        throw e;
+      }
+    });
+  }
   return located(src, () => crdToWorkflow(src.data, { ...opts, file }));
 }
 

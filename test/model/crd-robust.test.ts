@@ -281,6 +281,27 @@ describe('hand-written FlyteWorkflow CRs', () => {
   });
 });
 
+describe('a scenario naming a CR file', () => {
+  const scenario = (crd: string) => {
+    const f = join(tmp, `scenario-${crd}.yaml`);
+    writeFileSync(f, stringify({ name: 's', description: 'd', workflows: { w: { crd } }, executions: [{ workflow: 'w' }] }));
+    return f;
+  };
+  it('takes a List holding one CR, and refuses one holding several', () => {
+    const list = readCr('list.json');
+    writeFileSync(join(tmp, 'one.json'), JSON.stringify({ ...list, items: [list.items[1]] }));
+    writeFileSync(join(tmp, 'two.json'), JSON.stringify(list));
+    expect(loadSimulationInput(scenario('one.json')).executions[0]!.workflow.nodes.map((n) => n.id)).toEqual(['start-node', 'n0', 'n1', 'end-node']);
+    expect(() => loadSimulationInput(scenario('two.json'))).toThrow(/is a List of 2 FlyteWorkflow CRs; a workflow's crd: names a file with one/);
+  });
+  it('takes a cluster CR in YAML', () => {
+    writeFileSync(join(tmp, 'c.yaml'), readFileSync(join(dir, 'cluster-running.yaml')));
+    const wf = loadSimulationInput(scenario('c.yaml')).executions[0]!.workflow;
+    expect(wf.failureNode?.id).toBe('efn');
+    expect(wf.nodes).toHaveLength(12);
+  });
+});
+
 describe('WorkflowDef of a CR', () => {
   it('a failure node id that is also a DAG node is an error naming the field', () => {
     const cr = readCr('list.json').items[0];
