@@ -24,7 +24,7 @@ export interface SourceFile {
 }
 
 function readText(file: string, text: string | undefined): string {
-  if (text !== undefined) return text;
+  if (text !== undefined) return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   let bytes: Buffer;
   try {
     bytes = file === '-' ? readFileSync(0) : readFileSync(file);
@@ -38,12 +38,25 @@ function readText(file: string, text: string | undefined): string {
 
 /** The text of a file's bytes, decompressed when they start with the gzip magic (whatever the name). */
 function gunzippedText(bytes: Buffer, file: string): string {
-  if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return bytes.toString('utf8');
+  if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return decodeText(bytes);
+  let raw: Buffer;
   try {
-    return gunzipSync(bytes).toString('utf8');
+    raw = gunzipSync(bytes);
   } catch {
     throw new InputError('truncated or corrupt gzip data', { file });
   }
+  return decodeText(raw);
+}
+
+/**
+ * UTF-8, without a byte-order mark; UTF-16 when a mark says so (Windows PowerShell's `>` writes
+ * `kubectl get -o json` output as UTF-16LE with a mark).
+ */
+function decodeText(bytes: Buffer): string {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return bytes.subarray(2).toString('utf16le');
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return Buffer.from(bytes.subarray(2)).swap16().toString('utf16le');
+  const text = bytes.toString('utf8');
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
 /**

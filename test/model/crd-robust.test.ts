@@ -281,6 +281,25 @@ describe('hand-written FlyteWorkflow CRs', () => {
   });
 });
 
+describe('text encodings', () => {
+  it('a byte-order mark: UTF-8 dropped, UTF-16 (either byte order) decoded', () => {
+    const text = readFileSync(join(dir, 'list.json'), 'utf8');
+    const le = Buffer.from(text, 'utf16le');
+    const encodings: [string, Buffer][] = [
+      ['utf8-bom.json', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)])],
+      ['utf16le.json', Buffer.concat([Buffer.from([0xff, 0xfe]), le])],
+      ['utf16be.json', Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(le).swap16()])],
+    ];
+    const want = loadSimulationInput(join(dir, 'list.json')).executions;
+    for (const [name, bytes] of encodings) {
+      const f = join(tmp, name);
+      writeFileSync(f, bytes);
+      expect(loadSimulationInput(f).executions, name).toEqual(want);
+    }
+    expect(loadSimulationInput('-', `\uFEFF${text}`).executions).toEqual(want);
+  });
+});
+
 describe('a scenario naming a CR file', () => {
   const scenario = (crd: string) => {
     const f = join(tmp, `scenario-${crd}.yaml`);
