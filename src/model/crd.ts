@@ -289,8 +289,8 @@ function compileNode(
       node.kind = 'gate';
       const g = isObj(n.gate) ? n.gate : {};
       let seconds = ctx.opts.gateSeconds ?? 60;
-      if (isObj(g.sleep) && g.sleep.duration !== undefined) {
-        const d = parseDuration(g.sleep.duration);
+      if (isObj(g.sleep) && g.sleep.duration !== undefined && g.sleep.duration !== null) {
+        const d = parseDuration(protoDuration(g.sleep.duration));
         if (typeof d === 'string') fail(ctx, [...path, 'gate', 'sleep', 'duration'], d);
         if (d < 0) fail(ctx, [...path, 'gate', 'sleep', 'duration'], `expected a non-negative duration, got ${JSON.stringify(g.sleep.duration)}`);
         seconds = d;
@@ -306,8 +306,10 @@ function compileNode(
         node.subworkflow = subworkflow(w.subWorkflowRef, [...path, 'workflow', 'subWorkflowRef'], ctx);
         return node;
       }
-      if (isObj(w.launchPlanRefId)) {
-        const lpName = typeof w.launchPlanRefId.name === 'string' ? w.launchPlanRefId.name : id;
+      const lpRef = w.launchPlanRefId;
+      if (isObj(lpRef) || (typeof lpRef === 'string' && lpRef !== '')) {
+        // An Identifier; as a string (a hand-made CR), the launch plan's name.
+        const lpName = typeof lpRef === 'string' ? lpRef : typeof lpRef.name === 'string' && lpRef.name !== '' ? lpRef.name : id;
         node.kind = 'launchplan';
         node.launchplan = ctx.opts.launchPlans?.[lpName] ?? placeholderLaunchPlan(lpName, runtime);
         return node;
@@ -317,6 +319,17 @@ function compileNode(
     default:
       return fail(ctx, [...path, 'kind'], `unknown node kind ${JSON.stringify(n.kind)} (expected start, end, task, branch, workflow, gate or array)`);
   }
+}
+
+/**
+ * A protobuf Duration: jsonpb writes "300s"; other encoders write {seconds, nanos} (seconds an
+ * int64, often a string). Anything else is left for parseDuration to reject.
+ */
+function protoDuration(v: unknown): unknown {
+  if (!isObj(v) || (v.seconds === undefined && v.nanos === undefined)) return v;
+  const s = Number(v.seconds ?? 0);
+  const ns = Number(v.nanos ?? 0);
+  return Number.isFinite(s) && Number.isFinite(ns) ? s + ns / 1e9 : v;
 }
 
 /** A node spec without `kind` (older or hand-made CRs): the kind its fields imply, as propeller's ids and specs do. */

@@ -328,6 +328,17 @@ describe('WorkflowDef of a CR', () => {
     expect(() => crdToWorkflow(cr)).toThrow(/failure node id "n0" is also in nodes/);
   });
 
+  it('sleep durations as protobuf objects, launch plan references as names', () => {
+    const cr = readCr('legacy-minimal.json');
+    cr.spec.nodes.g.gate.sleep.duration = { seconds: '90', nanos: 500000000 };
+    cr.spec.nodes.h = { id: 'h', kind: 'workflow', workflow: { launchPlanRefId: 'team.child_lp' } };
+    const byId = new Map(crdToWorkflow(cr).nodes.map((n) => [n.id, n]));
+    expect(byId.get('g')!.gate).toEqual({ type: 'constant', value: 90.5 });
+    expect(byId.get('h')).toMatchObject({ kind: 'launchplan', launchplan: { name: 'team.child_lp' } });
+    cr.spec.nodes.g.gate.sleep.duration = { minutes: 3 };
+    expect(() => crdToWorkflow(cr)).toThrow(/expected a duration/);
+  });
+
   it('a negative sleep is an error naming the field', () => {
     const cr = readCr('legacy-minimal.json');
     cr.spec.nodes.g.gate.sleep.duration = '-5s';
