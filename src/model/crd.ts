@@ -15,7 +15,8 @@ import { formatPath } from './zod-errors.js';
  *
  * What a CR cannot tell is left to defaults or options: user runtimes (unset, so the Model's
  * defaultRuntime applies), whether a cacheable task hits (miss: a first run), which branch case
- * is taken (the `if` case), the size of a map task when neither the template nor the workflow
+ * is taken (the one the CR's status records, else the `if` case; a subworkflow several nodes use
+ * takes the cases its first node's status records), the size of a map task when neither the template nor the workflow
  * inputs give it, and the workflow behind a launch plan (a one-task placeholder). A dynamic task
  * looks like any python task in a CR; scenario files can turn one into a dynamic node.
  */
@@ -61,6 +62,11 @@ interface Ctx {
   tasks: Obj;
   subWorkflows: Obj;
   inputs: unknown;
+  /**
+   * `status.nodeStatus` of the workflow being compiled (a subworkflow's: its node's
+   * `subNodeStatus`), from a CR of a run under way or done: it says which branch cases were taken.
+   */
+  status: Obj;
   /** Subworkflow ids being compiled (cycle guard) and compiled ones (shared). */
   stack: string[];
   compiled: Map<string, WorkflowDef>;
@@ -72,7 +78,7 @@ function fail(ctx: Ctx, path: Path, message: string): never {
 
 /** The CR as a WorkflowDef. Throws InputError naming the file and the field. */
 export function crdToWorkflow(cr: unknown, opts: CrdOptions = {}): WorkflowDef {
-  const ctx: Ctx = { opts, tasks: {}, subWorkflows: {}, inputs: undefined, stack: [], compiled: new Map() };
+  const ctx: Ctx = { opts, tasks: {}, subWorkflows: {}, inputs: undefined, status: {}, stack: [], compiled: new Map() };
   if (!isObj(cr)) fail(ctx, [], 'expected a FlyteWorkflow object (kubectl get flyteworkflow NAME -o json)');
   const noNodes = !isObj(cr.spec) || !isObj(cr.spec.nodes) || Object.keys(cr.spec.nodes).length === 0;
   if (noNodes && typeof cr.workflowClosureReference === 'string' && cr.workflowClosureReference !== '') {
@@ -91,6 +97,7 @@ export function crdToWorkflow(cr: unknown, opts: CrdOptions = {}): WorkflowDef {
   ctx.tasks = (cr.tasks as Obj | undefined) ?? {};
   ctx.subWorkflows = (cr.subWorkflows as Obj | undefined) ?? {};
   ctx.inputs = cr.inputs;
+  if (isObj(cr.status) && isObj(cr.status.nodeStatus)) ctx.status = cr.status.nodeStatus;
   // OverwriteCache: the execution skips catalog reads, so no cacheable task hits.
   if (isObj(cr.executionConfig) && cr.executionConfig.OverwriteCache === true) ctx.opts = { ...opts, cacheHit: false };
 
@@ -191,7 +198,10 @@ function compileSpec(specValue: unknown, path: Path, ctx: Ctx): WorkflowDef {
       b.elseIf.forEach((c, i) => addCase(isObj(c) ? c.then : undefined, [...at, 'elseIf', i, 'then']));
     }
     if (b.else !== undefined && b.else !== null && b.else !== '') addCase(b.else, [...at, 'else']);
-    branches.set(id, { cases, taken: cases[0]! });
+    // The case the CR's status says was taken (`branchStatus.finalNodeId`), else the `if` case.
+    const st = ctx.status[id];
+    const final = isObj(st) && isObj(st.branchStatus) ? st.branchStatus.finalNodeId : undefined;
+    branches.set(id, { cases, taken: typeof final === 'string' && cases.includes(final) ? final : cases[0]! });
   }
 
   const { up, from } = upstreamMap(spec, path, ctx);
@@ -303,7 +313,11 @@ function compileNode(
       if (!isObj(w)) fail(ctx, [...path, 'workflow'], 'workflow node without a workflow spec');
       if (typeof w.subWorkflowRef === 'string' && w.subWorkflowRef !== '') {
         node.kind = 'subworkflow';
+        const outer = ctx.status;
+        const st = outer[id];
+        ctx.status = isObj(st) && isObj(st.subNodeStatus) ? st.subNodeStatus : {};
         node.subworkflow = subworkflow(w.subWorkflowRef, [...path, 'workflow', 'subWorkflowRef'], ctx);
+        ctx.status = outer;
         return node;
       }
       const lpRef = w.launchPlanRefId;

@@ -145,6 +145,28 @@ describe('hand-written FlyteWorkflow CRs', () => {
     expect(s.executions[0]).toMatchObject({ id: 'f8a1b2c3d4e5', project: 'analytics', domain: 'development', namespace: 'analytics-development' });
   });
 
+  it('takes the branch cases the status records, in subworkflows too', () => {
+    const cr = readCr('cluster-running.yaml');
+    cr.status.nodeStatus.route = { phase: 2, branchStatus: { phase: 1, finalNodeId: 'route-small' } };
+    cr.status.nodeStatus['route-small'] = { phase: 2, subNodeStatus: { s1: { phase: 2, branchStatus: { phase: 1, finalNodeId: 's1-n0' } } } };
+    const wf = crdToWorkflow(cr);
+    const route = wf.nodes.find((n) => n.id === 'route')!;
+    expect(route.branch).toEqual({ cases: ['route-big', 'route-wait', 'route-small'], taken: 'route-small' });
+    const sub = wf.nodes.find((n) => n.id === 'route-small')!.subworkflow!;
+    expect(sub.nodes.find((n) => n.id === 's1')!.branch!.taken).toBe('s1-n0');
+    // A recorded case that is not one of the branch's: the `if` case.
+    cr.status.nodeStatus.route.branchStatus.finalNodeId = 'dedupe';
+    expect(crdToWorkflow(cr).nodes.find((n) => n.id === 'route')!.branch!.taken).toBe('route-big');
+    // Simulated: the recorded case runs, the others are skipped.
+    cr.status.nodeStatus.route.branchStatus.finalNodeId = 'route-small';
+    const file = join(tmp, 'taken.json');
+    writeFileSync(file, JSON.stringify(cr));
+    const rec = simulate(loadSimulationInput(file).executions, defaultModel(), { seed: 1, replication: 0 });
+    const rep = computeReport(rec).executions.find((e) => e.id === 'f8a1b2c3d4e5')!;
+    expect(rep.nodes.filter((n) => n.skipped).map((n) => n.id)).toEqual(['route-big', 'route-wait']);
+    expect(rep.nodes.find((n) => n.id === 'route-small/s1-n0')?.complete).toBe(true);
+  });
+
   it('array nodes: default parallelism, literal lists, launch plans, legacy map tasks; OverwriteCache', () => {
     const wf = crdToWorkflow(readCr('array-variants.json'), { cacheHit: true });
     const byId = new Map(wf.nodes.map((n) => [n.id, n]));
