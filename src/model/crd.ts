@@ -24,7 +24,7 @@ import { formatPath } from './zod-errors.js';
 export interface CrdOptions {
   /** File name for error messages. */
   file?: string;
-  /** Whether cacheable (`discoverable`) tasks hit the catalog. Default false. */
+  /** Whether cacheable (`discoverable`) tasks hit the catalog. Default: as the CR's status records (`cached`), else false. */
   cacheHit?: boolean;
   /** Map task size when the template and the inputs do not give it. Default 10. */
   defaultMapSize?: number;
@@ -67,6 +67,8 @@ interface Ctx {
    * `subNodeStatus`), from a CR of a run under way or done: it says which branch cases were taken.
    */
   status: Obj;
+  /** executionConfig.OverwriteCache: no catalog reads. */
+  overwriteCache: boolean;
   /** Subworkflow ids being compiled (cycle guard) and compiled ones (shared). */
   stack: string[];
   compiled: Map<string, WorkflowDef>;
@@ -78,7 +80,7 @@ function fail(ctx: Ctx, path: Path, message: string): never {
 
 /** The CR as a WorkflowDef. Throws InputError naming the file and the field. */
 export function crdToWorkflow(cr: unknown, opts: CrdOptions = {}): WorkflowDef {
-  const ctx: Ctx = { opts, tasks: {}, subWorkflows: {}, inputs: undefined, status: {}, stack: [], compiled: new Map() };
+  const ctx: Ctx = { opts, tasks: {}, subWorkflows: {}, inputs: undefined, status: {}, overwriteCache: false, stack: [], compiled: new Map() };
   if (!isObj(cr)) fail(ctx, [], 'expected a FlyteWorkflow object (kubectl get flyteworkflow NAME -o json)');
   const noNodes = !isObj(cr.spec) || !isObj(cr.spec.nodes) || Object.keys(cr.spec.nodes).length === 0;
   if (noNodes && typeof cr.workflowClosureReference === 'string' && cr.workflowClosureReference !== '') {
@@ -99,7 +101,7 @@ export function crdToWorkflow(cr: unknown, opts: CrdOptions = {}): WorkflowDef {
   ctx.inputs = cr.inputs;
   if (isObj(cr.status) && isObj(cr.status.nodeStatus)) ctx.status = cr.status.nodeStatus;
   // OverwriteCache: the execution skips catalog reads, so no cacheable task hits.
-  if (isObj(cr.executionConfig) && cr.executionConfig.OverwriteCache === true) ctx.opts = { ...opts, cacheHit: false };
+  ctx.overwriteCache = isObj(cr.executionConfig) && cr.executionConfig.OverwriteCache === true;
 
   const wf = compileSpec(cr.spec, ['spec'], ctx);
   const { status: _status, ...withoutStatus } = cr;
@@ -258,7 +260,7 @@ function compileNode(
         node.map = { size: t.size ?? mapSizeFromInputs(n, ctx), parallelism: t.parallelism ?? 0 };
         if (runtime) node.map.runtime = runtime;
       }
-      if (t.cacheable) node.cache = { hit: ctx.opts.cacheHit ?? false };
+      if (t.cacheable) node.cache = { hit: cacheHit(id, ctx) };
       if (runtime) node.runtime = runtime;
       return node;
     }
@@ -279,12 +281,12 @@ function compileNode(
       node.kind = 'map';
       node.taskType = t.type;
       node.map = {
-        size: t.size ?? mapSizeFromInputs(n, ctx),
+        size: recordedArraySize(id, ctx) ?? t.size ?? mapSizeFromInputs(n, ctx),
         parallelism: typeof par === 'number' && par > 0 ? par : 0,
       };
       // `Parallelism` is a *uint32: nil (null or absent) means "the workflow's", 0 unlimited.
       if (typeof par !== 'number') node.map.workflowParallelism = true;
-      if (t.cacheable) node.cache = { hit: ctx.opts.cacheHit ?? false };
+      if (t.cacheable) node.cache = { hit: cacheHit(id, ctx) };
       if (runtime) {
         node.runtime = runtime;
         node.map.runtime = runtime;
@@ -333,6 +335,26 @@ function compileNode(
     default:
       return fail(ctx, [...path, 'kind'], `unknown node kind ${JSON.stringify(n.kind)} (expected start, end, task, branch, workflow, gate or array)`);
   }
+}
+
+/** The node's status in the CR (a run under way or done), or an empty object. */
+function statusOf(id: string, ctx: Ctx): Obj {
+  const st = ctx.status[id];
+  return isObj(st) ? st : {};
+}
+
+/** A cacheable node hits when asked to, or when the CR's status records a hit (`cached`); OverwriteCache never reads. */
+function cacheHit(id: string, ctx: Ctx): boolean {
+  if (ctx.overwriteCache) return false;
+  return ctx.opts.cacheHit ?? statusOf(id, ctx).cached === true;
+}
+
+/** An ArrayNode's subnode count as its status records it (`arrayNodeStatus.subphase.count`). */
+function recordedArraySize(id: string, ctx: Ctx): number | undefined {
+  const a = statusOf(id, ctx).arrayNodeStatus;
+  const phases = isObj(a) ? a.subphase : undefined;
+  const count = isObj(phases) ? phases.count : undefined;
+  return typeof count === 'number' && Number.isInteger(count) && count > 0 ? count : undefined;
 }
 
 /**

@@ -167,6 +167,19 @@ describe('hand-written FlyteWorkflow CRs', () => {
     expect(rep.nodes.find((n) => n.id === 'route-small/s1-n0')?.complete).toBe(true);
   });
 
+  it('cache hits and array sizes as the status records them', () => {
+    const cr = readCr('cluster-running.yaml');
+    cr.status.nodeStatus.extract.cached = true;
+    cr.status.nodeStatus.fanout.arrayNodeStatus.subphase.count = 7;
+    const byId = new Map(crdToWorkflow(cr).nodes.map((n) => [n.id, n]));
+    expect(byId.get('extract')!.cache).toEqual({ hit: true });
+    expect(byId.get('fanout')!.map!.size).toBe(7);
+    // Options win over the status; OverwriteCache over both.
+    expect(crdToWorkflow(cr, { cacheHit: false }).nodes.find((n) => n.id === 'extract')!.cache).toEqual({ hit: false });
+    cr.executionConfig.OverwriteCache = true;
+    expect(crdToWorkflow(cr).nodes.find((n) => n.id === 'extract')!.cache).toEqual({ hit: false });
+  });
+
   it('array nodes: default parallelism, literal lists, launch plans, legacy map tasks; OverwriteCache', () => {
     const wf = crdToWorkflow(readCr('array-variants.json'), { cacheHit: true });
     const byId = new Map(wf.nodes.map((n) => [n.id, n]));
