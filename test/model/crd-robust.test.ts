@@ -313,6 +313,9 @@ describe('hand-written FlyteWorkflow CRs', () => {
     expect(r.out).toMatch(/^ {4}route-wait \(skipped\) +gate /m);
     expect(r.out).toMatch(/^ {4}route-big +task .* parent started$/m);
     expect(r.out).toMatch(/not started: route-small\/start-node, .*route-small\/sfn, efn$/m);
+    const html = join(tmp, 'cluster.html');
+    expect((await runCli(['simulate', join(dir, 'cluster-running.yaml'), '--html', html])).code).toBe(0);
+    expect(readFileSync(html, 'utf8')).toContain('route-wait (skipped)');
   });
 });
 
