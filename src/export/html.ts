@@ -163,7 +163,7 @@ function nodeTable(e: ExecutionReport, nodes: readonly NodeReport[]): string {
     const b = n.bounds;
     const after = n.runnableFrom !== undefined ? `${n.runnableFrom}${n.runnableRule === 'sibling' ? ' (inferred)' : n.runnableRule === 'parallelism' ? ' (inferred; held by max parallelism)' : ''}` : n.runnableRule;
     return (
-      `<tr><td class="id">${esc(n.id)}${n.complete ? '' : ' (incomplete)'}</td><td class="l">${esc(n.kind)}</td>` +
+      `<tr><td class="id">${esc(n.id)}${n.complete ? '' : ' (incomplete)'}${n.skipped ? ' (skipped)' : ''}</td><td class="l">${esc(n.kind)}</td>` +
       `<td>${esc(durText(n.runnableAtNs - e.createdAtNs))}</td><td>${esc(dur(n.timeNs, b.timeNs))}</td><td>${esc(dur(n.waitNs, b.waitNs))}</td>` +
       `<td>${esc(dur(n.userNs, b.userNs))}</td><td>${esc(dur(n.flyteNs, b.flyteNs))}</td><td>${esc(dur(n.externalNs, b.externalNs))}</td>` +
       `<td class="id">${esc(after)}${n.runnableCapped ? ' (capped)' : ''}</td></tr>`

@@ -59,7 +59,7 @@ function nodeRow(n: NodeReport, depth: number): string[] {
       ? `${n.runnableFrom}${n.runnableRule === 'sibling' ? ' (inferred)' : n.runnableRule === 'parallelism' ? ' (inferred; held by max parallelism)' : ''}`
       : (RUNNABLE_NOTE[n.runnableRule] ?? n.runnableRule);
   return [
-    '  '.repeat(depth) + n.id + (n.complete ? '' : ' (incomplete)'),
+    '  '.repeat(depth) + n.id + (n.complete ? '' : ' (incomplete)') + (n.skipped ? ' (skipped)' : ''),
     n.kind,
     dur(n.timeNs, b.timeNs),
     dur(n.waitNs, b.waitNs),
@@ -129,8 +129,14 @@ function renderExecution(e: ExecutionReport, out: string[], maxNested: number): 
     out.push(...lines.map((l, i) => notes.get(i) ?? l));
     out.push('  wait = Flyte time from runnable to the first round that touched the node (part of Flyte)');
   }
-  if (e.notStarted.length > 0) out.push(`  not started: ${e.notStarted.join(', ')}`);
+  if (e.notStarted.length > 0) out.push(`  not started: ${notStartedList(e.notStarted)}`);
   out.push('');
+}
+
+/** Ids of nodes that never started; a skipped map's subnodes are many, so long lists are cut. */
+function notStartedList(ids: readonly string[], max = 30): string {
+  if (ids.length <= max) return ids.join(', ');
+  return `${ids.slice(0, max).join(', ')}, … ${ids.length - max} more (see --json)`;
 }
 
 const INFRA_ROWS: { group: string; label: string; metric: InfraMetric; always: boolean }[] = [

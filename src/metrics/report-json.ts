@@ -37,6 +37,8 @@ export interface NodeReport {
   waitNs: number;
   /** False when the node never reached a terminal phase (time runs to its last transition). */
   complete: boolean;
+  /** The node ended Skipped (a branch case not taken): it never ran. */
+  skipped?: boolean;
   /** True for nodes summed into the workflow overhead (no recorded parent). */
   topLevel: boolean;
   /** Pod attempts of the node itself. */

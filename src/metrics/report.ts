@@ -83,6 +83,7 @@ export function executionReport(exec: Execution, children: readonly Execution[] 
       externalNs: n.split.external.est,
       waitNs: n.wait.est,
       complete: w.complete,
+      ...(w.complete && w.endTransition.to === 'Skipped' ? { skipped: true } : {}),
       topLevel: w.topLevel,
       pods: n.pods,
       ...(n.childExecutions.length > 0 ? { childExecutions: n.childExecutions } : {}),

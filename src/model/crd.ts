@@ -15,7 +15,8 @@ import { formatPath } from './zod-errors.js';
  *
  * What a CR cannot tell is left to defaults or options: user runtimes (unset, so the Model's
  * defaultRuntime applies), whether a cacheable task hits (miss: a first run), which branch case
- * is taken (the `if` case), the size of a map task when neither the template nor the workflow
+ * is taken (the one the CR's status records, else the `if` case; a subworkflow several nodes use
+ * takes the cases its first node's status records), the size of a map task when neither the template nor the workflow
  * inputs give it, and the workflow behind a launch plan (a one-task placeholder). A dynamic task
  * looks like any python task in a CR; scenario files can turn one into a dynamic node.
  */
@@ -23,7 +24,7 @@ import { formatPath } from './zod-errors.js';
 export interface CrdOptions {
   /** File name for error messages. */
   file?: string;
-  /** Whether cacheable (`discoverable`) tasks hit the catalog. Default false. */
+  /** Whether cacheable (`discoverable`) tasks hit the catalog. Default: as the CR's status records (`cached`), else false. */
   cacheHit?: boolean;
   /** Map task size when the template and the inputs do not give it. Default 10. */
   defaultMapSize?: number;
@@ -46,6 +47,8 @@ const bytesOf = (v: unknown): number => (v === undefined ? 0 : Buffer.byteLength
 export function isFlyteWorkflowCr(data: unknown): boolean {
   if (!isObj(data)) return false;
   if (typeof data.kind === 'string' && data.kind.toLowerCase() === 'flyteworkflow') return true;
+  // Without `kind` (stripped by hand): the fields only a FlyteWorkflow has.
+  if (typeof data.workflowClosureReference === 'string' && ('executionId' in data || 'spec' in data)) return true;
   return isObj(data.spec) && isObj(data.spec.nodes) && 'tasks' in data;
 }
 
@@ -59,6 +62,13 @@ interface Ctx {
   tasks: Obj;
   subWorkflows: Obj;
   inputs: unknown;
+  /**
+   * `status.nodeStatus` of the workflow being compiled (a subworkflow's: its node's
+   * `subNodeStatus`), from a CR of a run under way or done: it says which branch cases were taken.
+   */
+  status: Obj;
+  /** executionConfig.OverwriteCache: no catalog reads. */
+  overwriteCache: boolean;
   /** Subworkflow ids being compiled (cycle guard) and compiled ones (shared). */
   stack: string[];
   compiled: Map<string, WorkflowDef>;
@@ -70,19 +80,18 @@ function fail(ctx: Ctx, path: Path, message: string): never {
 
 /** The CR as a WorkflowDef. Throws InputError naming the file and the field. */
 export function crdToWorkflow(cr: unknown, opts: CrdOptions = {}): WorkflowDef {
-  const ctx: Ctx = { opts, tasks: {}, subWorkflows: {}, inputs: undefined, stack: [], compiled: new Map() };
+  const ctx: Ctx = { opts, tasks: {}, subWorkflows: {}, inputs: undefined, status: {}, overwriteCache: false, stack: [], compiled: new Map() };
   if (!isObj(cr)) fail(ctx, [], 'expected a FlyteWorkflow object (kubectl get flyteworkflow NAME -o json)');
-  if (!isObj(cr.spec) || !isObj(cr.spec.nodes)) {
-    if (typeof cr.workflowClosureReference === 'string' && cr.workflowClosureReference !== '') {
-      fail(
-        ctx,
-        ['workflowClosureReference'],
-        'the workflow closure of this CR is offloaded to the blobstore; propsim needs a CR with its spec ' +
-          '(from a deployment without useOffloadedWorkflowClosure, or with the closure spliced back in)',
-      );
-    }
-    fail(ctx, ['spec'], 'missing the workflow spec (is this a FlyteWorkflow CR?)');
+  const noNodes = !isObj(cr.spec) || !isObj(cr.spec.nodes) || Object.keys(cr.spec.nodes).length === 0;
+  if (noNodes && typeof cr.workflowClosureReference === 'string' && cr.workflowClosureReference !== '') {
+    fail(
+      ctx,
+      ['workflowClosureReference'],
+      `the workflow closure of this CR is offloaded to the blobstore (${cr.workflowClosureReference}), so it has no spec to simulate; ` +
+        'use a CR from a deployment without useOffloadedWorkflowClosure, or splice the closure back in',
+    );
   }
+  if (!isObj(cr.spec) || !isObj(cr.spec.nodes)) fail(ctx, ['spec'], 'missing the workflow spec (is this a FlyteWorkflow CR?)');
   if (cr.tasks !== undefined && cr.tasks !== null && !isObj(cr.tasks)) fail(ctx, ['tasks'], 'expected a map of task templates');
   if (cr.subWorkflows !== undefined && cr.subWorkflows !== null && !isObj(cr.subWorkflows)) {
     fail(ctx, ['subWorkflows'], 'expected a map of workflow specs');
@@ -90,6 +99,9 @@ export function crdToWorkflow(cr: unknown, opts: CrdOptions = {}): WorkflowDef {
   ctx.tasks = (cr.tasks as Obj | undefined) ?? {};
   ctx.subWorkflows = (cr.subWorkflows as Obj | undefined) ?? {};
   ctx.inputs = cr.inputs;
+  if (isObj(cr.status) && isObj(cr.status.nodeStatus)) ctx.status = cr.status.nodeStatus;
+  // OverwriteCache: the execution skips catalog reads, so no cacheable task hits.
+  ctx.overwriteCache = isObj(cr.executionConfig) && cr.executionConfig.OverwriteCache === true;
 
   const wf = compileSpec(cr.spec, ['spec'], ctx);
   const { status: _status, ...withoutStatus } = cr;
@@ -108,10 +120,11 @@ export function crdExecution(cr: unknown, workflow: WorkflowDef, arrival = 0): E
   const meta = isObj(root.metadata) ? root.metadata : {};
   const labels = isObj(meta.labels) ? meta.labels : {};
   const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
-  const project = str(labels.project) ?? 'flytesnacks';
-  const domain = str(labels.domain) ?? 'development';
+  const eid = isObj(root.executionId) ? root.executionId : {};
+  const project = str(labels.project) ?? str(eid.project) ?? 'flytesnacks';
+  const domain = str(labels.domain) ?? str(eid.domain) ?? 'development';
   return {
-    id: str(labels['execution-id']) ?? str(meta.name) ?? 'cr-0001',
+    id: str(labels['execution-id']) ?? str(meta.name) ?? str(eid.name) ?? 'cr-0001',
     arrival,
     project,
     domain,
@@ -187,7 +200,10 @@ function compileSpec(specValue: unknown, path: Path, ctx: Ctx): WorkflowDef {
       b.elseIf.forEach((c, i) => addCase(isObj(c) ? c.then : undefined, [...at, 'elseIf', i, 'then']));
     }
     if (b.else !== undefined && b.else !== null && b.else !== '') addCase(b.else, [...at, 'else']);
-    branches.set(id, { cases, taken: cases[0]! });
+    // The case the CR's status says was taken (`branchStatus.finalNodeId`), else the `if` case.
+    const st = ctx.status[id];
+    const final = isObj(st) && isObj(st.branchStatus) ? st.branchStatus.finalNodeId : undefined;
+    branches.set(id, { cases, taken: typeof final === 'string' && cases.includes(final) ? final : cases[0]! });
   }
 
   const { up, from } = upstreamMap(spec, path, ctx);
@@ -207,7 +223,15 @@ function compileSpec(specValue: unknown, path: Path, ctx: Ctx): WorkflowDef {
 
   const name = typeof spec.id === 'string' && spec.id !== '' ? spec.id : 'workflow';
   // Inline subworkflows: their share of the parent CR (the parent's size is measured whole).
-  return { name, nodes: ordered.order, specBytes: bytesOf(spec) };
+  const wf: WorkflowDef = { name, nodes: ordered.order, specBytes: bytesOf(spec) };
+  // The failure node runs only when the workflow fails; it is outside the DAG.
+  if (isObj(spec.onFailure)) {
+    const f = spec.onFailure;
+    const fid = typeof f.id === 'string' && f.id !== '' ? f.id : 'failure-node';
+    if (fid in nodes) fail(ctx, [...path, 'onFailure', 'id'], `failure node id "${fid}" is also in nodes`);
+    wf.failureNode = compileNode(fid, f, [...path, 'onFailure'], ctx, branches);
+  }
+  return wf;
 }
 
 function compileNode(
@@ -221,7 +245,7 @@ function compileNode(
   const n = value;
   const node: WorkflowNode = { id, kind: 'task', upstream: [] };
   const runtime = ctx.opts.defaultRuntime;
-  switch (n.kind) {
+  switch (n.kind ?? inferredKind(id, n)) {
     case 'start':
       node.kind = 'start';
       return node;
@@ -236,7 +260,7 @@ function compileNode(
         node.map = { size: t.size ?? mapSizeFromInputs(n, ctx), parallelism: t.parallelism ?? 0 };
         if (runtime) node.map.runtime = runtime;
       }
-      if (t.cacheable) node.cache = { hit: ctx.opts.cacheHit ?? false };
+      if (t.cacheable) node.cache = { hit: cacheHit(id, ctx) };
       if (runtime) node.runtime = runtime;
       return node;
     }
@@ -246,15 +270,23 @@ function compileNode(
       const sub = a.subNodeSpec ?? a.SubNodeSpec;
       const subKey = 'subNodeSpec' in a ? 'subNodeSpec' : 'SubNodeSpec';
       if (!isObj(sub)) fail(ctx, [...path, 'array', subKey], 'expected the sub-node spec');
-      const t = template(sub.task, [...path, 'array', subKey, 'task'], ctx);
+      // Subnodes are usually tasks; an array of launch plans (or other node kinds) is modelled
+      // with the same subnode machinery, its template type being the sub-node's kind.
+      const subKind = sub.kind ?? inferredKind(id, sub);
+      const t =
+        subKind === 'task' || sub.task !== undefined
+          ? template(sub.task, [...path, 'array', subKey, 'task'], ctx)
+          : { type: typeof subKind === 'string' ? subKind : 'task', cacheable: false };
       const par = a.parallelism ?? a.Parallelism;
       node.kind = 'map';
       node.taskType = t.type;
       node.map = {
-        size: t.size ?? mapSizeFromInputs(n, ctx),
+        size: recordedArraySize(id, ctx) ?? t.size ?? mapSizeFromInputs(n, ctx),
         parallelism: typeof par === 'number' && par > 0 ? par : 0,
       };
-      if (t.cacheable) node.cache = { hit: ctx.opts.cacheHit ?? false };
+      // `Parallelism` is a *uint32: nil (null or absent) means "the workflow's", 0 unlimited.
+      if (typeof par !== 'number') node.map.workflowParallelism = true;
+      if (t.cacheable) node.cache = { hit: cacheHit(id, ctx) };
       if (runtime) {
         node.runtime = runtime;
         node.map.runtime = runtime;
@@ -269,9 +301,10 @@ function compileNode(
       node.kind = 'gate';
       const g = isObj(n.gate) ? n.gate : {};
       let seconds = ctx.opts.gateSeconds ?? 60;
-      if (isObj(g.sleep) && g.sleep.duration !== undefined) {
-        const d = parseDuration(g.sleep.duration);
+      if (isObj(g.sleep) && g.sleep.duration !== undefined && g.sleep.duration !== null) {
+        const d = parseDuration(protoDuration(g.sleep.duration));
         if (typeof d === 'string') fail(ctx, [...path, 'gate', 'sleep', 'duration'], d);
+        if (d < 0) fail(ctx, [...path, 'gate', 'sleep', 'duration'], `expected a non-negative duration, got ${JSON.stringify(g.sleep.duration)}`);
         seconds = d;
       }
       node.gate = { type: 'constant', value: seconds };
@@ -282,11 +315,17 @@ function compileNode(
       if (!isObj(w)) fail(ctx, [...path, 'workflow'], 'workflow node without a workflow spec');
       if (typeof w.subWorkflowRef === 'string' && w.subWorkflowRef !== '') {
         node.kind = 'subworkflow';
+        const outer = ctx.status;
+        const st = outer[id];
+        ctx.status = isObj(st) && isObj(st.subNodeStatus) ? st.subNodeStatus : {};
         node.subworkflow = subworkflow(w.subWorkflowRef, [...path, 'workflow', 'subWorkflowRef'], ctx);
+        ctx.status = outer;
         return node;
       }
-      if (isObj(w.launchPlanRefId)) {
-        const lpName = typeof w.launchPlanRefId.name === 'string' ? w.launchPlanRefId.name : id;
+      const lpRef = w.launchPlanRefId;
+      if (isObj(lpRef) || (typeof lpRef === 'string' && lpRef !== '')) {
+        // An Identifier; as a string (a hand-made CR), the launch plan's name.
+        const lpName = typeof lpRef === 'string' ? lpRef : typeof lpRef.name === 'string' && lpRef.name !== '' ? lpRef.name : id;
         node.kind = 'launchplan';
         node.launchplan = ctx.opts.launchPlans?.[lpName] ?? placeholderLaunchPlan(lpName, runtime);
         return node;
@@ -296,6 +335,46 @@ function compileNode(
     default:
       return fail(ctx, [...path, 'kind'], `unknown node kind ${JSON.stringify(n.kind)} (expected start, end, task, branch, workflow, gate or array)`);
   }
+}
+
+/** The node's status in the CR (a run under way or done), or an empty object. */
+function statusOf(id: string, ctx: Ctx): Obj {
+  const st = ctx.status[id];
+  return isObj(st) ? st : {};
+}
+
+/** A cacheable node hits when asked to, or when the CR's status records a hit (`cached`); OverwriteCache never reads. */
+function cacheHit(id: string, ctx: Ctx): boolean {
+  if (ctx.overwriteCache) return false;
+  return ctx.opts.cacheHit ?? statusOf(id, ctx).cached === true;
+}
+
+/** An ArrayNode's subnode count as its status records it (`arrayNodeStatus.subphase.count`). */
+function recordedArraySize(id: string, ctx: Ctx): number | undefined {
+  const a = statusOf(id, ctx).arrayNodeStatus;
+  const phases = isObj(a) ? a.subphase : undefined;
+  const count = isObj(phases) ? phases.count : undefined;
+  return typeof count === 'number' && Number.isInteger(count) && count > 0 ? count : undefined;
+}
+
+/**
+ * A protobuf Duration: jsonpb writes "300s"; other encoders write {seconds, nanos} (seconds an
+ * int64, often a string). Anything else is left for parseDuration to reject.
+ */
+function protoDuration(v: unknown): unknown {
+  if (!isObj(v) || (v.seconds === undefined && v.nanos === undefined)) return v;
+  const s = Number(v.seconds ?? 0);
+  const ns = Number(v.nanos ?? 0);
+  return Number.isFinite(s) && Number.isFinite(ns) ? s + ns / 1e9 : v;
+}
+
+/** A node spec without `kind` (older or hand-made CRs): the kind its fields imply, as propeller's ids and specs do. */
+function inferredKind(id: string, n: Obj): string | undefined {
+  if (id === 'start-node') return 'start';
+  if (id === 'end-node') return 'end';
+  if (n.task !== undefined) return 'task';
+  for (const k of ['branch', 'workflow', 'gate', 'array'] as const) if (isObj(n[k])) return k;
+  return undefined;
 }
 
 interface Template {

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument, type Document } from 'yaml';
 import type { Scenario, WorkflowDef } from './workflow.js';
 import { clipExcerpt, InputError, MAX_EXCERPT } from '../timeline/errors.js';
 import { crdExecution, crdToWorkflow, isFlyteWorkflowCr, isFlyteWorkflowList, type CrdOptions } from './crd.js';
@@ -24,7 +24,7 @@ export interface SourceFile {
 }
 
 function readText(file: string, text: string | undefined): string {
-  if (text !== undefined) return text;
+  if (text !== undefined) return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   let bytes: Buffer;
   try {
     bytes = file === '-' ? readFileSync(0) : readFileSync(file);
@@ -38,12 +38,25 @@ function readText(file: string, text: string | undefined): string {
 
 /** The text of a file's bytes, decompressed when they start with the gzip magic (whatever the name). */
 function gunzippedText(bytes: Buffer, file: string): string {
-  if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return bytes.toString('utf8');
+  if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return decodeText(bytes);
+  let raw: Buffer;
   try {
-    return gunzipSync(bytes).toString('utf8');
+    raw = gunzipSync(bytes);
   } catch {
     throw new InputError('truncated or corrupt gzip data', { file });
   }
+  return decodeText(raw);
+}
+
+/**
+ * UTF-8, without a byte-order mark; UTF-16 when a mark says so (Windows PowerShell's `>` writes
+ * `kubectl get -o json` output as UTF-16LE with a mark).
+ */
+function decodeText(bytes: Buffer): string {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return bytes.subarray(2).toString('utf16le');
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return Buffer.from(bytes.subarray(2)).swap16().toString('utf16le');
+  const text = bytes.toString('utf8');
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
 /**
@@ -113,8 +126,39 @@ export function readStructuredFile(file: string, preread?: string): SourceFile {
   }
   yaml = parseYaml(text);
   const err = yaml.doc.errors[0];
+  if (err?.code === 'MULTIPLE_DOCS') {
+    const list = crDocuments(file, text);
+    if (list) return list;
+  }
   if (err) throw new InputError(`invalid YAML: ${yamlMessage(err.message)}`, { file, line: err.linePos?.[0].line });
   return { file, data: yaml.doc.toJS({ maxAliasCount: 1000 }) as unknown, lineOf };
+}
+
+/**
+ * Several YAML documents (CRs printed one after another, `---` between them) read as the List
+ * `kubectl get -o yaml` prints, when every non-empty document is a FlyteWorkflow CR; undefined
+ * otherwise (the caller reports the YAML error). Paths `items[i]...` find their line in document i.
+ */
+function crDocuments(file: string, text: string): SourceFile | undefined {
+  const lines = new LineCounter();
+  const docs = parseAllDocuments(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
+  if (!Array.isArray(docs)) return undefined;
+  // An empty document (a trailing `---`) holds a null scalar.
+  const kept = docs.filter((d) => !(d.contents === null || (isScalar(d.contents) && d.contents.value === null)));
+  const bad = kept.find((d) => d.errors.length > 0);
+  if (bad) {
+    const e = bad.errors[0]!;
+    throw new InputError(`invalid YAML: ${yamlMessage(e.message)}`, { file, line: e.linePos?.[0].line });
+  }
+  const items = kept.map((d) => d.toJS({ maxAliasCount: 1000 }) as unknown);
+  if (items.length === 0 || !items.every(isFlyteWorkflowCr)) return undefined;
+  const lineOf = (path: string | undefined) => {
+    if (path === undefined) return undefined;
+    const [head, index, ...rest] = parsePath(path);
+    if (head !== 'items' || typeof index !== 'number' || !kept[index]) return undefined;
+    return lineIn(kept[index], lines, rest);
+  };
+  return { file, data: { apiVersion: 'v1', kind: 'List', items }, lineOf };
 }
 
 /**
@@ -136,6 +180,19 @@ export function located<T>(src: SourceFile, fn: () => T): T {
 /** A FlyteWorkflow CR file → WorkflowDef. */
 export function loadCrdFile(file: string, opts: Omit<CrdOptions, 'file'> = {}): WorkflowDef {
   const src = readStructuredFile(file);
+  // A List of one CR (`kubectl get flyteworkflow -o yaml` with one found) is that CR.
+  if (isFlyteWorkflowList(src.data)) {
+    const { items } = src.data;
+    if (items.length > 1) throw new InputError(`is a List of ${items.length} FlyteWorkflow CRs; a workflow's crd: names a file with one`, { file });
+    return located(src, () => {
+      try {
+        return crdToWorkflow(items[0], { ...opts, file });
+      } catch (e) {
+        if (e instanceof InputError) throw new InputError(e.message, { path: `items[0]${e.path ? `.${e.path}` : ''}` });
+        throw e;
+      }
+    });
+  }
   return located(src, () => crdToWorkflow(src.data, { ...opts, file }));
 }
 
@@ -190,6 +247,13 @@ function scenarioFromCrs(src: SourceFile, crs: unknown[], isList: boolean): Scen
   return { name, description, executions };
 }
 
+/** A Kubernetes List object (`kind: List`, or any `*List` kind, with `items`). */
+function isKubeList(data: unknown): data is { items: unknown[] } {
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) return false;
+  const d = data as { kind?: unknown; items?: unknown };
+  return typeof d.kind === 'string' && d.kind.endsWith('List') && Array.isArray(d.items);
+}
+
 /**
  * What `simulate` and `whatif` take: a scenario file, a FlyteWorkflow CR (one execution with
  * default runtimes), or a list of CRs (`kubectl get flyteworkflow -o json`). `text` is the file's
@@ -200,5 +264,17 @@ export function loadSimulationInput(file: string, text?: string): Scenario {
   if (looksLikeModelFile(src.data)) throw new InputError('is a model file, not a scenario or a FlyteWorkflow CR; pass it with --model', { file });
   if (isFlyteWorkflowCr(src.data)) return scenarioFromCrs(src, [src.data], false);
   if (isFlyteWorkflowList(src.data)) return scenarioFromCrs(src, src.data.items, true);
+  if (isKubeList(src.data)) {
+    // `kubectl get ... -o json|yaml` with nothing found, or a List of other kinds.
+    const { items } = src.data;
+    if (items.length === 0) throw new InputError('is an empty List: no FlyteWorkflow CRs in items', { file, line: src.lineOf('items') });
+    const i = items.findIndex((x) => !isFlyteWorkflowCr(x));
+    const kind = (items[i] as { kind?: unknown } | null)?.kind;
+    throw new InputError(`is a List whose item ${i} is ${typeof kind === 'string' ? `a ${kind}` : 'not a FlyteWorkflow'}; simulate takes FlyteWorkflow CRs`, {
+      file,
+      line: src.lineOf(`items[${i}]`),
+      path: `items[${i}]`,
+    });
+  }
   return scenarioFromSource(src);
 }

@@ -34,7 +34,16 @@ export interface WorkflowNode {
   inputBytes?: number;
   outputBytes?: number;
   /** Map task (ArrayNode): number of subtasks and concurrency (0 = unlimited). */
-  map?: { size: number; parallelism: number; runtime?: Distribution };
+  map?: {
+    size: number;
+    parallelism: number;
+    runtime?: Distribution;
+    /**
+     * Parallelism unset (an ArrayNode's nil `Parallelism`): propeller's default (hybrid) behaviour
+     * runs the subnodes within the workflow's max parallelism instead of without limit.
+     */
+    workflowParallelism?: boolean;
+  };
   /** Dynamic: the sub-DAG the parent task yields at run time. */
   dynamic?: WorkflowDef;
   /** Inline subworkflow. */
@@ -64,6 +73,11 @@ export interface WorkflowDef {
   closureBytes?: number;
   /** Per-execution max parallelism (0 = use the model default). */
   maxParallelism?: number;
+  /**
+   * The workflow's failure node (`onFailure` in a CR): outside the DAG, it runs only when the
+   * workflow fails. Listed in the record so reports name it; not started in a successful run.
+   */
+  failureNode?: WorkflowNode;
 }
 
 /** One execution to simulate. */

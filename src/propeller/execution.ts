@@ -38,6 +38,8 @@ export class ExecState {
   readonly top: Scope;
   /** Every node (nested ones right after their enclosing node), in record order. */
   readonly nodes: NodeState[] = [];
+  /** Records of failure nodes: they run only when a workflow fails, which a simulated run never does. */
+  private readonly failureRecords: NodeRecord[] = [];
   readonly record: Execution;
 
   // --- workflow status (undone on a failed round) ---
@@ -116,6 +118,7 @@ export class ExecState {
     };
     this.top = this.buildScope(wf, null, '');
     for (const n of this.nodes) this.record.nodes.push(n.record);
+    for (const r of this.failureRecords) this.record.nodes.push(r);
     const s = model.store;
     this.specPart = s.offloadClosure
       ? Math.max(OFFLOADED_SPEC_BYTES, wf.specBytes - (wf.closureBytes ?? wf.specBytes))
@@ -247,6 +250,8 @@ export class ExecState {
     }
     for (const ns of scope.nodes) {
       if (ns.upstream.length > 0) ns.record.upstream = ns.upstream.map((u) => u.id);
+      // A branch case has no upstream: it is runnable once its branch decides (the `parent` rule).
+      else if (ns.isCase) ns.record.upstream = [];
       if (ns.def.branch) {
         ns.cases = ns.def.branch.cases.map((c) => {
           const cn = byId.get(c);
@@ -275,6 +280,11 @@ export class ExecState {
       }
     }
     for (const n of scope.nodes) if (!seen.has(n)) n.order = order++;
+    if (def.failureNode) {
+      const rec: NodeRecord = { id: prefix + def.failureNode.id, kind: recordKind(def.failureNode), transitions: [] };
+      if (owner) rec.parent = owner.id;
+      this.failureRecords.push(rec);
+    }
     scope.seal();
     return scope;
   }

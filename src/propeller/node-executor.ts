@@ -597,7 +597,10 @@ function* handleMap(rc: RoundCtx, n: NodeState): Gen<boolean> {
     if (d > 0) yield d;
     return false;
   }
-  const par = n.def.map && n.def.map.parallelism > 0 ? n.def.map.parallelism : Infinity;
+  const m = n.def.map;
+  // Unset parallelism shares the workflow's max parallelism (its whole budget: an approximation
+  // of propeller's "remaining" parallelism, which also counts the other running nodes).
+  const par = m && m.parallelism > 0 ? m.parallelism : m?.workflowParallelism ? rc.exec.maxParallelism : Infinity;
   lanes.fill(start);
   let changed = false;
   let allDone = true;

@@ -1,0 +1,528 @@
+/**
+ * FlyteWorkflow CRs as they come from real clusters, beyond the flytesnacks set: hand-written
+ * fixtures (test/fixtures/crds) that exercise every node kind and field of the CRD's Go types
+ * (gates, array nodes of tasks and of launch plans, branch cases of every kind, failure nodes,
+ * subworkflows, legacy map tasks, `edges` or `connections`), with a populated status,
+ * managedFields, unknown fields, YAML, List wrappers and an offloaded closure. Each must load,
+ * simulate to the end, deterministically, with every node in the report.
+ */
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse, stringify } from 'yaml';
+import { fc, test } from '@fast-check/vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { crdToWorkflow, isFlyteWorkflowCr } from '../../src/model/crd.js';
+import { defaultModel } from '../../src/model/defaults.js';
+import { loadSimulationInput } from '../../src/model/load.js';
+import type { WorkflowDef } from '../../src/model/workflow.js';
+import { computeReport } from '../../src/metrics/index.js';
+import { simulate } from '../../src/propeller/simulator.js';
+import { InputError } from '../../src/timeline/errors.js';
+import { runCli } from '../support/run-cli.js';
+import { tempDir } from '../roundtrip/shape.js';
+
+const dir = 'test/fixtures/crds';
+const OFFLOADED = 'offloaded.json';
+const fixtures = readdirSync(dir)
+  .filter((f) => /\.(json|ya?ml)$/.test(f) && f !== OFFLOADED)
+  .sort();
+const tmp = tempDir('crd-robust');
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Any = any;
+const readCr = (f: string): Any => (f.endsWith('.json') ? JSON.parse(readFileSync(join(dir, f), 'utf8')) : parse(readFileSync(join(dir, f), 'utf8')));
+const crsOf = (doc: Any): Any[] => (doc.kind === 'List' ? doc.items : [doc]);
+
+/** What a CR says the report must name: every node, nested subworkflow nodes and failure nodes. */
+interface Expected {
+  /** Nodes that run (or are skipped) and so have a row. */
+  rows: Set<string>;
+  /** Branch cases not taken (the loader takes the `if` case). */
+  skipped: Set<string>;
+  /** Nodes that never start: inside a skipped case, and failure nodes. */
+  notStarted: Set<string>;
+}
+
+function expectedOf(cr: Any): Expected {
+  const out: Expected = { rows: new Set(), skipped: new Set(), notStarted: new Set() };
+  const walk = (spec: Any, prefix: string, running: boolean) => {
+    const nodes = spec.nodes as Record<string, Any>;
+    const caseOf = new Map<string, { branch: string; taken: boolean }>();
+    for (const [id, n] of Object.entries(nodes)) {
+      if (n.kind !== 'branch') continue;
+      const cases = [n.branch.if.then, ...(n.branch.elseIf ?? []).map((c: Any) => c.then), ...(n.branch.else ? [n.branch.else] : [])];
+      cases.forEach((c: string, i: number) => caseOf.set(c, { branch: id, taken: i === 0 }));
+    }
+    // A node runs when the workflow runs and every branch above it took the path to it.
+    const runs = (id: string): boolean => {
+      const c = caseOf.get(id);
+      return c === undefined ? running : c.taken && runs(c.branch);
+    };
+    const skippedHere = (id: string): boolean => {
+      const c = caseOf.get(id);
+      return c !== undefined && !c.taken && runs(c.branch);
+    };
+    for (const [id, n] of Object.entries(nodes)) {
+      const full = prefix + id;
+      const r = runs(id);
+      if (r) out.rows.add(full);
+      else if (skippedHere(id)) {
+        out.rows.add(full);
+        out.skipped.add(full);
+      } else out.notStarted.add(full);
+      if (n.kind === 'workflow' && n.workflow.subWorkflowRef) walk(cr.subWorkflows[n.workflow.subWorkflowRef], `${full}/`, r);
+    }
+    if (spec.onFailure) out.notStarted.add(prefix + spec.onFailure.id);
+  };
+  walk(cr.spec, '', true);
+  return out;
+}
+
+function run(file: string, seed: number | string = 1) {
+  const scenario = loadSimulationInput(join(dir, file));
+  const recording = simulate(scenario.executions, defaultModel(), { seed, replication: 0 });
+  return { scenario, recording, report: computeReport(recording) };
+}
+
+describe('hand-written FlyteWorkflow CRs', () => {
+  it('has the fixtures', () => {
+    expect(fixtures).toEqual(['array-variants.json', 'branch-cases.yaml', 'cluster-running.yaml', 'legacy-minimal.json', 'list.json']);
+  });
+
+  it.each(fixtures)('%s simulates to the end and the report names every node', (f) => {
+    const crs = crsOf(readCr(f));
+    const { recording, report } = run(f);
+    for (const cr of crs) {
+      const id = cr.metadata.labels['execution-id'];
+      const exec = recording.executions.find((e) => e.id === id)!;
+      expect(exec, id).toBeDefined();
+      expect(exec.ended, `${id} ended`).toBeDefined();
+      expect(exec.phase).toBe('Succeeded');
+      const rep = report.executions.find((e) => e.id === id)!;
+      const want = expectedOf(cr);
+      const rows = new Map(rep.nodes.map((n) => [n.id, n]));
+      for (const n of want.rows) {
+        expect(rows.has(n), `${id}: row for ${n}`).toBe(true);
+        expect(rows.get(n)!.complete, `${id}: ${n} complete`).toBe(true);
+        expect(rows.get(n)!.skipped === true, `${id}: ${n} skipped`).toBe(want.skipped.has(n));
+      }
+      expect(new Set(rep.notStarted)).toEqual(want.notStarted);
+      // Every row is a node of the CR or a subnode of one of its array nodes.
+      for (const n of rep.nodes) expect(want.rows.has(n.id) || /\/n\d+$/.test(n.id), `${id}: unexpected row ${n.id}`).toBe(true);
+    }
+    // Child executions of launch plans finish too.
+    for (const e of recording.executions) expect(e.ended, e.id).toBeDefined();
+  });
+
+  it.each(fixtures)('%s is deterministic', (f) => {
+    expect(JSON.stringify(run(f, 'x').recording)).toBe(JSON.stringify(run(f, 'x').recording));
+  });
+
+  it('reads the fields of a running cluster CR', () => {
+    const cr = readCr('cluster-running.yaml');
+    const wf = crdToWorkflow(cr);
+    const byId = new Map(wf.nodes.map((n) => [n.id, n]));
+    expect(wf.maxParallelism).toBe(25);
+    expect(byId.get('extract')).toMatchObject({ kind: 'task', cache: { hit: false }, taskType: 'python-task', upstream: ['start-node'] });
+    expect(byId.get('dedupe')!.taskType).toBe('sidecar');
+    expect(byId.get('route')!.branch).toEqual({ cases: ['route-big', 'route-wait', 'route-small'], taken: 'route-big' });
+    expect(byId.get('route-wait')).toMatchObject({ kind: 'gate', branchOf: 'route', gate: { type: 'constant', value: 300 } });
+    expect(byId.get('route-small')!.subworkflow!.failureNode).toMatchObject({ id: 'sfn', kind: 'task' });
+    // Parallelism 2; four shards from the workflow input the array node is bound to.
+    expect(byId.get('fanout')).toMatchObject({ kind: 'map', map: { size: 4, parallelism: 2 } });
+    expect(byId.get('approve')).toMatchObject({ kind: 'gate', gate: { type: 'constant', value: 60 } });
+    expect(new Set(byId.get('approve')!.upstream)).toEqual(new Set(['route', 'fanout']));
+    expect(byId.get('notify')).toMatchObject({ kind: 'launchplan', launchplan: { name: 'pipelines.notify_lp' } });
+    expect(wf.failureNode).toMatchObject({ id: 'efn', kind: 'task', taskType: 'python-task' });
+    // The size propeller writes leaves the status out; managedFields are part of the object.
+    const { status: _s, ...rest } = cr;
+    expect(wf.specBytes).toBe(Buffer.byteLength(JSON.stringify(rest)));
+    // A status does not change the workflow.
+    const { status: _t, ...noStatus } = cr;
+    expect(crdToWorkflow(noStatus)).toEqual(wf);
+    const s = loadSimulationInput(join(dir, 'cluster-running.yaml'));
+    expect(s.executions[0]).toMatchObject({ id: 'f8a1b2c3d4e5', project: 'analytics', domain: 'development', namespace: 'analytics-development' });
+  });
+
+  it('takes the branch cases the status records, in subworkflows too', () => {
+    const cr = readCr('cluster-running.yaml');
+    cr.status.nodeStatus.route = { phase: 2, branchStatus: { phase: 1, finalNodeId: 'route-small' } };
+    cr.status.nodeStatus['route-small'] = { phase: 2, subNodeStatus: { s1: { phase: 2, branchStatus: { phase: 1, finalNodeId: 's1-n0' } } } };
+    const wf = crdToWorkflow(cr);
+    const route = wf.nodes.find((n) => n.id === 'route')!;
+    expect(route.branch).toEqual({ cases: ['route-big', 'route-wait', 'route-small'], taken: 'route-small' });
+    const sub = wf.nodes.find((n) => n.id === 'route-small')!.subworkflow!;
+    expect(sub.nodes.find((n) => n.id === 's1')!.branch!.taken).toBe('s1-n0');
+    // A recorded case that is not one of the branch's: the `if` case.
+    cr.status.nodeStatus.route.branchStatus.finalNodeId = 'dedupe';
+    expect(crdToWorkflow(cr).nodes.find((n) => n.id === 'route')!.branch!.taken).toBe('route-big');
+    // Simulated: the recorded case runs, the others are skipped.
+    cr.status.nodeStatus.route.branchStatus.finalNodeId = 'route-small';
+    const file = join(tmp, 'taken.json');
+    writeFileSync(file, JSON.stringify(cr));
+    const rec = simulate(loadSimulationInput(file).executions, defaultModel(), { seed: 1, replication: 0 });
+    const rep = computeReport(rec).executions.find((e) => e.id === 'f8a1b2c3d4e5')!;
+    expect(rep.nodes.filter((n) => n.skipped).map((n) => n.id)).toEqual(['route-big', 'route-wait']);
+    expect(rep.nodes.find((n) => n.id === 'route-small/s1-n0')?.complete).toBe(true);
+  });
+
+  it('cache hits and array sizes as the status records them', () => {
+    const cr = readCr('cluster-running.yaml');
+    cr.status.nodeStatus.extract.cached = true;
+    cr.status.nodeStatus.fanout.arrayNodeStatus.subphase.count = 7;
+    const byId = new Map(crdToWorkflow(cr).nodes.map((n) => [n.id, n]));
+    expect(byId.get('extract')!.cache).toEqual({ hit: true });
+    expect(byId.get('fanout')!.map!.size).toBe(7);
+    // Options win over the status; OverwriteCache over both.
+    expect(crdToWorkflow(cr, { cacheHit: false }).nodes.find((n) => n.id === 'extract')!.cache).toEqual({ hit: false });
+    cr.executionConfig.OverwriteCache = true;
+    expect(crdToWorkflow(cr).nodes.find((n) => n.id === 'extract')!.cache).toEqual({ hit: false });
+  });
+
+  it('array nodes: default parallelism, literal lists, launch plans, legacy map tasks; OverwriteCache', () => {
+    const wf = crdToWorkflow(readCr('array-variants.json'), { cacheHit: true });
+    const byId = new Map(wf.nodes.map((n) => [n.id, n]));
+    // OverwriteCache skips the catalog: no hit even when asked for. Parallelism null: the workflow's.
+    expect(byId.get('default-par')).toMatchObject({ kind: 'map', map: { size: 5, parallelism: 0, workflowParallelism: true }, cache: { hit: false } });
+    // Parallelism 0: unlimited.
+    expect(byId.get('literal-list')!.map).toEqual({ size: 3, parallelism: 0 });
+    expect(byId.get('of-launch-plans')).toMatchObject({ kind: 'map', taskType: 'workflow', map: { size: 10, parallelism: 3 } });
+    expect(byId.get('legacy-map')).toMatchObject({ kind: 'map', taskType: 'container_array', map: { size: 6, parallelism: 2 } });
+    expect(wf.maxParallelism).toBeUndefined();
+  });
+
+  it('an array node without parallelism runs at most max-parallelism subnodes at once', () => {
+    const cr = readCr('array-variants.json');
+    const xs = cr.inputs.literals.xs.collection.literals;
+    cr.inputs.literals.xs.collection.literals = Array.from({ length: 12 }, (_, i) => xs[i % xs.length]);
+    cr.executionConfig.MaxParallelism = 3;
+    const wf = crdToWorkflow(cr);
+    expect(wf.maxParallelism).toBe(3);
+    const exec = { id: 'p', arrival: 0, project: 'p', domain: 'd', namespace: 'p-d', workflow: wf };
+    const rec = simulate([exec], defaultModel(), { seed: 1, replication: 0 });
+    const subs = rec.executions[0]!.nodes.filter((n) => n.parent === 'default-par');
+    expect(subs).toHaveLength(12);
+    // Most subnodes running at once: from each one's first transition to its terminal one.
+    const iv = subs.map((n) => [n.transitions[0]!.at, n.transitions.at(-1)!.at] as const);
+    const most = Math.max(...iv.map(([s]) => iv.filter(([a, b]) => a <= s && s < b).length));
+    expect(most).toBeLessThanOrEqual(3);
+    expect(most).toBeGreaterThan(1);
+  });
+
+  it('old or hand-made CRs: kinds inferred, connections, unknown fields and values ignored', () => {
+    const cr = readCr('legacy-minimal.json');
+    expect(isFlyteWorkflowCr(cr)).toBe(true);
+    const wf = crdToWorkflow(cr);
+    const kinds = Object.fromEntries(wf.nodes.map((n) => [n.id, n.kind]));
+    expect(kinds).toEqual({ 'start-node': 'start', a: 'task', b: 'task', c: 'map', g: 'gate', h: 'gate', 'end-node': 'end' });
+    const byId = new Map(wf.nodes.map((n) => [n.id, n]));
+    expect(byId.get('c')!.map).toEqual({ size: 10, parallelism: 2 });
+    expect(byId.get('g')!.gate).toEqual({ type: 'constant', value: 1.5 });
+    expect(byId.get('a')!.cache).toBeUndefined(); // discoverable must be true, not "yes"
+    expect(new Set(byId.get('g')!.upstream)).toEqual(new Set(['b', 'c']));
+    expect(wf.maxParallelism).toBeUndefined();
+    const s = loadSimulationInput(join(dir, 'legacy-minimal.json'));
+    expect(s.executions[0]).toMatchObject({ id: 'legacy-1', project: 'flytesnacks', namespace: 'flytesnacks-development' });
+  });
+
+  it('unknown fields anywhere in a CR never change the workflow', () => {
+    for (const f of fixtures) {
+      for (const cr of crsOf(readCr(f))) {
+        const before = crdToWorkflow(cr);
+        const noisy = structuredClone(cr);
+        // Objects whose keys are fields (not ids): add a field of every JSON type.
+        const structs: Any[] = [noisy, noisy.metadata, noisy.spec, noisy.spec.edges, noisy.tasks, noisy.executionConfig, noisy.status];
+        for (const n of Object.values<Any>(noisy.spec.nodes)) structs.push(n, n.branch, n.branch?.if, n.gate, n.array, n.workflow, n.array?.SubNodeSpec);
+        for (const t of Object.values<Any>(noisy.tasks ?? {})) structs.push(t, t.metadata);
+        let k = 0;
+        for (const o of structs) {
+          if (o === null || typeof o !== 'object' || o === noisy.tasks) continue;
+          Object.assign(o, { [`zzFuture${k++}`]: { a: [1, 'x', null, { b: true }] }, zzNull: null, zzNum: 1.5e300 });
+        }
+        const after = crdToWorkflow(noisy);
+        expect({ ...after, specBytes: 0, closureBytes: 0 }, f).toEqual({ ...before, specBytes: 0, closureBytes: 0 });
+        expect(after.specBytes).toBeGreaterThan(before.specBytes);
+      }
+    }
+  });
+
+  it('an offloaded closure is one clear input error', async () => {
+    const cr = readCr(OFFLOADED);
+    expect(isFlyteWorkflowCr(cr)).toBe(true);
+    let err: unknown;
+    try {
+      crdToWorkflow(cr);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(InputError);
+    expect((err as InputError).path).toBe('workflowClosureReference');
+    expect((err as InputError).message).toMatch(/offloaded to the blobstore .*no spec to simulate/);
+    // Also with an empty spec, and without `kind`.
+    const { kind: _k, ...noKind } = { ...cr, spec: { nodes: {} } };
+    expect(isFlyteWorkflowCr(noKind)).toBe(true);
+    expect(() => crdToWorkflow(noKind)).toThrow(/offloaded/);
+    const file = join(dir, OFFLOADED);
+    const r = await runCli(['simulate', file]);
+    expect(r.code).toBe(2);
+    expect(r.err.split('\n')).toHaveLength(2);
+    expect(r.err).toMatch(new RegExp(`^propsim: ${file}:\\d+: workflowClosureReference: the workflow closure of this CR is offloaded`));
+  });
+
+  it('a List, the same CRs as YAML documents, and lists with nothing to simulate', async () => {
+    const list = readCr('list.json');
+    const ids = (s: ReturnType<typeof loadSimulationInput>) => s.executions.map((e) => [e.id, e.workflow.nodes.length]);
+    const fromJson = loadSimulationInput(join(dir, 'list.json'));
+    expect(ids(fromJson)).toEqual([
+      ['run-a', 3],
+      ['run-b', 4],
+    ]);
+    const yamlList = join(tmp, 'list.yaml');
+    writeFileSync(yamlList, stringify(list));
+    expect(ids(loadSimulationInput(yamlList))).toEqual(ids(fromJson));
+    const docs = join(tmp, 'docs.yaml');
+    writeFileSync(docs, `---\n${list.items.map((i: Any) => stringify(i)).join('---\n')}---\n`);
+    expect(ids(loadSimulationInput(docs))).toEqual(ids(fromJson));
+    // A bad field in the second document names its line in that document.
+    const bad = structuredClone(list.items);
+    bad[1].spec.nodes.n1.task = 'missing';
+    const badDocs = join(tmp, 'bad-docs.yaml');
+    const text = bad.map((i: Any) => stringify(i)).join('---\n');
+    writeFileSync(badDocs, text);
+    const line = text.split('\n').findIndex((l: string) => l.includes('task: missing')) + 1;
+    const r = await runCli(['simulate', badDocs]);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(`${badDocs}:${line}: items[1].spec.nodes.n1.task: unknown task "missing"`);
+
+    const empty = join(tmp, 'empty.json');
+    writeFileSync(empty, JSON.stringify({ apiVersion: 'v1', kind: 'List', metadata: { resourceVersion: '' }, items: [] }));
+    const e = await runCli(['simulate', empty]);
+    expect(e.code).toBe(2);
+    expect(e.err).toBe(`propsim: ${empty}:1: is an empty List: no FlyteWorkflow CRs in items\n`);
+    const pods = join(tmp, 'pods.json');
+    writeFileSync(pods, JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [list.items[0], { apiVersion: 'v1', kind: 'Pod' }] }));
+    const p = await runCli(['simulate', pods]);
+    expect(p.code).toBe(2);
+    expect(p.err).toMatch(/item 1 is a Pod; simulate takes FlyteWorkflow CRs/);
+  });
+
+  it('the CLI prints every fixture with skipped cases marked and failure nodes not started', async () => {
+    const r = await runCli(['simulate', join(dir, 'cluster-running.yaml')]);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^ {4}route-wait \(skipped\) +gate /m);
+    expect(r.out).toMatch(/^ {4}route-big +task .* parent started$/m);
+    expect(r.out).toMatch(/not started: route-small\/start-node, .*route-small\/sfn, efn$/m);
+    const html = join(tmp, 'cluster.html');
+    expect((await runCli(['simulate', join(dir, 'cluster-running.yaml'), '--html', html])).code).toBe(0);
+    expect(readFileSync(html, 'utf8')).toContain('route-wait (skipped)');
+  });
+});
+
+describe('text encodings', () => {
+  it('a byte-order mark: UTF-8 dropped, UTF-16 (either byte order) decoded', () => {
+    const text = readFileSync(join(dir, 'list.json'), 'utf8');
+    const le = Buffer.from(text, 'utf16le');
+    const encodings: [string, Buffer][] = [
+      ['utf8-bom.json', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)])],
+      ['utf16le.json', Buffer.concat([Buffer.from([0xff, 0xfe]), le])],
+      ['utf16be.json', Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(le).swap16()])],
+    ];
+    const want = loadSimulationInput(join(dir, 'list.json')).executions;
+    for (const [name, bytes] of encodings) {
+      const f = join(tmp, name);
+      writeFileSync(f, bytes);
+      expect(loadSimulationInput(f).executions, name).toEqual(want);
+    }
+    expect(loadSimulationInput('-', `\uFEFF${text}`).executions).toEqual(want);
+  });
+});
+
+describe('a scenario naming a CR file', () => {
+  const scenario = (crd: string) => {
+    const f = join(tmp, `scenario-${crd}.yaml`);
+    writeFileSync(f, stringify({ name: 's', description: 'd', workflows: { w: { crd } }, executions: [{ workflow: 'w' }] }));
+    return f;
+  };
+  it('takes a List holding one CR, and refuses one holding several', () => {
+    const list = readCr('list.json');
+    writeFileSync(join(tmp, 'one.json'), JSON.stringify({ ...list, items: [list.items[1]] }));
+    writeFileSync(join(tmp, 'two.json'), JSON.stringify(list));
+    expect(loadSimulationInput(scenario('one.json')).executions[0]!.workflow.nodes.map((n) => n.id)).toEqual(['start-node', 'n0', 'n1', 'end-node']);
+    expect(() => loadSimulationInput(scenario('two.json'))).toThrow(/is a List of 2 FlyteWorkflow CRs; a workflow's crd: names a file with one/);
+  });
+  it('takes a cluster CR in YAML', () => {
+    writeFileSync(join(tmp, 'c.yaml'), readFileSync(join(dir, 'cluster-running.yaml')));
+    const wf = loadSimulationInput(scenario('c.yaml')).executions[0]!.workflow;
+    expect(wf.failureNode?.id).toBe('efn');
+    expect(wf.nodes).toHaveLength(12);
+  });
+});
+
+describe('WorkflowDef of a CR', () => {
+  it('a failure node id that is also a DAG node is an error naming the field', () => {
+    const cr = readCr('list.json').items[0];
+    cr.spec.onFailure = { id: 'n0', kind: 'task', task: 'hello' };
+    expect(() => crdToWorkflow(cr)).toThrow(/failure node id "n0" is also in nodes/);
+  });
+
+  it('sleep durations as protobuf objects, launch plan references as names', () => {
+    const cr = readCr('legacy-minimal.json');
+    cr.spec.nodes.g.gate.sleep.duration = { seconds: '90', nanos: 500000000 };
+    cr.spec.nodes.h = { id: 'h', kind: 'workflow', workflow: { launchPlanRefId: 'team.child_lp' } };
+    const byId = new Map(crdToWorkflow(cr).nodes.map((n) => [n.id, n]));
+    expect(byId.get('g')!.gate).toEqual({ type: 'constant', value: 90.5 });
+    expect(byId.get('h')).toMatchObject({ kind: 'launchplan', launchplan: { name: 'team.child_lp' } });
+    cr.spec.nodes.g.gate.sleep.duration = { minutes: 3 };
+    expect(() => crdToWorkflow(cr)).toThrow(/expected a duration/);
+  });
+
+  it('a negative sleep is an error naming the field', () => {
+    const cr = readCr('legacy-minimal.json');
+    cr.spec.nodes.g.gate.sleep.duration = '-5s';
+    let err: InputError | undefined;
+    try {
+      crdToWorkflow(cr);
+    } catch (e) {
+      err = e as InputError;
+    }
+    expect(err?.path).toBe('spec.nodes.g.gate.sleep.duration');
+  });
+
+  it('keeps failure nodes out of the DAG', () => {
+    const wf: WorkflowDef = crdToWorkflow(readCr('cluster-running.yaml'));
+    expect(wf.nodes.map((n) => n.id)).not.toContain('efn');
+    for (const n of wf.nodes) expect(n.upstream).not.toContain('efn');
+  });
+});
+
+/**
+ * Random CRs in the shape Flyte's compiler gives them: a DAG over task, cached task, gate, array,
+ * launch plan, subworkflow and branch nodes (cases of any of those kinds, nested branches),
+ * edges as `edges.upstream`, `edges.downstream` or `connections`, with or without failure nodes.
+ */
+const leafKind = fc.constantFrom('task', 'cached', 'sleep', 'approve', 'array', 'lp', 'sub');
+type Leaf = 'task' | 'cached' | 'sleep' | 'approve' | 'array' | 'lp' | 'sub';
+interface Shape {
+  kind: Leaf | 'branch';
+  cases?: Shape[];
+}
+const shapeArb: fc.Arbitrary<Shape> = fc.letrec<{ shape: Shape }>((tie) => ({
+  shape: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    leafKind.map((kind): Shape => ({ kind })),
+    fc.array(tie('shape'), { minLength: 1, maxLength: 3 }).map((cases): Shape => ({ kind: 'branch', cases })),
+  ),
+})).shape;
+const crArb = fc.record({
+  shapes: fc.array(shapeArb, { minLength: 1, maxLength: 6 }),
+  ups: fc.array(fc.array(fc.nat(), { maxLength: 3 }), { minLength: 6, maxLength: 6 }),
+  edgeForm: fc.constantFrom('upstream', 'downstream', 'connections'),
+  failure: fc.boolean(),
+  elseLast: fc.boolean(),
+});
+
+function randomCr(r: { shapes: Shape[]; ups: number[][]; edgeForm: string; failure: boolean; elseLast: boolean }): Any {
+  const nodes: Record<string, Any> = { 'start-node': { id: 'start-node', kind: 'start' }, 'end-node': { id: 'end-node', kind: 'end' } };
+  const spec = (id: string, s: Shape): void => {
+    switch (s.kind) {
+      case 'task':
+        nodes[id] = { id, kind: 'task', task: 't' };
+        return;
+      case 'cached':
+        nodes[id] = { id, kind: 'task', task: 'tc' };
+        return;
+      case 'sleep':
+        nodes[id] = { id, kind: 'gate', gate: { kind: 'sleep', sleep: { duration: '2s' } } };
+        return;
+      case 'approve':
+        nodes[id] = { id, kind: 'gate', gate: { kind: 'approve', approve: { signalId: id } } };
+        return;
+      case 'array':
+        nodes[id] = { id, kind: 'array', array: { SubNodeSpec: { id, kind: 'task', task: 't' }, Parallelism: null }, inputBindings: [{ var: 'x', binding: { promise: { nodeId: 'start-node', var: 'xs' } } }] };
+        return;
+      case 'lp':
+        nodes[id] = { id, kind: 'workflow', workflow: { launchPlanRefId: { resourceType: 'LAUNCH_PLAN', name: 'lp.child' } } };
+        return;
+      case 'sub':
+        nodes[id] = { id, kind: 'workflow', workflow: { subWorkflowRef: 'sub.wf' } };
+        return;
+      case 'branch': {
+        const ids = s.cases!.map((_, i) => `${id}-n${i}`);
+        s.cases!.forEach((c, i) => spec(ids[i]!, c));
+        const cond = { comparison: { operator: 'EQ', leftValue: { var: '.x' }, rightValue: { primitive: { integer: '1' } } } };
+        const useElse = r.elseLast && ids.length > 1;
+        const ifs = useElse ? ids.slice(0, -1) : ids;
+        nodes[id] = {
+          id,
+          kind: 'branch',
+          branch: {
+            if: { condition: cond, then: ifs[0] },
+            ...(ifs.length > 1 ? { elseIf: ifs.slice(1).map((then) => ({ condition: cond, then })) } : {}),
+            ...(useElse ? { else: ids.at(-1) } : { elseFail: { failedNodeId: id, message: 'no case' } }),
+          },
+        };
+        return;
+      }
+    }
+  };
+  const top = r.shapes.map((s, i) => {
+    spec(`n${i}`, s);
+    return `n${i}`;
+  });
+  const up: Record<string, string[]> = {};
+  top.forEach((id, i) => {
+    const from = [...new Set((r.ups[i] ?? []).filter((u) => u < i).map((u) => `n${u}`))];
+    up[id] = from.length > 0 ? from : ['start-node'];
+  });
+  const hasDown = new Set(Object.values(up).flat());
+  up['end-node'] = top.filter((id) => !hasDown.has(id));
+  const down: Record<string, string[]> = {};
+  for (const [to, froms] of Object.entries(up)) for (const f of froms) (down[f] ??= []).push(to);
+  const edges = r.edgeForm === 'upstream' ? { edges: { upstream: up } } : r.edgeForm === 'downstream' ? { edges: { downstream: down } } : { connections: down };
+  return {
+    apiVersion: 'flyte.lyft.com/v1alpha1',
+    kind: 'FlyteWorkflow',
+    metadata: { name: 'rnd', namespace: 'p-d', labels: { project: 'p', domain: 'd', 'execution-id': 'rnd' } },
+    inputs: { literals: { xs: { collection: { literals: [{ scalar: { primitive: { integer: '1' } } }, { scalar: { primitive: { integer: '2' } } }] } } } },
+    spec: { id: 'p:d:rnd', nodes, ...edges, ...(r.failure ? { onFailure: { id: 'fn', kind: 'task', task: 't' } } : {}) },
+    subWorkflows: {
+      'sub.wf': {
+        id: 'sub.wf',
+        nodes: { 'start-node': { id: 'start-node', kind: 'start' }, s0: { id: 's0', kind: 'task', task: 't' }, 'end-node': { id: 'end-node', kind: 'end' } },
+        connections: { 'start-node': ['s0'], s0: ['end-node'] },
+        ...(r.failure ? { onFailure: { id: 'sfn', kind: 'task', task: 't' } } : {}),
+      },
+    },
+    tasks: { t: { id: { name: 't' }, type: 'python-task' }, tc: { id: { name: 'tc' }, type: 'python-task', metadata: { discoverable: true } } },
+  };
+}
+
+describe('random FlyteWorkflow CRs', () => {
+  test.prop([crArb], { numRuns: 40 })('load, simulate to the end, deterministically, with every node in the report', (r) => {
+    const cr = randomCr(r);
+    const file = join(tmp, 'random.json');
+    writeFileSync(file, JSON.stringify(cr));
+    const scenario = loadSimulationInput(file);
+    const runOnce = () => simulate(scenario.executions, defaultModel(), { seed: 3, replication: 0 });
+    const recording = runOnce();
+    for (const e of recording.executions) {
+      expect(e.ended, e.id).toBeDefined();
+      expect(e.phase, e.id).toBe('Succeeded');
+    }
+    const rep = computeReport(recording).executions.find((e) => e.id === 'rnd')!;
+    const want = expectedOf(cr);
+    const rows = new Map(rep.nodes.map((n) => [n.id, n]));
+    for (const n of want.rows) {
+      expect(rows.get(n)?.complete, n).toBe(true);
+      expect(rows.get(n)!.skipped === true, n).toBe(want.skipped.has(n));
+    }
+    // Subnodes of an array node that never ran are not started either.
+    expect(new Set(rep.notStarted.filter((n) => !/\/n\d+$/.test(n)))).toEqual(want.notStarted);
+    for (const n of rep.notStarted) {
+      const owner = n.replace(/\/n\d+$/, '');
+      if (owner !== n) expect(rows.get(owner)?.skipped === true || want.notStarted.has(owner), n).toBe(true);
+    }
+    expect(JSON.stringify(runOnce())).toBe(JSON.stringify(recording));
+  });
+});
