@@ -122,12 +122,19 @@ function pushEnd(x: Interval, at: number, lo: number, hi: number): void {
 function clampInto(inner: FoldOp | FoldRound, outer: FoldRound | FoldHandle): void {
   const lo = outer.startLo;
   const hi = outer.endHi;
-  inner.startLo = Math.min(Math.max(inner.startLo, lo), hi);
-  inner.startHi = Math.min(Math.max(inner.startHi, inner.startLo), hi);
-  inner.endHi = Math.max(Math.min(inner.endHi, hi), inner.startLo);
-  inner.endLo = Math.min(Math.max(inner.endLo, inner.startLo), inner.endHi);
-  inner.start = Math.min(Math.max(inner.start, inner.startLo), inner.startHi);
-  inner.end = Math.min(Math.max(inner.end, inner.endLo, inner.start), inner.endHi);
+  const startLo = Math.min(Math.max(inner.startLo, lo), hi);
+  const startHi = Math.min(Math.max(inner.startHi, startLo), hi);
+  const endHi = Math.max(Math.min(inner.endHi, hi), startLo);
+  const endLo = Math.min(Math.max(inner.endLo, startLo), endHi);
+  const start = Math.min(Math.max(inner.start, startLo), startHi);
+  const end = Math.min(Math.max(inner.end, endLo, start), endHi);
+  // store only what changed (mostly nothing): each store of a large number allocates a heap number
+  if (startLo !== inner.startLo) inner.startLo = startLo;
+  if (startHi !== inner.startHi) inner.startHi = startHi;
+  if (endHi !== inner.endHi) inner.endHi = endHi;
+  if (endLo !== inner.endLo) inner.endLo = endLo;
+  if (start !== inner.start) inner.start = start;
+  if (end !== inner.end) inner.end = end;
 }
 
 /**
@@ -154,9 +161,12 @@ function nestBranchCases(ex: ExecState): void {
 function tightenInside(h: FoldHandle): void {
   // A call cannot end before it starts: a finer stamp at its end (a klog `error syncing` line)
   // caps the start that whole-second stamps left open.
-  h.startHi = Math.max(h.startLo, Math.min(h.startHi, h.endHi));
-  h.endLo = Math.min(h.endHi, Math.max(h.endLo, h.startLo));
-  h.start = Math.min(Math.max(h.start, h.startLo), h.startHi);
+  const startHi = Math.max(h.startLo, Math.min(h.startHi, h.endHi));
+  if (startHi !== h.startHi) h.startHi = startHi;
+  const endLo = Math.min(h.endHi, Math.max(h.endLo, h.startLo));
+  if (endLo !== h.endLo) h.endLo = endLo;
+  const start = Math.min(Math.max(h.start, h.startLo), h.startHi);
+  if (start !== h.start) h.start = start;
   if (h.end < h.start) {
     if (h.start <= h.endHi && h.start >= h.endLo) h.end = h.start;
     else h.start = Math.max(h.startLo, Math.min(h.start, h.end));

@@ -18,6 +18,7 @@ import type { Readable } from 'node:stream';
 import type { LineStats } from '../timeline/types.js';
 import { decodeInto, decodePayload, stripAnsi, trimmedEnd } from './decode.js';
 import { newRecord } from './fields.js';
+import { decodeStdlibBytes } from './json-bytes.js';
 import { parsePrefix, type PrefixInfo } from './prefix.js';
 import type { LogRecord, SkipReason } from './record.js';
 import { openInput } from './source.js';
@@ -51,6 +52,11 @@ export interface ReadOptions {
   spreadBy?: 'stream' | 'execution';
   /** Stream used for the input `-` (default process.stdin). */
   stdin?: Readable;
+  /**
+   * Decode canonical flytestdlib JSON lines straight from their bytes (default true); false
+   * decodes every line as text (same records: tests compare the two).
+   */
+  byteDecoding?: boolean;
   /** Year for klog stamps before any dated timestamp was seen (default: the current UTC year). */
   fallbackYear?: number;
   /** Longest line kept (default 64 MiB); a longer one is counted as 'truncated' without buffering it. */
@@ -124,6 +130,7 @@ export class LineReader {
   private readonly idBuf: Buffer | undefined;
   private readonly byExecution: boolean;
   private readonly maxLine: number;
+  private readonly byteDecoding: boolean;
   // bytes of the unfinished last line, kept as pieces until its newline arrives
   private carry: Buffer[] = [];
   private carryLen = 0;
@@ -147,6 +154,7 @@ export class LineReader {
     this.idBuf = this.exec === undefined ? undefined : Buffer.from(this.exec, 'utf8');
     this.byExecution = opts.spreadBy === 'execution';
     this.maxLine = opts.maxLineBytes ?? MAX_LINE_BYTES;
+    this.byteDecoding = opts.byteDecoding !== false;
   }
 
   /** Label of the input being read (records and skip reports carry it). */
@@ -276,9 +284,19 @@ export class LineReader {
     while (p < end) {
       let nl = buf.indexOf(NEWLINE, p);
       if (nl < 0 || nl >= end) nl = end;
-      this.line(decodeText(buf, p, nl, ascii));
+      if (!(this.byteDecoding && ascii && buf[p] === 123 && this.stdlibLine(buf, p, nl))) this.line(decodeText(buf, p, nl, ascii));
       p = nl + 1;
     }
+  }
+
+  /** A canonical flytestdlib JSON line decoded from its bytes; false when it needs the text decoder. */
+  private stdlibLine(buf: Buffer, p: number, nl: number): boolean {
+    const rec = newRecord(this.file, this.lineNo + 1);
+    if (!decodeStdlibBytes(buf, p, nl, rec, this.st)) return false;
+    this.lineNo++;
+    this.stats.read++;
+    this.accept(rec);
+    return true;
   }
 
   /** Exec mode: decode only the lines that contain the id; count the others. */
