@@ -122,19 +122,25 @@ function pushEnd(x: Interval, at: number, lo: number, hi: number): void {
 function clampInto(inner: FoldOp | FoldRound, outer: FoldRound | FoldHandle): void {
   const lo = outer.startLo;
   const hi = outer.endHi;
-  const startLo = Math.min(Math.max(inner.startLo, lo), hi);
-  const startHi = Math.min(Math.max(inner.startHi, startLo), hi);
-  const endHi = Math.max(Math.min(inner.endHi, hi), startLo);
-  const endLo = Math.min(Math.max(inner.endLo, startLo), endHi);
-  const start = Math.min(Math.max(inner.start, startLo), startHi);
-  const end = Math.min(Math.max(inner.end, endLo, start), endHi);
-  // store only what changed (mostly nothing): each store of a large number allocates a heap number
-  if (startLo !== inner.startLo) inner.startLo = startLo;
-  if (startHi !== inner.startHi) inner.startHi = startHi;
-  if (endHi !== inner.endHi) inner.endHi = endHi;
-  if (endLo !== inner.endLo) inner.endLo = endLo;
-  if (start !== inner.start) inner.start = start;
-  if (end !== inner.end) inner.end = end;
+  const startLo0 = inner.startLo;
+  const startHi0 = inner.startHi;
+  const endLo0 = inner.endLo;
+  const endHi0 = inner.endHi;
+  const start0 = inner.start;
+  const end0 = inner.end;
+  const startLo = Math.min(Math.max(startLo0, lo), hi);
+  const startHi = Math.min(Math.max(startHi0, startLo), hi);
+  const endHi = Math.max(Math.min(endHi0, hi), startLo);
+  const endLo = Math.min(Math.max(endLo0, startLo), endHi);
+  const start = Math.min(Math.max(start0, startLo), startHi);
+  const end = Math.min(Math.max(end0, endLo, start), endHi);
+  // store only what changed (mostly nothing): a store of a large number allocates a heap number
+  if (startLo !== startLo0) inner.startLo = startLo;
+  if (startHi !== startHi0) inner.startHi = startHi;
+  if (endHi !== endHi0) inner.endHi = endHi;
+  if (endLo !== endLo0) inner.endLo = endLo;
+  if (start !== start0) inner.start = start;
+  if (end !== end0) inner.end = end;
 }
 
 /**
@@ -171,9 +177,12 @@ function tightenInside(h: FoldHandle): void {
     if (h.start <= h.endHi && h.start >= h.endLo) h.end = h.start;
     else h.start = Math.max(h.startLo, Math.min(h.start, h.end));
   }
-  for (const r of h.rounds) {
+  const rounds = h.rounds;
+  for (let i = 0; i < rounds.length; i++) {
+    const r = rounds[i] as FoldRound;
     clampInto(r, h);
-    for (const o of r.ops) clampInto(o, r);
+    const ops = r.ops;
+    for (let k = 0; k < ops.length; k++) clampInto(ops[k] as FoldOp, r);
   }
 }
 

@@ -155,8 +155,10 @@ const internKeys = new Uint8Array(INTERN_SLOTS * INTERN_BYTES);
 function internBytes(buf: Uint8Array, s: number, e: number): string {
   const len = e - s;
   if (len > INTERN_BYTES) return latin1(buf, s, e);
+  // the hash reads the length and the last few bytes (ids, workers and nodes differ at their
+  // ends); the comparison below checks every byte
   let h = len;
-  for (let i = s; i < e; i++) h = (Math.imul(h, 31) + (buf[i] as number)) | 0;
+  for (let i = e > s + 8 ? e - 8 : s; i < e; i++) h = (Math.imul(h, 31) + (buf[i] as number)) | 0;
   const slot = (h ^ (h >>> 13)) & (INTERN_SLOTS - 1);
   const at = slot * INTERN_BYTES;
   if (internLen[slot] === len) {

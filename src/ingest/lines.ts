@@ -17,7 +17,7 @@ import { isAscii } from 'node:buffer';
 import type { Readable } from 'node:stream';
 import type { LineStats } from '../timeline/types.js';
 import { decodeInto, decodePayload, stripAnsi, trimmedEnd } from './decode.js';
-import { newRecord } from './fields.js';
+import { newRecord, resetRecord } from './fields.js';
 import { decodeStdlibBytes } from './json-bytes.js';
 import { parsePrefix, type PrefixInfo } from './prefix.js';
 import type { LogRecord, SkipReason } from './record.js';
@@ -91,6 +91,8 @@ const SNIFF_BYTES = 1 << 20;
 const BATCH_BYTES = 64 << 10;
 /** A stream's open second is closed once the input has moved this many seconds past it. */
 const QUIET_SECONDS = 10;
+/** Most records kept for reuse. */
+const MAX_FREE = 1 << 14;
 /** Above this many records held back, open groups are closed early to bound memory. */
 const MAX_PENDING = 1 << 17;
 
@@ -142,6 +144,8 @@ export class LineReader {
   private readonly joins = new Map<string, Join>();
   private maxSec = -Infinity;
   private sinceSniff = SNIFF_BYTES;
+  // records handed back by the consumer (see `recycle`), reused instead of allocated
+  private readonly free: LogRecord[] = [];
 
   constructor(
     private current: string,
@@ -218,6 +222,20 @@ export class LineReader {
     this.spreader.closeAll();
   }
 
+  /**
+   * Hands back records returned by `take` that the consumer no longer uses: the reader reuses
+   * them for later lines. Reuse spares the young-generation collections most of their work.
+   */
+  recycle(records: readonly LogRecord[]): void {
+    const room = MAX_FREE - this.free.length;
+    for (let i = 0; i < records.length && i < room; i++) this.free.push(records[i] as LogRecord);
+  }
+
+  private record(line: number): LogRecord {
+    const r = this.free.pop();
+    return r === undefined ? newRecord(this.file, line) : resetRecord(r, this.file, line);
+  }
+
   /** Records that are final, in file order (each record is returned once). */
   take(): LogRecord[] {
     let cutoff = this.spreader.minOpenSeq();
@@ -291,8 +309,11 @@ export class LineReader {
 
   /** A canonical flytestdlib JSON line decoded from its bytes; false when it needs the text decoder. */
   private stdlibLine(buf: Buffer, p: number, nl: number): boolean {
-    const rec = newRecord(this.file, this.lineNo + 1);
-    if (!decodeStdlibBytes(buf, p, nl, rec, this.st)) return false;
+    const rec = this.record(this.lineNo + 1);
+    if (!decodeStdlibBytes(buf, p, nl, rec, this.st)) {
+      this.free.push(rec);
+      return false;
+    }
     this.lineNo++;
     this.stats.read++;
     this.accept(rec);
@@ -409,7 +430,7 @@ export class LineReader {
         }
       }
     }
-    const rec = newRecord(this.file, ln);
+    const rec = this.record(ln);
     let start = 0;
     let haveTime = false;
     if (text.charCodeAt(0) !== 123) {
@@ -427,6 +448,7 @@ export class LineReader {
     }
     const r = decodePayload(rec, text, start, end, this.st, haveTime);
     if (r !== undefined) {
+      this.free.push(rec);
       this.skip(r, ln, text);
       return;
     }
@@ -562,6 +584,24 @@ function isCriPartial(buf: Buffer, s: number, e: number): boolean {
  * should be given in time order (see `onOverlap`).
  * Options: see `ReadOptions`. Input errors (missing file, corrupt gzip) reject the iteration.
  */
+const RELEASE = Symbol('release');
+
+/** A batch of `readLogRecords`; a consumer done with its records may hand them back (`releaseBatch`). */
+type Batch = LogRecord[] & { [RELEASE]?: () => void };
+
+/**
+ * Tells the reader that yielded `batch` that its records are no longer used anywhere: it reuses
+ * them for later lines. Only for consumers that keep no reference to a record (the folder).
+ */
+export function releaseBatch(batch: readonly LogRecord[]): void {
+  (batch as Batch)[RELEASE]?.();
+}
+
+function releasable(batch: LogRecord[], reader: LineReader): LogRecord[] {
+  (batch as Batch)[RELEASE] = () => reader.recycle(batch);
+  return batch;
+}
+
 export async function* readLogRecords(inputs: readonly string[], opts: ReadOptions = {}): AsyncGenerator<LogRecord[]> {
   const stats = opts.stats ?? newLineStats();
   const shared: ReadOptions = { ...opts, stats };
@@ -582,7 +622,7 @@ export async function* readLogRecords(inputs: readonly string[], opts: ReadOptio
         const batch = reader.take();
         if (batch.length > 0) {
           overlap.see(batch);
-          yield batch;
+          yield releasable(batch, reader);
         }
       }
     }
