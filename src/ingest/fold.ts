@@ -1175,7 +1175,7 @@ export class LogFolder {
         this.candidates.delete(ex);
       }
     }
-    for (const ns of rs.touched) {
+    for (const ns of rs.touched ?? []) {
       const n = ns.rec;
       n.transitions = n.transitions.filter(other);
       if (n.taskPhases !== undefined) {
@@ -1183,7 +1183,7 @@ export class LogFolder {
         ns.plugin = n.taskPhases.length > 0 ? (n.taskPhases[n.taskPhases.length - 1] as Transition).to : undefined;
       }
     }
-    rs.touched = [];
+    rs.touched = null;
   }
 
   /**
@@ -1360,7 +1360,7 @@ export class LogFolder {
     o.node = node;
     const ns = this.nodeState(ex, node);
     if (rs.discarded) return;
-    rs.touched.push(ns);
+    (rs.touched ??= []).push(ns);
     ns.rec.transitions.push(this.transitionHere(rs, from, to));
     if (from === 'Queued' && to === 'Running') {
       // The pod is created in this round, before its first task event (PhaseQueued).
@@ -1391,7 +1391,7 @@ export class LogFolder {
     const prev = ns.plugin;
     o.from = prev ?? 'PhaseUndefined';
     if (rs.discarded) return;
-    rs.touched.push(ns);
+    (rs.touched ??= []).push(ns);
     (ns.rec.taskPhases ??= []).push(this.transitionHere(rs, prev ?? 'PhaseUndefined', phase));
     ns.plugin = phase;
     if (phase === 'PhaseRetryableFailure') (ws ?? rs.hs.worker).retry = { op: o, ex, rs, node };
