@@ -1,11 +1,17 @@
-// In-process A/B: reader alone and reader + folder over a file held in memory, alternating variants.
+/**
+ * In-process A/B of the line reader's two decoders (bytes vs text): the reader alone or reader +
+ * folder over a file held in memory, the variants alternating pass by pass so that load from
+ * other processes falls on both. Not a test; the ingest bench gives the figures.
+ *
+ *   node --import tsx bench/ingest-ab.ts FILE [read|fold] [passes]
+ */
 import { readFileSync } from 'node:fs';
 import { LineReader } from '../src/ingest/lines.js';
 import { LogFolder } from '../src/ingest/fold.js';
 const file = process.argv[2] ?? 'bench/data/propeller-debug-100MB.v3.jsonl';
 const what = process.argv[3] ?? 'fold';
 const data = readFileSync(file);
-const CH = 1 << 20, STEP = 64 << 10;
+const STEP = 64 << 10;
 function pass(fast: boolean): number {
   const t0 = performance.now();
   const r = new LineReader(file, { byteDecoding: fast });
