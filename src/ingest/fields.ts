@@ -30,6 +30,28 @@ export function newRecord(file: string, line: number): LogRecord {
   };
 }
 
+/** Resets a used record to the state `newRecord` creates (records are reused by a reader whose consumer hands them back). */
+export function resetRecord(rec: LogRecord, file: string, line: number): LogRecord {
+  rec.file = file;
+  rec.line = line;
+  rec.sec = 0;
+  rec.nsec = 0;
+  rec.resNs = 1e9;
+  rec.estNsec = 0;
+  rec.level = '';
+  rec.msg = '';
+  rec.execId = undefined;
+  rec.ns = undefined;
+  rec.routine = undefined;
+  rec.node = undefined;
+  rec.wf = undefined;
+  rec.resVer = undefined;
+  rec.tasktype = undefined;
+  rec.replica = undefined;
+  rec.kind = 'propeller';
+  return rec;
+}
+
 /** Clears the context fields (a decoder that gives up half-way hands the record to another). */
 export function clearContext(rec: LogRecord): void {
   rec.execId = undefined;

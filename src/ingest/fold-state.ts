@@ -135,7 +135,7 @@ export class RoundState {
    */
   discarded = false;
   /** Nodes whose history this round added to (to take a discarded round's entries back out). */
-  touched: NodeState[] = [];
+  touched: NodeState[] | null = null;
   /** Instant of the too-large line: a following successful write persisted Failing/Failed then. */
   tooLargeAt: Stamp | null = null;
   /** The execution's end and terminal flag before this round, restored when it is discarded. */

@@ -122,12 +122,25 @@ function pushEnd(x: Interval, at: number, lo: number, hi: number): void {
 function clampInto(inner: FoldOp | FoldRound, outer: FoldRound | FoldHandle): void {
   const lo = outer.startLo;
   const hi = outer.endHi;
-  inner.startLo = Math.min(Math.max(inner.startLo, lo), hi);
-  inner.startHi = Math.min(Math.max(inner.startHi, inner.startLo), hi);
-  inner.endHi = Math.max(Math.min(inner.endHi, hi), inner.startLo);
-  inner.endLo = Math.min(Math.max(inner.endLo, inner.startLo), inner.endHi);
-  inner.start = Math.min(Math.max(inner.start, inner.startLo), inner.startHi);
-  inner.end = Math.min(Math.max(inner.end, inner.endLo, inner.start), inner.endHi);
+  const startLo0 = inner.startLo;
+  const startHi0 = inner.startHi;
+  const endLo0 = inner.endLo;
+  const endHi0 = inner.endHi;
+  const start0 = inner.start;
+  const end0 = inner.end;
+  const startLo = Math.min(Math.max(startLo0, lo), hi);
+  const startHi = Math.min(Math.max(startHi0, startLo), hi);
+  const endHi = Math.max(Math.min(endHi0, hi), startLo);
+  const endLo = Math.min(Math.max(endLo0, startLo), endHi);
+  const start = Math.min(Math.max(start0, startLo), startHi);
+  const end = Math.min(Math.max(end0, endLo, start), endHi);
+  // store only what changed (mostly nothing): a store of a large number allocates a heap number
+  if (startLo !== startLo0) inner.startLo = startLo;
+  if (startHi !== startHi0) inner.startHi = startHi;
+  if (endHi !== endHi0) inner.endHi = endHi;
+  if (endLo !== endLo0) inner.endLo = endLo;
+  if (start !== start0) inner.start = start;
+  if (end !== end0) inner.end = end;
 }
 
 /**
@@ -154,16 +167,22 @@ function nestBranchCases(ex: ExecState): void {
 function tightenInside(h: FoldHandle): void {
   // A call cannot end before it starts: a finer stamp at its end (a klog `error syncing` line)
   // caps the start that whole-second stamps left open.
-  h.startHi = Math.max(h.startLo, Math.min(h.startHi, h.endHi));
-  h.endLo = Math.min(h.endHi, Math.max(h.endLo, h.startLo));
-  h.start = Math.min(Math.max(h.start, h.startLo), h.startHi);
+  const startHi = Math.max(h.startLo, Math.min(h.startHi, h.endHi));
+  if (startHi !== h.startHi) h.startHi = startHi;
+  const endLo = Math.min(h.endHi, Math.max(h.endLo, h.startLo));
+  if (endLo !== h.endLo) h.endLo = endLo;
+  const start = Math.min(Math.max(h.start, h.startLo), h.startHi);
+  if (start !== h.start) h.start = start;
   if (h.end < h.start) {
     if (h.start <= h.endHi && h.start >= h.endLo) h.end = h.start;
     else h.start = Math.max(h.startLo, Math.min(h.start, h.end));
   }
-  for (const r of h.rounds) {
+  const rounds = h.rounds;
+  for (let i = 0; i < rounds.length; i++) {
+    const r = rounds[i] as FoldRound;
     clampInto(r, h);
-    for (const o of r.ops) clampInto(o, r);
+    const ops = r.ops;
+    for (let k = 0; k < ops.length; k++) clampInto(ops[k] as FoldOp, r);
   }
 }
 
@@ -1164,7 +1183,7 @@ export class LogFolder {
         this.candidates.delete(ex);
       }
     }
-    for (const ns of rs.touched) {
+    for (const ns of rs.touched ?? []) {
       const n = ns.rec;
       n.transitions = n.transitions.filter(other);
       if (n.taskPhases !== undefined) {
@@ -1172,7 +1191,7 @@ export class LogFolder {
         ns.plugin = n.taskPhases.length > 0 ? (n.taskPhases[n.taskPhases.length - 1] as Transition).to : undefined;
       }
     }
-    rs.touched = [];
+    rs.touched = null;
   }
 
   /**
@@ -1349,7 +1368,7 @@ export class LogFolder {
     o.node = node;
     const ns = this.nodeState(ex, node);
     if (rs.discarded) return;
-    rs.touched.push(ns);
+    (rs.touched ??= []).push(ns);
     ns.rec.transitions.push(this.transitionHere(rs, from, to));
     if (from === 'Queued' && to === 'Running') {
       // The pod is created in this round, before its first task event (PhaseQueued).
@@ -1380,7 +1399,7 @@ export class LogFolder {
     const prev = ns.plugin;
     o.from = prev ?? 'PhaseUndefined';
     if (rs.discarded) return;
-    rs.touched.push(ns);
+    (rs.touched ??= []).push(ns);
     (ns.rec.taskPhases ??= []).push(this.transitionHere(rs, prev ?? 'PhaseUndefined', phase));
     ns.plugin = phase;
     if (phase === 'PhaseRetryableFailure') (ws ?? rs.hs.worker).retry = { op: o, ex, rs, node };

@@ -7,6 +7,7 @@
  */
 import type { Execution, LineStats, Recording } from '../timeline/types.js';
 import { LogFolder } from './fold.js';
+import { releaseBatch } from './lines.js';
 import type { LogRecord } from './record.js';
 
 export { LogFolder, type FolderOptions, type FoldCounts } from './fold.js';
@@ -67,6 +68,8 @@ export async function foldRecordsStreaming(
   });
   for await (const batch of records) {
     folder.pushAll(batch);
+    // the folder keeps no record: the reader may reuse them
+    releaseBatch(batch);
     if (wait !== undefined) {
       const w = wait;
       wait = undefined;

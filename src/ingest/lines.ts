@@ -17,7 +17,8 @@ import { isAscii } from 'node:buffer';
 import type { Readable } from 'node:stream';
 import type { LineStats } from '../timeline/types.js';
 import { decodeInto, decodePayload, stripAnsi, trimmedEnd } from './decode.js';
-import { newRecord } from './fields.js';
+import { newRecord, resetRecord } from './fields.js';
+import { decodeStdlibBytes } from './json-bytes.js';
 import { parsePrefix, type PrefixInfo } from './prefix.js';
 import type { LogRecord, SkipReason } from './record.js';
 import { openInput } from './source.js';
@@ -51,6 +52,11 @@ export interface ReadOptions {
   spreadBy?: 'stream' | 'execution';
   /** Stream used for the input `-` (default process.stdin). */
   stdin?: Readable;
+  /**
+   * Decode canonical flytestdlib JSON lines straight from their bytes (default true); false
+   * decodes every line as text (same records: tests compare the two).
+   */
+  byteDecoding?: boolean;
   /** Year for klog stamps before any dated timestamp was seen (default: the current UTC year). */
   fallbackYear?: number;
   /** Longest line kept (default 64 MiB); a longer one is counted as 'truncated' without buffering it. */
@@ -85,6 +91,8 @@ const SNIFF_BYTES = 1 << 20;
 const BATCH_BYTES = 64 << 10;
 /** A stream's open second is closed once the input has moved this many seconds past it. */
 const QUIET_SECONDS = 10;
+/** Most records kept for reuse. */
+const MAX_FREE = 1 << 14;
 /** Above this many records held back, open groups are closed early to bound memory. */
 const MAX_PENDING = 1 << 17;
 
@@ -124,6 +132,7 @@ export class LineReader {
   private readonly idBuf: Buffer | undefined;
   private readonly byExecution: boolean;
   private readonly maxLine: number;
+  private readonly byteDecoding: boolean;
   // bytes of the unfinished last line, kept as pieces until its newline arrives
   private carry: Buffer[] = [];
   private carryLen = 0;
@@ -135,6 +144,8 @@ export class LineReader {
   private readonly joins = new Map<string, Join>();
   private maxSec = -Infinity;
   private sinceSniff = SNIFF_BYTES;
+  // records handed back by the consumer (see `recycle`), reused instead of allocated
+  private readonly free: LogRecord[] = [];
 
   constructor(
     private current: string,
@@ -147,6 +158,7 @@ export class LineReader {
     this.idBuf = this.exec === undefined ? undefined : Buffer.from(this.exec, 'utf8');
     this.byExecution = opts.spreadBy === 'execution';
     this.maxLine = opts.maxLineBytes ?? MAX_LINE_BYTES;
+    this.byteDecoding = opts.byteDecoding !== false;
   }
 
   /** Label of the input being read (records and skip reports carry it). */
@@ -208,6 +220,20 @@ export class LineReader {
       this.completeJoin(j);
     }
     this.spreader.closeAll();
+  }
+
+  /**
+   * Hands back records returned by `take` that the consumer no longer uses: the reader reuses
+   * them for later lines. Reuse spares the young-generation collections most of their work.
+   */
+  recycle(records: readonly LogRecord[]): void {
+    const room = MAX_FREE - this.free.length;
+    for (let i = 0; i < records.length && i < room; i++) this.free.push(records[i] as LogRecord);
+  }
+
+  private record(line: number): LogRecord {
+    const r = this.free.pop();
+    return r === undefined ? newRecord(this.file, line) : resetRecord(r, this.file, line);
   }
 
   /** Records that are final, in file order (each record is returned once). */
@@ -276,9 +302,22 @@ export class LineReader {
     while (p < end) {
       let nl = buf.indexOf(NEWLINE, p);
       if (nl < 0 || nl >= end) nl = end;
-      this.line(decodeText(buf, p, nl, ascii));
+      if (!(this.byteDecoding && ascii && buf[p] === 123 && this.stdlibLine(buf, p, nl))) this.line(decodeText(buf, p, nl, ascii));
       p = nl + 1;
     }
+  }
+
+  /** A canonical flytestdlib JSON line decoded from its bytes; false when it needs the text decoder. */
+  private stdlibLine(buf: Buffer, p: number, nl: number): boolean {
+    const rec = this.record(this.lineNo + 1);
+    if (!decodeStdlibBytes(buf, p, nl, rec, this.st)) {
+      this.free.push(rec);
+      return false;
+    }
+    this.lineNo++;
+    this.stats.read++;
+    this.accept(rec);
+    return true;
   }
 
   /** Exec mode: decode only the lines that contain the id; count the others. */
@@ -391,7 +430,7 @@ export class LineReader {
         }
       }
     }
-    const rec = newRecord(this.file, ln);
+    const rec = this.record(ln);
     let start = 0;
     let haveTime = false;
     if (text.charCodeAt(0) !== 123) {
@@ -409,6 +448,7 @@ export class LineReader {
     }
     const r = decodePayload(rec, text, start, end, this.st, haveTime);
     if (r !== undefined) {
+      this.free.push(rec);
       this.skip(r, ln, text);
       return;
     }
@@ -544,6 +584,24 @@ function isCriPartial(buf: Buffer, s: number, e: number): boolean {
  * should be given in time order (see `onOverlap`).
  * Options: see `ReadOptions`. Input errors (missing file, corrupt gzip) reject the iteration.
  */
+const RELEASE = Symbol('release');
+
+/** A batch of `readLogRecords`; a consumer done with its records may hand them back (`releaseBatch`). */
+type Batch = LogRecord[] & { [RELEASE]?: () => void };
+
+/**
+ * Tells the reader that yielded `batch` that its records are no longer used anywhere: it reuses
+ * them for later lines. Only for consumers that keep no reference to a record (the folder).
+ */
+export function releaseBatch(batch: readonly LogRecord[]): void {
+  (batch as Batch)[RELEASE]?.();
+}
+
+function releasable(batch: LogRecord[], reader: LineReader): LogRecord[] {
+  (batch as Batch)[RELEASE] = () => reader.recycle(batch);
+  return batch;
+}
+
 export async function* readLogRecords(inputs: readonly string[], opts: ReadOptions = {}): AsyncGenerator<LogRecord[]> {
   const stats = opts.stats ?? newLineStats();
   const shared: ReadOptions = { ...opts, stats };
@@ -564,7 +622,7 @@ export async function* readLogRecords(inputs: readonly string[], opts: ReadOptio
         const batch = reader.take();
         if (batch.length > 0) {
           overlap.see(batch);
-          yield batch;
+          yield releasable(batch, reader);
         }
       }
     }

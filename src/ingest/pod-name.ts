@@ -23,11 +23,11 @@ function isDigits(s: string, from: number, to: number): boolean {
  * first the whole name before the attempt number, then the segmented (ArrayNode) reading.
  */
 export function podNodeId(rest: string, isKnown?: (id: string) => boolean): string | undefined {
-  const segmented = segmentedNodeId(rest);
-  if (isKnown === undefined) return segmented;
+  if (isKnown === undefined) return segmentedNodeId(rest);
   const dash = rest.lastIndexOf('-');
   const whole = dash > 0 && isDigits(rest, dash + 1, rest.length) ? rest.slice(0, dash) : undefined;
   if (whole !== undefined && isKnown(whole)) return whole;
+  const segmented = segmentedNodeId(rest);
   if (segmented !== undefined && isKnown(segmented)) return segmented;
   const nested = whole !== undefined ? nestedReading(whole, isKnown) : undefined;
   return nested ?? segmented ?? whole;

@@ -147,9 +147,20 @@ const UNTIMED_PREFIXES: readonly string[] = [
   'Failed to clear finalizers for Resource',
 ];
 
+/** UNTIMED_PREFIXES by their first character: a message is compared with those only. */
+const UNTIMED_BY_FIRST = new Map<number, string[]>();
+for (const p of UNTIMED_PREFIXES) {
+  const c = p.charCodeAt(0);
+  const list = UNTIMED_BY_FIRST.get(c) ?? [];
+  list.push(p);
+  UNTIMED_BY_FIRST.set(c, list);
+}
+
 /** True when `msg` (of kind `K.none`) is a known propeller message without timing information. */
 export function isUntimedTemplate(msg: string): boolean {
-  for (let i = 0; i < UNTIMED_PREFIXES.length; i++) if (msg.startsWith(UNTIMED_PREFIXES[i]!)) return true;
+  const list = UNTIMED_BY_FIRST.get(msg.charCodeAt(0));
+  if (list === undefined) return false;
+  for (let i = 0; i < list.length; i++) if (msg.startsWith(list[i] as string)) return true;
   return false;
 }
 

@@ -1,0 +1,373 @@
+/**
+ * The canonical flytestdlib JSON line (`{"json":{..},"level":"..","msg":"..","ts":".."}`, as Go's
+ * encoder writes it) decoded straight from the read buffer. Nearly every line of a propeller debug
+ * log has this layout; reading it from bytes costs the record and its message string, not a
+ * decoded copy of the whole line and a regular-expression match over it.
+ *
+ * Exact for what it accepts: the same lines, values and verdicts as the canonical-layout regular
+ * expression in `json-envelope.ts` (sorted context keys at most once, string values without raw
+ * control characters, no whitespace but after the closing brace). Anything else (another layout,
+ * a rare escape, a line it would skip) is left to the text decoder: the function returns false
+ * without having changed anything but the record it was given.
+ */
+import { normalizeLevel } from './fields.js';
+import type { LogRecord } from './record.js';
+import { applyRfc3339, type DecodeState } from './timestamps.js';
+
+const QUOTE = 34;
+const BACKSLASH = 92;
+const COLON = 58;
+const COMMA = 44;
+const LBRACE = 123;
+const RBRACE = 125;
+
+/** Buffer's own Latin-1 slicer (`toString` minus its argument handling). */
+interface Latin1 {
+  latin1Slice(start: number, end: number): string;
+}
+
+function latin1(buf: Uint8Array, s: number, e: number): string {
+  return (buf as unknown as Latin1).latin1Slice(s, e);
+}
+
+// Context keys in the sorted order Go writes them.
+const C_EXEC_ID = 0;
+const C_NODE = 1;
+const C_NS = 2;
+const C_RES_VER = 3;
+const C_ROUTINE = 4;
+const C_TASKTYPE = 5;
+const C_WF = 6;
+
+/** The bytes of an ASCII literal (compared byte to byte: cheaper than the string's characters). */
+function ascii(word: string): Uint8Array {
+  return Uint8Array.from(word, (ch) => ch.charCodeAt(0));
+}
+
+/** True when buf[s, s + word.length) holds `word`. */
+function bytesAre(buf: Uint8Array, s: number, word: Uint8Array): boolean {
+  for (let i = 0; i < word.length; i++) if (buf[s + i] !== word[i]) return false;
+  return true;
+}
+
+const W_NODE = ascii('node');
+const W_EXEC_ID = ascii('exec_id');
+const W_ROUTINE = ascii('routine');
+const W_RES_VER = ascii('res_ver');
+const W_TASKTYPE = ascii('tasktype');
+const W_JSON = ascii('"json":{');
+const W_LEVEL = ascii('"level":"');
+const W_MSG = ascii('","msg":"');
+const W_TS = ascii('","ts":"');
+const W_INFO = ascii('info');
+const W_DEBUG = ascii('debug');
+const W_ERROR = ascii('error');
+const W_WARNING = ascii('warning');
+
+/** Index of the context key buf[s, s + len), -1 for any other key. */
+function contextKey(buf: Uint8Array, s: number, len: number): number {
+  switch (len) {
+    case 2:
+      if (buf[s] === 110 && buf[s + 1] === 115) return C_NS; // ns
+      if (buf[s] === 119 && buf[s + 1] === 102) return C_WF; // wf
+      return -1;
+    case 4:
+      return bytesAre(buf, s, W_NODE) ? C_NODE : -1;
+    case 7:
+      if (buf[s] === 101) return bytesAre(buf, s, W_EXEC_ID) ? C_EXEC_ID : -1;
+      if (buf[s] === 114 && buf[s + 1] === 111) return bytesAre(buf, s, W_ROUTINE) ? C_ROUTINE : -1;
+      return bytesAre(buf, s, W_RES_VER) ? C_RES_VER : -1;
+    case 8:
+      return bytesAre(buf, s, W_TASKTYPE) ? C_TASKTYPE : -1;
+    default:
+      return -1;
+  }
+}
+
+// Scan results (module scratch: decoding is synchronous, one line at a time).
+const ctxStart = new Int32Array(7);
+const ctxEnd = new Int32Array(7);
+/** Bit k set: context key k was found on this line. */
+let ctxFound = 0;
+let scanEnd = 0;
+
+/**
+ * End of the plain string body starting at `i` (the index of its closing quote), or -1 when it
+ * holds a backslash or a control character or runs past `e`.
+ */
+function plainString(buf: Uint8Array, i: number, e: number): number {
+  for (; i < e; i++) {
+    const c = buf[i] as number;
+    if (c === QUOTE) return i;
+    if (c === BACKSLASH || c < 0x20) return -1;
+  }
+  return -1;
+}
+
+/** Scans `"json":{...},` at `i` into ctxStart/ctxEnd; sets `scanEnd` after the comma; false when not canonical. */
+function scanContext(buf: Uint8Array, i: number, e: number): boolean {
+  let last = -1;
+  if (buf[i] === RBRACE) {
+    i++;
+  } else {
+    for (;;) {
+      if (buf[i] !== QUOTE) return false;
+      const ks = i + 1;
+      const ke = plainString(buf, ks, e);
+      if (ke < 0 || buf[ke + 1] !== COLON || buf[ke + 2] !== QUOTE) return false;
+      const vs = ke + 3;
+      const ve = plainString(buf, vs, e);
+      if (ve < 0) return false;
+      const id = contextKey(buf, ks, ke - ks);
+      if (id >= 0) {
+        // each known key at most once, in sorted order (else the text decoder decides)
+        if (id <= last) return false;
+        last = id;
+        ctxFound |= 1 << id;
+        ctxStart[id] = vs;
+        ctxEnd[id] = ve;
+      }
+      i = ve + 1;
+      const c = buf[i];
+      if (c === COMMA) {
+        i++;
+        continue;
+      }
+      if (c !== RBRACE) return false;
+      i++;
+      break;
+    }
+  }
+  if (buf[i] !== COMMA) return false;
+  scanEnd = i + 1;
+  return true;
+}
+
+// Repeated context values (execution ids, workers, namespaces, nodes) are shared strings: found by
+// a hash of their bytes in a direct-mapped table, so a repeat costs no allocation.
+// Each slot keeps a copy of its value's bytes (values up to INTERN_BYTES long are shared).
+const INTERN_SLOTS = 4096;
+const INTERN_BYTES = 64;
+const internTable: string[] = new Array<string>(INTERN_SLOTS).fill('');
+const internLen = new Int32Array(INTERN_SLOTS).fill(-1);
+const internKeys = new Uint8Array(INTERN_SLOTS * INTERN_BYTES);
+
+function internBytes(buf: Uint8Array, s: number, e: number): string {
+  const len = e - s;
+  if (len > INTERN_BYTES) return latin1(buf, s, e);
+  // the hash reads the length and the last few bytes (ids, workers and nodes differ at their
+  // ends); the comparison below checks every byte
+  let h = len;
+  for (let i = e > s + 8 ? e - 8 : s; i < e; i++) h = (Math.imul(h, 31) + (buf[i] as number)) | 0;
+  const slot = (h ^ (h >>> 13)) & (INTERN_SLOTS - 1);
+  const at = slot * INTERN_BYTES;
+  if (internLen[slot] === len) {
+    let k = 0;
+    while (k < len && internKeys[at + k] === buf[s + k]) k++;
+    if (k === len) return internTable[slot] as string;
+  }
+  const v = latin1(buf, s, e);
+  internTable[slot] = v;
+  internLen[slot] = len;
+  for (let k = 0; k < len; k++) internKeys[at + k] = buf[s + k] as number;
+  return v;
+}
+
+function hexValue(c: number | undefined): number {
+  if (c === undefined) return -1;
+  if (c >= 48 && c <= 57) return c - 48;
+  if (c >= 97 && c <= 102) return c - 87;
+  if (c >= 65 && c <= 70) return c - 55;
+  return -1;
+}
+
+// Unescaped message bytes are written here, then read as one flat string.
+let scratch = Buffer.allocUnsafe(1 << 16);
+
+/**
+ * The message body buf[s, e) (ASCII, holding escapes) decoded; undefined for an escape this
+ * decoder leaves to the text decoder (malformed, or a `\u` escape beyond ASCII).
+ */
+function unescapeBytes(buf: Uint8Array, s: number, e: number): string | undefined {
+  if (scratch.length < e - s) scratch = Buffer.allocUnsafe(Math.max(e - s, scratch.length * 2));
+  const out = scratch;
+  let n = 0;
+  for (let i = s; i < e; i++) {
+    let c = buf[i] as number;
+    if (c === BACKSLASH) {
+      i++;
+      switch (buf[i]) {
+        case QUOTE:
+          c = QUOTE;
+          break;
+        case BACKSLASH:
+          c = BACKSLASH;
+          break;
+        case 47:
+          c = 47;
+          break;
+        case 98:
+          c = 8;
+          break;
+        case 102:
+          c = 12;
+          break;
+        case 110:
+          c = 10;
+          break;
+        case 114:
+          c = 13;
+          break;
+        case 116:
+          c = 9;
+          break;
+        case 117: {
+          const a = hexValue(buf[i + 1]);
+          const b = hexValue(buf[i + 2]);
+          const d = hexValue(buf[i + 3]);
+          const f = hexValue(buf[i + 4]);
+          if (a !== 0 || b !== 0 || d < 0 || d > 7 || f < 0) return undefined;
+          c = (d << 4) | f;
+          i += 4;
+          break;
+        }
+        default:
+          return undefined;
+      }
+    }
+    out[n++] = c;
+  }
+  return latin1(out, 0, n);
+}
+
+/** Normalized level of buf[s, e) (a `\w+` word). */
+function levelOf(buf: Uint8Array, s: number, e: number): string {
+  switch (e - s) {
+    case 4:
+      if (bytesAre(buf, s, W_INFO)) return 'info';
+      break;
+    case 5:
+      if (bytesAre(buf, s, W_DEBUG)) return 'debug';
+      if (bytesAre(buf, s, W_ERROR)) return 'error';
+      break;
+    case 7:
+      if (bytesAre(buf, s, W_WARNING)) return 'warning';
+      break;
+    default:
+      break;
+  }
+  return normalizeLevel(latin1(buf, s, e));
+}
+
+function isWordByte(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
+}
+
+// Bytes of the decoding state's cached timestamp text (`DecodeState.lastTs`), to compare without a string.
+let tsText = '';
+let tsBytes = new Uint8Array(64);
+let tsLen = -1;
+
+/** True when buf[s, e) holds the timestamp text `lastTs`. */
+function sameTimestamp(buf: Uint8Array, s: number, e: number, lastTs: string): boolean {
+  if (lastTs !== tsText) {
+    // the state's cache moved on (another decoder, another input): copy its text once
+    tsText = lastTs;
+    tsLen = lastTs.length;
+    if (tsBytes.length < tsLen) tsBytes = new Uint8Array(tsLen);
+    for (let k = 0; k < tsLen; k++) tsBytes[k] = lastTs.charCodeAt(k) & 0xff;
+    // a non-Latin-1 text never equals ASCII bytes
+    for (let k = 0; k < tsLen; k++) if (lastTs.charCodeAt(k) > 0x7f) tsLen = -1;
+  }
+  if (tsLen !== e - s) return false;
+  for (let k = 0; k < tsLen; k++) if (tsBytes[k] !== buf[s + k]) return false;
+  return true;
+}
+
+/**
+ * Decodes the line buf[p, e) (pure ASCII, no line end) into the fresh record `rec` when it is a
+ * canonical flytestdlib JSON line with a usable timestamp; returns false, having changed nothing
+ * else, when the text decoder must decide.
+ */
+export function decodeStdlibBytes(buf: Uint8Array, p: number, e: number, rec: LogRecord, st: DecodeState): boolean {
+  if (buf[p] !== LBRACE || buf[p + 1] !== QUOTE) return false;
+  let i = p + 1;
+  ctxFound = 0;
+  if (bytesAre(buf, i, W_JSON)) {
+    if (!scanContext(buf, i + 8, e)) return false;
+    i = scanEnd;
+  }
+  // "level":"<word>","msg":"
+  if (!bytesAre(buf, i, W_LEVEL)) return false;
+  i += 9;
+  const ls = i;
+  while (i < e && isWordByte(buf[i] as number)) i++;
+  const le = i;
+  if (le === ls || !bytesAre(buf, i, W_MSG)) return false;
+  i += 9;
+  const ms = i;
+  let escaped = false;
+  for (;;) {
+    if (i >= e) return false;
+    const c = buf[i] as number;
+    if (c === QUOTE) break;
+    if (c === BACKSLASH) {
+      escaped = true;
+      const n = buf[i + 1];
+      if (i + 1 >= e || n === 10 || n === 13) return false;
+      i += 2;
+      continue;
+    }
+    if (c < 0x20) return false;
+    i++;
+  }
+  const me = i;
+  if (!bytesAre(buf, i, W_TS)) return false;
+  i += 8;
+  const ts = i;
+  const te = plainString(buf, ts, e);
+  if (te <= ts || buf[te + 1] !== RBRACE) return false;
+  for (i = te + 2; i < e; i++) {
+    const c = buf[i];
+    if (c !== 32 && c !== 9 && c !== 13) return false;
+  }
+  let msg: string | undefined;
+  if (escaped) {
+    msg = unescapeBytes(buf, ms, me);
+    if (msg === undefined) return false;
+  } else {
+    msg = latin1(buf, ms, me);
+  }
+  // the time last: it is the only step that changes the decoding state
+  if (sameTimestamp(buf, ts, te, st.lastTs)) {
+    rec.sec = st.lastSec;
+    rec.nsec = st.lastNsec;
+    rec.resNs = st.lastRes;
+  } else if (!applyRfc3339(rec, latin1(buf, ts, te), st)) {
+    return false;
+  }
+  rec.msg = msg;
+  rec.level = levelOf(buf, ls, le);
+  let s = ctxFound & (1 << C_EXEC_ID) ? (ctxStart[C_EXEC_ID] as number) : -1;
+  let x = ctxEnd[C_EXEC_ID] as number;
+  if (s >= 0 && x > s) rec.execId = internBytes(buf, s, x);
+  s = ctxFound & (1 << C_NODE) ? (ctxStart[C_NODE] as number) : -1;
+  x = ctxEnd[C_NODE] as number;
+  if (s >= 0 && x > s) rec.node = internBytes(buf, s, x);
+  s = ctxFound & (1 << C_NS) ? (ctxStart[C_NS] as number) : -1;
+  x = ctxEnd[C_NS] as number;
+  if (s >= 0 && x > s) rec.ns = internBytes(buf, s, x);
+  s = ctxFound & (1 << C_RES_VER) ? (ctxStart[C_RES_VER] as number) : -1;
+  x = ctxEnd[C_RES_VER] as number;
+  if (s >= 0 && x > s) rec.resVer = latin1(buf, s, x);
+  s = ctxFound & (1 << C_ROUTINE) ? (ctxStart[C_ROUTINE] as number) : -1;
+  x = ctxEnd[C_ROUTINE] as number;
+  if (s >= 0 && x > s) rec.routine = internBytes(buf, s, x);
+  s = ctxFound & (1 << C_TASKTYPE) ? (ctxStart[C_TASKTYPE] as number) : -1;
+  x = ctxEnd[C_TASKTYPE] as number;
+  if (s >= 0 && x > s) rec.tasktype = internBytes(buf, s, x);
+  s = ctxFound & (1 << C_WF) ? (ctxStart[C_WF] as number) : -1;
+  x = ctxEnd[C_WF] as number;
+  if (s >= 0 && x > s) rec.wf = internBytes(buf, s, x);
+  return true;
+}
