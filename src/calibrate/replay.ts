@@ -276,6 +276,12 @@ class PlanBuilder {
         break;
       }
       case 'gate': {
+        // Recorded exactly when the input has it: from the Running transition to the opening.
+        const running = n.transitions.find((t) => t.to === 'Running')?.at;
+        if (n.gateOpened !== undefined && running !== undefined) {
+          wn.gate = { type: 'constant', value: Math.max(0, (n.gateOpened - running) / 1e9) };
+          break;
+        }
         const { first, terminal } = firstAndTerminal(n);
         wn.gate = { type: 'constant', value: first !== undefined && terminal !== undefined ? Math.max(0, (this.openedAt(terminal) - first) / 1e9) : 0 };
         break;

@@ -5,7 +5,8 @@
  * - user: the union of [started, finished) of the node's own pod attempts and of every
  *   descendant's (subworkflow, dynamic and map subnodes: nodes whose `parent` chain leads here);
  * - external: the union of [created, started) and [finished, observed) of those pods, plus the
- *   lifetime of launch-plan child executions started by the node, minus the user set;
+ *   lifetime of launch-plan child executions started by the node and a gate's wait for its
+ *   condition (sleep, approval, signal), minus the user set;
  * - Flyte: the rest of the window (waiting for rounds, events, etcd, blobstore, catalog).
  * Both sets are clipped to the window, so the three parts are non-negative integers that sum
  * exactly to the node time. `wait` is the part of Flyte before the node's first transition
@@ -16,7 +17,7 @@
  * external), externalRatio likewise, 0 when the sum is 0. Parallel nodes are each counted in
  * full, as the RFC prescribes.
  */
-import type { Execution, NodeRecord, Span } from '../timeline/types.js';
+import type { Execution, NodeRecord, Span, Transition } from '../timeline/types.js';
 import { childrenByLaunchNode, executionSpan, type ExecutionSpan } from './execution-span.js';
 import { addSpan, instant, splitWindow, zeroSpan, type Instant, type Interval, type Split } from './intervals.js';
 import { nodeWindows, type NodeWindow } from './node-window.js';
@@ -79,6 +80,18 @@ function childLifetimes(exec: Execution, children: readonly Execution[]): Map<st
 }
 
 /**
+ * A gate's wait for its condition (a sleep, an approval, a signal): from the node's start (its
+ * Running transition) until the condition was met. Not Flyte's doing: external.
+ */
+function gateWait(n: NodeRecord): Interval | undefined {
+  if (n.gateOpened === undefined) return undefined;
+  let from: Transition | undefined;
+  for (const t of n.transitions) if (t.to === 'Running' && (from === undefined || t.at < from.at)) from = t;
+  if (from === undefined || !(n.gateOpened > from.at)) return undefined;
+  return { s: instant(from.at, from.atLo, from.atHi), e: instant(n.gateOpened) };
+}
+
+/**
  * Overhead of one execution. `children`: launch-plan child executions of this one (their
  * lifetime is external time of the launching node).
  */
@@ -112,6 +125,8 @@ export function executionOverhead(exec: Execution, children: readonly Execution[
     for (const p of pods) podIntervals(p, openEnd, user, external, startLag);
     const lp = lifetimes.get(n.id) ?? [];
     for (const c of lp) external.push(c.iv);
+    const gate = gateWait(n);
+    if (gate) external.push(gate);
     own.set(n.id, { user, external, pods: pods.length, lp: lp.map((c) => c.id) });
   }
   const all = new Map<string, { user: Interval[]; external: Interval[] }>();

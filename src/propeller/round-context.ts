@@ -6,7 +6,7 @@ import * as phases from './phases.js';
 import type { Sim } from './sim-context.js';
 
 // Bound once: imported bindings are property getters under tsx/vitest, too slow for the hot path.
-const { NODE_PHASE_NAMES, WF_PHASE_NAMES, isTerminalNode } = phases;
+const { NODE_PHASE_NAMES, SUCCEEDED: SUCCEEDED_PHASE, WF_PHASE_NAMES, isTerminalNode } = phases;
 const { exactTransition } = stamp;
 
 /**
@@ -280,6 +280,8 @@ export class RoundCtx {
         if (n.kind === 'subnode' && n.owner) n.owner.openSubnodes--;
       }
       if (n.attempt > 0) n.record.retries = n.attempt;
+      // A gate that opened: its deadline (sleep elapsed, approval or signal arrived) is final now.
+      if (n.kind === 'gate' && to === SUCCEEDED_PHASE) n.record.gateOpened = n.deadline;
     }
     for (let i = 0; i < this.tpCount; i++) {
       const n = this.tpNode[i]!;

@@ -123,6 +123,8 @@ export const PA = {
   nodeUpstream: 'propsim.node.upstream',
   nodeRetries: 'propsim.node.retries',
   nodeCache: 'propsim.node.cache',
+  /** Node event at the instant a gate's condition was met. */
+  gateOpened: 'propsim.node.gate_opened',
   transition: 'propsim.transition',
   taskPhase: 'propsim.task_phase',
   podPrefix: 'propsim.pod.',

@@ -264,6 +264,11 @@ export interface NodeRecord {
   retries?: number;
   /** Cache outcome for cacheable tasks. */
   cache?: 'hit' | 'miss';
+  /**
+   * Gate node: when its condition was met (the sleep elapsed, the approval or signal arrived).
+   * From its start until then the node waits on something outside Flyte: external time.
+   */
+  gateOpened?: Ns;
 }
 
 export interface Execution {

@@ -41,6 +41,9 @@ import { caseName, fingerprint, hashCases } from './recording-hash.js';
  * The three `synthetic:zoo` cases re-taken when branch case nodes' records gained `upstream: []`
  * (they are runnable when their branch decides, not after a sibling). The new JSON with empty
  * `upstream` lists dropped hashes to the old fingerprints; events and end times are unchanged.
+ *
+ * Re-taken again when gate nodes' records gained `gateOpened` (the instant the gate's condition
+ * was met): the new JSON with those two fields dropped hashes to the previous fingerprints.
  */
 const EXPECTED: Record<string, string> = {
   'cached-dataframe-cr.yaml default seed=1': 'b885ce957344a3458b11abb9106f6b6f6e61f2e5e9a71088e286b318ad965648 195 67552304132',
@@ -83,9 +86,9 @@ const EXPECTED: Record<string, string> = {
   'too-large.yaml default seed=propsim': '75fac41fde7f5c3687275776291d4843c09ec347b7cf9b6c167124e1dced1a02 1580 46588128169',
   'too-large.yaml flyte-core seed=7': '20732187cf200b7d8f725d19156ebfcc88c23ff062764f83b73ea0f693915945 1592 167364093982',
   'too-large.yaml stress seed=7': 'ca298bf892ddaac538b09a71b4f1a8f6398ec78c13dd63b6b7e2a55cc4d3af9c 2129 1104489647368',
-  'synthetic:zoo test seed=1': 'def22cb9c234aa48ab877efd6aa031b095ff2651c6f744e3962651276a7b79fa 5060 147552304132',
-  'synthetic:zoo test seed=propsim': '98c490d4827d467add03b3722daebc3bd0376868dd8e32c702003f797e9aa37a 5199 155466799088',
-  'synthetic:zoo stress seed=7': '663b13ef16e725542e3e4562d76b96f206cdd308babb4092ceb270d27a15cb2c 3029 364489647368',
+  'synthetic:zoo test seed=1': '7f2723a7e116dc024e8fb29c50bd05f599a72b19ee8a69034dd9821ad7642d74 5060 147552304132',
+  'synthetic:zoo test seed=propsim': '2622bd9d7d0303753397e5e9d2dbd5bdcc7f8ff9c51c7c9483526fd3e7b418f0 5199 155466799088',
+  'synthetic:zoo stress seed=7': '9028e1ab724b2a94b8ce5bd641e398d2d13dc4300147141c6626ef159a75583d 3029 364489647368',
   'synthetic:chain-300 test seed=1': '11908c5947a04e61c3bda32bb7e4cb40d22f0df4567b3c97dd03203719bebc7d 14219 4807552304132',
   'synthetic:chain-300 test seed=propsim': 'eff44ef782c928b03054b2c21ed7e49585358a65ee2160abcc00dfd36122fc3c 14287 4905466799088',
   'synthetic:chain-300 stress seed=7': 'eda982e04f2042c6ee4dd38f3c89b0e97b5d12bce2750f70cb4769ab4d9e5017 3252 1015291335879',
