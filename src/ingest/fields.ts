@@ -40,13 +40,7 @@ export function resetRecord(rec: LogRecord, file: string, line: number): LogReco
   rec.estNsec = 0;
   rec.level = '';
   rec.msg = '';
-  rec.execId = undefined;
-  rec.ns = undefined;
-  rec.routine = undefined;
-  rec.node = undefined;
-  rec.wf = undefined;
-  rec.resVer = undefined;
-  rec.tasktype = undefined;
+  clearContext(rec);
   rec.replica = undefined;
   rec.kind = 'propeller';
   return rec;
