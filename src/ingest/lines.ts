@@ -471,11 +471,12 @@ export class LineReader {
   private accept(rec: LogRecord): void {
     const seq = this.base + this.pending.length;
     this.pending.push(rec);
+    const stream = rec.replica ?? '';
     if (rec.resNs < 1e9) {
       rec.estNsec = rec.nsec;
+      if (this.spreader.openGroups > 0) this.spreader.anchor(this.byExecution ? `${stream}\u0000${rec.execId ?? messageKey(rec.msg)}` : stream, rec.sec, rec.nsec);
       return;
     }
-    const stream = rec.replica ?? '';
     this.spreader.add(this.byExecution ? `${stream}\u0000${rec.execId ?? messageKey(rec.msg)}` : stream, rec, seq);
     if (rec.sec > this.maxSec) {
       this.maxSec = rec.sec;
