@@ -859,9 +859,23 @@ export class LogFolder {
   }
 
   private openHandle(ex: ExecState, w: Worker, explicit: boolean): HandleState {
+    const held = w.suspended;
+    if (held !== null && (held.ex === ex || this.lo > held.lastHi || w.open !== null)) {
+      w.suspended = null;
+      if (held.open) this.closeHandle(held, held.lastAt, held.lastLo, held.lastHi);
+    }
     if (w.open !== null) {
       const prev = w.open;
-      this.closeHandle(prev, prev.lastAt, prev.lastLo, prev.lastHi);
+      // (the worker's previous line counts too: lines without timing do not move `lastHi`)
+      if (prev.ex !== ex && this.lo <= Math.max(prev.lastHi, w.prevHi) && !w.pseudo) {
+        // Same second: lines of one second may be out of order, so the other execution's call
+        // may still have lines to come (a worker cannot run two calls at once, but a collector
+        // can order a second's lines arbitrarily).
+        w.suspended = prev;
+        w.open = null;
+      } else {
+        this.closeHandle(prev, prev.lastAt, prev.lastLo, prev.lastHi);
+      }
     }
     const h: FoldHandle = {
       worker: w.routine,
@@ -963,6 +977,7 @@ export class LogFolder {
     const ex = hs.ex;
     if (ex.open === hs) ex.open = null;
     if (hs.worker.open === hs) hs.worker.open = null;
+    if (hs.worker.suspended === hs) hs.worker.suspended = null;
     hs.worker.last = hs;
     h.endReason = this.reason(hs);
     if (ex.terminal && ex.open === null) this.candidates.add(ex);
