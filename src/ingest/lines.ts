@@ -474,7 +474,9 @@ export class LineReader {
     const stream = rec.replica ?? '';
     if (rec.resNs < 1e9) {
       rec.estNsec = rec.nsec;
-      if (this.spreader.openGroups > 0) this.spreader.anchor(this.byExecution ? `${stream}\u0000${rec.execId ?? messageKey(rec.msg)}` : stream, rec.sec, rec.nsec);
+      // only a line naming an execution (klog `error syncing`) surely comes from propeller's own
+      // process, whose lines are in time order; another component's exact stamps need not be
+      if (rec.execId !== undefined && this.spreader.openGroups > 0) this.spreader.anchor(this.byExecution ? `${stream}\u0000${rec.execId ?? messageKey(rec.msg)}` : stream, rec.sec, rec.nsec);
       return;
     }
     this.spreader.add(this.byExecution ? `${stream}\u0000${rec.execId ?? messageKey(rec.msg)}` : stream, rec, seq);

@@ -122,3 +122,12 @@ describe('klog lines between whole-second lines', () => {
     for (let i = 1; i < est.length; i++) expect(est[i]).toBeGreaterThanOrEqual(est[i - 1]!);
   });
 });
+
+describe("another component's klog lines", () => {
+  it('do not bound the estimates (their stamps need not follow the stream order)', () => {
+    const other = 'I0517 22:55:03.010000       1 event.go:294] "Event occurred" object="ns/pod" reason="Scheduled"';
+    const plain = read([LINES[0], LINES[1], LINES[2]].join('\n') + '\n').map((r) => r.estNsec);
+    const mixed = read([LINES[0], LINES[1], other, LINES[2]].join('\n') + '\n');
+    expect(mixed.filter((r) => r.kind !== 'klog').map((r) => r.estNsec)).toEqual(plain);
+  });
+});
