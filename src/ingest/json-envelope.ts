@@ -13,7 +13,7 @@
  */
 import { clearContext, normalizeLevel, setContextField } from './fields.js';
 import type { LogRecord, SkipReason } from './record.js';
-import { applyEpochSeconds, applyRfc3339, type DecodeState } from './timestamps.js';
+import { applyEpochSeconds, applyRfc3339, applyTimestampObject, type DecodeState } from './timestamps.js';
 
 // Envelope values found by a decoder (module scratch: the reader is synchronous per line).
 let foundMsg: string | undefined;
@@ -435,7 +435,7 @@ function parseGeneric(rec: LogRecord, payload: string): SkipReason | undefined {
   foundMsg = stringOf(msg);
   const lv = stringOf(level);
   foundLevel = lv === undefined ? undefined : normalizeLevel(lv);
-  foundTs = o.ts ?? o.timestamp ?? o.time;
+  foundTs = o.ts ?? o.timestamp ?? o.time ?? (o.timestampSeconds === undefined ? undefined : { seconds: o.timestampSeconds, nanos: o.timestampNanos });
   assignContext(rec, o);
   const ctx = isObject(o.json) ? o.json : isObject(o.data) ? o.data : undefined;
   if (ctx) assignContext(rec, ctx);
@@ -580,5 +580,6 @@ export function decodeJsonEnvelope(
   if (ts === undefined || ts === null || ts === '') return 'noTimestamp';
   if (typeof ts === 'string') return applyRfc3339(rec, ts, st) ? undefined : 'badTimestamp';
   if (typeof ts === 'number') return applyEpochSeconds(rec, ts, st) ? undefined : 'badTimestamp';
+  if (typeof ts === 'object') return applyTimestampObject(rec, ts, st) ? undefined : 'badTimestamp';
   return 'badTimestamp';
 }
