@@ -47,8 +47,11 @@ export function decodePayload(
   if (text.charCodeAt(start) === 123) return decodeJsonEnvelope(rec, text, start, end, st, haveTime);
   if (looksLikeKlog(text, start)) return decodeKlog(rec, text, start, end, st, haveTime);
   if (looksLikeText(text, start)) return decodeTextEnvelope(rec, text, start, end, st, haveTime);
-  return 'notJson';
+  return TAILER_STATUS.test(start === 0 ? text : text.slice(start, end)) ? 'otherComponent' : 'notJson';
 }
+
+/** stern's own lines announcing a container it starts or stops following: `+ pod › container`. */
+const TAILER_STATUS = /^[+-] [\w.-]+ \u203a [\w.-]+\s*$/;
 
 /**
  * Decodes `text` (one physical line; a trailing CR/LF is ignored) after its prefixes into `rec`.

@@ -131,3 +131,12 @@ describe("another component's klog lines", () => {
     expect(mixed.filter((r) => r.kind !== 'klog').map((r) => r.estNsec)).toEqual(plain);
   });
 });
+
+describe("stern's own status lines", () => {
+  it('count as another component, not as unreadable lines', () => {
+    const r = readBytes(Buffer.from(['+ flytepropeller-0 › flytepropeller', `flytepropeller-0 flytepropeller ${LINES[0]}`, '- flytepropeller-0 › flytepropeller', ''].join('\n')));
+    expect(accounted(r)).toBe(true);
+    expect(r.records).toHaveLength(1);
+    expect(r.stats.skipped).toEqual({ otherComponent: 2 });
+  });
+});
