@@ -453,7 +453,8 @@ export class LineReader {
   private completeJoin(j: Join): void {
     const payload = j.parts.join('');
     const idx = j.seq - this.base;
-    if (this.exec !== undefined && !j.hasId) {
+    // the id may straddle two fragments: then only the joined line holds it
+    if (this.exec !== undefined && !j.hasId && !payload.includes(this.exec)) {
       this.pending[idx] = undefined;
       this.skip('filtered', j.line, payload);
       return;

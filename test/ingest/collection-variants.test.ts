@@ -140,3 +140,17 @@ describe("stern's own status lines", () => {
     expect(r.stats.skipped).toEqual({ otherComponent: 2 });
   });
 });
+
+describe('CRI fragments with an execution filter', () => {
+  it('a line whose execution id is cut between two fragments is kept', () => {
+    const stamp = '2024-05-17T22:55:03.123456789Z stderr';
+    const line = jsonLine('Processing Workflow.');
+    const at = line.indexOf(EX) + 5;
+    const text = `${stamp} P ${line.slice(0, at)}\n${stamp} F ${line.slice(at)}\n`;
+    const all = readBytes(Buffer.from(text)).records;
+    const r = readBytes(Buffer.from(text), { exec: EX });
+    expect(accounted(r)).toBe(true);
+    expect(r.records.map(content)).toEqual(all.map(content));
+    expect(r.records).toHaveLength(1);
+  });
+});
