@@ -176,6 +176,11 @@ export class LogFolder {
 
   private readonly execs = new Map<string, ExecState>();
   private readonly emittedIds = new Set<string>();
+  /**
+   * With an execution filter: other executions whose ids extend the kept one (`<id>-...`, such as
+   * the executions its launch-plan nodes start), so their pods are not taken for the kept one's.
+   */
+  private readonly extendingIds = new Set<string>();
   private readonly candidates = new Set<ExecState>();
   private readonly workers = new Map<string, Worker>();
   private readonly replicaWorkers = new Map<string, Map<string, Worker>>();
@@ -319,7 +324,7 @@ export class LogFolder {
     if (kind === K.none && ws !== null) {
       // Fast path for the many worker lines we do not use: count them, look nothing up.
       if (id === undefined || id === '') this.noExecution++;
-      else if (this.exec !== undefined && id !== this.exec) this.filtered++;
+      else if (this.exec !== undefined && id !== this.exec) this.filterOut(id);
       else if (ws.lastEx !== null && ws.lastEx.rec.id === id && !ws.lastEx.emitted) this.unused(msg);
       else if (this.emittedIds.has(id) && !this.execs.has(id)) this.late++;
       else this.unused(msg);
@@ -362,7 +367,7 @@ export class LogFolder {
       return;
     }
     if (this.exec !== undefined && id !== this.exec) {
-      this.filtered++;
+      this.filterOut(id);
       return;
     }
     // A worker's lines mostly belong to the execution of its previous line: check that first.
@@ -433,10 +438,20 @@ export class LogFolder {
    * The execution owning a pod: the longest known execution id that prefixes `<id>-`. Returns
    * null when `--exec` excludes it, undefined when no execution is known for it.
    */
+  /** A line of another execution than the kept one. */
+  private filterOut(id: string): void {
+    this.filtered++;
+    const e = this.exec as string;
+    if (id.length > e.length + 1 && id.charCodeAt(e.length) === 45 && id.startsWith(e)) this.extendingIds.add(id);
+  }
+
   private ownerOf(obj: string, fieldId: string | undefined): { id: string; rest: string } | null | undefined {
     if (this.exec !== undefined) {
       const e = this.exec;
       if (obj.length > e.length + 1 && obj.startsWith(e) && obj.charCodeAt(e.length) === 45) {
+        for (const other of this.extendingIds) {
+          if (obj.length > other.length + 1 && obj.startsWith(other) && obj.charCodeAt(other.length) === 45) return null;
+        }
         return { id: e, rest: obj.slice(e.length + 1) };
       }
       return fieldId === e ? { id: e, rest: '' } : null;
