@@ -865,6 +865,11 @@ export class LogFolder {
   private handleFor(ex: ExecState, ws: Worker | null, startsRound = false): HandleState {
     const open = ex.open;
     if (open !== null && (ws === null || open.worker === ws)) return open;
+    // This worker's own call of the execution, still open, while a later call started on another
+    // worker: that call's first lines came out of order (a second's lines may be in any order, so
+    // within a second of this worker's latest line, the call goes on).
+    const own = ws !== null ? ws.open : null;
+    if (own !== null && own.ex === ex && this.lo <= Math.max(own.lastHi, (ws as Worker).prevHi) + NS_PER_S) return own;
     const lh = ws !== null ? ws.last : open === null ? ex.last : null;
     // A new round cannot belong to a call whose streak is over: it starts the next call.
     if (lh !== null && lh.ex === ex && !lh.open && this.lo <= lh.h.endHi && !(startsRound && lh.streakOver)) return lh;

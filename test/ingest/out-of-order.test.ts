@@ -72,3 +72,24 @@ describe('out-of-order lines within a second on one worker', () => {
     expect(shape(got.get('exec-b'))).toEqual(shape(ref.get('exec-b')));
   });
 });
+
+describe('out-of-order lines within a second across workers', () => {
+  /** The same execution handled by worker-3, then by worker-5 right after (one second). */
+  const onWorker = (lines: string[], w: string) => lines.map((l) => l.replace('"routine":"worker-3"', `"routine":"${w}"`));
+  const first = call('exec-a');
+  const second = onWorker(call('exec-a'), 'worker-5');
+  const ref = fold([...first, ...second]);
+
+  it('the in-order fold has two calls', () => {
+    expect(shape(ref.get('exec-a'))?.map((h) => h.worker)).toEqual(['worker-3', 'worker-5']);
+  });
+
+  it("the later call's lines anywhere among the earlier call's change nothing (each worker's lines in order)", () => {
+    for (let k = 1; k < first.length; k++) {
+      // the later call's first k lines before the earlier call's last lines
+      const lines = [first[0]!, ...second.slice(0, k), ...first.slice(1), ...second.slice(k)];
+      const got = fold(lines);
+      expect(shape(got.get('exec-a'))).toEqual(shape(ref.get('exec-a')));
+    }
+  });
+});
