@@ -1377,7 +1377,7 @@ export class LogFolder {
     const ns = this.nodeState(ex, node);
     if (rs.discarded) return;
     rs.touched.push(ns);
-    ns.rec.transitions.push(this.transitionHere(rs, from, to));
+    pushInChain(ns.rec.transitions, this.transitionHere(rs, from, to));
     if (from === 'Queued' && to === 'Running') {
       // The pod is created in this round, before its first task event (PhaseQueued).
       const pod = (ns.rec.pod ??= {});
@@ -1550,4 +1550,32 @@ export class LogFolder {
     if (first !== undefined) rec.created = { at: first.at, lo: first.lo, hi: first.hi };
     return rec;
   }
+}
+
+/**
+ * Appends a node's transition; when it is the one that leads into the last one (`from` → `to`
+ * where the last left `to`) and both fit in one instant range, the two lines were logged out of
+ * order within their second (by two workers): it goes before it, and they swap estimates.
+ */
+function pushInChain(list: Transition[], t: Transition): void {
+  const prev = list[list.length - 1];
+  if (
+    prev === undefined ||
+    prev.from !== t.to ||
+    prev.to === t.from ||
+    (list.length >= 2 && list[list.length - 2]!.to === prev.from) ||
+    t.atLo === undefined ||
+    prev.atLo === undefined ||
+    t.atLo !== prev.atLo ||
+    t.atHi !== prev.atHi
+  ) {
+    list.push(t);
+    return;
+  }
+  if (t.at > prev.at) {
+    const at = t.at;
+    t.at = prev.at;
+    prev.at = at;
+  }
+  list.splice(list.length - 1, 0, t);
 }

@@ -93,3 +93,31 @@ describe('out-of-order lines within a second across workers', () => {
     }
   });
 });
+
+describe("a node's transitions logged out of order by two workers within a second", () => {
+  const r = { res_ver: '7', wf: 'p:d:w' };
+  const handleWith = (w: string, trans: string): string[] =>
+    [
+      line('exec-a', 'Processing Workflow.'),
+      line('exec-a', 'Handling Workflow [exec-a], id: [project:"p" domain:"d" name:"exec-a"], p [Running]', r),
+      line('exec-a', trans, { ...r, node: 'n0' }),
+      line('exec-a', 'Handling Workflow [exec-a] Done', r),
+      line('exec-a', 'Observed FlyteWorkflow Update (maybe finalizer)'),
+      line('exec-a', 'Updated workflow.'),
+      line('exec-a', 'Will not fast follow, Reason: Wf terminated? false, Version matched? true'),
+      line('exec-a', 'Completed processing workflow.'),
+    ].map((l) => l.replace('"routine":"worker-3"', `"routine":"${w}"`));
+  const a = handleWith('worker-3', 'Change in node state detected from [Running] -> [Succeeding], (handler phase [Success])');
+  const b = handleWith('worker-5', 'Change in node state detected from [Succeeding] -> [Succeeded], (handler phase [Success])');
+  const chain = (e: Execution | undefined) => e?.nodes.find((n) => n.id === 'n0')?.transitions.map((t) => `${t.from}>${t.to}`);
+
+  it('keep their phase chain, times in order', () => {
+    const ref = fold([...a, ...b]).get('exec-a');
+    expect(chain(ref)).toEqual(['Running>Succeeding', 'Succeeding>Succeeded']);
+    // worker-5's call entirely before worker-3's transition line
+    const got = fold([a[0]!, a[1]!, ...b, ...a.slice(2)]).get('exec-a');
+    expect(chain(got)).toEqual(chain(ref));
+    const ts = got!.nodes.find((n) => n.id === 'n0')!.transitions.map((t) => t.at);
+    expect(ts[0]).toBeLessThanOrEqual(ts[1]!);
+  });
+});
