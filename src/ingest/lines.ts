@@ -477,7 +477,9 @@ export class LineReader {
       rec.estNsec = rec.nsec;
       // only a line naming an execution (klog `error syncing`) surely comes from propeller's own
       // process, whose lines are in time order; another component's exact stamps need not be
-      if (rec.execId !== undefined && this.spreader.openGroups > 0) this.spreader.anchor(this.byExecution ? `${stream}\u0000${rec.execId ?? messageKey(rec.msg)}` : stream, rec.sec, rec.nsec);
+      if (rec.execId !== undefined && this.spreader.openGroups > 0) {
+        this.spreader.anchor(this.byExecution ? `${stream}\u0000${rec.execId}` : stream, rec.sec, rec.nsec);
+      }
       return;
     }
     this.spreader.add(this.byExecution ? `${stream}\u0000${rec.execId ?? messageKey(rec.msg)}` : stream, rec, seq);
