@@ -43,3 +43,25 @@ describe('Cloud Logging entries', () => {
     expect(r).toMatchObject({ sec: plain.sec, nsec: 0, resNs: 1e9 });
   });
 });
+
+describe('Cloud Logging entries of text lines', () => {
+  const klog = "E0517 22:55:03.811406       1 workers.go:103] error syncing 'flytesnacks-development/e1': boom\n";
+  const text = 'ts="2024-05-17T22:55:03Z" level=info msg="Processing Workflow." exec_id=e1 ns=flytesnacks-development routine=worker-3\n';
+  const wrap = (textPayload: string): string =>
+    JSON.stringify({ insertId: 'a', textPayload, resource: { labels: { pod_name: 'flytepropeller-0' } }, timestamp: '2024-05-17T22:55:03.900000001Z', severity: 'ERROR' });
+
+  it('a klog line in textPayload: its execution, the entry time and pod', () => {
+    const r = decodeLine(wrap(klog)) as LogRecord;
+    expect(r).toMatchObject({ kind: 'klog', execId: 'e1', ns: 'flytesnacks-development', nsec: 900000001, resNs: 1, replica: 'flytepropeller-0' });
+    expect(r.msg).toContain("error syncing 'flytesnacks-development/e1'");
+  });
+
+  it('a logrus text line in textPayload', () => {
+    const r = decodeLine(wrap(text)) as LogRecord;
+    expect(r).toMatchObject({ msg: 'Processing Workflow.', execId: 'e1', routine: 'worker-3', level: 'info', nsec: 900000001 });
+  });
+
+  it('an unreadable textPayload is unreadable', () => {
+    expect(decodeLine(wrap('panic: runtime error\n'))).toBe('notJson');
+  });
+});
