@@ -6,6 +6,7 @@ import { openInput, STDIN } from '../ingest/source.js';
 import { loadSimulationInput } from '../model/load.js';
 import type { Scenario } from '../model/workflow.js';
 import type { SkipReason } from '../ingest/record.js';
+import { watchTimeJumps } from '../ingest/time-jumps.js';
 import { InputError } from '../timeline/errors.js';
 import { mergeRecordings } from '../timeline/rebase.js';
 import type { Execution, LineStats, Recording, SourceKind } from '../timeline/types.js';
@@ -54,7 +55,7 @@ export async function logsInTimeOrder(paths: readonly string[]): Promise<string[
 async function logRecords(paths: readonly string[], opts: ReadOptions, stats: LineStats) {
   const ordered = await logsInTimeOrder(paths);
   let overlapNoted = false;
-  return readLogRecords(ordered, {
+  const records = readLogRecords(ordered, {
     exec: opts.exec,
     stats,
     onSkip: strictHook(opts.strict),
@@ -63,6 +64,12 @@ async function logRecords(paths: readonly string[], opts: ReadOptions, stats: Li
       overlapNoted = true;
       note(`${file} begins before ${previous} ends: log files are read one after another, not merged by time, so an execution logged in both may fold wrongly`);
     },
+  });
+  return watchTimeJumps(records, (file, line, back) => {
+    note(
+      `${file}:${line}: log time goes back ${back} s: parts of the log seem concatenated out of order ` +
+        '(give them as separate files, which are read in time order); lines of executions already folded count as late',
+    );
   });
 }
 

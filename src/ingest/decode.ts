@@ -8,7 +8,7 @@ import { decodeJsonEnvelope } from './json-envelope.js';
 import { decodeKlog, looksLikeKlog } from './klog.js';
 import { parsePrefix } from './prefix.js';
 import type { LogRecord, SkipReason } from './record.js';
-import { newDecodeState, noteFullSecond, type DecodeState } from './timestamps.js';
+import { applyRfc3339, newDecodeState, noteFullSecond, type DecodeState } from './timestamps.js';
 import { decodeTextEnvelope, looksLikeText } from './text-envelope.js';
 
 export { newDecodeState, type DecodeState } from './timestamps.js';
@@ -44,10 +44,50 @@ export function decodePayload(
 ): SkipReason | undefined {
   while (start < end && (text.charCodeAt(start) === 32 || text.charCodeAt(start) === 9)) start++;
   if (start >= end) return 'empty';
-  if (text.charCodeAt(start) === 123) return decodeJsonEnvelope(rec, text, start, end, st, haveTime);
+  if (text.charCodeAt(start) === 123) {
+    const r = decodeJsonEnvelope(rec, text, start, end, st, haveTime);
+    // a Cloud Logging entry of a text line (klog, logrus text) has no message of its own
+    if (r === undefined && rec.msg === '' && rec.execId === undefined) return decodeTextPayload(rec, text, start, end, st, haveTime) ?? r;
+    return r;
+  }
   if (looksLikeKlog(text, start)) return decodeKlog(rec, text, start, end, st, haveTime);
   if (looksLikeText(text, start)) return decodeTextEnvelope(rec, text, start, end, st, haveTime);
-  return 'notJson';
+  return TAILER_STATUS.test(start === 0 ? text : text.slice(start, end)) ? 'otherComponent' : 'notJson';
+}
+
+/** stern's own lines announcing a container it starts or stops following: `+ pod › container`. */
+const TAILER_STATUS = /^[+-] [\w.-]+ \u203a [\w.-]+\s*$/;
+
+/**
+ * The text line inside a Cloud Logging entry (`textPayload`), decoded into `rec` with the entry's
+ * timestamp and pod; undefined when `text` is not such an entry.
+ */
+function decodeTextPayload(
+  rec: LogRecord,
+  text: string,
+  start: number,
+  end: number,
+  st: DecodeState,
+  haveTime: boolean,
+): SkipReason | undefined {
+  let o: unknown;
+  try {
+    o = JSON.parse(text.slice(start, end));
+  } catch {
+    return undefined;
+  }
+  if (o === null || typeof o !== 'object' || Array.isArray(o)) return undefined;
+  const e = o as { textPayload?: unknown; timestamp?: unknown; resource?: { labels?: { pod_name?: unknown } } };
+  if (typeof e.textPayload !== 'string') return undefined;
+  const inner = e.textPayload;
+  const innerEnd = trimmedEnd(inner);
+  if (innerEnd === 0) return 'empty';
+  let timed = haveTime;
+  if (!timed && typeof e.timestamp === 'string') timed = applyRfc3339(rec, e.timestamp, st);
+  const pod = e.resource?.labels?.pod_name;
+  if (rec.replica === undefined && typeof pod === 'string' && pod !== '') rec.replica = pod;
+  rec.level = '';
+  return decodePayload(rec, inner, 0, innerEnd, st, timed);
 }
 
 /**

@@ -25,6 +25,12 @@ export interface Worker {
   open: HandleState | null;
   /** The Handle call this worker finished last (late lines of the same second attach to it). */
   last: HandleState | null;
+  /**
+   * Another execution's call this worker had open when a call of a different execution began
+   * within the same second: the lines of one second may come out of order, so it stays open for
+   * its own later lines until its end or this worker's next call in a later second.
+   */
+  suspended: HandleState | null;
   /** An op that ends at this worker's next line (admin events, catalog put). */
   pending: FoldOp | null;
   pendingEx: ExecState | null;
@@ -108,6 +114,7 @@ export function newWorker(routine: string, replica: string | undefined, pseudo: 
     replica,
     open: null,
     last: null,
+    suspended: null,
     pending: null,
     pendingEx: null,
     retry: null,

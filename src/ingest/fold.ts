@@ -197,6 +197,11 @@ export class LogFolder {
   private readonly emittedIds = new Set<string>();
   /** Child executions launched by a node, by name, until the child is handed over. */
   private readonly launchedBy = new Map<string, { parent: string; node: string }>();
+  /**
+   * With an execution filter: other executions whose ids extend the kept one (`<id>-...`, such as
+   * the executions its launch-plan nodes start), so their pods are not taken for the kept one's.
+   */
+  private readonly extendingIds = new Set<string>();
   private readonly candidates = new Set<ExecState>();
   private readonly workers = new Map<string, Worker>();
   private readonly replicaWorkers = new Map<string, Map<string, Worker>>();
@@ -340,7 +345,7 @@ export class LogFolder {
     if (kind === K.none && ws !== null) {
       // Fast path for the many worker lines we do not use: count them, look nothing up.
       if (id === undefined || id === '') this.noExecution++;
-      else if (this.exec !== undefined && id !== this.exec) this.filtered++;
+      else if (this.exec !== undefined && id !== this.exec) this.filterOut(id);
       else if (ws.lastEx !== null && ws.lastEx.rec.id === id && !ws.lastEx.emitted) this.unused(msg);
       else if (this.emittedIds.has(id) && !this.execs.has(id)) this.late++;
       else this.unused(msg);
@@ -383,7 +388,7 @@ export class LogFolder {
       return;
     }
     if (this.exec !== undefined && id !== this.exec) {
-      this.filtered++;
+      this.filterOut(id);
       return;
     }
     // A worker's lines mostly belong to the execution of its previous line: check that first.
@@ -454,10 +459,20 @@ export class LogFolder {
    * The execution owning a pod: the longest known execution id that prefixes `<id>-`. Returns
    * null when `--exec` excludes it, undefined when no execution is known for it.
    */
+  /** A line of another execution than the kept one. */
+  private filterOut(id: string): void {
+    this.filtered++;
+    const e = this.exec as string;
+    if (id.length > e.length + 1 && id.charCodeAt(e.length) === 45 && id.startsWith(e)) this.extendingIds.add(id);
+  }
+
   private ownerOf(obj: string, fieldId: string | undefined): { id: string; rest: string } | null | undefined {
     if (this.exec !== undefined) {
       const e = this.exec;
       if (obj.length > e.length + 1 && obj.startsWith(e) && obj.charCodeAt(e.length) === 45) {
+        for (const other of this.extendingIds) {
+          if (obj.length > other.length + 1 && obj.startsWith(other) && obj.charCodeAt(other.length) === 45) return null;
+        }
         return { id: e, rest: obj.slice(e.length + 1) };
       }
       return fieldId === e ? { id: e, rest: '' } : null;
@@ -877,6 +892,11 @@ export class LogFolder {
   private handleFor(ex: ExecState, ws: Worker | null, startsRound = false): HandleState {
     const open = ex.open;
     if (open !== null && (ws === null || open.worker === ws)) return open;
+    // This worker's own call of the execution, still open, while a later call started on another
+    // worker: that call's first lines came out of order (a second's lines may be in any order, so
+    // within a second of this worker's latest line, the call goes on).
+    const own = ws !== null ? ws.open : null;
+    if (own !== null && own.ex === ex && this.lo <= Math.max(own.lastHi, (ws as Worker).prevHi) + NS_PER_S) return own;
     const lh = ws !== null ? ws.last : open === null ? ex.last : null;
     // A new round cannot belong to a call whose streak is over: it starts the next call.
     if (lh !== null && lh.ex === ex && !lh.open && this.lo <= lh.h.endHi && !(startsRound && lh.streakOver)) return lh;
@@ -886,9 +906,23 @@ export class LogFolder {
   }
 
   private openHandle(ex: ExecState, w: Worker, explicit: boolean): HandleState {
+    const held = w.suspended;
+    if (held !== null && (held.ex === ex || this.lo > held.lastHi || w.open !== null)) {
+      w.suspended = null;
+      if (held.open) this.closeHandle(held, held.lastAt, held.lastLo, held.lastHi);
+    }
     if (w.open !== null) {
       const prev = w.open;
-      this.closeHandle(prev, prev.lastAt, prev.lastLo, prev.lastHi);
+      // (the worker's previous line counts too: lines without timing do not move `lastHi`)
+      if (prev.ex !== ex && this.lo <= Math.max(prev.lastHi, w.prevHi) && !w.pseudo) {
+        // Same second: lines of one second may be out of order, so the other execution's call
+        // may still have lines to come (a worker cannot run two calls at once, but a collector
+        // can order a second's lines arbitrarily).
+        w.suspended = prev;
+        w.open = null;
+      } else {
+        this.closeHandle(prev, prev.lastAt, prev.lastLo, prev.lastHi);
+      }
     }
     const h: FoldHandle = {
       worker: w.routine,
@@ -990,6 +1024,7 @@ export class LogFolder {
     const ex = hs.ex;
     if (ex.open === hs) ex.open = null;
     if (hs.worker.open === hs) hs.worker.open = null;
+    if (hs.worker.suspended === hs) hs.worker.suspended = null;
     hs.worker.last = hs;
     h.endReason = this.reason(hs);
     if (ex.terminal && ex.open === null) this.candidates.add(ex);
@@ -1369,7 +1404,7 @@ export class LogFolder {
     const ns = this.nodeState(ex, node);
     if (rs.discarded) return;
     (rs.touched ??= []).push(ns);
-    ns.rec.transitions.push(this.transitionHere(rs, from, to));
+    pushInChain(ns.rec.transitions, this.transitionHere(rs, from, to));
     if (from === 'Queued' && to === 'Running') {
       // The pod is created in this round, before its first task event (PhaseQueued).
       const pod = (ns.rec.pod ??= {});
@@ -1554,4 +1589,32 @@ export class LogFolder {
     }
     return rec;
   }
+}
+
+/**
+ * Appends a node's transition; when it is the one that leads into the last one (`from` → `to`
+ * where the last left `to`) and both fit in one instant range, the two lines were logged out of
+ * order within their second (by two workers): it goes before it, and they swap estimates.
+ */
+function pushInChain(list: Transition[], t: Transition): void {
+  const prev = list[list.length - 1];
+  if (
+    prev === undefined ||
+    prev.from !== t.to ||
+    prev.to === t.from ||
+    (list.length >= 2 && list[list.length - 2]!.to === prev.from) ||
+    t.atLo === undefined ||
+    prev.atLo === undefined ||
+    t.atLo !== prev.atLo ||
+    t.atHi !== prev.atHi
+  ) {
+    list.push(t);
+    return;
+  }
+  if (t.at > prev.at) {
+    const at = t.at;
+    t.at = prev.at;
+    prev.at = at;
+  }
+  list.splice(list.length - 1, 0, t);
 }

@@ -11,9 +11,10 @@
  *    tells truncated lines from other junk.
  * Property tests check tiers 1 and 2 against `JSON.parse`.
  */
+import { cloudLoggingEntry } from './cloud-logging.js';
 import { clearContext, normalizeLevel, setContextField } from './fields.js';
 import type { LogRecord, SkipReason } from './record.js';
-import { applyEpochSeconds, applyRfc3339, type DecodeState } from './timestamps.js';
+import { applyEpochSeconds, applyRfc3339, applyTimestampObject, type DecodeState } from './timestamps.js';
 
 // Envelope values found by a decoder (module scratch: the reader is synchronous per line).
 let foundMsg: string | undefined;
@@ -422,20 +423,24 @@ export function classifyBadJson(text: string, start: number): SkipReason {
 }
 
 function parseGeneric(rec: LogRecord, payload: string): SkipReason | undefined {
-  let o: unknown;
+  let parsed: unknown;
   try {
-    o = JSON.parse(payload);
+    parsed = JSON.parse(payload);
   } catch {
     return classifyBadJson(payload, 0);
   }
-  if (!isObject(o)) return 'notJson';
+  if (!isObject(parsed)) return 'notJson';
+  // a Cloud Logging entry: the line is its jsonPayload; its own timestamp is the finer one
+  const entry = cloudLoggingEntry(parsed);
+  const o = entry?.payload ?? parsed;
+  if (entry !== undefined && rec.replica === undefined) rec.replica = entry.pod;
   const msg = o.msg ?? o.message;
   const level = o.level ?? o.severity;
   if (msg === undefined && level === undefined) return 'notJson';
   foundMsg = stringOf(msg);
   const lv = stringOf(level);
   foundLevel = lv === undefined ? undefined : normalizeLevel(lv);
-  foundTs = o.ts ?? o.timestamp ?? o.time;
+  foundTs = entry?.timestamp ?? o.ts ?? o.timestamp ?? o.time ?? (o.timestampSeconds === undefined ? undefined : { seconds: o.timestampSeconds, nanos: o.timestampNanos });
   assignContext(rec, o);
   const ctx = isObject(o.json) ? o.json : isObject(o.data) ? o.data : undefined;
   if (ctx) assignContext(rec, ctx);
@@ -580,5 +585,6 @@ export function decodeJsonEnvelope(
   if (ts === undefined || ts === null || ts === '') return 'noTimestamp';
   if (typeof ts === 'string') return applyRfc3339(rec, ts, st) ? undefined : 'badTimestamp';
   if (typeof ts === 'number') return applyEpochSeconds(rec, ts, st) ? undefined : 'badTimestamp';
+  if (typeof ts === 'object') return applyTimestampObject(rec, ts, st) ? undefined : 'badTimestamp';
   return 'badTimestamp';
 }

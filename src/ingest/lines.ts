@@ -493,7 +493,8 @@ export class LineReader {
   private completeJoin(j: Join): void {
     const payload = j.parts.join('');
     const idx = j.seq - this.base;
-    if (this.exec !== undefined && !j.hasId) {
+    // the id may straddle two fragments: then only the joined line holds it
+    if (this.exec !== undefined && !j.hasId && !payload.includes(this.exec)) {
       this.pending[idx] = undefined;
       this.skip('filtered', j.line, payload);
       return;
@@ -511,11 +512,16 @@ export class LineReader {
   private accept(rec: LogRecord): void {
     const seq = this.base + this.pending.length;
     this.pending.push(rec);
+    const stream = rec.replica ?? '';
     if (rec.resNs < 1e9) {
       rec.estNsec = rec.nsec;
+      // only a line naming an execution (klog `error syncing`) surely comes from propeller's own
+      // process, whose lines are in time order; another component's exact stamps need not be
+      if (rec.execId !== undefined && this.spreader.openGroups > 0) {
+        this.spreader.anchor(this.byExecution ? `${stream}\u0000${rec.execId}` : stream, rec.sec, rec.nsec);
+      }
       return;
     }
-    const stream = rec.replica ?? '';
     this.spreader.add(this.byExecution ? `${stream}\u0000${rec.execId ?? messageKey(rec.msg)}` : stream, rec, seq);
     if (rec.sec > this.maxSec) {
       this.maxSec = rec.sec;

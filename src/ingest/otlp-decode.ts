@@ -43,8 +43,14 @@ export interface SpanRec {
   up?: SpanRec | null;
 }
 
+// `*UnixNano` written as JSON numbers: epoch nanoseconds exceed 2^53, so JSON.parse would round
+// them (by up to a few hundred ns); they are read as the decimal strings they are written as.
+const NUMERIC_NANOS = /("[A-Za-z]*UnixNano"\s*:\s*)(\d{16,})(?=\s*[,}\]])/g;
+const HAS_NUMERIC_NANOS = /UnixNano"\s*:\s*\d/;
+
 export function tryParse(text: string): unknown {
   try {
+    if (HAS_NUMERIC_NANOS.test(text)) text = text.replace(NUMERIC_NANOS, '$1"$2"');
     return JSON.parse(text) as unknown;
   } catch {
     return undefined;

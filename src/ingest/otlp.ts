@@ -91,6 +91,13 @@ const keepAttr = (k: string): boolean => KEEP_ATTR.has(k) || k.startsWith('props
 const OP_KINDS = new Set<string>(Object.keys(OP_SPAN));
 const POD_KEY_SET = new Set<string>(POD_KEYS);
 
+/** Physical lines a text spans. */
+function lineCount(text: string): number {
+  let n = 1;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
 /**
  * True when the first bytes of an input look like an OTLP/JSON trace document (or propeller's
  * stdouttrace file), so a caller can route the file to this reader instead of the log reader.
@@ -114,8 +121,12 @@ export class OtlpReader {
   private ref: bigint | undefined;
   private resourceOrigin: bigint | undefined;
   private readonly spans: SpanRec[] = [];
+  // Line accounting (`read` = used + skipped): lines of documents that gave spans, of objects
+  // that are not traces, of trace documents without spans, and blank lines between documents.
   private usedLines = 0;
   private notOtlpObjects = 0;
+  private noSpanLines = 0;
+  private emptyLines = 0;
   private readonly stats: OtlpReadStats = {
     lines: 0,
     documents: 0,
@@ -136,7 +147,10 @@ export class OtlpReader {
       return;
     }
     const t = text.trim();
-    if (t === '') return;
+    if (t === '') {
+      this.emptyLines++;
+      return;
+    }
     if (this.mode === 'undecided') {
       const obj = t.startsWith('{') && t.endsWith('}') ? tryParse(t) : undefined;
       if (obj === undefined) {
@@ -168,6 +182,8 @@ export class OtlpReader {
     };
     if (this.stats.malformed > 0) recording.lines.skipped.malformedJson = this.stats.malformed;
     if (this.notOtlpObjects > 0) recording.lines.skipped.notOtlp = this.notOtlpObjects;
+    if (this.noSpanLines > 0) recording.lines.skipped.noSpans = this.noSpanLines;
+    if (this.emptyLines > 0) recording.lines.skipped.empty = this.emptyLines;
     return { recording, stats: this.stats };
   }
 
@@ -182,7 +198,7 @@ export class OtlpReader {
     this.docLines = [];
     const whole = tryParse(lines.join('\n'));
     if (whole !== undefined) {
-      this.addObject(whole, this.docFirstLine);
+      this.addObject(whole, this.docFirstLine, lines.length);
       return;
     }
     const parsed = lines.map((l) => {
@@ -194,6 +210,7 @@ export class OtlpReader {
         const ln = this.docFirstLine + i;
         if (o !== undefined) this.addObject(o, ln);
         else if (lines[i]!.trim() !== '') this.bad(ln);
+        else this.emptyLines++;
       });
       return;
     }
@@ -202,18 +219,25 @@ export class OtlpReader {
     for (const piece of objects) {
       const o = tryParse(piece.text);
       if (o === undefined) bad.add(piece.line);
-      else this.addObject(o, piece.line);
+      else this.addObject(o, piece.line, lineCount(piece.text));
     }
+    for (const l of lines) if (l.trim() === '') this.emptyLines++;
     for (const ln of [...bad].sort((a, b) => a - b)) this.bad(ln);
   }
 
-  private addObject(obj: unknown, line: number): void {
+  /** One parsed JSON value that spans `lines` physical lines (an array's items share them). */
+  private addObject(obj: unknown, line: number, lines = 1): void {
     if (Array.isArray(obj)) {
-      for (const o of obj) this.addObject(o, line);
+      const spans = this.spans.length;
+      const docs = this.stats.documents;
+      for (const o of obj) this.addObject(o, line, 0);
+      if (this.spans.length > spans) this.usedLines += lines;
+      else if (this.stats.documents > docs) this.noSpanLines += lines;
+      else this.notOtlpObjects += lines;
       return;
     }
     if (!isRecord(obj)) {
-      this.notOtlpObjects++;
+      this.notOtlpObjects += lines;
       return;
     }
     const before = this.spans.length;
@@ -225,10 +249,11 @@ export class OtlpReader {
       this.stats.documents++;
       this.addStdoutSpan(obj);
     } else {
-      this.notOtlpObjects++;
+      this.notOtlpObjects += lines;
       return;
     }
-    if (this.spans.length > before) this.usedLines++;
+    if (this.spans.length > before) this.usedLines += lines;
+    else this.noSpanLines += lines;
   }
 
   private addResourceSpans(r: Record<string, unknown>): void {

@@ -4,7 +4,8 @@
  * - CRI log file: `2024-05-17T22:55:03.134443862Z stderr F <payload>` (`P` marks a partial line);
  * - `kubectl logs --timestamps`: `2024-05-17T22:55:03.134443862Z <payload>`;
  * - stern / kubetail: `<pod> <container> <payload>` (or `<namespace> <pod> <container>`);
- * - `kubectl logs --prefix`: `[pod/<pod>/<container>] <payload>`.
+ * - `kubectl logs --prefix`: `[pod/<pod>/<container>] <payload>`;
+ * - kubetail: `[<pod>] <payload>` or `[<pod> <container>] <payload>`.
  * The first (outermost) timestamp wins over any later one and over the payload's own; a pod
  * name becomes the record's replica.
  */
@@ -73,6 +74,24 @@ function nameToken(text: string, p: number, end: number): number {
   return i > p && i < end && text.charCodeAt(i) === 32 ? i : -1;
 }
 
+/**
+ * Index of the `]` closing one or two name tokens (separated by one space) that start at `p`,
+ * followed by a space or the end; -1 otherwise.
+ */
+function bracketedNames(text: string, p: number, end: number): number {
+  let i = p;
+  let spaces = 0;
+  for (; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 93) break;
+    if (c === 32) {
+      if (++spaces > 1 || i === p || text.charCodeAt(i - 1) === 32) return -1;
+    } else if (!isNameChar(c)) return -1;
+  }
+  if (i >= end || i === p || text.charCodeAt(i - 1) === 32) return -1;
+  return i + 1 === end || text.charCodeAt(i + 1) === 32 ? i : -1;
+}
+
 /** Parses the prefixes of `text[0, end)` into the shared `prefix` scratch. */
 export function parsePrefix(text: string, end: number): PrefixInfo {
   const out = prefix;
@@ -106,7 +125,12 @@ export function parsePrefix(text: string, end: number): PrefixInfo {
       ) {
         out.criStream = text.slice(p, p + 6);
         out.partial = text.charCodeAt(p + 7) === 80;
-        p = Math.min(end, p + 9);
+        // past the tag's separator even when the content is only whitespace (`end` is trimmed):
+        // a fragment of spaces is part of the joined line
+        p = Math.min(text.length, p + 9);
+        // what follows is the container's own output (for a fragment, any piece of it): no
+        // further prefix can start there
+        break;
       }
       continue;
     }
@@ -116,6 +140,17 @@ export function parsePrefix(text: string, end: number): PrefixInfo {
       const inner = text.slice(p + 5, close);
       const slash = inner.indexOf('/');
       out.replica = slash >= 0 ? inner.slice(0, slash) : inner;
+      p = close + 1;
+      if (text.charCodeAt(p) === 32) p++;
+      continue;
+    }
+    if (c === 91 && !triedTailer) {
+      // kubetail: `[<pod>] payload` or `[<pod> <container>] payload`
+      const close = bracketedNames(text, p + 1, end);
+      if (close < 0) break;
+      triedTailer = true;
+      const sp = text.indexOf(' ', p + 1);
+      out.replica = text.slice(p + 1, sp > p && sp < close ? sp : close);
       p = close + 1;
       if (text.charCodeAt(p) === 32) p++;
       continue;

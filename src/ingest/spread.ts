@@ -3,7 +3,7 @@
  * writes its lines in time order, so the k-th of n lines stamped with the same second is
  * estimated at (k+1)/(n+1) of that second. A second's group closes when its stream shows a
  * different second; a second that reappears later (lines slightly out of order) forms a group
- * of its own. Exact stamps do not take part.
+ * of its own. Exact stamps (klog lines) of the stream bound the estimates of the lines around them.
  */
 import type { LogRecord } from './record.js';
 
@@ -23,6 +23,18 @@ interface Group {
   members: LogRecord[];
   /** Output sequence number of the first member (records before it are final). */
   firstSeq: number;
+  /** The members lie after this nanosecond of their second (an exact stamp before them). */
+  from: number;
+}
+
+/** Assigns the members estimates spread over [from, to) of their second. */
+function assignBetween(members: readonly LogRecord[], from: number, to: number): void {
+  if (from === 0 && to === 1e9) {
+    assignSpread(members);
+    return;
+  }
+  const n = members.length;
+  for (let k = 0; k < n; k++) (members[k] as LogRecord).estNsec = from + Math.floor(((to - from) * (k + 1)) / (n + 1));
 }
 
 /**
@@ -37,12 +49,31 @@ export class SecondSpreader {
     const g = this.open.get(key);
     if (g !== undefined) {
       if (g.sec === rec.sec) {
+        if (g.members.length === 0) g.firstSeq = seq;
         g.members.push(rec);
         return;
       }
-      assignSpread(g.members);
+      assignBetween(g.members, g.from, 1e9);
     }
-    this.open.set(key, { sec: rec.sec, members: [rec], firstSeq: seq });
+    this.open.set(key, { sec: rec.sec, members: [rec], firstSeq: seq, from: 0 });
+  }
+
+  /**
+   * An exactly stamped record of stream `key` (a klog line, say) at `nsec` of second `sec`: the
+   * stream's whole-second records of that second before it lie before that instant, and the
+   * ones after it after it. Without this, their even spread over the whole second could put
+   * them after the exact line that follows them.
+   */
+  anchor(key: string, sec: number, nsec: number): void {
+    const g = this.open.get(key);
+    if (g === undefined || sec < g.sec) return;
+    if (sec === g.sec && nsec < g.from) return;
+    if (sec === g.sec) assignBetween(g.members, g.from, Math.max(nsec, g.from + 1));
+    else assignBetween(g.members, g.from, 1e9);
+    g.sec = sec;
+    g.members = [];
+    g.firstSeq = Infinity;
+    g.from = nsec;
   }
 
   /** Smallest sequence number still waiting for its estimate (Infinity when none). */
@@ -56,14 +87,14 @@ export class SecondSpreader {
   closeBefore(sec: number): void {
     for (const [key, g] of this.open) {
       if (g.sec < sec) {
-        assignSpread(g.members);
+        assignBetween(g.members, g.from, 1e9);
         this.open.delete(key);
       }
     }
   }
 
   closeAll(): void {
-    for (const g of this.open.values()) assignSpread(g.members);
+    for (const g of this.open.values()) assignBetween(g.members, g.from, 1e9);
     this.open.clear();
   }
 

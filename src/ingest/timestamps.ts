@@ -63,3 +63,21 @@ export function applyEpochSeconds(rec: LogRecord, x: number, st: DecodeState): b
   noteFullSecond(st, sec);
   return true;
 }
+
+/**
+ * Sets the record's time from a protobuf-style timestamp object (`{"seconds": s, "nanos": n}`,
+ * numbers or decimal strings), which Google Cloud's structured logging accepts as `timestamp`.
+ * Zero or absent nanos read as a whole-second stamp.
+ */
+export function applyTimestampObject(rec: LogRecord, o: object, st: DecodeState): boolean {
+  const { seconds, nanos } = o as { seconds?: unknown; nanos?: unknown };
+  const sec = typeof seconds === 'string' && /^-?\d+$/.test(seconds) ? Number(seconds) : seconds;
+  const ns = nanos === undefined ? 0 : typeof nanos === 'string' && /^\d+$/.test(nanos) ? Number(nanos) : nanos;
+  if (typeof sec !== 'number' || !Number.isSafeInteger(sec) || sec < 0) return false;
+  if (typeof ns !== 'number' || !Number.isInteger(ns) || ns < 0 || ns > 999_999_999) return false;
+  rec.sec = sec;
+  rec.nsec = ns;
+  rec.resNs = ns === 0 ? 1e9 : 1;
+  noteFullSecond(st, sec);
+  return true;
+}
