@@ -113,15 +113,16 @@ export function executionOverhead(exec: Execution, children: readonly Execution[
   const own = new Map<string, { user: Interval[]; external: Interval[]; pods: number; lp: string[] }>();
   // A pod whose container start no line showed started, as far as the record tells, as the
   // execution's other pods typically did.
-  const startLag = typicalStartLag(exec.nodes.flatMap((n) => (n.kind === 'map' ? [] : podsOf(n))));
-  for (const n of exec.nodes) {
+  // A map node runs no pod of its own: its task phases (and a pod a log fold built from them)
+  // aggregate its subtasks' and would span the whole map. Its subnodes' pods say when code ran.
+  const podsByNode = exec.nodes.map((n) => (n.kind === 'map' && kids.has(n.id) ? [] : podsOf(n)));
+  const startLag = typicalStartLag(podsByNode.flat());
+  for (let i = 0; i < exec.nodes.length; i++) {
+    const n = exec.nodes[i]!;
     const openEnd = windowById.get(n.id)?.end ?? FAR;
     const user: Interval[] = [];
     const external: Interval[] = [];
-    // A map node runs no pod of its own: its task phases (and a pod a log fold built from them)
-    // aggregate its subtasks' and would span the whole map. Its subnodes' pods say when code ran.
-    const aggregate = n.kind === 'map' && kids.has(n.id);
-    const pods = aggregate ? [] : podsOf(n);
+    const pods = podsByNode[i]!;
     for (const p of pods) podIntervals(p, openEnd, user, external, startLag);
     const lp = lifetimes.get(n.id) ?? [];
     for (const c of lp) external.push(c.iv);
