@@ -53,7 +53,9 @@ function reportJsonText(report: ReportJson, lines: LineStats): string {
 
 /** One execution's report as an element of the pretty-printed `executions` array. */
 function executionJsonText(e: ExecutionReport): string {
-  return `    ${JSON.stringify(e, null, 2).replace(/\n/g, '\n    ')}`;
+  // Stringified in place (two levels deep), so JSON.stringify indents it; the frame is cut off.
+  const t = JSON.stringify({ e: [e] }, null, 2);
+  return t.slice(t.indexOf('[') + 2, t.lastIndexOf(']') - 3);
 }
 
 /** `reportJsonText` split around its `executions` elements (at least one), which go between the two parts. */

@@ -10,7 +10,7 @@
  */
 
 /** Nearest-rank quantile of ascending `sorted` (non-empty), 0 < q <= 1. */
-export function nearestRank(sorted: readonly number[], q: number): number {
+export function nearestRank(sorted: ArrayLike<number>, q: number): number {
   const n = sorted.length;
   // The epsilon keeps 0.9 * 10 (= 9.000000000000002) at rank 9.
   const rank = Math.min(n, Math.max(1, Math.ceil(q * n - 1e-9)));
@@ -41,12 +41,11 @@ export function summarize(values: readonly number[]): Summary {
     for (const v of s) ss += (v - mean) * (v - mean);
     sd = Math.sqrt(ss / (n - 1));
   }
-  const arr = Array.from(s);
   return {
     count: n,
-    p50: nearestRank(arr, 0.5),
-    p90: nearestRank(arr, 0.9),
-    p95: nearestRank(arr, 0.95),
+    p50: nearestRank(s, 0.5),
+    p90: nearestRank(s, 0.9),
+    p95: nearestRank(s, 0.95),
     mean,
     sd,
     min: s[0]!,
