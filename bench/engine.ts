@@ -187,7 +187,23 @@ export function formatEngineBench(rows: BenchRow[], reps: number): string {
       `${r.name.padEnd(26)}${col(String(r.nodes), 7)}${col(String(r.ops), 9)}${col(String(r.events), 9)}${col((r.simSeconds * 1000).toFixed(1), 10)}${col((r.bestSeconds * 1000).toFixed(1), 10)}${col((r.simEventsPerSecond / 1e6).toFixed(2) + ' M', 11)}${col((r.bareEventsPerSecond / 1e6).toFixed(2) + ' M', 11)}${col(r.ratio.toFixed(3), 10)}${col((r.simulatedSeconds / 3600).toFixed(2) + ' h', 11)}`,
     );
   }
+  lines.push(engineGoals(rows));
   return lines.join('\n');
+}
+
+/** The issue's goals, each against this run's medians: met or not, and by which workloads. */
+export function engineGoals(rows: BenchRow[]): string {
+  const tenK = rows.filter((r) => r.nodes >= 10_000);
+  const fast = tenK.filter((r) => r.simSeconds < 0.5).map((r) => r.name);
+  const slow = tenK.filter((r) => r.simSeconds >= 0.5).map((r) => r.name);
+  const rate = rows.length > 0 ? Math.min(...rows.map((r) => r.simEventsPerSecond)) : 0;
+  const ratio = rows.length > 0 ? Math.min(...rows.map((r) => r.ratio)) : 0;
+  const met = (ok: boolean) => (ok ? 'met' : 'NOT met');
+  return [
+    `goals: >= 4 M events/s: ${met(rate >= 4e6)} (slowest ${(rate / 1e6).toFixed(2)} M)`,
+    `>= 0.5x the bare loop: ${met(ratio >= 0.5)} (lowest ${ratio.toFixed(3)})`,
+    `10k-node workflow < 0.5 s: ${fast.length > 0 ? `met by ${fast.join(', ')}` : 'NOT met'}${slow.length > 0 ? `; not by ${slow.join(', ')}` : ''}`,
+  ].join('; ');
 }
 
 function main(): void {
