@@ -257,7 +257,9 @@ function writeExecution(ex: Execution, xi: number, xkey: string, start: Starter,
     const ns = start(`${xkey}\u0000n${ni}`, SPAN.node, a, na, parent);
     for (const t of nd.transitions) ns.addEvent(PA.transition, transitionAttrs(t), hr(t.at));
     for (const t of nd.taskPhases ?? []) ns.addEvent(PA.taskPhase, transitionAttrs(t), hr(t.at));
-    if (nd.gateOpened !== undefined) ns.addEvent(PA.gateOpened, {}, hr(nd.gateOpened));
+    if (nd.gateOpened !== undefined) {
+      ns.addEvent(PA.gateOpened, stamp({ at: nd.gateOpened, lo: nd.gateOpenedLo ?? nd.gateOpened, hi: nd.gateOpenedHi ?? nd.gateOpened }), hr(nd.gateOpened));
+    }
     if (nd.pod) podEvents(ns, nd.pod, {}, hr);
     (nd.pods ?? []).forEach((p, i) => podEvents(ns, p, { [PA.attempt]: i }, hr));
     ns.end(hr(b));

@@ -22,6 +22,7 @@ import type {
   Execution,
   HandleCall,
   LineStats,
+  NodeKind,
   NodeRecord,
   Op,
   OpKind,
@@ -149,6 +150,37 @@ function clampInto(inner: FoldOp | FoldRound, outer: FoldRound | FoldHandle): vo
  * node's id and a `-` suffix, where that node sent no task events (a branch runs no pod), is a case
  * of it: nested under it, so that its time counts once, inside the branch.
  */
+/**
+ * In a log with task events, a node that ran (Running, then Succeeded) without sending any, with
+ * no nested nodes and no child execution, and not a map's subtask (a map sends its subtasks'
+ * events as its own), is a gate: propeller logs nothing else for one. It
+ * opened after the round before the one that saw it open: the estimate is midway, the bounds
+ * span from that round's start to the sighting.
+ */
+function inferGate(n: NodeRecord, parentKind: NodeKind | undefined, handles: readonly HandleCall[]): void {
+  if (n.kind !== 'unknown' || (n.taskPhases?.length ?? 0) > 0 || parentKind === 'map') return;
+  const running = n.transitions.find((t) => t.to === 'Running');
+  const done = n.transitions.find((t) => t.to === 'Succeeded');
+  if (running === undefined || done === undefined || done.at < running.at) return;
+  n.kind = 'gate';
+  delete n.pod;
+  delete n.pods;
+  let prev: Round | undefined;
+  if (done.handle !== undefined && done.round !== undefined) {
+    for (let h = 0; h <= done.handle && h < handles.length; h++) {
+      const rounds = handles[h]!.rounds;
+      const last = h === done.handle ? done.round : rounds.length;
+      for (let r = 0; r < last && r < rounds.length; r++) if (rounds[r]!.end >= running.at) prev = rounds[r];
+    }
+  }
+  const hi = done.atHi ?? done.at;
+  const lo = Math.min(done.at, Math.max(running.atLo ?? running.at, prev !== undefined ? (prev.startLo ?? prev.start) : running.at));
+  const at = prev !== undefined ? Math.round(Math.min(done.at, Math.max(lo, (prev.end + done.at) / 2))) : done.at;
+  n.gateOpened = at;
+  if (lo !== at) n.gateOpenedLo = lo;
+  if (hi !== at) n.gateOpenedHi = hi;
+}
+
 function nestBranchCases(ex: ExecState): void {
   for (const ns of ex.nodes.values()) {
     const n = ns.rec;
@@ -1565,6 +1597,7 @@ export class LogFolder {
       }
       // A launch-plan node runs a child execution, not a pod.
       if (n.kind === 'launchplan' && (n.taskPhases?.length ?? 0) === 0) delete n.pod;
+      if (taskEvents) inferGate(n, n.parent !== undefined ? ex.nodes.get(n.parent)?.rec.kind : undefined, rec.handles);
       // A log sees no container start without a PhaseRunning event: it may still have happened.
       // Nor its exit without a terminal task phase or a pod update: it may have ended any time.
       for (const p of n.pods ?? (n.pod ? [n.pod] : [])) {

@@ -723,7 +723,12 @@ function nodeFromSpan(s: SpanRec): NodeRecord {
   for (const e of s.events) {
     if (e.name === PA.transition) nd.transitions.push(eventTransition(e));
     else if (e.name === PA.taskPhase) (nd.taskPhases ??= []).push(eventTransition(e));
-    else if (e.name === PA.gateOpened) nd.gateOpened = e.t;
+    else if (e.name === PA.gateOpened) {
+      const st = eventStamp(e);
+      nd.gateOpened = st.at;
+      if (st.lo !== st.at) nd.gateOpenedLo = st.lo;
+      if (st.hi !== st.at) nd.gateOpenedHi = st.hi;
+    }
     else if (e.name.startsWith(PA.podPrefix)) {
       const name = e.name.slice(PA.podPrefix.length);
       if (name === POD_START_UNSEEN) podOf(nd, num(e.attrs, PA.attempt)).startUnseen = true;

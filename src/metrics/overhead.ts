@@ -88,7 +88,7 @@ function gateWait(n: NodeRecord): Interval | undefined {
   let from: Transition | undefined;
   for (const t of n.transitions) if (t.to === 'Running' && (from === undefined || t.at < from.at)) from = t;
   if (from === undefined || !(n.gateOpened > from.at)) return undefined;
-  return { s: instant(from.at, from.atLo, from.atHi), e: instant(n.gateOpened) };
+  return { s: instant(from.at, from.atLo, from.atHi), e: instant(n.gateOpened, n.gateOpenedLo, n.gateOpenedHi) };
 }
 
 /**

@@ -269,6 +269,8 @@ export interface NodeRecord {
    * From its start until then the node waits on something outside Flyte: external time.
    */
   gateOpened?: Ns;
+  gateOpenedLo?: Ns;
+  gateOpenedHi?: Ns;
 }
 
 export interface Execution {

@@ -11,7 +11,7 @@ import { readOtlpFile } from '../../src/ingest/otlp.js';
 import { computeReport } from '../../src/metrics/report.js';
 import { defaultModel } from '../../src/model/defaults.js';
 import type { ExecutionPlan, WorkflowNode } from '../../src/model/workflow.js';
-import { simulateWith, tempDir } from '../roundtrip/shape.js';
+import { logRoundTrip, simulateWith, tempDir } from '../roundtrip/shape.js';
 
 const S = 1_000_000_000;
 const dir = tempDir('gate');
@@ -46,5 +46,21 @@ describe('a 60 s sleep gate', () => {
     expect(rec.gateOpened).toBe(sim.executions[0]!.nodes.find((n) => n.id === 'wait')!.gateOpened);
     const gate = replayPlans(back)[0]!.workflow.nodes.find((n) => n.id === 'wait')!.gate;
     expect(gate).toEqual({ type: 'constant', value: 60 });
+  });
+
+  it('read back from its debug log (no line names a gate), is recognised and its wait bounded as external', async () => {
+    const { folded } = await logRoundTrip(sim, join(dir, 'g.log'), { format: 'json' });
+    const rec = folded.executions[0]!.nodes.find((n) => n.id === 'wait')!;
+    expect(rec.kind).toBe('gate');
+    expect(rec.pod).toBeUndefined();
+    const truth = computeReport(sim).executions[0]!.nodes.find((x) => x.id === 'wait')!;
+    const seen = computeReport(folded).executions[0]!.nodes.find((x) => x.id === 'wait')!;
+    for (const k of ['userNs', 'flyteNs', 'externalNs'] as const) {
+      expect(truth[k], k).toBeGreaterThanOrEqual(seen.bounds[k].lo);
+      expect(truth[k], k).toBeLessThanOrEqual(seen.bounds[k].hi);
+    }
+    expect(seen.externalNs).toBeGreaterThan(50 * S);
+    // The tasks around it sent task events: they stay tasks.
+    expect(folded.executions[0]!.nodes.filter((n) => n.kind === 'task').map((n) => n.id).sort()).toEqual(['a', 'b']);
   });
 });
