@@ -117,3 +117,12 @@ export function normalizeLevel(level: string): string {
   if (level === 'debug' || level === 'info' || level === 'warning' || level === 'error') return level;
   return LEVELS.get(level) ?? LEVELS.get(level.toUpperCase()) ?? level.toLowerCase();
 }
+
+/** The value of a hexadecimal digit's character code (either case), or -1. */
+export function hexValue(c: number | undefined): number {
+  if (c === undefined) return -1;
+  if (c >= 48 && c <= 57) return c - 48;
+  if (c >= 97 && c <= 102) return c - 87;
+  if (c >= 65 && c <= 70) return c - 55;
+  return -1;
+}

@@ -10,7 +10,7 @@
  * a rare escape, a line it would skip) is left to the text decoder: the function returns false
  * without having changed anything but the record it was given.
  */
-import { normalizeLevel } from './fields.js';
+import { hexValue, normalizeLevel } from './fields.js';
 import type { LogRecord } from './record.js';
 import { applyRfc3339, type DecodeState } from './timestamps.js';
 
@@ -171,14 +171,6 @@ function internBytes(buf: Uint8Array, s: number, e: number): string {
   internLen[slot] = len;
   for (let k = 0; k < len; k++) internKeys[at + k] = buf[s + k] as number;
   return v;
-}
-
-function hexValue(c: number | undefined): number {
-  if (c === undefined) return -1;
-  if (c >= 48 && c <= 57) return c - 48;
-  if (c >= 97 && c <= 102) return c - 87;
-  if (c >= 65 && c <= 70) return c - 55;
-  return -1;
 }
 
 // Unescaped message bytes are written here, then read as one flat string.
@@ -348,26 +340,18 @@ export function decodeStdlibBytes(buf: Uint8Array, p: number, e: number, rec: Lo
   }
   rec.msg = msg;
   rec.level = levelOf(buf, ls, le);
-  let s = ctxFound & (1 << C_EXEC_ID) ? (ctxStart[C_EXEC_ID] as number) : -1;
-  let x = ctxEnd[C_EXEC_ID] as number;
-  if (s >= 0 && x > s) rec.execId = internBytes(buf, s, x);
-  s = ctxFound & (1 << C_NODE) ? (ctxStart[C_NODE] as number) : -1;
-  x = ctxEnd[C_NODE] as number;
-  if (s >= 0 && x > s) rec.node = internBytes(buf, s, x);
-  s = ctxFound & (1 << C_NS) ? (ctxStart[C_NS] as number) : -1;
-  x = ctxEnd[C_NS] as number;
-  if (s >= 0 && x > s) rec.ns = internBytes(buf, s, x);
-  s = ctxFound & (1 << C_RES_VER) ? (ctxStart[C_RES_VER] as number) : -1;
-  x = ctxEnd[C_RES_VER] as number;
-  if (s >= 0 && x > s) rec.resVer = latin1(buf, s, x);
-  s = ctxFound & (1 << C_ROUTINE) ? (ctxStart[C_ROUTINE] as number) : -1;
-  x = ctxEnd[C_ROUTINE] as number;
-  if (s >= 0 && x > s) rec.routine = internBytes(buf, s, x);
-  s = ctxFound & (1 << C_TASKTYPE) ? (ctxStart[C_TASKTYPE] as number) : -1;
-  x = ctxEnd[C_TASKTYPE] as number;
-  if (s >= 0 && x > s) rec.tasktype = internBytes(buf, s, x);
-  s = ctxFound & (1 << C_WF) ? (ctxStart[C_WF] as number) : -1;
-  x = ctxEnd[C_WF] as number;
-  if (s >= 0 && x > s) rec.wf = internBytes(buf, s, x);
+  if (hasContext(C_EXEC_ID)) rec.execId = internBytes(buf, ctxStart[C_EXEC_ID]!, ctxEnd[C_EXEC_ID]!);
+  if (hasContext(C_NODE)) rec.node = internBytes(buf, ctxStart[C_NODE]!, ctxEnd[C_NODE]!);
+  if (hasContext(C_NS)) rec.ns = internBytes(buf, ctxStart[C_NS]!, ctxEnd[C_NS]!);
+  // Resource versions rarely repeat: not worth interning.
+  if (hasContext(C_RES_VER)) rec.resVer = latin1(buf, ctxStart[C_RES_VER]!, ctxEnd[C_RES_VER]!);
+  if (hasContext(C_ROUTINE)) rec.routine = internBytes(buf, ctxStart[C_ROUTINE]!, ctxEnd[C_ROUTINE]!);
+  if (hasContext(C_TASKTYPE)) rec.tasktype = internBytes(buf, ctxStart[C_TASKTYPE]!, ctxEnd[C_TASKTYPE]!);
+  if (hasContext(C_WF)) rec.wf = internBytes(buf, ctxStart[C_WF]!, ctxEnd[C_WF]!);
   return true;
+}
+
+/** True when the line gave context field `i` a non-empty value. */
+function hasContext(i: number): boolean {
+  return (ctxFound & (1 << i)) !== 0 && ctxEnd[i]! > ctxStart[i]!;
 }

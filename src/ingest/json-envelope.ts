@@ -12,7 +12,7 @@
  * Property tests check tiers 1 and 2 against `JSON.parse`.
  */
 import { cloudLoggingEntry } from './cloud-logging.js';
-import { clearContext, normalizeLevel, setContextField } from './fields.js';
+import { clearContext, hexValue, normalizeLevel, setContextField } from './fields.js';
 import type { LogRecord, SkipReason } from './record.js';
 import { applyEpochSeconds, applyRfc3339, applyTimestampObject, type DecodeState } from './timestamps.js';
 
@@ -33,13 +33,6 @@ const COLON = 58;
 const COMMA = 44;
 const LBRACE = 123;
 const RBRACE = 125;
-
-function hexValue(c: number): number {
-  if (c >= 48 && c <= 57) return c - 48;
-  if (c >= 97 && c <= 102) return c - 87;
-  if (c >= 65 && c <= 70) return c - 55;
-  return -1;
-}
 
 // Length of the escape sequence `escapeAt` decoded last.
 let escLen = 2;
