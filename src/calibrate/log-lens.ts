@@ -1,3 +1,4 @@
+import { markUnseen } from '../timeline/pod-unseen.js';
 import { taskPodName } from '../timeline/templates.js';
 import { TERMINAL_WORKFLOW_PHASES, type Execution, type PodTimes, type Recording } from '../timeline/types.js';
 
@@ -36,15 +37,15 @@ function lensPod(p: PodTimes, owner: readonly number[] | undefined, phases: read
       delete out.startedHi;
     } else if (s !== undefined) out.started = out.startedLo = out.startedHi = s;
   }
-  // As the log folder marks them: a start or an exit that no line showed.
-  if (out.created !== undefined && out.started === undefined) out.startUnseen = true;
+
   if (p.finished !== undefined) {
     const f = firstAtOrAfter(owner, p.finished);
     if (f !== undefined) out.finished = out.finishedLo = out.finishedHi = f;
     const o = f ?? firstAtOrAfter(phases, p.finished);
     if (o !== undefined) out.observed = out.observedLo = out.observedHi = o;
   }
-  if ((out.created !== undefined || out.started !== undefined) && out.finished === undefined && out.observed === undefined) out.endUnseen = true;
+  // As the log folder marks them: a start or an exit that no line showed.
+  markUnseen(out);
   return out;
 }
 

@@ -49,6 +49,7 @@ import {
 } from './fold-state.js';
 import type { LogRecord } from './record.js';
 import { podNodeId } from './pod-name.js';
+import { markUnseen } from '../timeline/pod-unseen.js';
 import { assignEnqueuedAt } from '../timeline/queue-wait.js';
 import {
   K,
@@ -1598,12 +1599,7 @@ export class LogFolder {
       // A launch-plan node runs a child execution, not a pod.
       if (n.kind === 'launchplan' && (n.taskPhases?.length ?? 0) === 0) delete n.pod;
       if (taskEvents) inferGate(n, n.parent !== undefined ? ex.nodes.get(n.parent)?.rec.kind : undefined, rec.handles);
-      // A log sees no container start without a PhaseRunning event: it may still have happened.
-      // Nor its exit without a terminal task phase or a pod update: it may have ended any time.
-      for (const p of n.pods ?? (n.pod ? [n.pod] : [])) {
-        if (p.created !== undefined && p.started === undefined) p.startUnseen = true;
-        if ((p.created !== undefined || p.started !== undefined) && p.finished === undefined && p.observed === undefined) p.endUnseen = true;
-      }
+      for (const p of n.pods ?? (n.pod ? [n.pod] : [])) markUnseen(p);
       nodes.push(n);
     }
     rec.nodes = nodes;
