@@ -59,6 +59,7 @@ async function logRecords(paths: readonly string[], opts: ReadOptions, stats: Li
     exec: opts.exec,
     stats,
     onSkip: strictHook(opts.strict),
+    onNewestFirst: (file) => note(`${file} lists the newest lines first (as \`gcloud logging read\` does unless given --order=asc): read from its end`),
     onOverlap: (file, previous) => {
       if (overlapNoted) return;
       overlapNoted = true;

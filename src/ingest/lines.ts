@@ -21,7 +21,7 @@ import { newRecord, resetRecord } from './fields.js';
 import { decodeStdlibBytes } from './json-bytes.js';
 import { parsePrefix, type PrefixInfo } from './prefix.js';
 import type { LogRecord, SkipReason } from './record.js';
-import { openInput } from './source.js';
+import { inputBytes } from './input-bytes.js';
 import { SecondSpreader } from './spread.js';
 import { newDecodeState, noteFullSecond, type DecodeState } from './timestamps.js';
 
@@ -66,6 +66,11 @@ export interface ReadOptions {
    * the inputs overlap in time, and are still read one after another, not merged.
    */
   onOverlap?: (file: string, previous: string) => void;
+  /**
+   * Called when an input lists its records newest first (`gcloud logging read` without
+   * `--order=asc`): it is read from its end.
+   */
+  onNewestFirst?: (file: string) => void;
 }
 
 export function newLineStats(): LineStats {
@@ -613,13 +618,31 @@ export async function* readLogRecords(inputs: readonly string[], opts: ReadOptio
   const shared: ReadOptions = { ...opts, stats };
   const step = opts.exec ? Infinity : BATCH_BYTES;
   const overlap = new OverlapCheck(opts.onOverlap);
+  // inputs whose reader lines are not the file's lines (JSON arrays, inputs read from the end)
+  const lineMaps = new Map<string, (n: number) => number>();
+  if (opts.onSkip !== undefined) {
+    const onSkip = opts.onSkip;
+    shared.onSkip = (reason, file, line, text) => onSkip(reason, file, lineMaps.get(file)?.(line) ?? line, text);
+  }
+  const mapLines = (batch: LogRecord[]): LogRecord[] => {
+    if (lineMaps.size > 0) {
+      for (const r of batch) {
+        const map = lineMaps.get(r.file);
+        if (map !== undefined) r.line = map(r.line);
+      }
+    }
+    return batch;
+  };
   let reader: LineReader | undefined;
   for (const file of inputs) {
     overlap.startFile(file);
     if (reader === undefined) reader = new LineReader(file, shared);
     else reader.continueWith(file);
     // the reader copies what it keeps of a chunk, so one read buffer serves the whole input
-    for await (const chunk of openInput(file, { stdin: opts.stdin, reuseBuffer: true })) {
+    const input = await inputBytes(file, { stdin: opts.stdin, reuseBuffer: true }, sampleInstants);
+    if (input.lineOf !== undefined) lineMaps.set(file, input.lineOf);
+    if (input.newestFirst) opts.onNewestFirst?.(file);
+    for await (const chunk of input.chunks) {
       // hand records over in small batches: fewer of them are alive at any moment, so they die
       // young (a whole 1 MiB read of records outlives young-generation collections); with an
       // exec filter records are few and whole reads are cheaper
@@ -628,7 +651,7 @@ export async function* readLogRecords(inputs: readonly string[], opts: ReadOptio
         const batch = reader.take();
         if (batch.length > 0) {
           overlap.see(batch);
-          yield releasable(batch, reader);
+          yield releasable(mapLines(batch), reader);
         }
       }
     }
@@ -638,8 +661,18 @@ export async function* readLogRecords(inputs: readonly string[], opts: ReadOptio
   const batch = reader.take();
   if (batch.length > 0) {
     overlap.see(batch);
-    yield batch;
+    yield mapLines(batch);
   }
+}
+
+/** Instants (ns after the first record's second) of the records in some bytes, in order (a throwaway reader, for samples). */
+function sampleInstants(bytes: Buffer, label: string): number[] {
+  const r = new LineReader(label, { stats: newLineStats() });
+  r.push(bytes);
+  r.end();
+  const records = r.take();
+  const sec0 = records[0]?.sec ?? 0;
+  return records.map((rec) => (rec.sec - sec0) * 1e9 + rec.nsec);
 }
 
 /**

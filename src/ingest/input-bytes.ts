@@ -1,0 +1,128 @@
+/**
+ * An input's bytes as the line reader takes them: one log record per line, oldest first. Most
+ * inputs are that already; a JSON array of entries is rewritten to one entry per line
+ * (`json-array.ts`), and an input listed newest first is read from its end (`newest-first.ts`).
+ * Line numbers then count what the reader sees; `lineOf` maps them back to the file's lines.
+ */
+import { gunzipSync, constants as zlib } from 'node:zlib';
+import { JsonArrayLines, jsonArrayLines, startsAsJsonArray } from './json-array.js';
+import { countLines, linesBackward, looksNewestFirst, park } from './newest-first.js';
+import { hasGzipMagic, openInput, readHead, STDIN, type OpenOptions } from './source.js';
+import { open } from 'node:fs/promises';
+
+/** Enough of an input's start (and end) to see a few hundred records. */
+const SAMPLE_BYTES = 64 * 1024;
+
+/** Decodes the complete lines of `bytes` and returns their records' instants (ns from any fixed origin), in order. */
+export type InstantsOf = (bytes: Buffer, label: string) => number[];
+
+export interface InputBytes {
+  chunks: AsyncIterable<Buffer>;
+  /** The input is a JSON array of entries (one line per entry after rewriting). */
+  array: boolean;
+  /** The input lists records newest first, and is read from its end. */
+  newestFirst: boolean;
+  /** The file line of the reader's line `n` (1-based), when the two differ. */
+  lineOf?: (n: number) => number;
+}
+
+/** The head of an input, gunzipped when it is gzip (a cut-off stream: what decompresses). */
+async function plainHead(path: string, opts: OpenOptions): Promise<{ head: Buffer; gzip: boolean }> {
+  const raw = await readHead(path, SAMPLE_BYTES, opts);
+  if (!hasGzipMagic(raw)) return { head: raw, gzip: false };
+  try {
+    return { head: gunzipSync(raw, { finishFlush: zlib.Z_SYNC_FLUSH }), gzip: true };
+  } catch {
+    return { head: Buffer.alloc(0), gzip: true };
+  }
+}
+
+/** The last `SAMPLE_BYTES` of a plain file. */
+async function fileTail(path: string): Promise<Buffer> {
+  const fh = await open(path, 'r');
+  try {
+    const { size } = await fh.stat();
+    const n = Math.min(size, SAMPLE_BYTES);
+    const buf = Buffer.alloc(n);
+    await fh.read(buf, 0, n, size - n);
+    // the first line is cut off, unless the sample is the whole file
+    const nl = buf.indexOf(0x0a);
+    return n < size && nl >= 0 ? buf.subarray(nl + 1) : buf;
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Whole lines of a sample: up to its last line end (the rest is cut off), all of a whole input. */
+function wholeLines(sample: Buffer, whole: boolean): Buffer {
+  if (whole) return sample;
+  const nl = sample.lastIndexOf(0x0a);
+  return nl >= 0 ? sample.subarray(0, nl + 1) : Buffer.alloc(0);
+}
+
+/** A sample of a JSON array rewritten to lines (its cut-off last entry dropped). */
+function arraySample(head: Buffer): Buffer {
+  const t = new JsonArrayLines();
+  return wholeLines(t.push(head), false);
+}
+
+/** Entry start lines, growing as a JSON array streams (4 bytes per entry). */
+class LineTable {
+  private lines = new Int32Array(1024);
+  count = 0;
+  add(line: number): void {
+    if (this.count === this.lines.length) {
+      const grown = new Int32Array(this.lines.length * 2);
+      grown.set(this.lines);
+      this.lines = grown;
+    }
+    this.lines[this.count++] = line;
+  }
+  at(k: number): number {
+    return this.lines[k] ?? k + 1;
+  }
+}
+
+async function* removedAfter(chunks: AsyncIterable<Buffer>, remove: () => void): AsyncGenerator<Buffer> {
+  try {
+    yield* chunks;
+  } finally {
+    remove();
+  }
+}
+
+/**
+ * The bytes of input `path` (see the module comment). `instantsOf` decodes samples of its start
+ * and end to tell an input listed newest first.
+ */
+export async function inputBytes(path: string, opts: OpenOptions, instantsOf: InstantsOf): Promise<InputBytes> {
+  const { head, gzip } = await plainHead(path, opts);
+  const whole = head.length < SAMPLE_BYTES && !gzip;
+  const array = startsAsJsonArray(head);
+  const headLines = array ? arraySample(head) : wholeLines(head, whole);
+  let newestFirst = looksNewestFirst(instantsOf(headLines, path));
+  const seekable = path !== STDIN && !gzip;
+  if (newestFirst && seekable && !array && !whole) newestFirst = looksNewestFirst(instantsOf(await fileTail(path), path));
+
+  if (!newestFirst) {
+    if (!array) return { chunks: openInput(path, opts), array, newestFirst };
+    const table = new LineTable();
+    const chunks = jsonArrayLines(openInput(path, { ...opts, reuseBuffer: false }), (line) => table.add(line));
+    return { chunks, array, newestFirst, lineOf: (n) => table.at(n - 1) };
+  }
+  if (seekable && !array) {
+    const total = countLines(path);
+    return { chunks: linesBackward(path), array, newestFirst, lineOf: (n) => total - n + 1 };
+  }
+  // standard input, gzip or a JSON array: park its lines, then read them backwards
+  const table = array ? new LineTable() : undefined;
+  const source = openInput(path, { ...opts, reuseBuffer: false });
+  const parked = await park(table ? jsonArrayLines(source, (line) => table.add(line)) : source);
+  const total = parked.lines;
+  return {
+    chunks: removedAfter(linesBackward(parked.path), parked.remove),
+    array,
+    newestFirst,
+    lineOf: table ? (n) => table.at(total - n) : (n) => total - n + 1,
+  };
+}
