@@ -165,7 +165,8 @@ export function nodeKind(id: string, ns: NodeState): NodeKind {
   const leaf = slash >= 0 ? id.slice(slash + 1) : id;
   if (leaf === 'start-node') return 'start';
   if (leaf === 'end-node') return 'end';
-  if (ns.hit) return 'cachedTask';
+  // a catalog lookup (hit or miss) marks a cacheable task
+  if (ns.hit || ns.rec.cache !== undefined) return 'cachedTask';
   if (ns.rec.taskPhases !== undefined && ns.rec.taskPhases.length > 0) return 'task';
   if (ns.launched) return 'launchplan';
   return 'unknown';

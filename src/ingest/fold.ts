@@ -1585,6 +1585,11 @@ export class LogFolder {
         if (p.rec.kind === 'start' || p.rec.kind === 'end' || p.rec.kind === 'cachedTask' || p.rec.kind === 'branch') continue;
         p.rec.kind = subDag ? (p.rec.kind === 'task' ? 'dynamic' : 'subworkflow') : 'map';
       }
+      // an ArrayNode's children are its subnodes (their pods are the map's subtasks)
+      for (const ns of ex.nodes.values()) {
+        const n = ns.rec;
+        if ((n.kind === 'unknown' || n.kind === 'task') && n.parent !== undefined && ex.nodes.get(n.parent)?.rec.kind === 'map') n.kind = 'subnode';
+      }
     }
     const nodes: NodeRecord[] = [];
     // A pod is assumed when a node starts running; in a log that has task events, a top-level node

@@ -253,7 +253,8 @@ describe('nodes', () => {
       .add(13, MSG.noChange(), base);
     const e = only(foldRecordList(b.done()));
     const n0 = e.nodes.find((n) => n.id === 'n0');
-    expect(n0?.kind).toBe('task');
+    // a catalog lookup, hit or miss, marks a cacheable task
+    expect(n0?.kind).toBe('cachedTask');
     expect(n0?.cache).toBe('miss');
     expect(n0?.retries).toBe(1);
     expect(n0?.pods).toHaveLength(2);
@@ -278,7 +279,7 @@ describe('nodes', () => {
     // parent whose children have their own start node runs a subworkflow.
     const sub = e.nodes.find((n) => n.id === 'n1/n42');
     expect(sub?.parent).toBe('n1');
-    expect(sub?.kind).toBe('task');
+    expect(sub?.kind).toBe('subnode');
     expect(sub?.pod?.startedLo).toBe(9e9);
     expect(e.nodes.find((n) => n.id === 'n1')?.kind).toBe('map');
     expect(e.nodes.find((n) => n.id === 'n2')?.kind).toBe('subworkflow');
