@@ -6,12 +6,12 @@
  */
 import { gunzipSync, constants as zlib } from 'node:zlib';
 import { JsonArrayLines, jsonArrayLines, startsAsJsonArray } from './json-array.js';
-import { countLines, linesBackward, looksNewestFirst, park } from './newest-first.js';
+import { countLines, linesBackward, looksNewestFirst, park, startAndEndNewestFirst } from './newest-first.js';
 import { hasGzipMagic, openInput, readHead, STDIN, type OpenOptions } from './source.js';
 import { open } from 'node:fs/promises';
 
-/** Enough of an input's start (and end) to see a few hundred records. */
-const SAMPLE_BYTES = 64 * 1024;
+/** Enough of an input's start (and end) to see a few thousand records. */
+const SAMPLE_BYTES = 1024 * 1024;
 
 /** Decodes the complete lines of `bytes` and returns their records' instants (ns from any fixed origin), in order. */
 export type InstantsOf = (bytes: Buffer, label: string) => number[];
@@ -100,9 +100,14 @@ export async function inputBytes(path: string, opts: OpenOptions, instantsOf: In
   const whole = head.length < SAMPLE_BYTES && !gzip;
   const array = startsAsJsonArray(head);
   const headLines = array ? arraySample(head) : wholeLines(head, whole);
-  let newestFirst = looksNewestFirst(instantsOf(headLines, path));
+  const headInstants = instantsOf(headLines, path);
+  let newestFirst = looksNewestFirst(headInstants);
   const seekable = path !== STDIN && !gzip;
-  if (newestFirst && seekable && !array && !whole) newestFirst = looksNewestFirst(instantsOf(await fileTail(path), path));
+  if (seekable && !array && !whole) {
+    // a busy log's start may span a second or two: its end confirms or decides
+    const tailInstants = instantsOf(await fileTail(path), path);
+    newestFirst = (newestFirst && looksNewestFirst(tailInstants)) || startAndEndNewestFirst(headInstants, tailInstants);
+  }
 
   if (!newestFirst) {
     if (!array) return { chunks: openInput(path, opts), array, newestFirst };

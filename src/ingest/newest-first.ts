@@ -11,12 +11,8 @@ import { CHUNK_BYTES } from './source.js';
 
 const NEWLINE = 0x0a;
 
-/**
- * True when record instants, in input order, mostly go back: at least two steps back and more
- * than four times as many steps back as forward. Lines of one second shuffled in an oldest-first
- * log step back now and then, but forward as often.
- */
-export function looksNewestFirst(instants: readonly number[]): boolean {
+/** Steps back and forward in time between consecutive records. */
+export function timeSteps(instants: readonly number[]): { back: number; forward: number } {
   let back = 0;
   let forward = 0;
   for (let i = 1; i < instants.length; i++) {
@@ -24,7 +20,28 @@ export function looksNewestFirst(instants: readonly number[]): boolean {
     if (d < 0) back++;
     else if (d > 0) forward++;
   }
+  return { back, forward };
+}
+
+/**
+ * True when record instants, in input order, mostly go back: at least two steps back and more
+ * than four times as many steps back as forward. Lines of one second shuffled in an oldest-first
+ * log step back now and then, but forward as often.
+ */
+export function looksNewestFirst(instants: readonly number[]): boolean {
+  const { back, forward } = timeSteps(instants);
   return back >= 2 && back > 4 * forward;
+}
+
+/**
+ * For a busy log whose start shows too few distinct instants to tell: newest first when neither
+ * its start nor its end ever steps forward, and its start is later than its end.
+ */
+export function startAndEndNewestFirst(head: readonly number[], tail: readonly number[]): boolean {
+  if (head.length === 0 || tail.length === 0) return false;
+  const h = timeSteps(head);
+  const t = timeSteps(tail);
+  return h.forward === 0 && t.forward === 0 && h.back + t.back >= 1 && head[0]! > tail[tail.length - 1]!;
 }
 
 /** Lines in a file: line ends, plus a last line without one. */

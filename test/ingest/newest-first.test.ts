@@ -11,7 +11,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { logLines } from '../../src/export/logs.js';
 import { readLogRecords } from '../../src/ingest/lines.js';
-import { countLines, linesBackward, looksNewestFirst } from '../../src/ingest/newest-first.js';
+import { countLines, linesBackward, looksNewestFirst, startAndEndNewestFirst } from '../../src/ingest/newest-first.js';
 import { defaultModel } from '../../src/model/defaults.js';
 import { kindOfHead } from '../../src/cli/sniff.js';
 import { runCli } from '../support/run-cli.js';
@@ -51,6 +51,15 @@ describe('looksNewestFirst', () => {
   it('a log within one instant, or a single step back, decides nothing', () => {
     expect(looksNewestFirst([5, 5, 5, 5])).toBe(false);
     expect(looksNewestFirst([5, 4])).toBe(false);
+  });
+  it("a busy log's start and end decide together: both never step forward, the start is later", () => {
+    expect(startAndEndNewestFirst([9, 9, 8, 8], [2, 2, 2])).toBe(true);
+    expect(startAndEndNewestFirst([9, 9, 9], [2, 1, 1])).toBe(true);
+    // files concatenated newest part first: each part goes forward
+    expect(startAndEndNewestFirst([8, 9, 9], [1, 2, 2])).toBe(false);
+    // no step at all: one instant each, nothing to go by
+    expect(startAndEndNewestFirst([9, 9], [2, 2])).toBe(false);
+    expect(startAndEndNewestFirst([], [2, 1])).toBe(false);
   });
 });
 
