@@ -50,15 +50,58 @@ function bytesAre(buf: Uint8Array, s: number, word: Uint8Array): boolean {
   return true;
 }
 
+// Longer comparisons (literals, timestamps, repeated values) read four bytes at a time through
+// DataViews: a quarter of the loads and compares of a byte loop.
+
+/** A DataView over the whole of `bytes`. */
+function viewOf(bytes: Uint8Array): DataView {
+  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+// The view of the buffer being decoded, made once per buffer.
+let bufView: DataView = viewOf(new Uint8Array(0));
+let bufViewOf: Uint8Array | undefined;
+
+function viewFor(buf: Uint8Array): DataView {
+  if (buf !== bufViewOf) {
+    bufViewOf = buf;
+    bufView = viewOf(buf);
+  }
+  return bufView;
+}
+
+/** True when a[as, as + len) equals b[bs, bs + len) (both ranges inside their views). */
+function sameBytes(a: DataView, as: number, b: DataView, bs: number, len: number): boolean {
+  let k = 0;
+  for (; k + 4 <= len; k += 4) if (a.getInt32(as + k, true) !== b.getInt32(bs + k, true)) return false;
+  for (; k < len; k++) if (a.getUint8(as + k) !== b.getUint8(bs + k)) return false;
+  return true;
+}
+
+/** An ASCII literal for `literalAt`. */
+interface Literal {
+  view: DataView;
+  len: number;
+}
+
+function literal(word: string): Literal {
+  return { view: viewOf(ascii(word)), len: word.length };
+}
+
+/** True when the literal lies at buf[s, ...) within the line (which ends at `e`). */
+function literalAt(dv: DataView, s: number, e: number, word: Literal): boolean {
+  return s + word.len <= e && sameBytes(dv, s, word.view, 0, word.len);
+}
+
 const W_NODE = ascii('node');
 const W_EXEC_ID = ascii('exec_id');
 const W_ROUTINE = ascii('routine');
 const W_RES_VER = ascii('res_ver');
 const W_TASKTYPE = ascii('tasktype');
-const W_JSON = ascii('"json":{');
-const W_LEVEL = ascii('"level":"');
-const W_MSG = ascii('","msg":"');
-const W_TS = ascii('","ts":"');
+const W_JSON = literal('"json":{');
+const W_LEVEL = literal('"level":"');
+const W_MSG = literal('","msg":"');
+const W_TS = literal('","ts":"');
 const W_INFO = ascii('info');
 const W_DEBUG = ascii('debug');
 const W_ERROR = ascii('error');
@@ -105,7 +148,7 @@ function plainString(buf: Uint8Array, i: number, e: number): number {
 }
 
 /** Scans `"json":{...},` at `i` into ctxStart/ctxEnd; sets `scanEnd` after the comma; false when not canonical. */
-function scanContext(buf: Uint8Array, i: number, e: number): boolean {
+function scanContext(buf: Uint8Array, dv: DataView, i: number, e: number): boolean {
   let last = -1;
   if (buf[i] === RBRACE) {
     i++;
@@ -116,9 +159,15 @@ function scanContext(buf: Uint8Array, i: number, e: number): boolean {
       const ke = plainString(buf, ks, e);
       if (ke < 0 || buf[ke + 1] !== COLON || buf[ke + 2] !== QUOTE) return false;
       const vs = ke + 3;
-      const ve = plainString(buf, vs, e);
-      if (ve < 0) return false;
       const id = contextKey(buf, ks, ke - ks);
+      let ve = id >= 0 ? repeatEnd(buf, dv, vs, e, id) : -1;
+      if (ve >= 0) {
+        ctxValue[id] = lastValue[id] as string;
+      } else {
+        ve = plainString(buf, vs, e);
+        if (ve < 0) return false;
+        if (id >= 0) ctxValue[id] = '';
+      }
       if (id >= 0) {
         // each known key at most once, in sorted order (else the text decoder decides)
         if (id <= last) return false;
@@ -143,6 +192,46 @@ function scanContext(buf: Uint8Array, i: number, e: number): boolean {
   return true;
 }
 
+// The latest value of each context key and its bytes: a line that repeats it (the namespace, the
+// workflow, the worker or execution of the line before) is matched by one comparison, without
+// first scanning the value for its end. Only values that passed `plainString` are kept.
+const LAST_BYTES = 64;
+const lastValue: string[] = new Array<string>(7).fill('');
+const lastLen = new Int32Array(7);
+const lastView = viewOf(new Uint8Array(7 * LAST_BYTES));
+/** This line's value of each context key when it repeated the latest one, else ''. */
+const ctxValue: string[] = new Array<string>(7).fill('');
+
+/** End (closing quote) of the value at `vs` when it repeats the latest value of key `id`, else -1. */
+function repeatEnd(buf: Uint8Array, dv: DataView, vs: number, e: number, id: number): number {
+  const len = lastLen[id] as number;
+  if (len === 0 || vs + len >= e || buf[vs + len] !== QUOTE) return -1;
+  return sameBytes(dv, vs, lastView, id * LAST_BYTES, len) ? vs + len : -1;
+}
+
+/** The shared string of context value `id` (buf[s, e)), remembered as the key's latest value. */
+function contextValue(buf: Uint8Array, dv: DataView, id: number): string {
+  const known = ctxValue[id] as string;
+  if (known !== '') return known;
+  const s = ctxStart[id] as number;
+  const e = ctxEnd[id] as number;
+  const v = internBytes(buf, dv, s, e);
+  const len = e - s;
+  if (len <= LAST_BYTES) {
+    lastValue[id] = v;
+    lastLen[id] = len;
+    copyBytes(dv, s, lastView, id * LAST_BYTES, len);
+  }
+  return v;
+}
+
+/** Copies a[as, as + len) to b[bs, ...). */
+function copyBytes(a: DataView, as: number, b: DataView, bs: number, len: number): void {
+  let k = 0;
+  for (; k + 4 <= len; k += 4) b.setInt32(bs + k, a.getInt32(as + k, true), true);
+  for (; k < len; k++) b.setUint8(bs + k, a.getUint8(as + k));
+}
+
 // Repeated context values (execution ids, workers, namespaces, nodes) are shared strings: found by
 // a hash of their bytes in a direct-mapped table, so a repeat costs no allocation.
 // Each slot keeps a copy of its value's bytes (values up to INTERN_BYTES long are shared).
@@ -150,9 +239,9 @@ const INTERN_SLOTS = 4096;
 const INTERN_BYTES = 64;
 const internTable: string[] = new Array<string>(INTERN_SLOTS).fill('');
 const internLen = new Int32Array(INTERN_SLOTS).fill(-1);
-const internKeys = new Uint8Array(INTERN_SLOTS * INTERN_BYTES);
+const internKeys = viewOf(new Uint8Array(INTERN_SLOTS * INTERN_BYTES));
 
-function internBytes(buf: Uint8Array, s: number, e: number): string {
+function internBytes(buf: Uint8Array, dv: DataView, s: number, e: number): string {
   const len = e - s;
   if (len > INTERN_BYTES) return latin1(buf, s, e);
   // the hash reads the length and the last few bytes (ids, workers and nodes differ at their
@@ -161,15 +250,11 @@ function internBytes(buf: Uint8Array, s: number, e: number): string {
   for (let i = e > s + 8 ? e - 8 : s; i < e; i++) h = (Math.imul(h, 31) + (buf[i] as number)) | 0;
   const slot = (h ^ (h >>> 13)) & (INTERN_SLOTS - 1);
   const at = slot * INTERN_BYTES;
-  if (internLen[slot] === len) {
-    let k = 0;
-    while (k < len && internKeys[at + k] === buf[s + k]) k++;
-    if (k === len) return internTable[slot] as string;
-  }
+  if (internLen[slot] === len && sameBytes(dv, s, internKeys, at, len)) return internTable[slot] as string;
   const v = latin1(buf, s, e);
   internTable[slot] = v;
   internLen[slot] = len;
-  for (let k = 0; k < len; k++) internKeys[at + k] = buf[s + k] as number;
+  copyBytes(dv, s, internKeys, at, len);
   return v;
 }
 
@@ -257,23 +342,22 @@ function isWordByte(c: number): boolean {
 
 // Bytes of the decoding state's cached timestamp text (`DecodeState.lastTs`), to compare without a string.
 let tsText = '';
-let tsBytes = new Uint8Array(64);
+let tsView = viewOf(new Uint8Array(64));
 let tsLen = -1;
 
 /** True when buf[s, e) holds the timestamp text `lastTs`. */
-function sameTimestamp(buf: Uint8Array, s: number, e: number, lastTs: string): boolean {
+function sameTimestamp(dv: DataView, s: number, e: number, lastTs: string): boolean {
   if (lastTs !== tsText) {
     // the state's cache moved on (another decoder, another input): copy its text once
     tsText = lastTs;
     tsLen = lastTs.length;
-    if (tsBytes.length < tsLen) tsBytes = new Uint8Array(tsLen);
-    for (let k = 0; k < tsLen; k++) tsBytes[k] = lastTs.charCodeAt(k) & 0xff;
+    if (tsView.byteLength < tsLen) tsView = viewOf(new Uint8Array(tsLen));
+    for (let k = 0; k < tsLen; k++) tsView.setUint8(k, lastTs.charCodeAt(k) & 0xff);
     // a non-Latin-1 text never equals ASCII bytes
     for (let k = 0; k < tsLen; k++) if (lastTs.charCodeAt(k) > 0x7f) tsLen = -1;
   }
   if (tsLen !== e - s) return false;
-  for (let k = 0; k < tsLen; k++) if (tsBytes[k] !== buf[s + k]) return false;
-  return true;
+  return sameBytes(dv, s, tsView, 0, tsLen);
 }
 
 /**
@@ -285,17 +369,18 @@ export function decodeStdlibBytes(buf: Uint8Array, p: number, e: number, rec: Lo
   if (buf[p] !== LBRACE || buf[p + 1] !== QUOTE) return false;
   let i = p + 1;
   ctxFound = 0;
-  if (bytesAre(buf, i, W_JSON)) {
-    if (!scanContext(buf, i + 8, e)) return false;
+  const dv = viewFor(buf);
+  if (literalAt(dv, i, e, W_JSON)) {
+    if (!scanContext(buf, dv, i + 8, e)) return false;
     i = scanEnd;
   }
   // "level":"<word>","msg":"
-  if (!bytesAre(buf, i, W_LEVEL)) return false;
+  if (!literalAt(dv, i, e, W_LEVEL)) return false;
   i += 9;
   const ls = i;
   while (i < e && isWordByte(buf[i] as number)) i++;
   const le = i;
-  if (le === ls || !bytesAre(buf, i, W_MSG)) return false;
+  if (le === ls || !literalAt(dv, i, e, W_MSG)) return false;
   i += 9;
   const ms = i;
   let escaped = false;
@@ -314,7 +399,7 @@ export function decodeStdlibBytes(buf: Uint8Array, p: number, e: number, rec: Lo
     i++;
   }
   const me = i;
-  if (!bytesAre(buf, i, W_TS)) return false;
+  if (!literalAt(dv, i, e, W_TS)) return false;
   i += 8;
   const ts = i;
   const te = plainString(buf, ts, e);
@@ -331,7 +416,7 @@ export function decodeStdlibBytes(buf: Uint8Array, p: number, e: number, rec: Lo
     msg = latin1(buf, ms, me);
   }
   // the time last: it is the only step that changes the decoding state
-  if (sameTimestamp(buf, ts, te, st.lastTs)) {
+  if (sameTimestamp(dv, ts, te, st.lastTs)) {
     rec.sec = st.lastSec;
     rec.nsec = st.lastNsec;
     rec.resNs = st.lastRes;
@@ -340,14 +425,14 @@ export function decodeStdlibBytes(buf: Uint8Array, p: number, e: number, rec: Lo
   }
   rec.msg = msg;
   rec.level = levelOf(buf, ls, le);
-  if (hasContext(C_EXEC_ID)) rec.execId = internBytes(buf, ctxStart[C_EXEC_ID]!, ctxEnd[C_EXEC_ID]!);
-  if (hasContext(C_NODE)) rec.node = internBytes(buf, ctxStart[C_NODE]!, ctxEnd[C_NODE]!);
-  if (hasContext(C_NS)) rec.ns = internBytes(buf, ctxStart[C_NS]!, ctxEnd[C_NS]!);
+  if (hasContext(C_EXEC_ID)) rec.execId = contextValue(buf, dv, C_EXEC_ID);
+  if (hasContext(C_NODE)) rec.node = contextValue(buf, dv, C_NODE);
+  if (hasContext(C_NS)) rec.ns = contextValue(buf, dv, C_NS);
   // Resource versions rarely repeat: not worth interning.
   if (hasContext(C_RES_VER)) rec.resVer = latin1(buf, ctxStart[C_RES_VER]!, ctxEnd[C_RES_VER]!);
-  if (hasContext(C_ROUTINE)) rec.routine = internBytes(buf, ctxStart[C_ROUTINE]!, ctxEnd[C_ROUTINE]!);
-  if (hasContext(C_TASKTYPE)) rec.tasktype = internBytes(buf, ctxStart[C_TASKTYPE]!, ctxEnd[C_TASKTYPE]!);
-  if (hasContext(C_WF)) rec.wf = internBytes(buf, ctxStart[C_WF]!, ctxEnd[C_WF]!);
+  if (hasContext(C_ROUTINE)) rec.routine = contextValue(buf, dv, C_ROUTINE);
+  if (hasContext(C_TASKTYPE)) rec.tasktype = contextValue(buf, dv, C_TASKTYPE);
+  if (hasContext(C_WF)) rec.wf = contextValue(buf, dv, C_WF);
   return true;
 }
 

@@ -118,6 +118,27 @@ describe('byte decoder of canonical flytestdlib JSON lines', () => {
   });
 });
 
+describe('context values against the previous line', () => {
+  // Values a line may share with the line before, or extend, shorten or change by one byte: the
+  // decoder matches a repeat of the previous value without scanning it, and must never mistake
+  // a neighbour for it.
+  const value = fc.constantFrom('n0', 'n0-1', 'n', 'n1', 'end-node', 'worker-1', 'worker-12', 'worker-2', 'abcd', 'abce', 'abcdabcd', 'a"b', 'a\\b', 'x'.repeat(63), 'x'.repeat(64), 'x'.repeat(65), 'x'.repeat(64) + 'y');
+  const row = fc.record({ exec_id: value, node: value, ns: value, routine: value, wf: value }, { requiredKeys: [] });
+
+  test.prop([fc.array(row, { minLength: 1, maxLength: 30 })], { numRuns: 200 })('every line reads its own values, as the text decoder does', (rows) => {
+    const state = newDecodeState(2024);
+    for (const ctx of rows) {
+      const line = JSON.stringify({ json: ctx, level: 'info', msg: 'm', ts: '2024-05-17T22:55:03Z' });
+      const buf = Buffer.from(line, 'latin1');
+      const rec = newRecord('-', 1);
+      const ok = decodeStdlibBytes(buf, 0, buf.length, rec, state);
+      const t = decodeLine(line, { state: newDecodeState(2024) });
+      if (ok) expect(fieldsOf(rec)).toEqual(fieldsOf(t as LogRecord));
+      else expect(Object.values(ctx).some((v) => v.includes('"') || v.includes('\\'))).toBe(true);
+    }
+  });
+});
+
 describe('line reader with and without the byte decoder', () => {
   const lineArb = fc.oneof(
     entry.map(encode),
