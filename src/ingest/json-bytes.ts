@@ -340,6 +340,42 @@ function isWordByte(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
 }
 
+// Messages met before, by their bytes (plain ones: no escapes), in a direct-mapped table: most
+// lines of a debug log carry one of a few fixed texts, which then cost no scan and no new string.
+const MSG_SLOTS = 1024;
+const MSG_BYTES = 128;
+const msgTable: string[] = new Array<string>(MSG_SLOTS).fill('');
+const msgLen = new Int32Array(MSG_SLOTS);
+const msgKeys = viewOf(new Uint8Array(MSG_SLOTS * MSG_BYTES));
+
+/** Table slot of the message bytes buf[s, e) (by its length and last eight bytes). */
+function messageSlot(dv: DataView, s: number, e: number): number {
+  const len = e - s;
+  let h = Math.imul(len, 0x9e3779b1);
+  if (len >= 8) h ^= Math.imul(dv.getInt32(e - 8, true), 0x85ebca6b) ^ dv.getInt32(e - 4, true);
+  else h ^= dv.getUint8(e - 1);
+  h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d);
+  return (h ^ (h >>> 13)) & (MSG_SLOTS - 1);
+}
+
+/** The message whose plain bytes are buf[s, e) when it is in the table, else ''. */
+function knownMessage(dv: DataView, s: number, e: number): string {
+  const len = e - s;
+  if (len > MSG_BYTES) return '';
+  const slot = messageSlot(dv, s, e);
+  return msgLen[slot] === len && sameBytes(dv, s, msgKeys, slot * MSG_BYTES, len) ? (msgTable[slot] as string) : '';
+}
+
+/** Keeps the plain (scanned, escape-free) message `msg` = buf[s, e) in the table. */
+function rememberMessage(dv: DataView, s: number, e: number, msg: string): void {
+  const len = e - s;
+  if (len > MSG_BYTES) return;
+  const slot = messageSlot(dv, s, e);
+  msgTable[slot] = msg;
+  msgLen[slot] = len;
+  copyBytes(dv, s, msgKeys, slot * MSG_BYTES, len);
+}
+
 // Bytes of the decoding state's cached timestamp text (`DecodeState.lastTs`), to compare without a string.
 let tsText = '';
 let tsView = viewOf(new Uint8Array(64));
@@ -384,19 +420,28 @@ export function decodeStdlibBytes(buf: Uint8Array, p: number, e: number, rec: Lo
   i += 9;
   const ms = i;
   let escaped = false;
-  for (;;) {
-    if (i >= e) return false;
-    const c = buf[i] as number;
-    if (c === QUOTE) break;
-    if (c === BACKSLASH) {
-      escaped = true;
-      const n = buf[i + 1];
-      if (i + 1 >= e || n === 10 || n === 13) return false;
-      i += 2;
-      continue;
+  // A message met before is found by its bytes where a timestamp as long as the last one puts
+  // its end, without scanning it: its bytes then hold no quote, escape or control character,
+  // and the quote after them (checked with the `","ts":"` that follows) is the one the scan finds.
+  const guess = e - 10 - tsLen;
+  let msg = tsLen > 0 && guess > ms && literalAt(dv, guess, e, W_TS) ? knownMessage(dv, ms, guess) : '';
+  if (msg !== '') {
+    i = guess;
+  } else {
+    for (;;) {
+      if (i >= e) return false;
+      const c = buf[i] as number;
+      if (c === QUOTE) break;
+      if (c === BACKSLASH) {
+        escaped = true;
+        const n = buf[i + 1];
+        if (i + 1 >= e || n === 10 || n === 13) return false;
+        i += 2;
+        continue;
+      }
+      if (c < 0x20) return false;
+      i++;
     }
-    if (c < 0x20) return false;
-    i++;
   }
   const me = i;
   if (!literalAt(dv, i, e, W_TS)) return false;
@@ -408,12 +453,13 @@ export function decodeStdlibBytes(buf: Uint8Array, p: number, e: number, rec: Lo
     const c = buf[i];
     if (c !== 32 && c !== 9 && c !== 13) return false;
   }
-  let msg: string | undefined;
   if (escaped) {
-    msg = unescapeBytes(buf, ms, me);
-    if (msg === undefined) return false;
-  } else {
+    const m = unescapeBytes(buf, ms, me);
+    if (m === undefined) return false;
+    msg = m;
+  } else if (msg === '' && me > ms) {
     msg = latin1(buf, ms, me);
+    rememberMessage(dv, ms, me, msg);
   }
   // the time last: it is the only step that changes the decoding state
   if (sameTimestamp(dv, ts, te, st.lastTs)) {

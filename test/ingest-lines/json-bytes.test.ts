@@ -139,6 +139,27 @@ describe('context values against the previous line', () => {
   });
 });
 
+describe('messages against the ones met before', () => {
+  // A message met before is matched by its bytes where the timestamp puts its end: neighbours
+  // (one byte longer or shorter, the same tail, a quote or escape inside) must never pass for it.
+  const msg = fc.constantFrom('Processing Workflow.', 'Processing Workflow!', 'Processing Workflow.x', 'rocessing Workflow.', 'Handling Node [n0]', 'Handling Node [n1]', 'Completed node [n0]', 'a"b', 'a\\b', 'tab\there', 'x'.repeat(128), 'x'.repeat(129), 'y' + 'x'.repeat(127), '', 'm');
+  const ts = fc.constantFrom('2024-05-17T22:55:03Z', '2024-05-17T22:55:04Z', '2024-05-17T22:55:03.5Z', '2024-05-17T22:55:03+02:00');
+  const tail = fc.constantFrom('', ' ', '\t', '  ');
+
+  test.prop([fc.array(fc.tuple(msg, ts, tail), { minLength: 1, maxLength: 40 })], { numRuns: 200 })('every line reads its own message, as the text decoder does', (rows) => {
+    const state = newDecodeState(2024);
+    for (const [m, t, after] of rows) {
+      const line = JSON.stringify({ json: { exec_id: 'e1' }, level: 'info', msg: m, ts: t }) + after;
+      const buf = Buffer.from(line, 'latin1');
+      const rec = newRecord('-', 1);
+      const ok = decodeStdlibBytes(buf, 0, buf.length, rec, state);
+      const d = decodeLine(line, { state: newDecodeState(2024) });
+      expect(ok).toBe(typeof d === 'object');
+      if (ok) expect(fieldsOf(rec)).toEqual(fieldsOf(d as LogRecord));
+    }
+  });
+});
+
 describe('line reader with and without the byte decoder', () => {
   const lineArb = fc.oneof(
     entry.map(encode),
