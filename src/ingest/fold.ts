@@ -53,7 +53,7 @@ import { markUnseen } from '../timeline/pod-unseen.js';
 import { assignEnqueuedAt } from '../timeline/queue-wait.js';
 import {
   K,
-  classify,
+  MessageKinds,
   enqueueOwnerObject,
   enqueueWorkflowKey,
   etcdFailureClass,
@@ -62,7 +62,6 @@ import {
   bracketText,
   handlingArgs,
   handlingPhase,
-  isUntimedTemplate,
   namespaceName,
   nodeChangePhases,
   nodeEventArgs,
@@ -239,6 +238,7 @@ export class LogFolder {
   private readonly workers = new Map<string, Worker>();
   private readonly replicaWorkers = new Map<string, Map<string, Worker>>();
   private readonly finished: Execution[] = [];
+  private readonly kinds = new MessageKinds();
 
   private originSec: number | undefined;
   private nowSec = -Infinity;
@@ -314,7 +314,7 @@ export class LogFolder {
     }
 
     const msg = typeof rec.msg === 'string' ? rec.msg : '';
-    let kind = classify(msg);
+    let kind = this.kinds.kind(msg);
     if (kind === K.none && rec.kind === 'klog' && msg.includes("error syncing '")) kind = K.errorSyncing;
 
     // Every line of a worker ends the op that waits for that worker's next line, whatever
@@ -366,7 +366,7 @@ export class LogFolder {
 
   /** An execution's line the fold does not use: a known propeller message without timing, or an unknown one. */
   private unused(msg: string): void {
-    if (isUntimedTemplate(msg)) this.untimed++;
+    if (this.kinds.isUntimed(msg)) this.untimed++;
     else this.unrecognized++;
   }
 

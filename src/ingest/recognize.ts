@@ -282,6 +282,45 @@ export function classify(msg: string): MsgKind {
   return K.none;
 }
 
+/**
+ * `classify` and `isUntimedTemplate` remembered for the messages seen last, by length and last
+ * character. Most lines of a log carry one of a few fixed messages, which the line reader hands
+ * over as one shared string each: a repeat then costs one comparison of string identities.
+ */
+export class MessageKinds {
+  private static readonly SLOTS = 512;
+  private readonly msgs: string[] = new Array<string>(MessageKinds.SLOTS).fill('');
+  private readonly kinds = new Int8Array(MessageKinds.SLOTS);
+  /** 1 untimed, 0 not, -1 not yet asked. */
+  private readonly untimed = new Int8Array(MessageKinds.SLOTS).fill(-1);
+
+  private slot(msg: string): number {
+    const n = msg.length;
+    const at = n === 0 ? 0 : (Math.imul(n, 31) + msg.charCodeAt(n - 1)) & (MessageKinds.SLOTS - 1);
+    if (this.msgs[at] !== msg) {
+      this.msgs[at] = msg;
+      this.kinds[at] = classify(msg);
+      this.untimed[at] = -1;
+    }
+    return at;
+  }
+
+  kind(msg: string): MsgKind {
+    return this.kinds[this.slot(msg)] as MsgKind;
+  }
+
+  /** `isUntimedTemplate(msg)`. */
+  isUntimed(msg: string): boolean {
+    const at = this.slot(msg);
+    let u = this.untimed[at] as number;
+    if (u < 0) {
+      u = isUntimedTemplate(msg) ? 1 : 0;
+      this.untimed[at] = u;
+    }
+    return u === 1;
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Argument extractors. Each returns undefined when the message does not have the expected shape.
 
