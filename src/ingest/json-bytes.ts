@@ -147,6 +147,72 @@ function plainString(buf: Uint8Array, i: number, e: number): number {
   return -1;
 }
 
+// The keys Go writes into a propeller line's context, each with its quotes and the `:"` after it:
+// matched as one literal, they need neither a scan for the key's end nor a lookup of its name.
+const L_EXEC_ID = literal('"exec_id":"');
+const L_NODE = literal('"node":"');
+const L_NS = literal('"ns":"');
+const L_RES_VER = literal('"res_ver":"');
+const L_ROUTINE = literal('"routine":"');
+const L_SRC = literal('"src":"');
+const L_TASKTYPE = literal('"tasktype":"');
+const L_WF = literal('"wf":"');
+/** `knownKey` results besides the context key ids. */
+const SRC_KEY = -1;
+const UNKNOWN_KEY = -2;
+/** Where the value after the key `knownKey` matched starts. */
+let keyEnd = 0;
+
+/**
+ * The key at buf[i] (a quote) when it is one of the usual ones followed by `:"`: its context id
+ * (SRC_KEY for `src`), with `keyEnd` set; UNKNOWN_KEY for anything else (the scan decides).
+ */
+function knownKey(buf: Uint8Array, dv: DataView, i: number, e: number): number {
+  let word: Literal;
+  let id: number;
+  switch (buf[i + 1]) {
+    case 101: // e
+      word = L_EXEC_ID;
+      id = C_EXEC_ID;
+      break;
+    case 110: // n
+      if (buf[i + 2] === 111) {
+        word = L_NODE;
+        id = C_NODE;
+      } else {
+        word = L_NS;
+        id = C_NS;
+      }
+      break;
+    case 114: // r
+      if (buf[i + 2] === 101) {
+        word = L_RES_VER;
+        id = C_RES_VER;
+      } else {
+        word = L_ROUTINE;
+        id = C_ROUTINE;
+      }
+      break;
+    case 115: // s
+      word = L_SRC;
+      id = SRC_KEY;
+      break;
+    case 116: // t
+      word = L_TASKTYPE;
+      id = C_TASKTYPE;
+      break;
+    case 119: // w
+      word = L_WF;
+      id = C_WF;
+      break;
+    default:
+      return UNKNOWN_KEY;
+  }
+  if (!literalAt(dv, i, e, word)) return UNKNOWN_KEY;
+  keyEnd = i + word.len;
+  return id;
+}
+
 /** Scans `"json":{...},` at `i` into ctxStart/ctxEnd; sets `scanEnd` after the comma; false when not canonical. */
 function scanContext(buf: Uint8Array, dv: DataView, i: number, e: number): boolean {
   let last = -1;
@@ -155,11 +221,18 @@ function scanContext(buf: Uint8Array, dv: DataView, i: number, e: number): boole
   } else {
     for (;;) {
       if (buf[i] !== QUOTE) return false;
-      const ks = i + 1;
-      const ke = plainString(buf, ks, e);
-      if (ke < 0 || buf[ke + 1] !== COLON || buf[ke + 2] !== QUOTE) return false;
-      const vs = ke + 3;
-      const id = contextKey(buf, ks, ke - ks);
+      let id = knownKey(buf, dv, i, e);
+      let vs: number;
+      if (id !== UNKNOWN_KEY) {
+        vs = keyEnd;
+        if (id === SRC_KEY) id = -1;
+      } else {
+        const ks = i + 1;
+        const ke = plainString(buf, ks, e);
+        if (ke < 0 || buf[ke + 1] !== COLON || buf[ke + 2] !== QUOTE) return false;
+        vs = ke + 3;
+        id = contextKey(buf, ks, ke - ks);
+      }
       let ve = id >= 0 ? repeatEnd(buf, dv, vs, e, id) : -1;
       if (ve >= 0) {
         ctxValue[id] = lastValue[id] as string;

@@ -29,7 +29,8 @@ const asciiText = fc.string({
 });
 
 const entry = fc.record({
-  ctx: fc.dictionary(fc.oneof(fc.constantFrom(...CTX_KEYS), fc.constantFrom('src', 'lp', '', 'x y')), asciiText),
+  // besides the context keys: other keys, and near misses of the keys matched as literals
+  ctx: fc.dictionary(fc.oneof(fc.constantFrom(...CTX_KEYS), fc.constantFrom('src', 'lp', '', 'x y', 'exec_idx', 'nodes', 'n', 'nsx', 'res_verb', 'routin', 'sr', 'srcs', 'tasktyp', 'w', 'wfx')), asciiText),
   level: fc.constantFrom('debug', 'info', 'warning', 'error', 'fatal', 'panic', 'WARN', 'Info_2'),
   msg: asciiText,
   ts: fc.oneof(
