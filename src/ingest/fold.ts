@@ -241,11 +241,16 @@ export class LogFolder {
   private readonly kinds = new MessageKinds();
 
   private originSec: number | undefined;
+  /** `originSec` as a float (see `at`): the time arithmetic below is float from the first line on. */
+  private originF = -0;
   private nowSec = -Infinity;
-  // The current record's instant (ns from the origin) and source line.
-  private at = 0;
-  private lo = 0;
-  private hi = 0;
+  // The current record's instant (ns from the origin) and source line. Times start as -0 (equal
+  // to 0 in every comparison and sum): a number the engine keeps as a float, like the times later
+  // in a log (past 2^31 ns, about 2 s), so the objects holding them never change layout half-way
+  // through a log, which would send the compiled folder back to be compiled again.
+  private at = -0;
+  private lo = -0;
+  private hi = -0;
   private line = 0;
 
   private records = 0;
@@ -292,8 +297,11 @@ export class LogFolder {
       this.badTimestamp++;
       return;
     }
-    if (this.originSec === undefined) this.originSec = sec;
-    const base = (sec - this.originSec) * NS_PER_S;
+    if (this.originSec === undefined) {
+      this.originSec = sec;
+      this.originF = sec;
+    }
+    const base = (sec - this.originF) * NS_PER_S;
     let nsec = rec.nsec;
     if (!(nsec >= 0 && nsec < NS_PER_S)) nsec = 0;
     let res = rec.resNs;
@@ -873,13 +881,13 @@ export class LogFolder {
         plugin: undefined,
         hit: false,
         ownerSeq: 0,
-        ownerAt: 0,
-        ownerLo: 0,
-        ownerHi: 0,
+        ownerAt: -0,
+        ownerLo: -0,
+        ownerHi: -0,
         usedSeq: 0,
         attemptRound: null,
-        attemptAt: 0,
-        attemptHi: 0,
+        attemptAt: -0,
+        attemptHi: -0,
         launched: false,
       };
       ex.nodes.set(id, ns);
