@@ -121,9 +121,10 @@ export function newWorker(routine: string, replica: string | undefined, pseudo: 
     closed: null,
     pseudo,
     hasPrev: false,
-    prevAt: 0,
-    prevLo: 0,
-    prevHi: 0,
+    // -0: kept as a float from the start (see LogFolder.at)
+    prevAt: -0,
+    prevLo: -0,
+    prevHi: -0,
     lastEx: null,
   };
 }

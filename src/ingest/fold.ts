@@ -53,7 +53,7 @@ import { markUnseen } from '../timeline/pod-unseen.js';
 import { assignEnqueuedAt } from '../timeline/queue-wait.js';
 import {
   K,
-  classify,
+  MessageKinds,
   enqueueOwnerObject,
   enqueueWorkflowKey,
   etcdFailureClass,
@@ -62,7 +62,6 @@ import {
   bracketText,
   handlingArgs,
   handlingPhase,
-  isUntimedTemplate,
   namespaceName,
   nodeChangePhases,
   nodeEventArgs,
@@ -239,13 +238,19 @@ export class LogFolder {
   private readonly workers = new Map<string, Worker>();
   private readonly replicaWorkers = new Map<string, Map<string, Worker>>();
   private readonly finished: Execution[] = [];
+  private readonly kinds = new MessageKinds();
 
   private originSec: number | undefined;
+  /** `originSec` as a float (see `at`): the time arithmetic below is float from the first line on. */
+  private originF = -0;
   private nowSec = -Infinity;
-  // The current record's instant (ns from the origin) and source line.
-  private at = 0;
-  private lo = 0;
-  private hi = 0;
+  // The current record's instant (ns from the origin) and source line. Times start as -0 (equal
+  // to 0 in every comparison and sum): a number the engine keeps as a float, like the times later
+  // in a log (past 2^31 ns, about 2 s), so the objects holding them never change layout half-way
+  // through a log, which would send the compiled folder back to be compiled again.
+  private at = -0;
+  private lo = -0;
+  private hi = -0;
   private line = 0;
 
   private records = 0;
@@ -292,8 +297,11 @@ export class LogFolder {
       this.badTimestamp++;
       return;
     }
-    if (this.originSec === undefined) this.originSec = sec;
-    const base = (sec - this.originSec) * NS_PER_S;
+    if (this.originSec === undefined) {
+      this.originSec = sec;
+      this.originF = sec;
+    }
+    const base = (sec - this.originF) * NS_PER_S;
     let nsec = rec.nsec;
     if (!(nsec >= 0 && nsec < NS_PER_S)) nsec = 0;
     let res = rec.resNs;
@@ -314,7 +322,7 @@ export class LogFolder {
     }
 
     const msg = typeof rec.msg === 'string' ? rec.msg : '';
-    let kind = classify(msg);
+    let kind = this.kinds.kind(msg);
     if (kind === K.none && rec.kind === 'klog' && msg.includes("error syncing '")) kind = K.errorSyncing;
 
     // Every line of a worker ends the op that waits for that worker's next line, whatever
@@ -366,7 +374,7 @@ export class LogFolder {
 
   /** An execution's line the fold does not use: a known propeller message without timing, or an unknown one. */
   private unused(msg: string): void {
-    if (isUntimedTemplate(msg)) this.untimed++;
+    if (this.kinds.isUntimed(msg)) this.untimed++;
     else this.unrecognized++;
   }
 
@@ -873,13 +881,13 @@ export class LogFolder {
         plugin: undefined,
         hit: false,
         ownerSeq: 0,
-        ownerAt: 0,
-        ownerLo: 0,
-        ownerHi: 0,
+        ownerAt: -0,
+        ownerLo: -0,
+        ownerHi: -0,
         usedSeq: 0,
         attemptRound: null,
-        attemptAt: 0,
-        attemptHi: 0,
+        attemptAt: -0,
+        attemptHi: -0,
         launched: false,
       };
       ex.nodes.set(id, ns);

@@ -165,130 +165,159 @@ export function isUntimedTemplate(msg: string): boolean {
 }
 
 /**
- * The message kind of a log message (`K.none` when it is not one we use). The first character
- * and one more discriminating character pick the candidate before any prefix comparison.
+ * One recognition rule: the message starts with `prefix` and, when given, ends with `suffix`,
+ * contains `contains`, or is exactly the prefix.
+ */
+interface Rule {
+  prefix: string;
+  kind: MsgKind;
+  suffix: string;
+  contains: string;
+  exact: boolean;
+}
+
+function rule(prefix: string, kind: MsgKind, more: { suffix?: string; contains?: string; exact?: boolean } = {}): Rule {
+  return { prefix, kind, suffix: more.suffix ?? '', contains: more.contains ?? '', exact: more.exact ?? false };
+}
+
+/**
+ * The rules in the order they are tried (the first that matches decides). Prefixes that share a
+ * beginning come most specific first.
+ */
+const RULES: readonly Rule[] = [
+  rule(P_ENQ_WF, K.enqueueWorkflow),
+  rule(P_ENQ_SUB, K.enqueueSubqueue),
+  rule(P_ENQ_OWNER, K.enqueueOwner),
+  rule(P_RECONCILE, K.reconcileError),
+  rule(P_WF_EVENT_FAILED, K.workflowEventFailed),
+  rule(P_TASK_EVENT_FAILED_PLUGIN, K.taskEventFailed),
+  rule(P_LAUNCH_EXISTS, K.launchExists),
+  rule(P_PROCESSING, K.processing),
+  rule(P_WF_NS, K.stale, { suffix: ' Stale.' }),
+  rule(P_WF_NS, K.terminated, { suffix: 'has already been terminated.' }),
+  rule(P_WF_NS, K.notFound, { suffix: 'not found, may be deleted.' }),
+  rule(P_WF_EVENT_EXISTS, K.workflowEventExists),
+  rule(P_WF_COMPLETED, K.workflowCompleted),
+  rule(P_NO_CHANGE, K.noChange),
+  rule(P_NO_FAST_FOLLOW, K.noFastFollow),
+  rule(P_HANDLING, K.handlingDone, { suffix: S_DONE }),
+  rule(P_HANDLING, K.handling),
+  rule(P_WF_TRANSITION, K.workflowTransition),
+  rule(P_NODE_CHANGE, K.nodeChange),
+  rule(P_COMPLETED, K.completedProcessing),
+  rule(P_CACHE_HIT, K.cacheHit),
+  rule(P_CACHE_MISS, K.cacheMiss),
+  rule(P_CACHE_RECORDING, K.cacheRecording),
+  rule(P_CACHE_GET_FAILED, K.cacheGetFailed),
+  rule(P_FINALIZE, K.finalizeNotRequired),
+  rule(P_FAST_FOLLOW, K.fastFollow),
+  rule(P_FAILED_NODE_EVENT, K.nodeEventFailed),
+  // "Failed to record taskEvent in state: X, error: ..." is an error; the AlreadyExists variant
+  // ends with "Ignoring this error!".
+  rule(P_FAILED_TASK_EVENT, K.taskEventIgnored, { suffix: 'Ignoring this error!' }),
+  rule(P_FAILED_TASK_EVENT, K.taskEventFailed),
+  rule(P_FAILED_RECORD, K.workflowEventIgnored, { contains: 'workflowEvent' }),
+  rule(P_FAILED_UPDATE, K.etcdFailed),
+  rule(P_TOO_LARGE, K.tooLarge),
+  rule(P_TOO_LARGE_RETRY, K.tooLargeRetryFailed),
+  rule(P_CACHE_PUT_FAILED, K.cachePutFailed),
+  rule(P_GET_FAILED, K.getFailed),
+  rule(P_EXEC_NOT_FOUND, K.executionNotFound),
+  rule('node succeeding', K.nodeSucceeding, { exact: true }),
+  rule('node failing', K.nodeFailing, { exact: true }),
+  rule('node timing out', K.nodeTimingOut, { exact: true }),
+  rule(P_NODE_RETRY, K.nodeRetry),
+  rule(P_NODE_EVENT, K.nodeEvent),
+  rule(P_NODE_EVENT_EXISTS, K.nodeEventExists),
+  rule(P_TASK_EVENT, K.taskEvent),
+  rule(P_STREAK_ENDED, K.streakEnded),
+  rule(P_SYNCED, K.synced),
+  rule(P_CACHE_RECORDED, K.cacheRecorded),
+  rule(P_OBSERVED, K.etcdStart),
+  rule(P_UPDATED, K.etcdUpdated),
+  rule(P_MAX_PARALLELISM, K.maxParallelism),
+  rule(P_SEND_FAILED, K.taskEventFailed),
+  rule(P_LAUNCHED, K.launchedLaunchPlan),
+  rule(P_ERROR_SYNCING, K.errorSyncing),
+];
+
+/** RULES by the first two characters of their prefix (ASCII), so a message is tried against a few at most. */
+const NO_RULES: readonly Rule[] = [];
+const RULES_BY_HEAD: (readonly Rule[])[] = new Array<readonly Rule[]>(128 * 128).fill(NO_RULES);
+for (const r of RULES) {
+  const head = r.prefix.charCodeAt(0) * 128 + r.prefix.charCodeAt(1);
+  RULES_BY_HEAD[head] = [...(RULES_BY_HEAD[head] as Rule[]), r];
+}
+
+/** `s.startsWith(prefix)` by character codes: one small loop for every prefix (the built-in is expanded per constant prefix). */
+function startsWith(s: string, prefix: string): boolean {
+  const n = prefix.length;
+  if (s.length < n) return false;
+  for (let i = 2; i < n; i++) if (s.charCodeAt(i) !== prefix.charCodeAt(i)) return false;
+  return true;
+}
+
+function matches(msg: string, r: Rule): boolean {
+  if (!startsWith(msg, r.prefix)) return false;
+  if (r.exact) return msg.length === r.prefix.length;
+  if (r.suffix !== '' && !msg.endsWith(r.suffix)) return false;
+  return r.contains === '' || msg.includes(r.contains);
+}
+
+/**
+ * The message kind of a log message (`K.none` when it is not one we use). The first two
+ * characters pick the few rules whose prefix begins with them; the first that matches decides.
+ * Table-driven on purpose: one small loop serves every template, so the function compiles fast
+ * and a template first seen late in a log does not send it back to the compiler.
  */
 export function classify(msg: string): MsgKind {
-  switch (msg.charCodeAt(0)) {
-    case 61: // '='
-      return msg.startsWith(P_ENQ_WF) ? K.enqueueWorkflow : K.none;
-    case 97: // 'a'
-      return msg.startsWith(P_ENQ_SUB) ? K.enqueueSubqueue : K.none;
-    case 69: // 'E'
-      switch (msg.charCodeAt(1)) {
-        case 110: // 'n'
-          return msg.startsWith(P_ENQ_OWNER) ? K.enqueueOwner : K.none;
-        case 114: // 'r'
-          return msg.startsWith(P_RECONCILE) ? K.reconcileError : K.none;
-        case 118: // 'v'
-          if (msg.startsWith(P_WF_EVENT_FAILED)) return K.workflowEventFailed;
-          return msg.startsWith(P_TASK_EVENT_FAILED_PLUGIN) ? K.taskEventFailed : K.none;
-        case 120: // 'x'
-          return msg.startsWith(P_LAUNCH_EXISTS) ? K.launchExists : K.none;
-        default:
-          return K.none;
-      }
-    case 80: // 'P'
-      return msg.charCodeAt(1) === 114 && msg.startsWith(P_PROCESSING) ? K.processing : K.none;
-    case 87: // 'W'
-      switch (msg.charCodeAt(1)) {
-        case 111: // 'o'
-          if (msg.startsWith(P_WF_NS)) {
-            if (msg.endsWith(' Stale.')) return K.stale;
-            if (msg.endsWith('has already been terminated.')) return K.terminated;
-            if (msg.endsWith('not found, may be deleted.')) return K.notFound;
-            return K.none;
-          }
-          if (msg.startsWith(P_WF_EVENT_EXISTS)) return K.workflowEventExists;
-          return msg.startsWith(P_WF_COMPLETED) ? K.workflowCompleted : K.none;
-        case 70: // 'F'
-          return msg.startsWith(P_NO_CHANGE) ? K.noChange : K.none;
-        case 105: // 'i'
-          return msg.startsWith(P_NO_FAST_FOLLOW) ? K.noFastFollow : K.none;
-        default:
-          return K.none;
-      }
-    case 72: // 'H'
-      // "Handling Workflow [" vs the far more common "Handling Node [".
-      if (msg.charCodeAt(9) !== 87 || !msg.startsWith(P_HANDLING)) return K.none;
-      return msg.endsWith(S_DONE) ? K.handlingDone : K.handling;
-    case 84: // 'T'
-      return msg.startsWith(P_WF_TRANSITION) ? K.workflowTransition : K.none;
-    case 67: // 'C'
-      switch (msg.charCodeAt(1)) {
-        case 104: // 'h'
-          return msg.startsWith(P_NODE_CHANGE) ? K.nodeChange : K.none;
-        case 111: // 'o' ("Completed processing workflow." vs "Completed node [..]")
-          return msg.charCodeAt(10) === 112 && msg.startsWith(P_COMPLETED) ? K.completedProcessing : K.none;
-        case 97: // 'a'
-          if (!msg.startsWith('Catalog ')) return K.none;
-          if (msg.startsWith(P_CACHE_HIT)) return K.cacheHit;
-          if (msg.startsWith(P_CACHE_MISS)) return K.cacheMiss;
-          if (msg.startsWith(P_CACHE_RECORDING)) return K.cacheRecording;
-          return msg.startsWith(P_CACHE_GET_FAILED) ? K.cacheGetFailed : K.none;
-        default:
-          return K.none;
-      }
-    case 70: // 'F'
-      switch (msg.charCodeAt(2)) {
-        case 110: // "Finalize not required, ..."
-          return msg.startsWith(P_FINALIZE) ? K.finalizeNotRequired : K.none;
-        case 115: // "FastFollow Enabled."
-          return msg.startsWith(P_FAST_FOLLOW) ? K.fastFollow : K.none;
-        case 105: // "Failed ..."
-          if (msg.startsWith(P_FAILED_RECORD)) {
-            if (msg.startsWith(P_FAILED_NODE_EVENT)) return K.nodeEventFailed;
-            if (msg.startsWith(P_FAILED_TASK_EVENT)) {
-              // "Failed to record taskEvent in state: X, error: ..." is an error; the AlreadyExists
-              // variant ends with "Ignoring this error!".
-              return msg.endsWith('Ignoring this error!') ? K.taskEventIgnored : K.taskEventFailed;
-            }
-            return msg.includes('workflowEvent') ? K.workflowEventIgnored : K.none;
-          }
-          if (msg.startsWith(P_FAILED_UPDATE)) return K.etcdFailed;
-          if (msg.startsWith(P_TOO_LARGE)) return K.tooLarge;
-          if (msg.startsWith(P_TOO_LARGE_RETRY)) return K.tooLargeRetryFailed;
-          if (msg.startsWith(P_CACHE_PUT_FAILED)) return K.cachePutFailed;
-          if (msg.startsWith(P_GET_FAILED)) return K.getFailed;
-          return msg.startsWith(P_EXEC_NOT_FOUND) ? K.executionNotFound : K.none;
-        default:
-          return K.none;
-      }
-    case 110: // 'n'
-      if (msg.charCodeAt(5) === 115) return msg === 'node succeeding' ? K.nodeSucceeding : K.none;
-      if (msg === 'node failing') return K.nodeFailing;
-      if (msg === 'node timing out') return K.nodeTimingOut;
-      return msg.startsWith(P_NODE_RETRY) ? K.nodeRetry : K.none;
-    case 82: // 'R'
-      return msg.startsWith(P_NODE_EVENT) ? K.nodeEvent : K.none;
-    case 78: // 'N' ("Node event phase: .." vs "Node was queued ..", "Node not yet started ..")
-      return msg.charCodeAt(5) === 101 && msg.startsWith(P_NODE_EVENT_EXISTS) ? K.nodeEventExists : K.none;
-    case 83: // 'S'
-      switch (msg.charCodeAt(1)) {
-        case 101: // 'e'
-          return msg.startsWith(P_TASK_EVENT) ? K.taskEvent : K.none;
-        case 116: // 't'
-          return msg.startsWith(P_STREAK_ENDED) ? K.streakEnded : K.none;
-        case 117: // 'u'
-          if (msg.startsWith(P_SYNCED)) return K.synced;
-          return msg.startsWith(P_CACHE_RECORDED) ? K.cacheRecorded : K.none;
-        default:
-          return K.none;
-      }
-    case 79: // 'O'
-      return msg.startsWith(P_OBSERVED) ? K.etcdStart : K.none;
-    case 85: // 'U'
-      return msg.startsWith(P_UPDATED) ? K.etcdUpdated : K.none;
-    case 77: // 'M'
-      return msg.startsWith(P_MAX_PARALLELISM) ? K.maxParallelism : K.none;
-    case 102: // 'f'
-      return msg.startsWith(P_SEND_FAILED) ? K.taskEventFailed : K.none;
-    case 76: // 'L'
-      return msg.startsWith(P_LAUNCHED) ? K.launchedLaunchPlan : K.none;
-    case 101: // 'e'
-      return msg.startsWith(P_ERROR_SYNCING) ? K.errorSyncing : K.none;
-    default:
-      return K.none;
+  const c0 = msg.charCodeAt(0);
+  const c1 = msg.charCodeAt(1);
+  if (!(c0 < 128 && c1 < 128)) return K.none;
+  const rules = RULES_BY_HEAD[c0 * 128 + c1] as readonly Rule[];
+  for (let i = 0; i < rules.length; i++) {
+    const r = rules[i] as Rule;
+    if (matches(msg, r)) return r.kind;
+  }
+  return K.none;
+}
+
+/**
+ * `classify` and `isUntimedTemplate` remembered for the messages seen last, by length and last
+ * character. Most lines of a log carry one of a few fixed messages, which the line reader hands
+ * over as one shared string each: a repeat then costs one comparison of string identities.
+ */
+export class MessageKinds {
+  private static readonly SLOTS = 512;
+  private readonly msgs: string[] = new Array<string>(MessageKinds.SLOTS).fill('');
+  private readonly kinds = new Int8Array(MessageKinds.SLOTS);
+  /** 1 untimed, 0 not, -1 not yet asked. */
+  private readonly untimed = new Int8Array(MessageKinds.SLOTS).fill(-1);
+
+  private slot(msg: string): number {
+    const n = msg.length;
+    const at = n === 0 ? 0 : (Math.imul(n, 31) + msg.charCodeAt(n - 1)) & (MessageKinds.SLOTS - 1);
+    if (this.msgs[at] !== msg) {
+      this.msgs[at] = msg;
+      this.kinds[at] = classify(msg);
+      this.untimed[at] = -1;
+    }
+    return at;
+  }
+
+  kind(msg: string): MsgKind {
+    return this.kinds[this.slot(msg)] as MsgKind;
+  }
+
+  /** `isUntimedTemplate(msg)`. */
+  isUntimed(msg: string): boolean {
+    const at = this.slot(msg);
+    let u = this.untimed[at] as number;
+    if (u < 0) {
+      u = isUntimedTemplate(msg) ? 1 : 0;
+      this.untimed[at] = u;
+    }
+    return u === 1;
   }
 }
 

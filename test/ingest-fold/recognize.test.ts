@@ -3,6 +3,7 @@ import { fc, test } from '@fast-check/vitest';
 import { MSG, ETCD_ERRORS, executionIdText } from '../../src/timeline/templates.js';
 import {
   K,
+  MessageKinds,
   classify,
   isUntimedTemplate,
   enqueueOwnerObject,
@@ -279,5 +280,32 @@ describe('failure texts and error classes', () => {
     expect(bracketText(MSG.launchedLaunchPlan(`${ID}-n1-0`, 3))).toBe(`${ID}-n1-0`);
     expect(bracketText(MSG.launchExists(`${ID}-n1-0`))).toBe(`${ID}-n1-0`);
     expect(classify(MSG.taskEventRecordingFailed('container', 'RUNNING', 'x'))).toBe(K.taskEventFailed);
+  });
+});
+
+describe('remembered message kinds', () => {
+  // Messages that share a length and last character share a slot: each must keep its own answer.
+  const msg = fc.constantFrom(
+    'Processing Workflow.',
+    'Processing Workflow!',
+    'Xrocessing Workflow.',
+    'Handling Node [n0]',
+    'Handling Node [x0]',
+    'Completed node [n0]',
+    'Completed node [x0]',
+    'node succeeding',
+    'node succeedinX',
+    'Updated workflow.',
+    'Updated workflow!',
+    '',
+  );
+  test.prop([fc.array(fc.tuple(msg, fc.boolean()), { maxLength: 60 })])('answer as classify and isUntimedTemplate do, in any order', (rows) => {
+    const kinds = new MessageKinds();
+    for (const [m, askUntimed] of rows) {
+      // a fresh copy of the text: equal strings that are different objects
+      const s = askUntimed ? [...m].join('') : m;
+      if (askUntimed) expect(kinds.isUntimed(s)).toBe(isUntimedTemplate(s));
+      expect(kinds.kind(s)).toBe(classify(s));
+    }
   });
 });

@@ -29,7 +29,8 @@ const asciiText = fc.string({
 });
 
 const entry = fc.record({
-  ctx: fc.dictionary(fc.oneof(fc.constantFrom(...CTX_KEYS), fc.constantFrom('src', 'lp', '', 'x y')), asciiText),
+  // besides the context keys: other keys, and near misses of the keys matched as literals
+  ctx: fc.dictionary(fc.oneof(fc.constantFrom(...CTX_KEYS), fc.constantFrom('src', 'lp', '', 'x y', 'exec_idx', 'nodes', 'n', 'nsx', 'res_verb', 'routin', 'sr', 'srcs', 'tasktyp', 'w', 'wfx')), asciiText),
   level: fc.constantFrom('debug', 'info', 'warning', 'error', 'fatal', 'panic', 'WARN', 'Info_2'),
   msg: asciiText,
   ts: fc.oneof(
@@ -115,6 +116,48 @@ describe('byte decoder of canonical flytestdlib JSON lines', () => {
       expect(viaBytes(line), line).toBeUndefined();
     }
     expect(viaBytes('{"json":{},"level":"info","msg":"m","ts":"2024-05-17T22:55:03Z"} \t\r')).toBeDefined();
+  });
+});
+
+describe('context values against the previous line', () => {
+  // Values a line may share with the line before, or extend, shorten or change by one byte: the
+  // decoder matches a repeat of the previous value without scanning it, and must never mistake
+  // a neighbour for it.
+  const value = fc.constantFrom('n0', 'n0-1', 'n', 'n1', 'end-node', 'worker-1', 'worker-12', 'worker-2', 'abcd', 'abce', 'abcdabcd', 'a"b', 'a\\b', 'x'.repeat(63), 'x'.repeat(64), 'x'.repeat(65), 'x'.repeat(64) + 'y');
+  const row = fc.record({ exec_id: value, node: value, ns: value, routine: value, wf: value }, { requiredKeys: [] });
+
+  test.prop([fc.array(row, { minLength: 1, maxLength: 30 })], { numRuns: 200 })('every line reads its own values, as the text decoder does', (rows) => {
+    const state = newDecodeState(2024);
+    for (const ctx of rows) {
+      const line = JSON.stringify({ json: ctx, level: 'info', msg: 'm', ts: '2024-05-17T22:55:03Z' });
+      const buf = Buffer.from(line, 'latin1');
+      const rec = newRecord('-', 1);
+      const ok = decodeStdlibBytes(buf, 0, buf.length, rec, state);
+      const t = decodeLine(line, { state: newDecodeState(2024) });
+      if (ok) expect(fieldsOf(rec)).toEqual(fieldsOf(t as LogRecord));
+      else expect(Object.values(ctx).some((v) => v.includes('"') || v.includes('\\'))).toBe(true);
+    }
+  });
+});
+
+describe('messages against the ones met before', () => {
+  // A message met before is matched by its bytes where the timestamp puts its end: neighbours
+  // (one byte longer or shorter, the same tail, a quote or escape inside) must never pass for it.
+  const msg = fc.constantFrom('Processing Workflow.', 'Processing Workflow!', 'Processing Workflow.x', 'rocessing Workflow.', 'Handling Node [n0]', 'Handling Node [n1]', 'Completed node [n0]', 'a"b', 'a\\b', 'tab\there', 'x'.repeat(128), 'x'.repeat(129), 'y' + 'x'.repeat(127), '', 'm');
+  const ts = fc.constantFrom('2024-05-17T22:55:03Z', '2024-05-17T22:55:04Z', '2024-05-17T22:55:03.5Z', '2024-05-17T22:55:03+02:00');
+  const tail = fc.constantFrom('', ' ', '\t', '  ');
+
+  test.prop([fc.array(fc.tuple(msg, ts, tail), { minLength: 1, maxLength: 40 })], { numRuns: 200 })('every line reads its own message, as the text decoder does', (rows) => {
+    const state = newDecodeState(2024);
+    for (const [m, t, after] of rows) {
+      const line = JSON.stringify({ json: { exec_id: 'e1' }, level: 'info', msg: m, ts: t }) + after;
+      const buf = Buffer.from(line, 'latin1');
+      const rec = newRecord('-', 1);
+      const ok = decodeStdlibBytes(buf, 0, buf.length, rec, state);
+      const d = decodeLine(line, { state: newDecodeState(2024) });
+      expect(ok).toBe(typeof d === 'object');
+      if (ok) expect(fieldsOf(rec)).toEqual(fieldsOf(d as LogRecord));
+    }
   });
 });
 
