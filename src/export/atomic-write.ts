@@ -1,4 +1,4 @@
-import { createWriteStream, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createWriteStream, openSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { dirname, basename, join } from 'node:path';
 import { InputError } from '../timeline/errors.js';
@@ -80,8 +80,16 @@ export class AtomicWriter {
     refuseDirectory(path);
     this.direct = isSpecialFile(path);
     this.tmp = this.direct ? path : tempPathFor(path);
+    // Opened now, not by the stream later: an `abort()` right away then finds the file to remove
+    // instead of racing the stream's own open, which would leave an empty temporary file.
+    let fd: number;
+    try {
+      fd = openSync(this.tmp, 'w');
+    } catch (e) {
+      throw outputError(path, e);
+    }
     // A 1 MiB buffer: with the default 16 KiB every execution written waits for the disk.
-    this.stream = createWriteStream(this.tmp, { highWaterMark: 1 << 20 });
+    this.stream = createWriteStream(this.tmp, { fd, highWaterMark: 1 << 20 });
     this.stream.on('error', (e) => (this.failed = outputError(path, e)));
   }
 
