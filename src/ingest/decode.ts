@@ -3,12 +3,12 @@
  * klog, logrus text). `decodeLine` is the stand-alone form (tests, single lines); the stream
  * reader in `lines.ts` uses the same pieces plus partial-line joining and sub-second spreading.
  */
-import { newRecord } from './fields.js';
+import { clearContext, newRecord } from './fields.js';
 import { decodeJsonEnvelope } from './json-envelope.js';
 import { decodeKlog, looksLikeKlog } from './klog.js';
 import { parsePrefix } from './prefix.js';
 import type { LogRecord, SkipReason } from './record.js';
-import { applyRfc3339, newDecodeState, noteFullSecond, type DecodeState } from './timestamps.js';
+import { applyEpochSeconds, applyRfc3339, newDecodeState, noteFullSecond, type DecodeState } from './timestamps.js';
 import { decodeTextEnvelope, looksLikeText } from './text-envelope.js';
 
 export { newDecodeState, type DecodeState } from './timestamps.js';
@@ -46,8 +46,11 @@ export function decodePayload(
   if (start >= end) return 'empty';
   if (text.charCodeAt(start) === 123) {
     const r = decodeJsonEnvelope(rec, text, start, end, st, haveTime);
-    // a Cloud Logging entry of a text line (klog, logrus text) has no message of its own
-    if (r === undefined && rec.msg === '' && rec.execId === undefined) return decodeTextPayload(rec, text, start, end, st, haveTime) ?? r;
+    // a line a collector wrapped has no message or level of its own (or only the collector's)
+    if (r === 'notJson' || r === 'noTimestamp' || (r === undefined && rec.execId === undefined && (rec.msg === '' || rec.level === ''))) {
+      const w = decodeWrappedLine(rec, text, start, end, st, haveTime);
+      if (w !== null) return w;
+    }
     return r;
   }
   if (looksLikeKlog(text, start)) return decodeKlog(rec, text, start, end, st, haveTime);
@@ -58,36 +61,74 @@ export function decodePayload(
 /** stern's own lines announcing a container it starts or stops following: `+ pod › container`. */
 const TAILER_STATUS = /^[+-] [\w.-]+ \u203a [\w.-]+\s*$/;
 
+type Json = Record<string, unknown>;
+
+function field(o: unknown, key: string): unknown {
+  return o !== null && typeof o === 'object' && !Array.isArray(o) ? (o as Json)[key] : undefined;
+}
+
+function nonEmpty(v: unknown): string | undefined {
+  return typeof v === 'string' && v !== '' ? v : undefined;
+}
+
 /**
- * The text line inside a Cloud Logging entry (`textPayload`), decoded into `rec` with the entry's
- * timestamp and pod; undefined when `text` is not such an entry.
+ * The log line inside a collector's record, with the record's time and pod:
+ * - Cloud Logging `textPayload` (klog and logrus text lines), `timestamp`, `resource.labels.pod_name`;
+ * - Docker's json-file driver, Fluent Bit and Fluentd: `log`, `time` (or Fluent Bit's `date`, epoch
+ *   seconds), `kubernetes.pod_name`;
+ * - Loki's `logcli query --output=jsonl`: `line`, `timestamp`, `labels.pod`;
+ * - Filebeat and Elastic Common Schema documents: `message` (with no level or severity beside it),
+ *   `@timestamp`, `kubernetes.pod.name`.
+ * The collector's time is when the runtime received the line, finer than propeller's whole
+ * seconds: it wins, as a CRI prefix does. Null when `text` is no such record.
  */
-function decodeTextPayload(
+function decodeWrappedLine(
   rec: LogRecord,
   text: string,
   start: number,
   end: number,
   st: DecodeState,
   haveTime: boolean,
-): SkipReason | undefined {
-  let o: unknown;
+): SkipReason | undefined | null {
+  let o: Json;
   try {
-    o = JSON.parse(text.slice(start, end));
+    const parsed: unknown = JSON.parse(text.slice(start, end));
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return null;
+    o = parsed as Json;
   } catch {
-    return undefined;
+    return null;
   }
-  if (o === null || typeof o !== 'object' || Array.isArray(o)) return undefined;
-  const e = o as { textPayload?: unknown; timestamp?: unknown; resource?: { labels?: { pod_name?: unknown } } };
-  if (typeof e.textPayload !== 'string') return undefined;
-  const inner = e.textPayload;
+  const bare = o.level === undefined && o.severity === undefined && o.msg === undefined;
+  const inner =
+    nonEmpty(o.textPayload) ?? nonEmpty(o.log) ?? nonEmpty(o.line) ?? (bare && o.jsonPayload === undefined ? nonEmpty(o.message) : undefined);
+  if (inner === undefined) return null;
   const innerEnd = trimmedEnd(inner);
   if (innerEnd === 0) return 'empty';
-  let timed = haveTime;
-  if (!timed && typeof e.timestamp === 'string') timed = applyRfc3339(rec, e.timestamp, st);
-  const pod = e.resource?.labels?.pod_name;
-  if (rec.replica === undefined && typeof pod === 'string' && pod !== '') rec.replica = pod;
+  clearContext(rec);
+  rec.msg = '';
   rec.level = '';
-  return decodePayload(rec, inner, 0, innerEnd, st, timed);
+  const pre = parsePrefix(inner, innerEnd);
+  let timed = haveTime;
+  const ts = o.timestamp ?? o.time ?? o['@timestamp'];
+  if (!timed && typeof ts === 'string') timed = applyRfc3339(rec, ts, st);
+  if (!timed && typeof o.date === 'number') timed = applyEpochSeconds(rec, o.date, st);
+  if (!timed && pre.hasTime) {
+    rec.sec = pre.sec;
+    rec.nsec = pre.nsec;
+    rec.resNs = pre.resNs;
+    noteFullSecond(st, pre.sec);
+    timed = true;
+  }
+  const k8s = o.kubernetes;
+  const pod =
+    nonEmpty(field(field(o.resource, 'labels'), 'pod_name')) ??
+    nonEmpty(field(k8s, 'pod_name')) ??
+    nonEmpty(field(field(k8s, 'pod'), 'name')) ??
+    nonEmpty(field(o.labels, 'pod')) ??
+    nonEmpty(field(o.labels, 'pod_name')) ??
+    pre.replica;
+  if (rec.replica === undefined && pod !== undefined) rec.replica = pod;
+  return decodePayload(rec, inner, pre.start, innerEnd, st, timed);
 }
 
 /**

@@ -92,6 +92,42 @@ function bracketedNames(text: string, p: number, end: number): number {
   return i + 1 === end || text.charCodeAt(i + 1) === 32 ? i : -1;
 }
 
+function isNameStart(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
+}
+
+/**
+ * Index of the `}` closing a Loki label set that starts at `p` (`{name="value", ...}`, values
+ * with Go-style escapes), followed by a space or the end; -1 when `text` has none there.
+ */
+function labelSetEnd(text: string, p: number, end: number): number {
+  let i = p + 1;
+  for (;;) {
+    const nameStart = i;
+    while (i < end && (isNameStart(text.charCodeAt(i)) || (text.charCodeAt(i) >= 48 && text.charCodeAt(i) <= 57))) i++;
+    if (i === nameStart || text.charCodeAt(i) !== 61 || text.charCodeAt(i + 1) !== 34) return -1; // name="
+    i += 2;
+    while (i < end && text.charCodeAt(i) !== 34) i += text.charCodeAt(i) === 92 ? 2 : 1;
+    if (i >= end) return -1;
+    i++;
+    if (text.charCodeAt(i) === 125) return i + 1 === end || text.charCodeAt(i + 1) === 32 ? i : -1;
+    if (text.charCodeAt(i) !== 44) return -1;
+    i++;
+    if (text.charCodeAt(i) === 32) i++;
+  }
+}
+
+const LABEL_RX: Record<string, RegExp> = {
+  pod: /[{ ,]pod="((?:[^"\\]|\\.)*)"/,
+  pod_name: /[{ ,]pod_name="((?:[^"\\]|\\.)*)"/,
+};
+
+/** The value of label `name` in the label set `text[p, close]`, unescaped; undefined when absent. */
+function labelValue(text: string, p: number, close: number, name: 'pod' | 'pod_name'): string | undefined {
+  const m = LABEL_RX[name]!.exec(text.slice(p, close + 1));
+  return m === null ? undefined : m[1]!.replace(/\\(.)/g, '$1');
+}
+
 /** Parses the prefixes of `text[0, end)` into the shared `prefix` scratch. */
 export function parsePrefix(text: string, end: number): PrefixInfo {
   const out = prefix;
@@ -104,7 +140,16 @@ export function parsePrefix(text: string, end: number): PrefixInfo {
   let triedTailer = false;
   for (let iter = 0; iter < 5 && p < end; iter++) {
     const c = text.charCodeAt(p);
-    if (c === 123) break;
+    if (c === 123) {
+      // Loki's `logcli query` prints a stream's labels before its line: `{app="x", pod="y"} line`
+      const close = isNameStart(text.charCodeAt(p + 1)) ? labelSetEnd(text, p, end) : -1;
+      if (close < 0) break;
+      const pod = labelValue(text, p, close, 'pod') ?? labelValue(text, p, close, 'pod_name');
+      if (pod !== undefined && out.replica === undefined) out.replica = pod;
+      p = close + 1;
+      if (text.charCodeAt(p) === 32) p++;
+      continue;
+    }
     if (looksLikeTimestamp(text, p)) {
       const sp = text.indexOf(' ', p);
       if (sp < 0 || sp >= end) break;
