@@ -1590,13 +1590,14 @@ export class LogFolder {
       for (const [id, subDag] of parents) {
         const p = this.nodeState(ex, id);
         if (p.rec.parent === undefined && id.lastIndexOf('/') > 0) p.rec.parent = id.slice(0, id.lastIndexOf('/'));
-        if (p.rec.kind === 'start' || p.rec.kind === 'end' || p.rec.kind === 'cachedTask' || p.rec.kind === 'branch') continue;
-        p.rec.kind = subDag ? (p.rec.kind === 'task' ? 'dynamic' : 'subworkflow') : 'map';
+        if (p.rec.kind === 'start' || p.rec.kind === 'end' || p.rec.kind === 'branch') continue;
+        // a task (cacheable or not) with its own start and end nodes ran a dynamic workflow
+        p.rec.kind = subDag ? (p.rec.kind === 'task' || p.rec.kind === 'cachedTask' ? 'dynamic' : 'subworkflow') : 'map';
       }
       // an ArrayNode's children are its subnodes (their pods are the map's subtasks)
       for (const ns of ex.nodes.values()) {
         const n = ns.rec;
-        if ((n.kind === 'unknown' || n.kind === 'task') && n.parent !== undefined && ex.nodes.get(n.parent)?.rec.kind === 'map') n.kind = 'subnode';
+        if ((n.kind === 'unknown' || n.kind === 'task' || n.kind === 'cachedTask') && n.parent !== undefined && ex.nodes.get(n.parent)?.rec.kind === 'map') n.kind = 'subnode';
       }
     }
     const nodes: NodeRecord[] = [];

@@ -10,8 +10,10 @@ import { countLines, linesBackward, looksNewestFirst, park, startAndEndNewestFir
 import { hasGzipMagic, openInput, readHead, STDIN, type OpenOptions } from './source.js';
 import { open } from 'node:fs/promises';
 
-/** Enough of an input's start (and end) to see a few thousand records. */
+/** Enough of an input's start (and end) to see a few thousand records, a few seconds of a busy log. */
 const SAMPLE_BYTES = 1024 * 1024;
+/** Compressed bytes inflated for the sample (logs compress 10-40 times): not the whole head's worth. */
+const GZIP_SAMPLE_BYTES = 64 * 1024;
 
 /** Decodes the complete lines of `bytes` and returns their records' instants (ns from any fixed origin), in order. */
 export type InstantsOf = (bytes: Buffer, label: string) => number[];
@@ -31,7 +33,8 @@ async function plainHead(path: string, opts: OpenOptions): Promise<{ head: Buffe
   const raw = await readHead(path, SAMPLE_BYTES, opts);
   if (!hasGzipMagic(raw)) return { head: raw, gzip: false };
   try {
-    return { head: gunzipSync(raw, { finishFlush: zlib.Z_SYNC_FLUSH }), gzip: true };
+    const head = gunzipSync(raw.subarray(0, GZIP_SAMPLE_BYTES), { finishFlush: zlib.Z_SYNC_FLUSH });
+    return { head: head.length > SAMPLE_BYTES ? head.subarray(0, SAMPLE_BYTES) : head, gzip: true };
   } catch {
     return { head: Buffer.alloc(0), gzip: true };
   }
@@ -83,14 +86,6 @@ class LineTable {
   }
 }
 
-async function* removedAfter(chunks: AsyncIterable<Buffer>, remove: () => void): AsyncGenerator<Buffer> {
-  try {
-    yield* chunks;
-  } finally {
-    remove();
-  }
-}
-
 /**
  * The bytes of input `path` (see the module comment). `instantsOf` decodes samples of its start
  * and end to tell an input listed newest first.
@@ -125,7 +120,7 @@ export async function inputBytes(path: string, opts: OpenOptions, instantsOf: In
   const parked = await park(table ? jsonArrayLines(source, (line) => table.add(line)) : source);
   const total = parked.lines;
   return {
-    chunks: removedAfter(linesBackward(parked.path), parked.remove),
+    chunks: linesBackward(parked.fd),
     array,
     newestFirst,
     lineOf: table ? (n) => table.at(total - n) : (n) => total - n + 1,

@@ -13,6 +13,7 @@ const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const COMMA = 0x2c;
 const NEWLINE = 0x0a;
+const BOM = [0xef, 0xbb, 0xbf];
 
 function isSpace(b: number): boolean {
   return b === 0x20 || b === NEWLINE || b === 0x0d || b === 0x09;
@@ -59,7 +60,8 @@ export class JsonArrayLines {
   /** A line of text outside any array is being copied. */
   private stray = false;
   private line = 1;
-  private first = true;
+  /** Bytes of a UTF-8 byte-order mark matched so far at the input's start (-1: past the start). */
+  private bom = 0;
 
   constructor(private readonly onLine?: (line: number) => void) {}
 
@@ -68,10 +70,16 @@ export class JsonArrayLines {
     // each input byte gives at most two output bytes (a closing brace and its newline)
     const out = Buffer.allocUnsafe(chunk.length * 2);
     let n = 0;
-    let i = this.first && chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf ? 3 : 0;
-    this.first = false;
-    for (; i < chunk.length; i++) {
+    for (let i = 0; i < chunk.length; i++) {
       const b = chunk[i]!;
+      if (this.bom >= 0) {
+        // a byte-order mark may arrive split over chunks
+        if (b === BOM[this.bom]) {
+          if (++this.bom === BOM.length) this.bom = -1;
+          continue;
+        }
+        this.bom = -1;
+      }
       if (b === NEWLINE) this.line++;
       if (this.inString) {
         out[n++] = b;

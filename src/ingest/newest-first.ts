@@ -64,42 +64,60 @@ export function countLines(path: string): number {
 }
 
 /**
- * The lines of a file, last first, each ending in a newline, in chunks of whole lines. Reads
- * blocks from the end; a line longer than a block is carried until its start is found.
+ * Longest line kept whole when reading backwards: more than the line reader keeps (it counts a
+ * longer line as truncated), so a longer line is handed over cut to this length, and the reader
+ * counts it; memory stays bounded whatever the input.
  */
-export async function* linesBackward(path: string, blockBytes = CHUNK_BYTES): AsyncGenerator<Buffer> {
-  const fd = openSync(path, 'r');
+export const MAX_BACKWARD_LINE = 64 * 1024 * 1024 + 1;
+
+/**
+ * The lines of a file (a path, or an open descriptor that is then closed), last first, each
+ * ending in a newline, in chunks of whole lines. Reads blocks from the end; a line longer than a
+ * block is gathered block by block until its start is found.
+ */
+export async function* linesBackward(file: string | number, blockBytes = CHUNK_BYTES, maxLine = MAX_BACKWARD_LINE): AsyncGenerator<Buffer> {
+  const fd = typeof file === 'number' ? file : openSync(file, 'r');
   try {
-    let pos = fstatSync(fd).size;
-    // bytes after the last line end of the file are its last line
-    let carry: Buffer = Buffer.alloc(0);
-    let atEnd = true;
+    const size = fstatSync(fd).size;
+    let pos = size;
+    if (size > 0) {
+      // the file's final line end ends no extra line
+      const last = Buffer.alloc(1);
+      readSync(fd, last, 0, 1, size - 1);
+      if (last[0] === NEWLINE) pos--;
+    }
+    // the line being gathered: its part after `pos`, in file order (at most MAX_BACKWARD_LINE bytes)
+    let tail: Buffer[] = [];
+    let tailBytes = 0;
     while (pos > 0) {
-      const size = Math.min(blockBytes, pos);
-      pos -= size;
-      const block = Buffer.allocUnsafe(size);
-      readSync(fd, block, 0, size, pos);
-      const data = carry.length > 0 ? Buffer.concat([block, carry]) : block;
-      const first = data.indexOf(NEWLINE);
+      const n = Math.min(blockBytes, pos);
+      pos -= n;
+      const block = Buffer.allocUnsafe(n);
+      readSync(fd, block, 0, n, pos);
+      const first = block.indexOf(NEWLINE);
       if (first < 0) {
-        carry = data;
+        if (tailBytes < maxLine) {
+          tail.unshift(block);
+          tailBytes += n;
+        }
         continue;
       }
-      // data = [partial line][\n line \n line \n ... line (\n)?]
-      const out: Buffer[] = [];
-      let end = data.length;
-      if (atEnd && data[end - 1] === NEWLINE) end--; // the file's final line end ends no extra line
-      atEnd = false;
-      // (lastIndexOf counts a negative offset from the end: never pass one)
-      for (let p = end > 0 ? data.lastIndexOf(NEWLINE, end - 1) : -1; p >= first; p = p > 0 ? data.lastIndexOf(NEWLINE, p - 1) : -1) {
-        out.push(data.subarray(p + 1, end), NEWLINE_BUF);
+      // the gathered line begins after the block's last line end
+      const lastNl = block.lastIndexOf(NEWLINE);
+      const out: Buffer[] = [gathered(block.subarray(lastNl + 1), tail, maxLine), NEWLINE_BUF];
+      // then the block's own lines, from the back
+      let end = lastNl;
+      for (let p = lastNl > 0 ? block.lastIndexOf(NEWLINE, lastNl - 1) : -1; p >= first; p = p > 0 ? block.lastIndexOf(NEWLINE, p - 1) : -1) {
+        out.push(block.subarray(p + 1, end), NEWLINE_BUF);
         end = p;
         if (p === first) break;
       }
-      carry = Buffer.from(data.subarray(0, first));
-      if (out.length > 0) yield Buffer.concat(out);
+      tail = [block.subarray(0, first)];
+      tailBytes = first;
+      yield Buffer.concat(out);
     }
-    if (carry.length > 0 || !atEnd) yield Buffer.concat([carry, NEWLINE_BUF]);
+    // the file's first line (empty when the file starts with a line end)
+    if (size > 0) yield Buffer.concat([gathered(Buffer.alloc(0), tail, maxLine), NEWLINE_BUF]);
   } finally {
     closeSync(fd);
   }
@@ -107,35 +125,41 @@ export async function* linesBackward(path: string, blockBytes = CHUNK_BYTES): As
 
 const NEWLINE_BUF = Buffer.from([NEWLINE]);
 
-/** Bytes parked in a temporary file, counted in lines; `remove` deletes it. */
+/** A line from its start and the blocks after it, cut to `maxLine` bytes. */
+function gathered(start: Buffer, tail: readonly Buffer[], maxLine: number): Buffer {
+  const line = tail.length === 0 ? start : Buffer.concat([start, ...tail]);
+  return line.length > maxLine ? line.subarray(0, maxLine) : line;
+}
+
+/**
+ * Bytes parked in a temporary file, counted in lines. The file is already unlinked: only the
+ * open descriptor holds it, so its space returns to the system however the process ends.
+ */
 export interface ParkedInput {
-  path: string;
+  fd: number;
   lines: number;
-  remove(): void;
 }
 
 /** Writes a stream of bytes to a temporary file (for reading it backwards). */
 export async function park(chunks: AsyncIterable<Buffer>): Promise<ParkedInput> {
-  const dir = mkdtempSync(join(tmpdir(), 'propsim-newest-first-'));
+  const dir = mkdtempSync(join(tmpdir(), 'propsim-park-'));
   const path = join(dir, 'lines');
-  const remove = (): void => rmSync(dir, { recursive: true, force: true });
+  let fd: number | undefined;
   try {
-    const fd = openSync(path, 'w');
+    fd = openSync(path, 'w+');
+    rmSync(dir, { recursive: true, force: true });
     let lines = 0;
     let last = NEWLINE;
-    try {
-      for await (const chunk of chunks) {
-        if (chunk.length === 0) continue;
-        writeSync(fd, chunk);
-        for (let p = chunk.indexOf(NEWLINE); p >= 0; p = chunk.indexOf(NEWLINE, p + 1)) lines++;
-        last = chunk[chunk.length - 1]!;
-      }
-    } finally {
-      closeSync(fd);
+    for await (const chunk of chunks) {
+      if (chunk.length === 0) continue;
+      writeSync(fd, chunk);
+      for (let p = chunk.indexOf(NEWLINE); p >= 0; p = chunk.indexOf(NEWLINE, p + 1)) lines++;
+      last = chunk[chunk.length - 1]!;
     }
-    return { path, lines: last === NEWLINE ? lines : lines + 1, remove };
+    return { fd, lines: last === NEWLINE ? lines : lines + 1 };
   } catch (e) {
-    remove();
+    if (fd !== undefined) closeSync(fd);
+    rmSync(dir, { recursive: true, force: true });
     throw e;
   }
 }

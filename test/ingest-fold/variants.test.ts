@@ -196,6 +196,29 @@ describe('streak ends and failures', () => {
 });
 
 describe('nodes', () => {
+  it('a cacheable task that missed the cache and ran its own start and end nodes is a dynamic task; a cached map subtask is a subnode', () => {
+    const b = new LogBuilder()
+      .add(0, MSG.processing(), base)
+      .add(0, handling('Running'), rnd)
+      .add(0, MSG.cacheMiss(), node('d'))
+      .add(0, MSG.nodeChangeNYS('NotYetStarted', 'Queued'), node('d'))
+      .add(0, MSG.cacheMiss(), node('m/n3'))
+      .add(0, MSG.nodeChangeNYS('NotYetStarted', 'Queued'), node('m/n3'))
+      .add(0, MSG.handlingDone(ID), rnd)
+      .add(1, handling('Running'), rnd)
+      .add(1, MSG.pluginTransition('PhaseRunning'), task('d'))
+      .add(1, MSG.nodeChange('NotYetStarted', 'Succeeded', 'Success'), node('d/start-node'))
+      .add(1, MSG.nodeChangeNYS('NotYetStarted', 'Queued'), node('d/n0'))
+      .add(1, MSG.handlingDone(ID), rnd)
+      .add(1, MSG.noChange(), base);
+    const e = only(foldRecordList(b.done()));
+    const kind = (id: string) => e.nodes.find((n) => n.id === id)?.kind;
+    expect(kind('d')).toBe('dynamic');
+    expect(e.nodes.find((n) => n.id === 'd')?.cache).toBe('miss');
+    expect(kind('m')).toBe('map');
+    expect(kind('m/n3')).toBe('subnode');
+  });
+
   it('retries, catalog miss and put, parallelism, ArrayNode subtask pods', () => {
     const b = new LogBuilder()
       .add(0, MSG.processing(), base)

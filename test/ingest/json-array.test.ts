@@ -86,7 +86,12 @@ describe('JsonArrayLines', () => {
     expect(starts).toEqual([1, 3, 4]);
   });
 
-  it('skips a UTF-8 byte-order mark', () => {
+  it('skips a UTF-8 byte-order mark, also when it arrives split over chunks or after an empty one', async () => {
     expect(jsonArrayText(b('\uFEFF[{"a":1}]')).toString()).toBe('{"a":1}\n');
+    const text = b('\uFEFF[{"a":1},\n{"b":2}]');
+    for (const cut of [1, 2, 3]) {
+      const { lines } = await rewrite([Buffer.alloc(0), text.subarray(0, cut), text.subarray(cut)]);
+      expect(lines).toEqual(['{"a":1}', '{"b":2}']);
+    }
   });
 });

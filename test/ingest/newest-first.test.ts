@@ -11,13 +11,15 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { logLines } from '../../src/export/logs.js';
 import { readLogRecords } from '../../src/ingest/lines.js';
-import { countLines, linesBackward, looksNewestFirst, startAndEndNewestFirst } from '../../src/ingest/newest-first.js';
+import { countLines, linesBackward, looksNewestFirst, park, startAndEndNewestFirst } from '../../src/ingest/newest-first.js';
+import { readdirSync, readSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { defaultModel } from '../../src/model/defaults.js';
 import { kindOfHead } from '../../src/cli/sniff.js';
 import { runCli } from '../support/run-cli.js';
 import { portfolio, simulateWith, smallMixedLoad, tempDir } from '../roundtrip/shape.js';
 
-const dir = tempDir('newest-first');
+const dir = tempDir('reversed-inputs');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function backward(path: string, block: number): Promise<string> {
@@ -39,6 +41,29 @@ describe('linesBackward', () => {
       expect(await backward(path, block)).toBe(fileLines.reverse().map((l) => l + '\n').join(''));
     },
   );
+});
+
+describe('reading backwards, bounded', () => {
+  it('a line longer than the limit is handed over cut to it (the reader counts it as too long), the others whole', async () => {
+    const path = join(dir, 'long.txt');
+    writeFileSync(path, `a\n${'x'.repeat(50)}\nb\n`);
+    const out: Buffer[] = [];
+    for await (const c of linesBackward(path, 4, 10)) out.push(c);
+    expect(Buffer.concat(out).toString()).toBe(`b\n${'x'.repeat(10)}\na\n`);
+  });
+
+  it('a parked stream leaves no file behind: only its open descriptor holds it', async () => {
+    const before = readdirSync(tmpdir()).filter((f) => f.startsWith('propsim-park-')).length;
+    const parked = await park(Readable.from([Buffer.from('one\ntwo\n'), Buffer.from('three')]));
+    expect(readdirSync(tmpdir()).filter((f) => f.startsWith('propsim-park-')).length).toBe(before);
+    expect(parked.lines).toBe(3);
+    const buf = Buffer.alloc(13);
+    readSync(parked.fd, buf, 0, 13, 0);
+    expect(buf.toString()).toBe('one\ntwo\nthree');
+    const out: Buffer[] = [];
+    for await (const c of linesBackward(parked.fd)) out.push(c);
+    expect(Buffer.concat(out).toString()).toBe('three\ntwo\none\n');
+  });
 });
 
 describe('looksNewestFirst', () => {
