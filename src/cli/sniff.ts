@@ -1,6 +1,6 @@
 import { gunzipSync, constants as zlib } from 'node:zlib';
 import { hasGzipMagic, readHead } from '../ingest/source.js';
-import { jsonArrayText, startsAsJsonArray } from '../ingest/json-array.js';
+import { headAsLines } from '../ingest/input-bytes.js';
 import { LineReader } from '../ingest/lines.js';
 import type { LogRecord } from '../ingest/record.js';
 import { looksLikeOtlp } from '../ingest/otlp.js';
@@ -143,11 +143,10 @@ function propsimDocumentKind(s: string, whole: boolean): InputKind | undefined {
   return undefined;
 }
 
-/** The first line of the head that reads as a propeller log record (in any supported format, JSON arrays of entries included). */
+/** The first line of the head that reads as a propeller log record (in any supported format, JSON arrays and OTLP logs included). */
 function firstLogRecord(text: string): LogRecord | undefined {
   const reader = new LineReader('head');
-  const bytes = Buffer.from(text);
-  reader.push(startsAsJsonArray(bytes) ? jsonArrayText(bytes) : bytes);
+  reader.push(headAsLines(Buffer.from(text)));
   reader.end();
   return reader.take()[0];
 }

@@ -1,11 +1,13 @@
 /**
  * An input's bytes as the line reader takes them: one log record per line, oldest first. Most
- * inputs are that already; a JSON array of entries is rewritten to one entry per line
- * (`json-array.ts`), and an input listed newest first is read from its end (`newest-first.ts`).
+ * inputs are that already; a JSON array of entries (`json-array.ts`) and OpenTelemetry logs
+ * requests (`otlp-logs.ts`) are rewritten to one record per line, and an input listed newest
+ * first is read from its end (`newest-first.ts`).
  * Line numbers then count what the reader sees; `lineOf` maps them back to the file's lines.
  */
 import { gunzipSync, constants as zlib } from 'node:zlib';
-import { JsonArrayLines, jsonArrayLines, startsAsJsonArray } from './json-array.js';
+import { JsonArrayLines, startsAsJsonArray } from './json-array.js';
+import { OtlpLogsLines, startsAsOtlpLogs } from './otlp-logs.js';
 import { countLines, linesBackward, looksNewestFirst, park, startAndEndNewestFirst } from './newest-first.js';
 import { hasGzipMagic, openInput, readHead, STDIN, type OpenOptions } from './source.js';
 import { open } from 'node:fs/promises';
@@ -20,7 +22,7 @@ export type InstantsOf = (bytes: Buffer, label: string) => number[];
 
 export interface InputBytes {
   chunks: AsyncIterable<Buffer>;
-  /** The input is a JSON array of entries (one line per entry after rewriting). */
+  /** The input is rewritten to one record per line (a JSON array of entries, OTLP logs requests). */
   array: boolean;
   /** The input lists records newest first, and is read from its end. */
   newestFirst: boolean;
@@ -63,10 +65,37 @@ function wholeLines(sample: Buffer, whole: boolean): Buffer {
   return nl >= 0 ? sample.subarray(0, nl + 1) : Buffer.alloc(0);
 }
 
-/** A sample of a JSON array rewritten to lines (its cut-off last entry dropped). */
-function arraySample(head: Buffer): Buffer {
-  const t = new JsonArrayLines();
-  return wholeLines(t.push(head), false);
+/** Rewrites an input to one record per line, chunk by chunk (JSON arrays, OTLP logs requests). */
+interface Rewriter {
+  push(chunk: Buffer): Buffer;
+  end(): Buffer;
+}
+
+/** The rewriter an input needs, from its head; undefined for an input that is lines already. */
+function rewriterFor(head: Buffer): ((onLine?: (line: number) => void) => Rewriter) | undefined {
+  if (startsAsJsonArray(head)) return (onLine) => new JsonArrayLines(onLine);
+  if (startsAsOtlpLogs(head)) return (onLine) => new OtlpLogsLines(onLine);
+  return undefined;
+}
+
+/** A sample rewritten to lines, its cut-off last record dropped. */
+function rewrittenSample(head: Buffer, make: () => Rewriter): Buffer {
+  return wholeLines(make().push(head), false);
+}
+
+/** The head of an input as record lines: rewritten when it needs it (for sniffing what it holds). */
+export function headAsLines(head: Buffer): Buffer {
+  const rewriter = rewriterFor(head);
+  return rewriter ? rewrittenSample(head, () => rewriter()) : head;
+}
+
+async function* rewritten(chunks: AsyncIterable<Buffer>, r: Rewriter): AsyncGenerator<Buffer> {
+  for await (const chunk of chunks) {
+    const out = r.push(chunk);
+    if (out.length > 0) yield out;
+  }
+  const last = r.end();
+  if (last.length > 0) yield last;
 }
 
 /** Entry start lines, growing as a JSON array streams (4 bytes per entry). */
@@ -93,8 +122,9 @@ class LineTable {
 export async function inputBytes(path: string, opts: OpenOptions, instantsOf: InstantsOf): Promise<InputBytes> {
   const { head, gzip } = await plainHead(path, opts);
   const whole = head.length < SAMPLE_BYTES && !gzip;
-  const array = startsAsJsonArray(head);
-  const headLines = array ? arraySample(head) : wholeLines(head, whole);
+  const rewriter = rewriterFor(head);
+  const array = rewriter !== undefined;
+  const headLines = rewriter ? rewrittenSample(head, () => rewriter()) : wholeLines(head, whole);
   const headInstants = instantsOf(headLines, path);
   let newestFirst = looksNewestFirst(headInstants);
   const seekable = path !== STDIN && !gzip;
@@ -105,19 +135,19 @@ export async function inputBytes(path: string, opts: OpenOptions, instantsOf: In
   }
 
   if (!newestFirst) {
-    if (!array) return { chunks: openInput(path, opts), array, newestFirst };
+    if (!rewriter) return { chunks: openInput(path, opts), array, newestFirst };
     const table = new LineTable();
-    const chunks = jsonArrayLines(openInput(path, { ...opts, reuseBuffer: false }), (line) => table.add(line));
+    const chunks = rewritten(openInput(path, { ...opts, reuseBuffer: false }), rewriter((line) => table.add(line)));
     return { chunks, array, newestFirst, lineOf: (n) => table.at(n - 1) };
   }
-  if (seekable && !array) {
+  if (seekable && !rewriter) {
     const total = countLines(path);
     return { chunks: linesBackward(path), array, newestFirst, lineOf: (n) => total - n + 1 };
   }
-  // standard input, gzip or a JSON array: park its lines, then read them backwards
-  const table = array ? new LineTable() : undefined;
+  // standard input, gzip or rewritten records: park the lines, then read them backwards
+  const table = rewriter ? new LineTable() : undefined;
   const source = openInput(path, { ...opts, reuseBuffer: false });
-  const parked = await park(table ? jsonArrayLines(source, (line) => table.add(line)) : source);
+  const parked = await park(rewriter && table ? rewritten(source, rewriter((line) => table.add(line))) : source);
   const total = parked.lines;
   return {
     chunks: linesBackward(parked.fd),
