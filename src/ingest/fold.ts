@@ -182,15 +182,19 @@ function inferGate(n: NodeRecord, parentKind: NodeKind | undefined, handles: rea
 }
 
 function nestBranchCases(ex: ExecState): void {
-  for (const ns of ex.nodes.values()) {
+  // shorter ids first: a branch inside a branch's case (`n0-n0` in `n0`) is nested before its own
+  // cases (`n0-n0-n0`) look for it
+  const top = [...ex.nodes.values()].filter((ns) => ns.rec.parent === undefined).sort((a, b) => a.rec.id.length - b.rec.id.length);
+  const cases = new Set<string>();
+  for (const ns of top) {
     const n = ns.rec;
-    if (n.parent !== undefined) continue;
     for (let dash = n.id.lastIndexOf('-'); dash > 0; dash = n.id.lastIndexOf('-', dash - 1)) {
       const b = ex.nodes.get(n.id.slice(0, dash));
-      if (b === undefined || b.rec.parent !== undefined || (b.rec.taskPhases?.length ?? 0) > 0 || b.rec.kind === 'start' || b.rec.kind === 'end') continue;
+      if (b === undefined || (b.rec.parent !== undefined && !cases.has(b.rec.id)) || (b.rec.taskPhases?.length ?? 0) > 0 || b.rec.kind === 'start' || b.rec.kind === 'end') continue;
       if (b.rec.transitions.length === 0) continue;
       n.parent = b.rec.id;
       b.rec.kind = 'branch';
+      cases.add(n.id);
       break;
     }
   }

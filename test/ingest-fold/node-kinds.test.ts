@@ -1,11 +1,13 @@
 /** Node kinds read from logs agree with the simulation that wrote the logs: map subnodes, cache misses, branches, gates, sub-DAGs. */
-import { rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { defaultModel } from '../../src/model/defaults.js';
 import { loadSimulationInput } from '../../src/model/load.js';
+import type { ExecutionPlan } from '../../src/model/workflow.js';
 import { EXTRAS_YAML, logRoundTrip, portfolio, simulateWith, smallMapFanout, smallMixedLoad, tempDir } from '../roundtrip/shape.js';
 
+const CRDS = new URL('../fixtures/flyteworkflow-crds/', import.meta.url).pathname;
 const dir = tempDir('node-kinds');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 // Flyte's compiler names a branch's cases after the branch (`n1-n0`): that is how a log shows them
@@ -19,10 +21,14 @@ describe.each([
   ['hello', () => portfolio('hello')],
   ['mixed load', smallMixedLoad],
   ['retries, branch, gate, cache', () => loadSimulationInput(join(dir, 'extras.yaml')).executions],
+  // the FlyteWorkflow CRs Flyte's compiler wrote for the flytesnacks examples (copies): nested branches among them
+  ...readdirSync(CRDS)
+    .filter((f) => /\.(json|ya?ml)$/.test(f))
+    .map((f): [string, () => ExecutionPlan[]] => [`CR ${f}`, () => loadSimulationInput(join(CRDS, f)).executions]),
 ])('%s', (name, plans) => {
   it('every node that ran has the kind it was simulated as', async () => {
     const truth = simulateWith(plans(), defaultModel());
-    const { folded } = await logRoundTrip(truth, join(dir, `${name.split(' ')[0]}.log`), {});
+    const { folded } = await logRoundTrip(truth, join(dir, `${name.replace(/\W+/g, '-')}.log`), {});
     const mismatches: string[] = [];
     let compared = 0;
     for (const e of truth.executions) {
