@@ -8,7 +8,7 @@
 import { gunzipSync, constants as zlib } from 'node:zlib';
 import { JsonArrayLines, startsAsJsonArray } from './json-array.js';
 import { OtlpLogsLines, startsAsOtlpLogs } from './otlp-logs.js';
-import { countLines, linesBackward, looksNewestFirst, park, startAndEndNewestFirst } from './newest-first.js';
+import { countLines, linesBackward, looksNewestFirst, park, startAndEndNewestFirst, timeSteps } from './newest-first.js';
 import { hasGzipMagic, openInput, readHead, STDIN, type OpenOptions } from './source.js';
 import { open } from 'node:fs/promises';
 
@@ -22,8 +22,6 @@ export type InstantsOf = (bytes: Buffer, label: string) => number[];
 
 export interface InputBytes {
   chunks: AsyncIterable<Buffer>;
-  /** The input is rewritten to one record per line (a JSON array of entries, OTLP logs requests). */
-  array: boolean;
   /** The input lists records newest first, and is read from its end. */
   newestFirst: boolean;
   /** The file line of the reader's line `n` (1-based), when the two differ. */
@@ -66,7 +64,7 @@ function wholeLines(sample: Buffer, whole: boolean): Buffer {
 }
 
 /** Rewrites an input to one record per line, chunk by chunk (JSON arrays, OTLP logs requests). */
-interface Rewriter {
+export interface Rewriter {
   push(chunk: Buffer): Buffer;
   end(): Buffer;
 }
@@ -89,7 +87,8 @@ export function headAsLines(head: Buffer): Buffer {
   return rewriter ? rewrittenSample(head, () => rewriter()) : head;
 }
 
-async function* rewritten(chunks: AsyncIterable<Buffer>, r: Rewriter): AsyncGenerator<Buffer> {
+/** A stream of chunks through a rewriter. */
+export async function* rewritten(chunks: AsyncIterable<Buffer>, r: Rewriter): AsyncGenerator<Buffer> {
   for await (const chunk of chunks) {
     const out = r.push(chunk);
     if (out.length > 0) yield out;
@@ -123,26 +122,27 @@ export async function inputBytes(path: string, opts: OpenOptions, instantsOf: In
   const { head, gzip } = await plainHead(path, opts);
   const whole = head.length < SAMPLE_BYTES && !gzip;
   const rewriter = rewriterFor(head);
-  const array = rewriter !== undefined;
   const headLines = rewriter ? rewrittenSample(head, () => rewriter()) : wholeLines(head, whole);
   const headInstants = instantsOf(headLines, path);
   let newestFirst = looksNewestFirst(headInstants);
   const seekable = path !== STDIN && !gzip;
-  if (seekable && !array && !whole) {
-    // a busy log's start may span a second or two: its end confirms or decides
+  const { forward } = timeSteps(headInstants);
+  if (seekable && !rewriter && !whole && (newestFirst || forward === 0)) {
+    // a busy log's start may span a second or two: its end confirms or decides (a start that
+    // already goes forward decides alone, and costs no second sample)
     const tailInstants = instantsOf(await fileTail(path), path);
     newestFirst = (newestFirst && looksNewestFirst(tailInstants)) || startAndEndNewestFirst(headInstants, tailInstants);
   }
 
   if (!newestFirst) {
-    if (!rewriter) return { chunks: openInput(path, opts), array, newestFirst };
+    if (!rewriter) return { chunks: openInput(path, opts), newestFirst };
     const table = new LineTable();
     const chunks = rewritten(openInput(path, { ...opts, reuseBuffer: false }), rewriter((line) => table.add(line)));
-    return { chunks, array, newestFirst, lineOf: (n) => table.at(n - 1) };
+    return { chunks, newestFirst, lineOf: (n) => table.at(n - 1) };
   }
   if (seekable && !rewriter) {
     const total = countLines(path);
-    return { chunks: linesBackward(path), array, newestFirst, lineOf: (n) => total - n + 1 };
+    return { chunks: linesBackward(path), newestFirst, lineOf: (n) => total - n + 1 };
   }
   // standard input, gzip or rewritten records: park the lines, then read them backwards
   const table = rewriter ? new LineTable() : undefined;
@@ -151,7 +151,6 @@ export async function inputBytes(path: string, opts: OpenOptions, instantsOf: In
   const total = parked.lines;
   return {
     chunks: linesBackward(parked.fd),
-    array,
     newestFirst,
     lineOf: table ? (n) => table.at(total - n) : (n) => total - n + 1,
   };

@@ -141,20 +141,3 @@ export class JsonArrayLines {
     return open ? Buffer.from([NEWLINE]) : Buffer.alloc(0);
   }
 }
-
-/** A whole JSON array (or the head of one) as lines. */
-export function jsonArrayText(bytes: Uint8Array): Buffer {
-  const t = new JsonArrayLines();
-  return Buffer.concat([t.push(bytes), t.end()]);
-}
-
-/** The lines of a streamed JSON array (see `JsonArrayLines`). */
-export async function* jsonArrayLines(chunks: AsyncIterable<Buffer>, onLine?: (line: number) => void): AsyncGenerator<Buffer> {
-  const t = new JsonArrayLines(onLine);
-  for await (const chunk of chunks) {
-    const out = t.push(chunk);
-    if (out.length > 0) yield out;
-  }
-  const last = t.end();
-  if (last.length > 0) yield last;
-}

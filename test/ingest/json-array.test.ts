@@ -1,9 +1,16 @@
 /** JSON arrays of log entries (`gcloud logging read --format=json`) rewritten to one entry per line. */
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { JsonArrayLines, jsonArrayLines, jsonArrayText, startsAsJsonArray } from '../../src/ingest/json-array.js';
+import { rewritten } from '../../src/ingest/input-bytes.js';
+import { JsonArrayLines, startsAsJsonArray } from '../../src/ingest/json-array.js';
 
 const b = (s: string) => Buffer.from(s, 'utf8');
+
+/** A whole JSON array (or the head of one) as lines. */
+function jsonArrayText(bytes: Uint8Array): Buffer {
+  const t = new JsonArrayLines();
+  return Buffer.concat([t.push(bytes), t.end()]);
+}
 
 /** Cuts `bytes` at the given offsets (sorted, deduplicated, within range). */
 function pieces(bytes: Buffer, cuts: number[]): Buffer[] {
@@ -24,7 +31,7 @@ async function* stream(parts: Buffer[]): AsyncGenerator<Buffer> {
 async function rewrite(parts: Buffer[]): Promise<{ lines: string[]; starts: number[] }> {
   const starts: number[] = [];
   const out: Buffer[] = [];
-  for await (const c of jsonArrayLines(stream(parts), (l) => starts.push(l))) out.push(c);
+  for await (const c of rewritten(stream(parts), new JsonArrayLines((l) => starts.push(l)))) out.push(c);
   const text = Buffer.concat(out).toString('utf8');
   expect(text === '' || text.endsWith('\n')).toBe(true);
   return { lines: text === '' ? [] : text.slice(0, -1).split('\n'), starts };
