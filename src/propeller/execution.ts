@@ -74,6 +74,12 @@ export class ExecState {
   sentWorkflowEvents = 0;
   /** Counted as finished by the simulator. */
   counted = false;
+  /** The queue-wait window of the next Handle call (`timeline/queue-wait.ts`): the previous call's start, and the first enqueue after it. */
+  prevHandleStart = -Infinity;
+  enqueueCursor = 0;
+  /** The text of the last round's input resourceVersion: a streak's last round and the next call's first share it. */
+  private rvTextOf = -1;
+  private rvText = '';
   /** Admin knows the execution is terminal (its terminal workflow event was recorded). */
   adminTerminalAt = Infinity;
   readonly specPart: number;
@@ -87,6 +93,15 @@ export class ExecState {
   readonly rngBlob: Rng;
   /** Per-node stream groups: `(events|blob|kube|runtime, execution, node)`. */
   readonly nodeStreams: { readonly events: StreamGroup; readonly blob: StreamGroup; readonly kube: StreamGroup; readonly runtime: StreamGroup };
+
+  /** `resVer` of a round whose input version is `rv`. */
+  resVer(rv: number): string {
+    if (rv !== this.rvTextOf) {
+      this.rvTextOf = rv;
+      this.rvText = String(rv);
+    }
+    return this.rvText;
+  }
 
   constructor(
     readonly idx: number,

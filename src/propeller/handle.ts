@@ -1,4 +1,4 @@
-import type { HandleCall } from '../timeline/types.js';
+import type { HandleCall, StreakEnd } from '../timeline/types.js';
 import type { ExecState } from './execution.js';
 import * as round from './round.js';
 import type { RoundCtx } from './round-context.js';
@@ -17,28 +17,35 @@ const { R_CHANGED, R_ERROR, R_NO_CHANGE, R_TERMINAL, R_TOO_LARGE, runRound } = r
  */
 export function* handleCall(sim: Sim, worker: Worker, exec: ExecState, rc: RoundCtx): Activity<boolean> {
   const t0 = sim.engine.now;
-  // `enqueuedAt` is assigned from the recorded enqueues once the run is over (`assignEnqueuedAt`),
-  // by the same rule a Timeline read from logs uses.
-  const h: HandleCall = {
-    worker: worker.name,
-    start: t0,
-    end: t0,
-    rounds: [],
-    endReason: 'unknown',
-  };
+  const skip: StreakEnd | null = exec.terminatedFilter
+    ? 'terminated'
+    : !exec.informerHas
+      ? 'notFound'
+      : sim.rvCache && exec.informerRv < exec.rv && exec.informerRv === exec.lastInputRv
+        ? 'stale'
+        : null;
+  // `Streak ended at [n]/Max: [m]`: every call that runs rounds states the cap.
+  const max = Math.max(1, Math.floor(sim.model.propeller.maxStreakLength));
+  const enqueuedAt = answeredEnqueue(exec, t0);
+  // One literal with every key the call will have, in the Timeline's key order: keys added later
+  // would move to an out-of-object property array, and a large run keeps ~100k Handle calls.
+  const h: HandleCall =
+    skip !== null
+      ? enqueuedAt === undefined
+        ? { worker: worker.name, start: t0, end: t0, rounds: [], endReason: skip }
+        : { worker: worker.name, start: t0, end: t0, rounds: [], endReason: skip, enqueuedAt }
+      : enqueuedAt === undefined
+        ? { worker: worker.name, start: t0, end: t0, rounds: [], endReason: 'unknown', streakMax: max }
+        : { worker: worker.name, start: t0, end: t0, rounds: [], endReason: 'unknown', streakMax: max, enqueuedAt };
   const handles = exec.record.handles;
   handles.push(h);
   const handleIdx = handles.length - 1;
   let failed = false;
 
-  if (exec.terminatedFilter) h.endReason = 'terminated';
-  else if (!exec.informerHas) h.endReason = 'notFound';
-  else if (sim.rvCache && exec.informerRv < exec.rv && exec.informerRv === exec.lastInputRv) h.endReason = 'stale';
-  else {
+  if (skip === null) {
     let inputRv = sim.rvCache ? exec.informerRv : exec.rv;
     let conflict = sim.rvCache && inputRv < exec.rv;
     let readClosure = sim.model.store.offloadClosure;
-    const max = Math.max(1, Math.floor(sim.model.propeller.maxStreakLength));
     let streak = 0;
     for (; streak < max; streak++) {
       const r = (yield runRound(sim, rc, h, handleIdx, exec, inputRv, conflict, readClosure)) as number;
@@ -64,12 +71,27 @@ export function* handleCall(sim: Sim, worker: Worker, exec: ExecState, rc: Round
       if (r === R_CHANGED) inputRv = exec.rv;
     }
     if (streak === max) h.endReason = 'cap';
-    // `Streak ended at [n]/Max: [m]`: every call that ran rounds states the cap.
-    h.streakMax = max;
   }
   const t1 = sim.engine.now;
   h.end = t1;
   // Exact-size copy: see `finish` in round.ts.
   h.rounds = h.rounds.slice();
   return failed;
+}
+
+/**
+ * The enqueue a Handle call starting at `start` answers, by the rule of `timeline/queue-wait.ts`
+ * (the earliest enqueue after the previous call's start, if at or before this one's), found as the
+ * call begins: simulated enqueues are recorded in time order, and none can join the window later
+ * (an enqueue recorded from now on is at or after `start`, and one at `start` exactly would follow
+ * an earlier one of the same window: a key is only handled after an enqueue).
+ */
+function answeredEnqueue(exec: ExecState, start: number): number | undefined {
+  const enq = exec.record.enqueues;
+  let i = exec.enqueueCursor;
+  while (i < enq.length && enq[i]!.at <= exec.prevHandleStart) i++;
+  exec.enqueueCursor = i;
+  exec.prevHandleStart = start;
+  const e = enq[i];
+  return e !== undefined && e.at <= start ? e.at : undefined;
 }

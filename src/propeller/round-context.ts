@@ -29,6 +29,14 @@ export class RoundCtx {
   private parLimitOp: Op | null = null;
   private parLimited = 0;
 
+  // The round's ops, in order; the round gets an exact-size copy when it ends (`takeOps`). Most
+  // rounds hold 2–6 ops and a large run keeps hundreds of thousands of rounds: pushing to an array
+  // per round would allocate a 17-slot backing store each time, only to copy it.
+  private ops: Op[] = [];
+  private opCount = 0;
+  /** A round has begun and not yet taken its ops. */
+  private open = false;
+
   /** Why the round failed, or null. */
   error: string | null = null;
   /** Something in the status changed (a write is due). */
@@ -70,6 +78,8 @@ export class RoundCtx {
     this.handleIdx = handleIdx;
     this.roundIdx = roundIdx;
     this.round = round;
+    this.opCount = 0;
+    this.open = true;
     this.par = 0;
     this.maxPar = exec.maxParallelism;
     this.parLimitOp = null;
@@ -108,8 +118,20 @@ export class RoundCtx {
     at = this.sim.engine.now,
   ): Op {
     const op = makeOp(kind, at, at + dur, node, from, to, bytes, outcome, detail);
-    this.round.ops.push(op);
+    this.ops[this.opCount++] = op;
     return op;
+  }
+
+  /** The op recorded last in this round. */
+  lastOp(): Op | undefined {
+    return this.opCount > 0 ? this.ops[this.opCount - 1] : undefined;
+  }
+
+  /** Gives the round its ops (an exact-size array): at its end, or when the run stops mid-round. */
+  takeOps(): void {
+    if (!this.open) return;
+    this.open = false;
+    this.round.ops = this.ops.slice(0, this.opCount);
   }
 
   /** Saves `n`'s status once per round so that a failed round can restore it. */

@@ -55,7 +55,7 @@ export function* runRound(
     start: now0,
     end: now0,
     phase: WF_PHASE_NAMES[exec.wfPhase]!,
-    resVer: String(inputRv),
+    resVer: exec.resVer(inputRv),
     changed: false,
     ops: [],
     traversalEnd: now0,
@@ -90,7 +90,7 @@ export function* runRound(
   if (rc.error !== null) return (yield errorWrite(sim, rc, round, exec, inputRv)) as number;
   if (!rc.changed) {
     rc.commit();
-    return finish(sim, round, R_NO_CHANGE);
+    return finish(sim, rc, round, R_NO_CHANGE);
   }
   const bytes = exec.crBytes();
   const terminal = isTerminalWorkflow(exec.wfPhase);
@@ -101,13 +101,13 @@ export function* runRound(
   rc.commit();
   sim.store.written(exec, inputRv, sim.engine.now, terminal, bytes);
   recordPhase(sim, exec);
-  return finish(sim, round, terminal ? R_TERMINAL : R_CHANGED);
+  return finish(sim, rc, round, terminal ? R_TERMINAL : R_CHANGED);
 }
 
 /** parseWorkflowClosureCrdFields: once per Handle, before the first round's deep copy. */
 function closureRead(sim: Sim, rc: RoundCtx, exec: ExecState): number {
   const d = sim.blob.read(rc, null, F_CLOSURE, exec.plan.workflow.specBytes);
-  const op = rc.round.ops[rc.round.ops.length - 1];
+  const op = rc.lastOp();
   if (op) op.kind = 'closureRead';
   return d;
 }
@@ -162,7 +162,7 @@ function* conflictWrite(sim: Sim, rc: RoundCtx, round: Round, bytes: number): Ac
   if (d > 0) yield d;
   round.changed = true;
   round.error = 'conflict';
-  return finish(sim, round, R_ERROR);
+  return finish(sim, rc, round, R_ERROR);
 }
 
 /** RecordSystemError: drop the round's changes, persist only failedAttempts + 1 and the message. */
@@ -176,7 +176,7 @@ function* errorWrite(sim: Sim, rc: RoundCtx, round: Round, exec: ExecState, inpu
   if (sim.store.lastOutcome === WRITE_OK) sim.store.written(exec, inputRv, sim.engine.now, false, bytes);
   round.changed = true;
   round.error = errorClass(error);
-  return finish(sim, round, R_ERROR);
+  return finish(sim, rc, round, R_ERROR);
 }
 
 /** WorkflowTooLarge: write a small copy of the input in Failing (Failed if the round was terminal). */
@@ -190,12 +190,12 @@ function* tooLarge(sim: Sim, rc: RoundCtx, round: Round, exec: ExecState, inputR
   if (sim.store.lastOutcome !== WRITE_OK) {
     // `Failed recording a large workflow as failed`: the small write is too large as well.
     rc.rollback();
-    return finish(sim, round, R_ERROR);
+    return finish(sim, rc, round, R_ERROR);
   }
   rc.commit();
   sim.store.written(exec, inputRv, sim.engine.now, exec.wfPhase === WF_FAILED, small);
   recordPhase(sim, exec);
-  return finish(sim, round, R_TOO_LARGE);
+  return finish(sim, rc, round, R_TOO_LARGE);
 }
 
 function recordPhase(sim: Sim, exec: ExecState): void {
@@ -206,11 +206,8 @@ function recordPhase(sim: Sim, exec: ExecState): void {
   }
 }
 
-function finish(sim: Sim, round: Round, result: number): number {
-  const t = sim.engine.now;
-  round.end = t;
-  // A pushed-to array keeps a backing store of 16+ slots; most rounds hold 2–6 ops and a large
-  // run keeps hundreds of thousands of rounds: keep an exact-size copy.
-  round.ops = round.ops.slice();
+function finish(sim: Sim, rc: RoundCtx, round: Round, result: number): number {
+  round.end = sim.engine.now;
+  rc.takeOps();
   return result;
 }

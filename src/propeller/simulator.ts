@@ -13,7 +13,6 @@ import { WorkerPool } from './workers.js';
 import { WorkflowStore } from './workflow-store.js';
 import type { Model } from '../model/model.js';
 import type { ExecutionPlan } from '../model/workflow.js';
-import { assignEnqueuedAt } from '../timeline/queue-wait.js';
 import type { EnqueueSource, Recording } from '../timeline/types.js';
 import * as handle from './handle.js';
 import type { NodeState } from './node-state.js';
@@ -158,7 +157,8 @@ class Simulator implements Sim {
   run(): SimulationResult {
     const horizon = Math.round((this.opts.horizonSeconds ?? DEFAULT_HORIZON_S) * 1e9);
     this.engine.run(horizon);
-    for (const exec of this.recording.executions) assignEnqueuedAt(exec);
+    // Rounds cut off by the horizon keep the ops they recorded.
+    for (const rc of this.ctx) rc.takeOps();
     return { recording: this.recording, events: this.engine.processed, endNs: this.lastEventAt };
   }
 

@@ -1,6 +1,7 @@
 import { describe, expect } from 'vitest';
 import { test, fc } from '@fast-check/vitest';
 import { simulate } from '../../src/propeller/simulator.js';
+import { assignEnqueuedAt } from '../../src/timeline/queue-wait.js';
 import type { ExecutionPlan, WorkflowNode } from '../../src/model/workflow.js';
 import type { Recording } from '../../src/timeline/types.js';
 import { plan, testModel, workflow } from './helpers.js';
@@ -58,6 +59,20 @@ function run(s: Scenario): Recording {
 const pos = (h: number, r: number) => h * 1e6 + r;
 
 describe('propeller model properties over generated DAGs', () => {
+  test.prop([scenario], { numRuns: 60 })(
+    "a Handle call's enqueuedAt, set as the call begins, is what the queue-wait rule gives once the run is over",
+    (s) => {
+      const rec = run(s);
+      for (const e of rec.executions) {
+        const copy = structuredClone(e);
+        assignEnqueuedAt(copy);
+        expect(e.handles.map((h) => h.enqueuedAt)).toEqual(copy.handles.map((h) => h.enqueuedAt));
+        // Most calls answer an enqueue: the comparison is not between two lists of undefined.
+        expect(e.handles.filter((h) => h.enqueuedAt !== undefined).length).toBeGreaterThan(e.handles.length / 2);
+      }
+    },
+  );
+
   test.prop([scenario], { numRuns: 60 })('every execution terminates, successfully', (s) => {
     const rec = run(s);
     expect(rec.executions.length).toBeGreaterThanOrEqual(s.dags.length);
