@@ -161,6 +161,30 @@ export function buildProgram(out: { code: number }): Command {
     });
 
   program
+    .command('sweep')
+    .description('predict one model field over a range of values, each paired with the baseline (seeded replications, 95% CIs)')
+    .argument('<input>', 'scenario file, FlyteWorkflow CR, or a recording (logs/traces) to replay')
+    .option('--vary <path=values>', 'set the field to each value in turn: a list (2,4,8) or a range (4..40:4, 1..64:x2)')
+    .option('--vary-scale <path=factors>', 'scale the field by each factor in turn, e.g. events.*.latency=0.25,0.5,2')
+    .option('--model <file>', 'model file (e.g. from calibrate)')
+    .option('--profile <name>', 'configuration profile: default or flyte-core')
+    .option('--set <path=value>', 'set a model field for the baseline and every value (repeatable)', collect, [])
+    .option('--scale <path=factor>', 'scale a model field for the baseline and every value (repeatable)', collect, [])
+    .option('--preset <name>', 'a named change for the baseline and every value (repeatable)', collect, [])
+    .option('--reps <n>', 'maximum replications per value', int('--reps'), 100)
+    .option('--min-reps <n>', 'minimum replications per value', int('--min-reps'), 10)
+    .option('--jobs <n>', 'threads for replications (default: the machine\'s cores minus one, at most 8; 1 = this thread only)', int('--jobs'))
+    .option('--precision <fraction>', 'a value stops when the 95% CI half-width of its Δmakespan is below this fraction of the baseline', num('--precision'), 0.01)
+    .option('--seed <seed>', 'random seed', seedArg, '1')
+    .option('--json', 'print JSON')
+    .option('-o, --out <file>', 'write to a file (atomically) instead of stdout')
+    .addHelpText('after', `\nExamples:\n  propsim sweep scenarios/mixed-load.yaml --vary propeller.workers=2,4,8,16\n  propsim sweep run.log --vary-scale events.*.latency=0.25,0.5,2 --profile flyte-core\n  propsim sweep CR.json --vary propeller.maxStreakLength=1..16:x2`)
+    .action(async (input: string, opts) => {
+      const { runSweepCommand } = await import('./sweep.js');
+      out.code = await runSweepCommand(input, opts);
+    });
+
+  program
     .command('export')
     .description('convert anything fold reads into another format')
     .argument('<inputs...>', 'logs, traces, or Timeline JSON')

@@ -27,7 +27,7 @@ export interface WhatifOpts {
 }
 
 /** Plans from a scenario or CR, or replay plans from a recording (logs, traces, Timeline JSON). */
-async function plansFor(input: string): Promise<ExecutionPlan[]> {
+export async function plansFor(input: string): Promise<ExecutionPlan[]> {
   const kind = await sniff(input);
   if (kind === 'plan') return (await loadPlanInput(input)).executions;
   if (kind === 'model') throw wrongKind(input, kind, '; pass it with --model', '');

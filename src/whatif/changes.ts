@@ -32,9 +32,10 @@ export interface ChangeArgs {
 /**
  * The changes of the command line, in the order they are applied: presets, then `--scale`, then
  * `--set` (so an explicit value wins over a preset). Syntax and preset names are checked here;
- * paths are checked when applied to a model. No change at all is a usage error.
+ * paths are checked when applied to a model. No change at all is a usage error unless `required`
+ * is false (a sweep's fixed changes are optional).
  */
-export function parseChanges(args: ChangeArgs): Change[] {
+export function parseChanges(args: ChangeArgs, required = true): Change[] {
   const out: Change[] = [];
   for (const name of args.preset ?? []) {
     const p = findPreset(name);
@@ -50,7 +51,7 @@ export function parseChanges(args: ChangeArgs): Change[] {
     const { path, value } = parseAssignment(arg, '--set');
     out.push({ kind: 'set', path, value });
   }
-  if (out.length === 0) {
+  if (out.length === 0 && required) {
     throw new InputError(`no change given: use --set PATH=VALUE, --scale PATH=FACTOR or --preset NAME (presets: ${presetNames.join(', ')})`);
   }
   return out;

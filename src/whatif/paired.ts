@@ -293,7 +293,7 @@ export interface PairedRun {
 }
 
 /** The stopping rule and the aggregates of paired replications, fed one replication at a time in order. */
-class PairedLoop {
+export class PairedLoop {
   readonly maxReps: number;
   readonly minReps: number;
   readonly precision: number;

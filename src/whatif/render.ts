@@ -12,7 +12,7 @@ import type { DeltaEstimate, WhatifJson } from './paired.js';
 import type { Estimate, ReplicationsJson } from './replications.js';
 
 /** A magnitude (no sign) for a half-width or a change. */
-function magnitude(x: number, unit: FigureUnit): string {
+export function magnitude(x: number, unit: FigureUnit): string {
   const a = Math.abs(x);
   switch (unit) {
     case 'ns':
@@ -27,19 +27,21 @@ function magnitude(x: number, unit: FigureUnit): string {
 }
 
 
-function deltaText(d: DeltaEstimate, unit: FigureUnit): string {
+/** `+1.20 s ± 88.0 ms`. */
+export function deltaText(d: DeltaEstimate, unit: FigureUnit): string {
   if (d.mean === null) return '—';
   const h = d.halfWidth === null ? '' : ` ± ${magnitude(d.halfWidth, unit)}`;
   return `${signText(d.mean)}${magnitude(d.mean, unit)}${h}`;
 }
 
-function relativeText(d: DeltaEstimate): string {
+/** `−8.76 % ± 0.640 %`. */
+export function relativeText(d: DeltaEstimate): string {
   if (d.relative === null) return '';
   const h = d.relativeCi95 ? ` ± ${percentDigits((d.relativeCi95[1] - d.relativeCi95[0]) / 2)} %` : '';
   return `${signText(d.relative)}${percentDigits(d.relative)} %${h}`;
 }
 
-const includesZero = (d: DeltaEstimate): boolean => d.ci95 !== null && d.ci95[0] <= 0 && d.ci95[1] >= 0;
+export const includesZero = (d: DeltaEstimate): boolean => d.ci95 !== null && d.ci95[0] <= 0 && d.ci95[1] >= 0;
 
 function figureRows(delta: Record<string, DeltaEstimate>, figures: readonly FigureDef[]): { rows: string[][]; unchanged: string[] } {
   const rows: string[][] = [['', 'baseline', 'variant', 'Δ (95% CI)', 'relative', '']];
@@ -132,7 +134,8 @@ export function renderWhatif(w: WhatifJson, opts: { maxExecutions?: number } = {
   return `${out.join('\n')}\n`;
 }
 
-function estimateText(e: Estimate, unit: FigureUnit): string {
+/** `13.7 s ± 120 ms` (mean ± 95% CI half-width). */
+export function estimateText(e: Estimate, unit: FigureUnit): string {
   if (e.mean === null) return '—';
   const h = e.halfWidth === null ? '' : e.halfWidth === 0 ? '' : ` ± ${magnitude(e.halfWidth, unit)}`;
   return `${valueText(e.mean, unit)}${h}`;

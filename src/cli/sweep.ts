@@ -1,0 +1,50 @@
+import { loadModel } from '../model/defaults.js';
+import { parseAssignment } from '../model/paths.js';
+import { InputError } from '../timeline/errors.js';
+import { applyChanges, parseChanges, parseSweepValues, renderSweep, runSweep, type SweepSpec } from '../whatif/index.js';
+import { emit } from './output.js';
+import { plansFor } from './whatif.js';
+
+export interface SweepOpts {
+  vary?: string;
+  varyScale?: string;
+  model?: string;
+  profile?: string;
+  set: string[];
+  scale: string[];
+  preset: string[];
+  reps: number;
+  minReps: number;
+  jobs?: number;
+  precision: number;
+  seed: string;
+  json?: boolean;
+  out?: string;
+}
+
+/** `--vary PATH=VALUES` or `--vary-scale PATH=FACTORS` (exactly one). */
+export function sweepSpec(opts: Pick<SweepOpts, 'vary' | 'varyScale'>): SweepSpec {
+  if ((opts.vary === undefined) === (opts.varyScale === undefined)) {
+    throw new InputError('give exactly one of --vary PATH=V1,V2,... and --vary-scale PATH=F1,F2,...');
+  }
+  const flag = opts.vary !== undefined ? '--vary' : '--vary-scale';
+  const { path, value } = parseAssignment((opts.vary ?? opts.varyScale)!, flag);
+  return { kind: opts.vary !== undefined ? 'set' : 'scale', path, values: parseSweepValues(value, flag, opts.varyScale !== undefined) };
+}
+
+export async function runSweepCommand(input: string, opts: SweepOpts): Promise<number> {
+  if (opts.minReps > opts.reps) throw new InputError(`--min-reps ${opts.minReps} is above --reps ${opts.reps} (the maximum)`);
+  const spec = sweepSpec(opts);
+  // Fixed changes apply to the baseline and every value (presets, then --scale, then --set, as in whatif).
+  const base = applyChanges(loadModel(opts.model, opts.profile), parseChanges(opts, false));
+  const plans = await plansFor(input);
+  const result = await runSweep(plans, base, spec, {
+    seed: opts.seed,
+    ...(opts.jobs !== undefined ? { jobs: opts.jobs } : {}),
+    minReps: opts.minReps,
+    maxReps: opts.reps,
+    precision: opts.precision,
+  });
+  await emit(opts.out, opts.json ? `${JSON.stringify(result, null, 2)}\n` : renderSweep(result));
+  return 0;
+}

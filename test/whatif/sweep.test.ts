@@ -1,0 +1,160 @@
+import { describe, expect, it } from 'vitest';
+import { test, fc } from '@fast-check/vitest';
+import { defaultModel } from '../../src/model/defaults.js';
+import { InputError } from '../../src/timeline/errors.js';
+import { parseChanges } from '../../src/whatif/changes.js';
+import { runWhatif } from '../../src/whatif/paired.js';
+import { lowestMakespan, renderSweep } from '../../src/whatif/render-sweep.js';
+import { parseSweepValues, MAX_SWEEP_VALUES } from '../../src/whatif/sweep-values.js';
+import { runSweep, sweepChange, type SweepSpec } from '../../src/whatif/sweep.js';
+import { sweepSpec } from '../../src/cli/sweep.js';
+import { runCli } from '../support/run-cli.js';
+import { canonical, saturatedLoad } from './fixtures.js';
+
+describe('sweep values', () => {
+  it('reads lists, YAML values with commas inside, and ranges', () => {
+    expect(parseSweepValues('2,4, 8', '--vary', false)).toEqual(['2', '4', '8']);
+    expect(parseSweepValues('{lognormal: {median: 20ms, sigma: 0.3}},{constant: 1}', '--vary', false)).toEqual([
+      '{lognormal: {median: 20ms, sigma: 0.3}}',
+      '{constant: 1}',
+    ]);
+    expect(parseSweepValues('4..16:4', '--vary', false)).toEqual(['4', '8', '12', '16']);
+    expect(parseSweepValues('4..15:4', '--vary', false)).toEqual(['4', '8', '12']);
+    expect(parseSweepValues('0.1..0.5:0.1', '--vary-scale', true)).toEqual(['0.1', '0.2', '0.3', '0.4', '0.5']);
+    expect(parseSweepValues('1..64:x2', '--vary', false)).toEqual(['1', '2', '4', '8', '16', '32', '64']);
+    expect(parseSweepValues('1, 3..5:1', '--vary', false)).toEqual(['1', '3', '4', '5']);
+  });
+
+  it('rejects what a sweep cannot run, naming the flag', () => {
+    const bad: [string, boolean, RegExp][] = [
+      ['2,,4', false, /empty value/],
+      ['2,4,2', false, /appears twice/],
+      ['2,4,2.0', false, /appears twice/],
+      ['8..4:1', false, /backwards/],
+      ['1..4:x1', false, /factor above 1/],
+      ['0..4:x2', false, /FROM > 0/],
+      ['1..4:0', false, /step above 0/],
+      ['0.5,-1', true, /numbers >= 0/],
+      ['fast', true, /numbers >= 0/],
+      [`1..${MAX_SWEEP_VALUES + 1}:1`, false, /at most/],
+    ];
+    for (const [text, numeric, re] of bad) {
+      const flag = numeric ? '--vary-scale' : '--vary';
+      expect(() => parseSweepValues(text, flag, numeric), text).toThrow(InputError);
+      expect(() => parseSweepValues(text, flag, numeric), text).toThrow(re);
+      expect(() => parseSweepValues(text, flag, numeric), text).toThrow(flag);
+    }
+  });
+
+  test.prop([fc.integer({ min: 0, max: 1000 }), fc.integer({ min: 0, max: 60 }), fc.integer({ min: 1, max: 50 })])(
+    'a linear range holds every step from FROM up to TO, in order',
+    (from, span, step) => {
+      const to = from + span;
+      const v = parseSweepValues(`${from}..${to}:${step}`, '--vary', false).map(Number);
+      expect(v.length).toBe(Math.floor(span / step) + 1);
+      v.forEach((x, i) => expect(x).toBe(from + i * step));
+      expect(v.at(-1)!).toBeLessThanOrEqual(to);
+      expect(v.at(-1)! + step).toBeGreaterThan(to);
+    },
+  );
+
+  it('exactly one of --vary and --vary-scale', () => {
+    expect(() => sweepSpec({})).toThrow(/exactly one/);
+    expect(() => sweepSpec({ vary: 'a=1', varyScale: 'b=2' })).toThrow(/exactly one/);
+    expect(sweepSpec({ vary: 'propeller.workers=2,4' })).toEqual({ kind: 'set', path: 'propeller.workers', values: ['2', '4'] });
+    expect(sweepSpec({ varyScale: 'events.*.latency=0.5,2' })).toEqual({ kind: 'scale', path: 'events.*.latency', values: ['0.5', '2'] });
+    expect(() => sweepSpec({ vary: 'propeller.workers' })).toThrow(/PATH=VALUE/);
+  });
+});
+
+describe('sweep runs', () => {
+  const spec: SweepSpec = { kind: 'scale', path: 'events.*.latency', values: ['0.5', '1', '2'] };
+
+  it('each value is the what-if of that value against the same baseline, replication for replication', async () => {
+    const opts = { seed: 7, minReps: 6, maxReps: 6, precision: 0, jobs: 1 };
+    const s = await runSweep(canonical(), defaultModel(), spec, opts);
+    expect(s.replications).toBe(6);
+    expect(s.points.map((p) => p.value)).toEqual(['0.5', '1', '2']);
+    for (const [k, v] of spec.values.entries()) {
+      const w = runWhatif(canonical(), defaultModel(), [sweepChange(spec, v)], opts);
+      expect(s.points[k]!.delta).toEqual(w.delta);
+      expect(s.points[k]!.variant.figures).toEqual(w.variant.figures);
+      expect(s.baseline.figures).toEqual(w.baseline.figures);
+    }
+    // ×1 changes nothing; halving and doubling event latency move the makespan in opposite ways.
+    expect(s.points[1]!.effects).toEqual([]);
+    expect(s.points[1]!.delta.makespanNs!.unchanged).toBe(true);
+    expect(s.points[0]!.delta.makespanNs!.mean!).toBeLessThan(0);
+    expect(s.points[2]!.delta.makespanNs!.mean!).toBeGreaterThan(0);
+    expect(lowestMakespan(s)!.value).toBe('0.5');
+  });
+
+  it('a value stops on its own once its Δmakespan is precise enough; the others go on', async () => {
+    const s = await runSweep(saturatedLoad(), defaultModel(), { kind: 'set', path: 'propeller.workers', values: ['1', '20'] }, {
+      seed: 3,
+      minReps: 3,
+      maxReps: 12,
+      precision: 1e-6,
+      jobs: 1,
+    });
+    const [one, same] = s.points;
+    // The baseline has 20 workers: 20 is the baseline (exact, Δ = 0, stops at the minimum).
+    expect(same!.effects).toEqual([]);
+    expect(same!.replications).toBe(3);
+    expect(same!.stoppedBecause).toBe('precision');
+    // One worker for 25 executions changes every replication differently: it runs to the limit.
+    expect(one!.replications).toBe(12);
+    expect(one!.stoppedBecause).toBe('maxReps');
+    expect(one!.delta.makespanNs!.mean!).toBeGreaterThan(0);
+    expect(s.replications).toBe(12);
+    const text = renderSweep(s);
+    expect(text).toMatch(/^Sweep: propeller\.workers set to 1, 20 \(baseline: 20\)/);
+    expect(text).toMatch(/= baseline/);
+    expect(text).toMatch(/stopped at the replication limit \(12\)/);
+  });
+
+  it('a bad path or value fails before anything runs, as a usage error', async () => {
+    await expect(runSweep(canonical(), defaultModel(), { kind: 'set', path: 'propeller.wrokers', values: ['2'] }, { seed: 1 })).rejects.toThrow(InputError);
+    await expect(runSweep(canonical(), defaultModel(), { kind: 'set', path: 'propeller.workers', values: ['many'] }, { seed: 1 })).rejects.toThrow(InputError);
+  });
+
+  it('the same with worker threads, byte for byte', async () => {
+    const opts = { seed: 11, minReps: 4, maxReps: 8, precision: 0.002 };
+    const one = await runSweep(saturatedLoad(), defaultModel(), spec, { ...opts, jobs: 1 });
+    const pooled = await runSweep(saturatedLoad(), defaultModel(), spec, { ...opts, jobs: 3, minWorkMs: 0 });
+    expect(JSON.stringify(pooled)).toBe(JSON.stringify(one));
+  }, 60_000);
+});
+
+describe('propsim sweep', () => {
+  it('prints the table, or JSON with a value per point; fixed changes apply to the baseline too', async () => {
+    const r = await runCli(['sweep', 'scenarios/hello.yaml', '--vary', 'propeller.maxStreakLength=1,8', '--reps', '4', '--min-reps', '2', '--jobs', '1', '--json', '--preset', 'halve-event-latency']);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out);
+    expect(j.schema).toBe('propsim.sweep/1');
+    expect(j.points.map((p: { value: string }) => p.value)).toEqual(['1', '8']);
+    // Streaks of one round take more Handle calls than streaks of eight.
+    expect(j.points[0].variant.figures.handles.mean).toBeGreaterThan(j.points[1].variant.figures.handles.mean);
+    // The preset is part of the baseline, so it is no effect of either value.
+    expect(j.points[0].effects.map((e: { path: string }) => e.path)).toEqual(['propeller.maxStreakLength']);
+    const halved = parseChanges({ preset: ['halve-event-latency'] });
+    expect(halved.length).toBeGreaterThan(0);
+
+    const t = await runCli(['sweep', 'scenarios/hello.yaml', '--vary', 'propeller.maxStreakLength=1,8', '--reps', '4', '--min-reps', '2', '--jobs', '1']);
+    expect(t.code).toBe(0);
+    expect(t.out).toMatch(/^Sweep: propeller\.maxStreakLength set to 1, 8 \(baseline: 8\)/);
+    expect(t.out).toMatch(/\n {2}baseline \(8\) +4 /);
+  }, 30_000);
+
+  it('bad flags are one-line usage errors (exit 2)', async () => {
+    const both = await runCli(['sweep', 'scenarios/hello.yaml', '--vary', 'propeller.workers=1', '--vary-scale', 'etcd.update=2']);
+    expect(both.code).toBe(2);
+    expect(both.err.trim().split('\n')).toHaveLength(1);
+    expect(both.err).toMatch(/exactly one of --vary/);
+    const path = await runCli(['sweep', 'scenarios/hello.yaml', '--vary', 'propeller.wrokers=1,2']);
+    expect(path.code).toBe(2);
+    expect(path.err).toMatch(/propeller\.wrokers/);
+    expect(path.err).not.toMatch(/\n\s+at /);
+  });
+});
