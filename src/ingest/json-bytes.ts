@@ -10,6 +10,7 @@
  * a rare escape, a line it would skip) is left to the text decoder: the function returns false
  * without having changed anything but the record it was given.
  */
+import { ByteStrings, copyBytes, latin1, sameBytes, viewOf } from './byte-strings.js';
 import { hexValue, normalizeLevel } from './fields.js';
 import type { LogRecord } from './record.js';
 import { applyRfc3339, type DecodeState } from './timestamps.js';
@@ -20,15 +21,6 @@ const COLON = 58;
 const COMMA = 44;
 const LBRACE = 123;
 const RBRACE = 125;
-
-/** Buffer's own Latin-1 slicer (`toString` minus its argument handling). */
-interface Latin1 {
-  latin1Slice(start: number, end: number): string;
-}
-
-function latin1(buf: Uint8Array, s: number, e: number): string {
-  return (buf as unknown as Latin1).latin1Slice(s, e);
-}
 
 // Context keys in the sorted order Go writes them.
 const C_EXEC_ID = 0;
@@ -53,11 +45,6 @@ function bytesAre(buf: Uint8Array, s: number, word: Uint8Array): boolean {
 // Longer comparisons (literals, timestamps, repeated values) read four bytes at a time through
 // DataViews: a quarter of the loads and compares of a byte loop.
 
-/** A DataView over the whole of `bytes`. */
-function viewOf(bytes: Uint8Array): DataView {
-  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-}
-
 // The view of the buffer being decoded, made once per buffer.
 let bufView: DataView = viewOf(new Uint8Array(0));
 let bufViewOf: Uint8Array | undefined;
@@ -68,14 +55,6 @@ function viewFor(buf: Uint8Array): DataView {
     bufView = viewOf(buf);
   }
   return bufView;
-}
-
-/** True when a[as, as + len) equals b[bs, bs + len) (both ranges inside their views). */
-function sameBytes(a: DataView, as: number, b: DataView, bs: number, len: number): boolean {
-  let k = 0;
-  for (; k + 4 <= len; k += 4) if (a.getInt32(as + k, true) !== b.getInt32(bs + k, true)) return false;
-  for (; k < len; k++) if (a.getUint8(as + k) !== b.getUint8(bs + k)) return false;
-  return true;
 }
 
 /** An ASCII literal for `literalAt`. */
@@ -288,7 +267,7 @@ function contextValue(buf: Uint8Array, dv: DataView, id: number): string {
   if (known !== '') return known;
   const s = ctxStart[id] as number;
   const e = ctxEnd[id] as number;
-  const v = internBytes(buf, dv, s, e);
+  const v = contextStrings.intern(buf, dv, s, e);
   const len = e - s;
   if (len <= LAST_BYTES) {
     lastValue[id] = v;
@@ -298,38 +277,10 @@ function contextValue(buf: Uint8Array, dv: DataView, id: number): string {
   return v;
 }
 
-/** Copies a[as, as + len) to b[bs, ...). */
-function copyBytes(a: DataView, as: number, b: DataView, bs: number, len: number): void {
-  let k = 0;
-  for (; k + 4 <= len; k += 4) b.setInt32(bs + k, a.getInt32(as + k, true), true);
-  for (; k < len; k++) b.setUint8(bs + k, a.getUint8(as + k));
-}
-
-// Repeated context values (execution ids, workers, namespaces, nodes) are shared strings: found by
-// a hash of their bytes in a direct-mapped table, so a repeat costs no allocation.
-// Each slot keeps a copy of its value's bytes (values up to INTERN_BYTES long are shared).
-const INTERN_SLOTS = 4096;
-const INTERN_BYTES = 64;
-const internTable: string[] = new Array<string>(INTERN_SLOTS).fill('');
-const internLen = new Int32Array(INTERN_SLOTS).fill(-1);
-const internKeys = viewOf(new Uint8Array(INTERN_SLOTS * INTERN_BYTES));
-
-function internBytes(buf: Uint8Array, dv: DataView, s: number, e: number): string {
-  const len = e - s;
-  if (len > INTERN_BYTES) return latin1(buf, s, e);
-  // the hash reads the length and the last few bytes (ids, workers and nodes differ at their
-  // ends); the comparison below checks every byte
-  let h = len;
-  for (let i = e > s + 8 ? e - 8 : s; i < e; i++) h = (Math.imul(h, 31) + (buf[i] as number)) | 0;
-  const slot = (h ^ (h >>> 13)) & (INTERN_SLOTS - 1);
-  const at = slot * INTERN_BYTES;
-  if (internLen[slot] === len && sameBytes(dv, s, internKeys, at, len)) return internTable[slot] as string;
-  const v = latin1(buf, s, e);
-  internTable[slot] = v;
-  internLen[slot] = len;
-  copyBytes(dv, s, internKeys, at, len);
-  return v;
-}
+// Repeated context values (execution ids, workers, namespaces, nodes) are shared strings.
+const contextStrings = new ByteStrings(4096, 64);
+// Resource versions: one per round, repeated by the round's lines (interleaved with other rounds').
+const resourceVersions = new ByteStrings(1024, 32);
 
 // Unescaped message bytes are written here, then read as one flat string.
 let scratch = Buffer.allocUnsafe(1 << 16);
@@ -413,41 +364,11 @@ function isWordByte(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
 }
 
-// Messages met before, by their bytes (plain ones: no escapes), in a direct-mapped table: most
-// lines of a debug log carry one of a few fixed texts, which then cost no scan and no new string.
-const MSG_SLOTS = 1024;
-const MSG_BYTES = 128;
-const msgTable: string[] = new Array<string>(MSG_SLOTS).fill('');
-const msgLen = new Int32Array(MSG_SLOTS);
-const msgKeys = viewOf(new Uint8Array(MSG_SLOTS * MSG_BYTES));
-
-/** Table slot of the message bytes buf[s, e) (by its length and last eight bytes). */
-function messageSlot(dv: DataView, s: number, e: number): number {
-  const len = e - s;
-  let h = Math.imul(len, 0x9e3779b1);
-  if (len >= 8) h ^= Math.imul(dv.getInt32(e - 8, true), 0x85ebca6b) ^ dv.getInt32(e - 4, true);
-  else h ^= dv.getUint8(e - 1);
-  h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d);
-  return (h ^ (h >>> 13)) & (MSG_SLOTS - 1);
-}
-
-/** The message whose plain bytes are buf[s, e) when it is in the table, else ''. */
-function knownMessage(dv: DataView, s: number, e: number): string {
-  const len = e - s;
-  if (len > MSG_BYTES) return '';
-  const slot = messageSlot(dv, s, e);
-  return msgLen[slot] === len && sameBytes(dv, s, msgKeys, slot * MSG_BYTES, len) ? (msgTable[slot] as string) : '';
-}
-
-/** Keeps the plain (scanned, escape-free) message `msg` = buf[s, e) in the table. */
-function rememberMessage(dv: DataView, s: number, e: number, msg: string): void {
-  const len = e - s;
-  if (len > MSG_BYTES) return;
-  const slot = messageSlot(dv, s, e);
-  msgTable[slot] = msg;
-  msgLen[slot] = len;
-  copyBytes(dv, s, msgKeys, slot * MSG_BYTES, len);
-}
+// Messages met before, by their raw bytes: most lines of a debug log carry one of a few fixed
+// texts, which then cost no scan, no unescaping and no new string. Only a raw text that decoded
+// (a whole string body: every quote in it escaped) is kept, so raw bytes equal to a kept text end
+// where that text ended.
+const messages = new ByteStrings(1024, 256);
 
 // Bytes of the decoding state's cached timestamp text (`DecodeState.lastTs`), to compare without a string.
 let tsText = '';
@@ -494,10 +415,11 @@ export function decodeStdlibBytes(buf: Uint8Array, p: number, e: number, rec: Lo
   const ms = i;
   let escaped = false;
   // A message met before is found by its bytes where a timestamp as long as the last one puts
-  // its end, without scanning it: its bytes then hold no quote, escape or control character,
-  // and the quote after them (checked with the `","ts":"` that follows) is the one the scan finds.
+  // its end, without scanning it: its bytes are then a whole string body (no unescaped quote, no
+  // control character), and the quote after them (checked with the `","ts":"` that follows) is
+  // the one the scan finds.
   const guess = e - 10 - tsLen;
-  let msg = tsLen > 0 && guess > ms && literalAt(dv, guess, e, W_TS) ? knownMessage(dv, ms, guess) : '';
+  let msg = tsLen > 0 && guess > ms && literalAt(dv, guess, e, W_TS) ? messages.find(dv, ms, guess) : '';
   if (msg !== '') {
     i = guess;
   } else {
@@ -530,9 +452,10 @@ export function decodeStdlibBytes(buf: Uint8Array, p: number, e: number, rec: Lo
     const m = unescapeBytes(buf, ms, me);
     if (m === undefined) return false;
     msg = m;
+    messages.keep(dv, ms, me, msg);
   } else if (msg === '' && me > ms) {
     msg = latin1(buf, ms, me);
-    rememberMessage(dv, ms, me, msg);
+    messages.keep(dv, ms, me, msg);
   }
   // the time last: it is the only step that changes the decoding state
   if (sameTimestamp(dv, ts, te, st.lastTs)) {
@@ -547,8 +470,7 @@ export function decodeStdlibBytes(buf: Uint8Array, p: number, e: number, rec: Lo
   if (hasContext(C_EXEC_ID)) rec.execId = contextValue(buf, dv, C_EXEC_ID);
   if (hasContext(C_NODE)) rec.node = contextValue(buf, dv, C_NODE);
   if (hasContext(C_NS)) rec.ns = contextValue(buf, dv, C_NS);
-  // Resource versions rarely repeat: not worth interning.
-  if (hasContext(C_RES_VER)) rec.resVer = latin1(buf, ctxStart[C_RES_VER]!, ctxEnd[C_RES_VER]!);
+  if (hasContext(C_RES_VER)) rec.resVer = resourceVersions.intern(buf, dv, ctxStart[C_RES_VER]!, ctxEnd[C_RES_VER]!);
   if (hasContext(C_ROUTINE)) rec.routine = contextValue(buf, dv, C_ROUTINE);
   if (hasContext(C_TASKTYPE)) rec.tasktype = contextValue(buf, dv, C_TASKTYPE);
   if (hasContext(C_WF)) rec.wf = contextValue(buf, dv, C_WF);
