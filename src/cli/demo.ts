@@ -11,6 +11,7 @@ import { formatDuration } from '../timeline/time.js';
 import { runCalibrate } from './calibrate.js';
 import { runFold } from './fold.js';
 import { runReport } from './report.js';
+import { runSweepCommand } from './sweep.js';
 import { runValidate } from './validate.js';
 import { runWhatif } from './whatif.js';
 
@@ -101,6 +102,21 @@ export async function runDemo(opts: { quick?: boolean }): Promise<number> {
       reps: opts.quick ? 10 : 60,
       minReps: opts.quick ? 5 : 10,
       precision: 0.005,
+      seed: '1',
+    });
+    section(
+      '8. And the main queue\'s base delay: what does each second of it cost? One field over several values, each paired with the baseline',
+      'propsim sweep recordings/deployment.cri.log.gz --model model.json --vary propeller.baseDelaySeconds=0,1,2,5,10',
+    );
+    await runSweepCommand(deployment, {
+      vary: 'propeller.baseDelaySeconds=0,1,2,5,10',
+      model,
+      set: [],
+      scale: [],
+      preset: [],
+      reps: opts.quick ? 10 : 100,
+      minReps: opts.quick ? 5 : 10,
+      precision: 0.01,
       seed: '1',
     });
     return vcode;
