@@ -11,9 +11,8 @@
  * Counts: streakLength (rounds per Handle call), eventsPerRound, opsPerRound, crBytes (CR size
  * at each etcd write), and how streaks ended.
  */
-import type { Execution, Op, OpKind } from '../timeline/types.js';
+import type { Execution, OpKind } from '../timeline/types.js';
 import { endHi, endLo, startHi, startLo } from '../timeline/bounds.js';
-import { between } from '../timeline/stamp.js';
 import { summarize } from './quantile.js';
 import {
   COUNT_METRICS,
@@ -54,15 +53,28 @@ class Samples {
   res = 0;
 
   add(sAt: number, sLo: number, sHi: number, eAt: number, eLo: number, eHi: number): void {
-    const d = between(sAt, Math.min(sLo, sAt), Math.max(sHi, sAt), eAt, Math.min(eLo, eAt), Math.max(eHi, eAt));
-    this.est.push(d.est);
-    this.lo.push(d.lo);
-    this.hi.push(d.hi);
+    // `between` of the two instants, without its result object (a report adds a sample per op).
+    const aLo = Math.min(sLo, sAt);
+    const aHi = Math.max(sHi, sAt);
+    const bLo = Math.min(eLo, eAt);
+    const bHi = Math.max(eHi, eAt);
+    const lo = Math.max(0, bLo - aHi);
+    const hi = Math.max(lo, bHi - aLo);
+    this.est.push(Math.min(Math.max(Math.max(0, eAt - sAt), lo), hi));
+    this.lo.push(lo);
+    this.hi.push(hi);
     this.res = Math.max(this.res, sHi - sLo, eHi - eLo);
   }
 
   stat(): InfraStat {
     return boundedStat(this.est, this.lo, this.hi, this.res);
+  }
+
+  append(other: Samples): void {
+    appendAll(this.est, other.est);
+    appendAll(this.lo, other.lo);
+    appendAll(this.hi, other.hi);
+    this.res = Math.max(this.res, other.res);
   }
 }
 
@@ -100,13 +112,44 @@ export function boundedStat(est: readonly number[], lo: readonly number[], hi: r
   return out;
 }
 
+/** `to.push(...from)` without spreading a large array onto the stack. */
+function appendAll(to: number[], from: readonly number[]): void {
+  for (let i = 0; i < from.length; i++) to.push(from[i]!);
+}
+
 function countStat(values: readonly number[]): CountStat {
   return summarize(values);
 }
 
-function addOp(samples: Record<InfraMetric, Samples>, op: Op): void {
-  const m = OP_METRIC[op.kind];
-  if (m) samples[m].add(op.start, startLo(op), startHi(op), op.end, endLo(op), endHi(op));
+
+/**
+ * The bounds of an execution's enqueues by time, for Handle calls that name their enqueue without
+ * its bounds. Built on first use, and not at all when every enqueue is exact (a simulation, a
+ * trace): then the bounds are the time itself.
+ */
+class EnqueueBounds {
+  private byAt: Map<number, { lo: number; hi: number }> | null = null;
+  private readonly exact: boolean;
+
+  constructor(private readonly exec: Execution) {
+    this.exact = exec.enqueues.every((e) => e.lo === e.at && e.hi === e.at);
+  }
+
+  lo(at: number): number {
+    return this.exact ? at : (this.map().get(at)?.lo ?? at);
+  }
+
+  hi(at: number): number {
+    return this.exact ? at : (this.map().get(at)?.hi ?? at);
+  }
+
+  private map(): Map<number, { lo: number; hi: number }> {
+    if (this.byAt === null) {
+      this.byAt = new Map();
+      for (const e of this.exec.enqueues) this.byAt.set(e.at, { lo: e.lo, hi: e.hi });
+    }
+    return this.byAt;
+  }
 }
 
 /** Infrastructure statistics over `execs`. Independent of their order. */
@@ -123,29 +166,38 @@ export function infraStats(execs: readonly Execution[]): InfraReport {
 export class InfraAccumulator {
   private readonly samples = Object.fromEntries(INFRA_METRICS.map((m) => [m, new Samples()])) as Record<InfraMetric, Samples>;
   private readonly counts = Object.fromEntries(COUNT_METRICS.map((m) => [m, []])) as unknown as Record<CountMetric, number[]>;
-  private readonly streakEnds: Record<string, number> = {};
+  /** Handle calls by how their streak ended (a Map: counting into an object by computed key was a tenth of a large report). */
+  private readonly streakEnds = new Map<string, number>();
+  /** `result()` until the next `add` or `merge`. */
+  private cached: InfraReport | null = null;
+  /** An op kind's samples, and whether it is an admin event: one lookup per op. */
+  private readonly byKind = new Map<string, { samples: Samples; event: boolean }>(
+    Object.entries(OP_METRIC).map(([kind, m]) => [kind, { samples: this.samples[m], event: EVENT_KINDS.has(kind as OpKind) }]),
+  );
 
   add(exec: Execution): void {
-    const { samples, counts, streakEnds } = this;
-    const enq = new Map<number, { lo: number; hi: number }>();
-    for (const e of exec.enqueues) enq.set(e.at, { lo: e.lo, hi: e.hi });
+    this.cached = null;
+    const { samples, counts, streakEnds, byKind } = this;
+    const enqueueBounds = new EnqueueBounds(exec);
     let sawOpBytes = false;
     for (const h of exec.handles) {
       samples.handles.add(h.start, startLo(h), startHi(h), h.end, endLo(h), endHi(h));
       if (h.enqueuedAt !== undefined) {
-        const known = enq.get(h.enqueuedAt);
-        const lo = h.enqueuedAtLo ?? known?.lo ?? h.enqueuedAt;
-        const hi = h.enqueuedAtHi ?? known?.hi ?? h.enqueuedAt;
+        const lo = h.enqueuedAtLo ?? enqueueBounds.lo(h.enqueuedAt);
+        const hi = h.enqueuedAtHi ?? enqueueBounds.hi(h.enqueuedAt);
         samples.queueWaits.add(h.enqueuedAt, lo, hi, h.start, startLo(h), startHi(h));
       }
       counts.streakLength.push(h.rounds.length);
-      streakEnds[h.endReason] = (streakEnds[h.endReason] ?? 0) + 1;
+      streakEnds.set(h.endReason, (streakEnds.get(h.endReason) ?? 0) + 1);
       for (const r of h.rounds) {
         samples.rounds.add(r.start, startLo(r), startHi(r), r.end, endLo(r), endHi(r));
         let events = 0;
         for (const op of r.ops) {
-          addOp(samples, op);
-          if (EVENT_KINDS.has(op.kind)) events++;
+          const k = byKind.get(op.kind);
+          if (k !== undefined) {
+            k.samples.add(op.start, startLo(op), startHi(op), op.end, endLo(op), endHi(op));
+            if (k.event) events++;
+          }
           if (op.kind === 'etcdUpdate' && op.bytes !== undefined) {
             counts.crBytes.push(op.bytes);
             sawOpBytes = true;
@@ -159,12 +211,22 @@ export class InfraAccumulator {
   }
 
   result(): InfraReport {
+    if (this.cached !== null) return this.cached;
     const infra = Object.fromEntries(INFRA_METRICS.map((m) => [m, this.samples[m].stat()])) as Record<InfraMetric, InfraStat>;
     const infraCounts = Object.fromEntries(COUNT_METRICS.map((m) => [m, countStat(this.counts[m])])) as Record<
       CountMetric,
       CountStat
     >;
-    return { infra, infraCounts, streakEnds: sortKeys(this.streakEnds) };
+    this.cached = { infra, infraCounts, streakEnds: sortKeys(Object.fromEntries(this.streakEnds)) };
+    return this.cached;
+  }
+
+  /** Adds everything `other` holds (as if its executions had been added here). */
+  merge(other: InfraAccumulator): void {
+    this.cached = null;
+    for (const m of INFRA_METRICS) this.samples[m].append(other.samples[m]);
+    for (const m of COUNT_METRICS) appendAll(this.counts[m], other.counts[m]);
+    for (const [k, v] of other.streakEnds) this.streakEnds.set(k, (this.streakEnds.get(k) ?? 0) + v);
   }
 }
 
@@ -192,12 +254,13 @@ export function executionCounts(exec: Execution): ExecutionCounts {
     maxStreak: 0,
     streakEnds: {},
   };
+  const ends = new Map<string, number>();
   for (const n of exec.nodes) c.nodeTransitions += n.transitions.length;
   let opBytes = false;
   for (const h of exec.handles) {
     c.rounds += h.rounds.length;
     c.maxStreak = Math.max(c.maxStreak, h.rounds.length);
-    c.streakEnds[h.endReason] = (c.streakEnds[h.endReason] ?? 0) + 1;
+    ends.set(h.endReason, (ends.get(h.endReason) ?? 0) + 1);
     for (const r of h.rounds) {
       if (r.changed) c.changedRounds++;
       if (r.error !== undefined) c.erroredRounds++;
@@ -238,6 +301,6 @@ export function executionCounts(exec: Execution): ExecutionCounts {
       c.maxCrBytes = Math.max(c.maxCrBytes, s.bytes);
     }
   }
-  c.streakEnds = sortKeys(c.streakEnds);
+  c.streakEnds = sortKeys(Object.fromEntries(ends));
   return c;
 }

@@ -7,7 +7,7 @@
 import type { Execution, Recording, Span } from '../timeline/types.js';
 import { endHi, endLo, startHi, startLo } from '../timeline/bounds.js';
 import { criticalPath } from './critical-path.js';
-import { executionCounts, InfraAccumulator, infraStats } from './infra.js';
+import { executionCounts, InfraAccumulator } from './infra.js';
 import type { Instant } from './intervals.js';
 import { OverallAccumulator } from './overall.js';
 import { executionOverhead, ratio, ratioBounds } from './overhead.js';
@@ -62,10 +62,16 @@ function splitGap(exec: Execution, nodes: readonly NodeReport[]): string | undef
   return `the input has no pod or task-phase times for ${blind.join(', ')}: ${their} running time counts as Flyte, not as user and external`;
 }
 
-export function executionReport(exec: Execution, children: readonly Execution[] = []): ExecutionReport {
+/**
+ * The report of one execution. `infraAcc`, when given, is an empty accumulator that takes the
+ * execution's infrastructure samples (a report over many executions merges them instead of reading
+ * every op again).
+ */
+export function executionReport(exec: Execution, children: readonly Execution[] = [], infraAcc = new InfraAccumulator()): ExecutionReport {
   const ov = executionOverhead(exec, children);
   const cp = criticalPath(ov);
-  const { infra, infraCounts } = infraStats([exec]);
+  infraAcc.add(exec);
+  const { infra, infraCounts } = infraAcc.result();
   const nodes: NodeReport[] = ov.nodes.map((n) => {
     const w = n.window;
     const r: NodeReport = {
@@ -183,7 +189,8 @@ export function computeReport(rec: Recording): ReportJson {
  * `finish` gives the report without its `executions`: the caller keeps or writes those.
  */
 export class ReportAccumulator {
-  private readonly infra = new InfraAccumulator();
+  /** Every execution's infrastructure samples: the first execution's accumulator, the others merged into it. */
+  private infra = new InfraAccumulator();
   private readonly overall = new OverallAccumulator();
   private resolutionNs = 0;
   private n = 0;
@@ -195,8 +202,10 @@ export class ReportAccumulator {
 
   /** The execution's report; `children` are its launch-plan child executions. */
   add(e: Execution, children: readonly Execution[] = []): ExecutionReport {
-    const r = executionReport(e, children);
-    this.infra.add(e);
+    const acc = new InfraAccumulator();
+    const r = executionReport(e, children, acc);
+    if (this.n === 0) this.infra = acc;
+    else this.infra.merge(acc);
     this.overall.add(r);
     if (r.resolutionNs > this.resolutionNs) this.resolutionNs = r.resolutionNs;
     this.n++;
@@ -204,7 +213,9 @@ export class ReportAccumulator {
   }
 
   finish(source: Recording['source'], originUnixNano: string): ReportJson {
-    const all = this.infra.result();
+    // One execution: its statistics (already computed) are the overall ones; a copy, so that the
+    // execution's report and the overall one share no objects.
+    const all = this.n === 1 ? structuredClone(this.infra.result()) : this.infra.result();
     return {
       schema: 'propsim.report/1',
       source,
