@@ -12,6 +12,8 @@
  * - sim ms: wall time of `runSimulation` (building the execution states, running the engine, and
  *   building the whole Recording); the inputs are built before the clock starts.
  * - sim ev/s = events / sim time.
+ * - report ms: wall time of `computeReport` on that Recording (median): what `simulate` and every
+ *   replication of `whatif`/`sweep` add to the simulation (not part of sim ms or of the goals).
  * - bare ev/s: a bare heap loop in the same process with the same number of events (the same Engine
  *   and heap, 256 pending events, a handler that only draws an exponential delay and reschedules);
  *   its median over `reps` runs. sim/bare is the ratio of the two rates: machine speed and load
@@ -22,6 +24,7 @@ import seedrandom from 'seedrandom';
 import { Engine } from '../src/engine/engine.js';
 import type { Model } from '../src/model/model.js';
 import type { ExecutionPlan, WorkflowDef, WorkflowNode } from '../src/model/workflow.js';
+import { computeReport } from '../src/metrics/index.js';
 import { runSimulation } from '../src/propeller/simulator.js';
 import { defaultModel } from '../src/model/defaults.js';
 import { loadSimulationInput } from '../src/model/load.js';
@@ -118,6 +121,8 @@ export interface BenchRow {
   simSeconds: number;
   /** Fastest of the timed runs (s): less sensitive to other load on the machine. */
   bestSeconds: number;
+  /** Median wall time of `computeReport` on the simulation's Recording (s). */
+  reportSeconds: number;
   simEventsPerSecond: number;
   /** Median rate of the bare heap loop with the same number of events. */
   bareEventsPerSecond: number;
@@ -137,6 +142,7 @@ export function runEngineBench(reps = 5, only?: string[]): BenchRow[] {
     // Warm-up: compile the hot paths, size the heap.
     runSimulation(w.plans(), workloadModel(w), { seed: 'bench', replication: 0 });
     const simTimes: number[] = [];
+    const reportTimes: number[] = [];
     const bareTimes: number[] = [];
     let events = 0;
     let simulated = 0;
@@ -148,6 +154,9 @@ export function runEngineBench(reps = 5, only?: string[]): BenchRow[] {
       const t0 = performance.now();
       const res = runSimulation(plans, m, { seed: 'bench', replication: 0 });
       simTimes.push((performance.now() - t0) / 1000);
+      const t1 = performance.now();
+      computeReport(res.recording);
+      reportTimes.push((performance.now() - t1) / 1000);
       events = res.events;
       simulated = res.endNs / 1e9;
       nodes = 0;
@@ -165,6 +174,7 @@ export function runEngineBench(reps = 5, only?: string[]): BenchRow[] {
       events,
       simSeconds: sim,
       bestSeconds: Math.min(...simTimes),
+      reportSeconds: median(reportTimes),
       simEventsPerSecond: events / sim,
       bareEventsPerSecond: events / bare,
       ratio: bare / sim,
@@ -180,11 +190,11 @@ export function formatEngineBench(rows: BenchRow[], reps: number): string {
   const col = (s: string, n: number) => s.padStart(n);
   const lines = [
     `engine bench: median of ${reps} runs after a warm-up; sim time includes building the Recording`,
-    `${'workload'.padEnd(26)}${col('nodes', 7)}${col('ops', 9)}${col('events', 9)}${col('sim ms', 10)}${col('best ms', 10)}${col('sim ev/s', 11)}${col('bare ev/s', 11)}${col('sim/bare', 10)}${col('simulated', 11)}`,
+    `${'workload'.padEnd(26)}${col('nodes', 7)}${col('ops', 9)}${col('events', 9)}${col('sim ms', 10)}${col('best ms', 10)}${col('report ms', 11)}${col('sim ev/s', 11)}${col('bare ev/s', 11)}${col('sim/bare', 10)}${col('simulated', 11)}`,
   ];
   for (const r of rows) {
     lines.push(
-      `${r.name.padEnd(26)}${col(String(r.nodes), 7)}${col(String(r.ops), 9)}${col(String(r.events), 9)}${col((r.simSeconds * 1000).toFixed(1), 10)}${col((r.bestSeconds * 1000).toFixed(1), 10)}${col((r.simEventsPerSecond / 1e6).toFixed(2) + ' M', 11)}${col((r.bareEventsPerSecond / 1e6).toFixed(2) + ' M', 11)}${col(r.ratio.toFixed(3), 10)}${col((r.simulatedSeconds / 3600).toFixed(2) + ' h', 11)}`,
+      `${r.name.padEnd(26)}${col(String(r.nodes), 7)}${col(String(r.ops), 9)}${col(String(r.events), 9)}${col((r.simSeconds * 1000).toFixed(1), 10)}${col((r.bestSeconds * 1000).toFixed(1), 10)}${col((r.reportSeconds * 1000).toFixed(1), 11)}${col((r.simEventsPerSecond / 1e6).toFixed(2) + ' M', 11)}${col((r.bareEventsPerSecond / 1e6).toFixed(2) + ' M', 11)}${col(r.ratio.toFixed(3), 10)}${col((r.simulatedSeconds / 3600).toFixed(2) + ' h', 11)}`,
     );
   }
   lines.push(engineGoals(rows));
