@@ -39,6 +39,7 @@ export function* handleCall(sim: Sim, worker: Worker, exec: ExecState, rc: Round
         : { worker: worker.name, start: t0, end: t0, rounds: [], endReason: 'unknown', streakMax: max, enqueuedAt };
   const handles = exec.record.handles;
   handles.push(h);
+  worker.handle = h;
   const handleIdx = handles.length - 1;
   let failed = false;
 
@@ -76,6 +77,7 @@ export function* handleCall(sim: Sim, worker: Worker, exec: ExecState, rc: Round
   h.end = t1;
   // Exact-size copy: see `finish` in round.ts.
   h.rounds = h.rounds.slice();
+  worker.handle = null;
   return failed;
 }
 

@@ -159,6 +159,8 @@ class Simulator implements Sim {
     this.engine.run(horizon);
     // Rounds cut off by the horizon keep the ops they recorded.
     for (const rc of this.ctx) rc.takeOps();
+    // A Handle call cut off by the horizon never logged `Streak ended at [n]/Max: [m]`.
+    for (const w of this.pool.workers) if (w.handle !== null && w.handle.streakMax !== undefined) delete w.handle.streakMax;
     return { recording: this.recording, events: this.engine.processed, endNs: this.lastEventAt };
   }
 

@@ -1,3 +1,4 @@
+import type { HandleCall } from '../timeline/types.js';
 import type { Call } from './sim-context.js';
 
 /**
@@ -10,6 +11,8 @@ export class Worker {
   key = -1;
   /** Call stack of the running Handle call (innermost last), resumed after each timed step. */
   readonly stack: Call[] = [];
+  /** The Handle call running, or null. */
+  handle: HandleCall | null = null;
   constructor(
     readonly index: number,
     readonly name: string,

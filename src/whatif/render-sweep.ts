@@ -4,7 +4,6 @@
  * value with the lowest makespan, and what to do about values that missed the precision target.
  */
 import { columns, valueText } from '../metrics/text.js';
-import { formatDuration } from '../timeline/time.js';
 import { leafText } from './changes.js';
 import { EXECUTION_FIGURES, RECORDING_FIGURES, type FigureDef } from './figures.js';
 import { deltaText, estimateText, includesZero, relativeText } from './render.js';
@@ -98,10 +97,6 @@ export function renderSweep(s: SweepJson): string {
     out.push(
       `${plural(limited, 'value')} stopped at the replication limit (${s.maxReps}) before reaching the precision target: raise --reps or loosen --precision.`,
     );
-  }
-  const span = s.baseline.figures.makespanNs;
-  if (span?.mean != null && s.precision > 0) {
-    out.push(`Target half-width: ± ${formatDuration(Math.round(Math.abs(span.mean) * s.precision))} on Δmakespan.`);
   }
   return `${out.join('\n')}\n`;
 }

@@ -40,6 +40,12 @@ function clean(x: number): string {
   return String(Number(x.toPrecision(12)));
 }
 
+/** Values a range holds: `to` included when a step lands on it (within float noise). */
+function rangeLength(from: number, to: number, geometric: boolean, step: number): number {
+  const steps = geometric ? Math.log(to / from) / Math.log(step) : (to - from) / step;
+  return Math.floor(steps + 1e-9) + 1;
+}
+
 function range(text: string, flag: string): string[] | null {
   const m = RANGE.exec(text);
   if (!m) return null;
@@ -49,6 +55,10 @@ function range(text: string, flag: string): string[] | null {
   const step = Number(m[4]);
   if (to < from) throw new InputError(`${flag}: range ${text.trim()} runs backwards (FROM must not exceed TO)`);
   const out: string[] = [];
+  const length = (ok: boolean) => (ok ? rangeLength(from, to, geometric, step) : 0);
+  if (length(geometric ? step > 1 && from > 0 : step > 0) > MAX_SWEEP_VALUES) {
+    throw new InputError(`${flag}: range ${text.trim()} holds ${length(true)} values; a sweep takes at most ${MAX_SWEEP_VALUES}`);
+  }
   if (geometric) {
     if (!(step > 1)) throw new InputError(`${flag}: range ${text.trim()} needs a factor above 1 after ':x'`);
     if (!(from > 0)) throw new InputError(`${flag}: geometric range ${text.trim()} needs FROM > 0`);

@@ -82,11 +82,15 @@ export async function runSweep(plans: readonly ExecutionPlan[], baseModel: Model
   if (spec.values.length === 0) throw new InputError('a sweep needs at least one value');
   const changes = spec.values.map((v) => sweepChange(spec, v));
   const models = changes.map((c) => applyChanges(baseModel, [c]));
+  // A value that leaves the model as it is (the baseline's own value) is the baseline: its runs are
+  // the baseline's, not simulated again, and it takes every replication, so its row repeats the
+  // baseline's figures instead of a shorter sample of them.
+  const same = models.map((m) => changeEffects(baseModel, m).length === 0);
   const { onProgress, ...paired } = opts;
   const loops = models.map(() => new PairedLoop(paired));
   // The baseline's own aggregate, over every replication run (a value may stop earlier).
   const baseline = new PairedLoop({ ...paired, precision: 0 });
-  const active = loops.map(() => true);
+  const active = same.map((x) => !x);
   const maxReps = loops[0]!.maxReps;
   const list = [...plans];
 
@@ -95,19 +99,23 @@ export async function runSweep(plans: readonly ExecutionPlan[], baseModel: Model
   type Rep = (ReportJson | null)[];
   const local = (r: number): Rep => {
     const so = { ...paired.simulate, seed: opts.seed, replication: r };
-    return [computeReport(simulate(list, baseModel, so)), ...models.map((m, k) => (active[k] ? computeReport(simulate(list, m, so)) : null))];
+    const b = computeReport(simulate(list, baseModel, so));
+    return [b, ...models.map((m, k) => (same[k] ? b : active[k] ? computeReport(simulate(list, m, so)) : null))];
   };
   let reps = 0;
   const take = (r: number, rep: Rep): boolean => {
     const b = rep[0]!;
     baseline.add(r, b, b);
     for (let k = 0; k < loops.length; k++) {
-      if (!active[k]) continue;
-      if (loops[k]!.add(r, b, rep[k + 1]!)) active[k] = false;
+      if (same[k]) loops[k]!.add(r, b, b);
+      else if (active[k] && loops[k]!.add(r, b, rep[k + 1]!)) active[k] = false;
     }
     reps = r + 1;
-    onProgress?.({ rep: reps, maxReps, values: loops.length, settled: active.filter((a) => !a).length });
-    return active.every((a) => !a);
+    const settled = active.filter((a) => !a).length;
+    onProgress?.({ rep: reps, maxReps, values: loops.length, settled });
+    // Done when every value that changes the model has its precision (values that do not need none,
+    // but a baseline-only sweep still runs the minimum).
+    return settled === loops.length && reps >= loops[0]!.minReps;
   };
 
   const t0 = performance.now();
@@ -120,7 +128,10 @@ export async function runSweep(plans: readonly ExecutionPlan[], baseModel: Model
       const remote: RemoteRunner<Rep> | undefined = pool && {
         free: () => pool.free(),
         changed: () => pool.changed(),
-        run: (r) => Promise.all([pool.run(0, r), ...models.map((_, k) => (active[k] ? pool.run(k + 1, r) : Promise.resolve(null)))]),
+        run: async (r) => {
+          const [b, ...vs] = await Promise.all([pool.run(0, r), ...models.map((_, k) => (!same[k] && active[k] ? pool.run(k + 1, r) : Promise.resolve(null)))]);
+          return [b!, ...vs.map((v, k) => (same[k] ? b! : v))];
+        },
       };
       let r = 1;
       for await (const rep of replicationsInOrder(1, maxReps, local, remote)) if (take(r++, rep)) break;

@@ -83,7 +83,10 @@ describe('byte decoder with its tables warm', () => {
       const buf = Buffer.from(line, 'latin1');
       const rec = newRecord('-', 1);
       const text = decodeLine(line, { state: newDecodeState(2024) });
-      if (!decodeStdlibBytes(buf, 0, buf.length, rec, st)) continue;
+      const decoded = decodeStdlibBytes(buf, 0, buf.length, rec, st);
+      // The byte decoder may leave a line with characters beyond ASCII to the text decoder, never a plain one.
+      if (/^[\x00-\x7f]*$/.test(line)) expect(decoded).toBe(true);
+      if (!decoded) continue;
       expect(typeof text).toBe('object');
       expect(fieldsOf(rec)).toEqual(fieldsOf(text as LogRecord));
     }

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { test, fc } from '@fast-check/vitest';
 import { defaultModel } from '../../src/model/defaults.js';
 import { InputError } from '../../src/timeline/errors.js';
-import { parseChanges } from '../../src/whatif/changes.js';
 import { runWhatif } from '../../src/whatif/paired.js';
 import { lowestMakespan, renderSweep } from '../../src/whatif/render-sweep.js';
 import { parseSweepValues, MAX_SWEEP_VALUES } from '../../src/whatif/sweep-values.js';
@@ -36,7 +35,9 @@ describe('sweep values', () => {
       ['1..4:0', false, /step above 0/],
       ['0.5,-1', true, /numbers >= 0/],
       ['fast', true, /numbers >= 0/],
-      [`1..${MAX_SWEEP_VALUES + 1}:1`, false, /at most/],
+      [`1..${MAX_SWEEP_VALUES + 1}:1`, false, /holds 65 values; a sweep takes at most 64/],
+      ['1..2000:x1.01', false, /holds 764 values/],
+      [Array.from({ length: MAX_SWEEP_VALUES + 1 }, (_, i) => i).join(','), false, /65 values; a sweep takes at most/],
     ];
     for (const [text, numeric, re] of bad) {
       const flag = numeric ? '--vary-scale' : '--vary';
@@ -98,10 +99,12 @@ describe('sweep runs', () => {
       jobs: 1,
     });
     const [one, same] = s.points;
-    // The baseline has 20 workers: 20 is the baseline (exact, Δ = 0, stops at the minimum).
+    // The baseline has 20 workers: 20 is the baseline, whose runs it shares, every one of them,
+    // so its figures are the baseline's own.
     expect(same!.effects).toEqual([]);
-    expect(same!.replications).toBe(3);
-    expect(same!.stoppedBecause).toBe('precision');
+    expect(same!.replications).toBe(s.replications);
+    expect(same!.variant.figures).toEqual(s.baseline.figures);
+    expect(same!.delta.makespanNs!.unchanged).toBe(true);
     // One worker for 25 executions changes every replication differently: it runs to the limit.
     expect(one!.replications).toBe(12);
     expect(one!.stoppedBecause).toBe('maxReps');
@@ -136,10 +139,13 @@ describe('propsim sweep', () => {
     expect(j.points.map((p: { value: string }) => p.value)).toEqual(['1', '8']);
     // Streaks of one round take more Handle calls than streaks of eight.
     expect(j.points[0].variant.figures.handles.mean).toBeGreaterThan(j.points[1].variant.figures.handles.mean);
-    // The preset is part of the baseline, so it is no effect of either value.
+    // The preset is part of the baseline, so it is no effect of either value...
     expect(j.points[0].effects.map((e: { path: string }) => e.path)).toEqual(['propeller.maxStreakLength']);
-    const halved = parseChanges({ preset: ['halve-event-latency'] });
-    expect(halved.length).toBeGreaterThan(0);
+    // ... and the baseline is faster for it: its node events take half as long.
+    const plain = await runCli(['sweep', 'scenarios/hello.yaml', '--vary', 'propeller.maxStreakLength=1,8', '--reps', '4', '--min-reps', '2', '--jobs', '1', '--json']);
+    const p = JSON.parse(plain.out);
+    expect(j.baseline.figures.nodeEventP50Ns.mean / p.baseline.figures.nodeEventP50Ns.mean).toBeCloseTo(0.5, 1);
+    expect(j.baseline.figures.makespanNs.mean).toBeLessThan(p.baseline.figures.makespanNs.mean);
 
     const t = await runCli(['sweep', 'scenarios/hello.yaml', '--vary', 'propeller.maxStreakLength=1,8', '--reps', '4', '--min-reps', '2', '--jobs', '1']);
     expect(t.code).toBe(0);
