@@ -178,6 +178,7 @@ export function buildProgram(out: { code: number }): Command {
     .option('--seed <seed>', 'random seed', seedArg, '1')
     .option('--json', 'print JSON')
     .option('-o, --out <file>', 'write to a file (atomically) instead of stdout')
+    .option('--html <file>', 'also write a self-contained HTML page (Δmakespan with 95% CI per value, overhead bars)')
     .addHelpText('after', `\nExamples:\n  propsim sweep scenarios/mixed-load.yaml --vary propeller.workers=2,4,8,16\n  propsim sweep run.log --vary-scale events.*.latency=0.25,0.5,2 --profile flyte-core\n  propsim sweep CR.json --vary propeller.maxStreakLength=1..16:x2`)
     .action(async (input: string, opts) => {
       const { runSweepCommand } = await import('./sweep.js');

@@ -1,7 +1,9 @@
 import { loadModel } from '../model/defaults.js';
 import { parseAssignment } from '../model/paths.js';
 import { InputError } from '../timeline/errors.js';
-import { applyChanges, parseChanges, parseSweepValues, renderSweep, runSweep, type SweepSpec } from '../whatif/index.js';
+import { writeFileAtomic } from '../export/atomic-write.js';
+import { renderSweepHtml } from '../export/html-sweep.js';
+import { ALL_FIGURES, applyChanges, baselineValue, parseChanges, parseSweepValues, renderSweep, runSweep, type SweepSpec } from '../whatif/index.js';
 import { emit } from './output.js';
 import { plansFor } from './whatif.js';
 
@@ -20,6 +22,7 @@ export interface SweepOpts {
   seed: string;
   json?: boolean;
   out?: string;
+  html?: string;
 }
 
 /** `--vary PATH=VALUES` or `--vary-scale PATH=FACTORS` (exactly one). */
@@ -46,5 +49,9 @@ export async function runSweepCommand(input: string, opts: SweepOpts): Promise<n
     precision: opts.precision,
   });
   await emit(opts.out, opts.json ? `${JSON.stringify(result, null, 2)}\n` : renderSweep(result));
+  if (opts.html) {
+    const base = baselineValue(result);
+    writeFileAtomic(opts.html, renderSweepHtml(result, { figures: ALL_FIGURES, source: input, ...(base !== null ? { baselineValue: base } : {}) }));
+  }
   return 0;
 }

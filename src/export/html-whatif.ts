@@ -76,13 +76,13 @@ function pctText(x: number): string {
   return `${signText(x)}${percentDigits(x)} %`;
 }
 
-function deltaText(d: DeltaLike, unit: FigureUnitLike): string {
+export function deltaText(d: DeltaLike, unit: FigureUnitLike): string {
   if (d.mean === null) return '—';
   const ci = d.ci95 ? ` [${signText(d.ci95[0])}${magnitude(d.ci95[0], unit)} … ${signText(d.ci95[1])}${magnitude(d.ci95[1], unit)}]` : '';
   return `${signText(d.mean)}${magnitude(d.mean, unit)}${ci}`;
 }
 
-function relativeText(d: DeltaLike): string {
+export function relativeText(d: DeltaLike): string {
   if (d.relative === null) return '—';
   const ci = d.relativeCi95 ? ` [${pctText(d.relativeCi95[0])} … ${pctText(d.relativeCi95[1])}]` : '';
   return `${pctText(d.relative)}${ci}`;
@@ -90,7 +90,7 @@ function relativeText(d: DeltaLike): string {
 
 const includesZero = (ci: [number, number] | null): boolean => ci !== null && ci[0] <= 0 && ci[1] >= 0;
 
-interface ForestRow {
+export interface ForestRow {
   label: string;
   /** Full label for the tooltip. */
   full: string;
@@ -152,7 +152,7 @@ export function forestPlot(rows: readonly ForestRow[], label: string): string {
   return out.join('\n');
 }
 
-interface StackRow {
+export interface StackRow {
   label: string;
   user: number;
   flyte: number;
@@ -160,16 +160,19 @@ interface StackRow {
   note: string;
 }
 
-/** Absolute stacked bars (user, Flyte, external) on one scale: baseline and variant side by side. */
-function stackedBars(rows: readonly StackRow[], label: string): string {
+/**
+ * Absolute stacked bars (user, Flyte, external) on one scale; rows come in groups of `group`
+ * (baseline and variant: 2) with a small gap between groups.
+ */
+export function stackedBars(rows: readonly StackRow[], label: string, group = 2): string {
   const left = 200;
   const plotW = 520;
   const rowH = 16;
   const top = 18;
   const max = Math.max(1, ...rows.map((r) => Math.max(0, r.user) + Math.max(0, r.flyte) + Math.max(0, r.external)));
   const sx = (v: number): number => (v / max) * plotW;
-  // Baseline and variant rows come in pairs: a small gap between pairs keeps them apart.
-  const rowY = (i: number): number => top + i * rowH + Math.floor(i / 2) * 5;
+  // A small gap between groups (baseline and variant pairs) keeps them apart.
+  const rowY = (i: number): number => top + i * rowH + Math.floor(i / group) * 5;
   const height = rowY(rows.length) + 6;
   const out = [svgOpen(F_WIDTH, height, label)];
   for (const t of ticks(0, max, 6)) {

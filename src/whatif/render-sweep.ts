@@ -16,8 +16,8 @@ const DETAIL = ['flyteRatio', 'queueWaitP50Ns', 'handles', 'rounds'].map(figure)
 
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
-/** What the baseline holds at the swept path, when it is one field. */
-function baselineValue(s: SweepJson): string | null {
+/** What the baseline holds at the swept path, when it is one field (`× 1` for a scale sweep). */
+export function baselineValue(s: SweepJson): string | null {
   if (s.kind === 'scale') return '× 1';
   for (const p of s.points) {
     const e = p.effects.filter((x) => x.path === s.path);
