@@ -48,11 +48,19 @@ const EVENT_KINDS: ReadonlySet<OpKind> = new Set(['workflowEvent', 'nodeEvent', 
 /** Samples of one duration metric, as parallel arrays (estimate, lower, upper bound). */
 class Samples {
   est: number[] = [];
-  lo: number[] = [];
-  hi: number[] = [];
+  /**
+   * Lower and upper bounds, kept only once a sample is uncertain: until then each equals its
+   * estimate (a simulation's or a trace's samples are all exact, and a large one has millions).
+   */
+  lo: number[] | null = null;
+  hi: number[] | null = null;
   res = 0;
 
   add(sAt: number, sLo: number, sHi: number, eAt: number, eLo: number, eHi: number): void {
+    if (this.lo === null && sLo === sAt && sHi === sAt && eLo === eAt && eHi === eAt) {
+      this.est.push(Math.max(0, eAt - sAt));
+      return;
+    }
     // `between` of the two instants, without its result object (a report adds a sample per op).
     const aLo = Math.min(sLo, sAt);
     const aHi = Math.max(sHi, sAt);
@@ -60,20 +68,32 @@ class Samples {
     const bHi = Math.max(eHi, eAt);
     const lo = Math.max(0, bLo - aHi);
     const hi = Math.max(lo, bHi - aLo);
+    this.bounds();
     this.est.push(Math.min(Math.max(Math.max(0, eAt - sAt), lo), hi));
-    this.lo.push(lo);
-    this.hi.push(hi);
+    this.lo!.push(lo);
+    this.hi!.push(hi);
     this.res = Math.max(this.res, sHi - sLo, eHi - eLo);
   }
 
+  /** Starts keeping bounds: those of the samples so far are their estimates. */
+  private bounds(): void {
+    if (this.lo === null) {
+      this.lo = this.est.slice();
+      this.hi = this.est.slice();
+    }
+  }
+
   stat(): InfraStat {
-    return boundedStat(this.est, this.lo, this.hi, this.res);
+    return boundedStat(this.est, this.lo ?? this.est, this.hi ?? this.est, this.res);
   }
 
   append(other: Samples): void {
+    if (other.lo !== null) this.bounds();
+    if (this.lo !== null) {
+      appendAll(this.lo, other.lo ?? other.est);
+      appendAll(this.hi!, other.hi ?? other.est);
+    }
     appendAll(this.est, other.est);
-    appendAll(this.lo, other.lo);
-    appendAll(this.hi, other.hi);
     this.res = Math.max(this.res, other.res);
   }
 }
