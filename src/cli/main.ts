@@ -32,6 +32,22 @@ const num = (name: string) => (v: string): number => {
   return n;
 };
 
+/**
+ * The options `whatif` and `sweep` share: the model, paired replications and their threads, output.
+ * `per` qualifies the replication counts (`' per value'` for a sweep).
+ */
+function pairedRunOptions(cmd: Command, reps: number, per = ''): Command {
+  return cmd
+    .option('--model <file>', 'model file (e.g. from calibrate)')
+    .option('--profile <name>', 'configuration profile: default or flyte-core')
+    .option('--reps <n>', `maximum replications${per}`, int('--reps'), reps)
+    .option('--min-reps <n>', `minimum replications${per}`, int('--min-reps'), 10)
+    .option('--jobs <n>', 'threads for replications (default: the machine\'s cores minus one, at most 8; 1 = this thread only)', int('--jobs'))
+    .option('--seed <seed>', 'random seed', seedArg, '1')
+    .option('--json', 'print JSON')
+    .option('-o, --out <file>', 'write to a file (atomically) instead of stdout');
+}
+
 export function buildProgram(out: { code: number }): Command {
   const program = new Command('propsim')
     .description(
@@ -137,22 +153,17 @@ export function buildProgram(out: { code: number }): Command {
       out.code = await runValidate(inputs, opts);
     });
 
-  program
-    .command('whatif')
-    .description('predict the effect of a change with paired, seeded replications and 95% CIs')
-    .argument('<input>', 'scenario file, FlyteWorkflow CR, or a recording (logs/traces) to replay')
-    .option('--model <file>', 'model file (e.g. from calibrate)')
-    .option('--profile <name>', 'configuration profile: default or flyte-core')
-    .option('--set <path=value>', 'set a model field (repeatable), e.g. propeller.workers=40', collect, [])
-    .option('--scale <path=factor>', 'scale a model field (repeatable), e.g. events.*.latency=0.5', collect, [])
-    .option('--preset <name>', 'a named change (repeatable), e.g. halve-event-latency', collect, [])
-    .option('--reps <n>', 'maximum replications', int('--reps'), 200)
-    .option('--min-reps <n>', 'minimum replications', int('--min-reps'), 10)
-    .option('--jobs <n>', 'threads for replications (default: the machine\'s cores minus one, at most 8; 1 = this thread only)', int('--jobs'))
+  pairedRunOptions(
+    program
+      .command('whatif')
+      .description('predict the effect of a change with paired, seeded replications and 95% CIs')
+      .argument('<input>', 'scenario file, FlyteWorkflow CR, or a recording (logs/traces) to replay')
+      .option('--set <path=value>', 'set a model field (repeatable), e.g. propeller.workers=40', collect, [])
+      .option('--scale <path=factor>', 'scale a model field (repeatable), e.g. events.*.latency=0.5', collect, [])
+      .option('--preset <name>', 'a named change (repeatable), e.g. halve-event-latency', collect, []),
+    200,
+  )
     .option('--precision <fraction>', 'stop when the 95% CI half-width of Δmakespan is below this fraction of the baseline', num('--precision'), 0.01)
-    .option('--seed <seed>', 'random seed', seedArg, '1')
-    .option('--json', 'print JSON')
-    .option('-o, --out <file>', 'write to a file (atomically) instead of stdout')
     .option('--html <file>', 'also write a self-contained HTML page (forest plot of Δ with 95% CIs, overhead bars)')
     .addHelpText('after', `\nPresets:\n${presetHelp()}\n\nPaths: any field of the model, e.g. propeller.workers, propeller.maxStreakLength,\nstore.offloadClosure, events.node.latency, etcd.update, kube.podStart (an unknown path lists them all).`)
     .action(async (input: string, opts) => {
@@ -160,24 +171,20 @@ export function buildProgram(out: { code: number }): Command {
       out.code = await runWhatif(input, opts);
     });
 
-  program
-    .command('sweep')
-    .description('predict one model field over a range of values, each paired with the baseline (seeded replications, 95% CIs)')
-    .argument('<input>', 'scenario file, FlyteWorkflow CR, or a recording (logs/traces) to replay')
-    .option('--vary <path=values>', 'set the field to each value in turn: a list (2,4,8) or a range (4..40:4, 1..64:x2)')
-    .option('--vary-scale <path=factors>', 'scale the field by each factor in turn, e.g. events.*.latency=0.25,0.5,2')
-    .option('--model <file>', 'model file (e.g. from calibrate)')
-    .option('--profile <name>', 'configuration profile: default or flyte-core')
-    .option('--set <path=value>', 'set a model field for the baseline and every value (repeatable)', collect, [])
-    .option('--scale <path=factor>', 'scale a model field for the baseline and every value (repeatable)', collect, [])
-    .option('--preset <name>', 'a named change for the baseline and every value (repeatable)', collect, [])
-    .option('--reps <n>', 'maximum replications per value', int('--reps'), 100)
-    .option('--min-reps <n>', 'minimum replications per value', int('--min-reps'), 10)
-    .option('--jobs <n>', 'threads for replications (default: the machine\'s cores minus one, at most 8; 1 = this thread only)', int('--jobs'))
+  pairedRunOptions(
+    program
+      .command('sweep')
+      .description('predict one model field over a range of values, each paired with the baseline (seeded replications, 95% CIs)')
+      .argument('<input>', 'scenario file, FlyteWorkflow CR, or a recording (logs/traces) to replay')
+      .option('--vary <path=values>', 'set the field to each value in turn: a list (2,4,8) or a range (4..40:4, 1..64:x2)')
+      .option('--vary-scale <path=factors>', 'scale the field by each factor in turn, e.g. events.*.latency=0.25,0.5,2')
+      .option('--set <path=value>', 'set a model field for the baseline and every value (repeatable)', collect, [])
+      .option('--scale <path=factor>', 'scale a model field for the baseline and every value (repeatable)', collect, [])
+      .option('--preset <name>', 'a named change for the baseline and every value (repeatable)', collect, []),
+    100,
+    ' per value',
+  )
     .option('--precision <fraction>', 'a value stops when the 95% CI half-width of its Δmakespan is below this fraction of the baseline', num('--precision'), 0.01)
-    .option('--seed <seed>', 'random seed', seedArg, '1')
-    .option('--json', 'print JSON')
-    .option('-o, --out <file>', 'write to a file (atomically) instead of stdout')
     .option('--html <file>', 'also write a self-contained HTML page (Δmakespan with 95% CI per value, overhead bars)')
     .addHelpText('after', `\nExamples:\n  propsim sweep scenarios/mixed-load.yaml --vary propeller.workers=2,4,8,16\n  propsim sweep run.log --vary-scale events.*.latency=0.25,0.5,2 --profile flyte-core\n  propsim sweep CR.json --vary propeller.maxStreakLength=1..16:x2`)
     .action(async (input: string, opts) => {

@@ -5,24 +5,12 @@ import { writeFileAtomic } from '../export/atomic-write.js';
 import { renderSweepHtml } from '../export/html-sweep.js';
 import { ALL_FIGURES, applyChanges, baselineValue, parseChanges, parseSweepValues, renderSweep, runSweep, type SweepSpec } from '../whatif/index.js';
 import { emit } from './output.js';
-import { plansFor } from './whatif.js';
+import { plansFor, type WhatifOpts } from './whatif.js';
 
-export interface SweepOpts {
+/** `whatif`'s options (the model, fixed changes, replications, output) plus the field to sweep. */
+export interface SweepOpts extends WhatifOpts {
   vary?: string;
   varyScale?: string;
-  model?: string;
-  profile?: string;
-  set: string[];
-  scale: string[];
-  preset: string[];
-  reps: number;
-  minReps: number;
-  jobs?: number;
-  precision: number;
-  seed: string;
-  json?: boolean;
-  out?: string;
-  html?: string;
 }
 
 /** `--vary PATH=VALUES` or `--vary-scale PATH=FACTORS` (exactly one). */

@@ -1,0 +1,25 @@
+import { spawn } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+
+const BIN = new URL('../../bin/propsim.js', import.meta.url).pathname;
+
+/** Runs propsim with its stdout closed by the reader at once (as `| head` does once it has enough). */
+function closedEarly(args: string[]): Promise<{ code: number | null; err: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.destroy();
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('close', (code) => resolve({ code, err }));
+  });
+}
+
+describe('a reader that closes the pipe early', () => {
+  for (const args of [['whatif', '--help'], ['sweep', '--help'], ['simulate', 'scenarios/hello.yaml'], ['report', 'recordings/hello-world.jsonl']]) {
+    it(`propsim ${args.join(' ')} stops quietly (exit 0, nothing on stderr)`, async () => {
+      const r = await closedEarly(args);
+      expect(r.err).toBe('');
+      expect(r.code).toBe(0);
+    }, 30_000);
+  }
+});
