@@ -141,7 +141,6 @@ function countStat(values: readonly number[]): CountStat {
   return summarize(values);
 }
 
-
 /**
  * The bounds of an execution's enqueues by time, for Handle calls that name their enqueue without
  * its bounds. Built on first use, and not at all when every enqueue is exact (a simulation, a
