@@ -44,6 +44,7 @@ const OP_METRIC: Partial<Record<OpKind, InfraMetric>> = {
 };
 
 const EVENT_KINDS: ReadonlySet<OpKind> = new Set(['workflowEvent', 'nodeEvent', 'taskEvent']);
+const OP_KINDS = Object.entries(OP_METRIC) as [OpKind, InfraMetric][];
 
 /** Samples of one duration metric, as parallel arrays (estimate, lower, upper bound). */
 class Samples {
@@ -183,16 +184,21 @@ export function infraStats(execs: readonly Execution[]): InfraReport {
  * added: only the samples (numbers) stay.
  */
 export class InfraAccumulator {
-  private readonly samples = Object.fromEntries(INFRA_METRICS.map((m) => [m, new Samples()])) as Record<InfraMetric, Samples>;
-  private readonly counts = Object.fromEntries(COUNT_METRICS.map((m) => [m, []])) as unknown as Record<CountMetric, number[]>;
+  // Built with plain loops: a streaming report makes one accumulator per execution.
+  private readonly samples = {} as Record<InfraMetric, Samples>;
+  private readonly counts = {} as Record<CountMetric, number[]>;
   /** Handle calls by how their streak ended (a Map: counting into an object by computed key was a tenth of a large report). */
   private readonly streakEnds = new Map<string, number>();
   /** `result()` until the next `add` or `merge`. */
   private cached: InfraReport | null = null;
   /** An op kind's samples, and whether it is an admin event: one lookup per op. */
-  private readonly byKind = new Map<string, { samples: Samples; event: boolean }>(
-    Object.entries(OP_METRIC).map(([kind, m]) => [kind, { samples: this.samples[m], event: EVENT_KINDS.has(kind as OpKind) }]),
-  );
+  private readonly byKind = new Map<string, { samples: Samples; event: boolean }>();
+
+  constructor() {
+    for (const m of INFRA_METRICS) this.samples[m] = new Samples();
+    for (const m of COUNT_METRICS) this.counts[m] = [];
+    for (const [kind, m] of OP_KINDS) this.byKind.set(kind, { samples: this.samples[m], event: EVENT_KINDS.has(kind) });
+  }
 
   add(exec: Execution): void {
     this.cached = null;
