@@ -3,7 +3,7 @@ import { parseAssignment } from '../model/paths.js';
 import { InputError } from '../timeline/errors.js';
 import { writeFileAtomic } from '../export/atomic-write.js';
 import { renderSweepHtml } from '../export/html-sweep.js';
-import { ALL_FIGURES, applyChanges, baselineValue, parseChanges, parseSweepValues, renderSweep, runSweep, type SweepSpec } from '../whatif/index.js';
+import { ALL_FIGURES, applyChanges, baselineValue, parseChanges, parseSweepValues, renderSweep, runSweep, valueLabel, type SweepSpec } from '../whatif/index.js';
 import { emit } from './output.js';
 import { plansFor, type WhatifOpts } from './whatif.js';
 
@@ -39,7 +39,10 @@ export async function runSweepCommand(input: string, opts: SweepOpts): Promise<n
   await emit(opts.out, opts.json ? `${JSON.stringify(result, null, 2)}\n` : renderSweep(result));
   if (opts.html) {
     const base = baselineValue(result);
-    writeFileAtomic(opts.html, renderSweepHtml(result, { figures: ALL_FIGURES, source: input, ...(base !== null ? { baselineValue: base } : {}) }));
+    writeFileAtomic(
+      opts.html,
+      renderSweepHtml(result, { figures: ALL_FIGURES, source: input, labels: result.points.map((p) => valueLabel(result, p)), ...(base !== null ? { baselineValue: base } : {}) }),
+    );
   }
   return 0;
 }

@@ -42,6 +42,8 @@ export interface SweepHtmlOptions {
   source?: string;
   /** The baseline's value of the swept field, when it is one field. */
   baselineValue?: string;
+  /** How each value's row is named (default: the value as given, `× F` for a factor). */
+  labels?: readonly string[];
   generatedAt?: string;
 }
 
@@ -51,8 +53,10 @@ const TABLE_KEYS = ['flyteRatio', 'queueWaitP50Ns', 'handles'];
 export function renderSweepHtml(s: SweepPageInput, opts: SweepHtmlOptions): string {
   const figures = opts.figures.filter((f) => s.points.some((p) => p.delta[f.key] !== undefined));
   const byKey = new Map(figures.map((f) => [f.key, f]));
-  const label = (v: string): string => (s.kind === 'scale' ? `× ${v}` : v);
-  const what = `${s.path} ${s.kind === 'scale' ? 'scaled by' : 'set to'} ${s.points.map((p) => label(p.value)).join(', ')}`;
+  const given = (v: string): string => (s.kind === 'scale' ? `× ${v}` : v);
+  const named = new Map(s.points.map((p, i) => [p.value, opts.labels?.[i] ?? given(p.value)]));
+  const label = (v: string): string => named.get(v) ?? given(v);
+  const what = `${s.path} ${s.kind === 'scale' ? 'scaled by' : 'set to'} ${s.points.map((p) => given(p.value)).join(', ')}`;
   const body: string[] = [];
   body.push(`<header><h1>propsim sweep: ${esc(what)}</h1>`);
   const n = s.baseline.executions.filter((e) => e.parent === undefined).length;

@@ -26,13 +26,18 @@ export function baselineValue(s: SweepJson): string | null {
   return null;
 }
 
-function valueLabel(s: SweepJson, p: SweepPoint): string {
-  return s.kind === 'scale' ? `× ${p.value}` : p.value;
+/** A value as its row names it: the field's new value as the model reads it (`2.00 s`, `median 10.0 s`), when it is one field. */
+export function valueLabel(s: SweepJson, p: SweepPoint): string {
+  if (s.kind === 'scale') return `× ${p.value}`;
+  const e = p.effects;
+  if (e.length === 1 && e[0]!.path === s.path) return leafText(s.path, e[0]!.after);
+  if (e.length === 0) return baselineValue(s) ?? p.value;
+  return p.value;
 }
 
 export function renderSweep(s: SweepJson): string {
   const out: string[] = [];
-  const values = s.points.map((p) => valueLabel(s, p)).join(', ');
+  const values = s.points.map((p) => (s.kind === 'scale' ? `× ${p.value}` : p.value)).join(', ');
   const base = baselineValue(s);
   out.push(`Sweep: ${s.path} ${s.kind === 'scale' ? 'scaled by' : 'set to'} ${values}${base !== null ? ` (baseline: ${base})` : ''}`);
   const n = s.baseline.executions.filter((e) => e.parent === undefined).length;
@@ -89,8 +94,8 @@ export function renderSweep(s: SweepJson): string {
     const sure = includesZero(d) ? ', though its CI includes 0' : '';
     out.push(
       d.mean! < 0
-        ? `Lowest makespan: ${s.path} ${s.kind === 'scale' ? '×' : '='} ${best.value}, ${deltaText(d, mk.unit)} (${relativeText(d)}) against the baseline${sure}.`
-        : `No value beats the baseline; the closest is ${s.path} ${s.kind === 'scale' ? '×' : '='} ${best.value} (${deltaText(d, mk.unit)}).`,
+        ? `Lowest makespan: ${s.path} ${s.kind === 'scale' ? '' : '= '}${valueLabel(s, best)}, ${deltaText(d, mk.unit)} (${relativeText(d)}) against the baseline${sure}.`
+        : `No value beats the baseline; the closest is ${s.path} ${s.kind === 'scale' ? '' : '= '}${valueLabel(s, best)} (${deltaText(d, mk.unit)}).`,
     );
   }
   if (limited > 0) {

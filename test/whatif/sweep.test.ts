@@ -153,6 +153,17 @@ describe('propsim sweep', () => {
     expect(t.out).toMatch(/\n {2}baseline \(8\) +4 /);
   }, 30_000);
 
+  it('names each row by the value as the model reads it; the header keeps the values as given', async () => {
+    const r = await runCli(['sweep', 'scenarios/hello.yaml', '--vary', 'kube.podStart={lognormal: {median: 2s, sigma: 0.5}},{constant: 9}', '--reps', '2', '--min-reps', '2', '--jobs', '1']);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('set to {lognormal: {median: 2s, sigma: 0.5}}, {constant: 9}');
+    const rows = r.out.split('\n').filter((l) => /^ {2}\S/.test(l)).map((l) => l.trim().split(/ {2,}/)[0]);
+    expect(rows.slice(1)).toEqual(['baseline (median 4.00 s)', 'median 2.00 s', '9.00 s']);
+    const d = await runCli(['sweep', 'scenarios/hello.yaml', '--vary', 'propeller.baseDelaySeconds=0,2', '--reps', '2', '--min-reps', '2', '--jobs', '1']);
+    expect(d.out).toMatch(/\n {2}0 s +2 /);
+    expect(d.out).toMatch(/\n {2}2\.00 s +2 /);
+  }, 30_000);
+
   it('bad flags are one-line usage errors (exit 2)', async () => {
     const both = await runCli(['sweep', 'scenarios/hello.yaml', '--vary', 'propeller.workers=1', '--vary-scale', 'etcd.update=2']);
     expect(both.code).toBe(2);
