@@ -43,6 +43,7 @@ export function renderSweep(s: SweepJson): string {
   const n = s.baseline.executions.filter((e) => e.parent === undefined).length;
   const target = s.precision === 0 ? 'all replications asked for' : `until Δmakespan is within ± ${(s.precision * 100).toPrecision(2)} % of the baseline makespan`;
   out.push(`${plural(n, 'execution')}; each value paired with the baseline (seed ${s.seed}), ${target}.`);
+  if (n > 1) out.push('Every figure is the mean over executions (a Δ: of each execution’s change).');
   out.push('');
 
   const mk = figure('makespanNs');
