@@ -3,7 +3,20 @@ import { parseAssignment } from '../model/paths.js';
 import { InputError } from '../timeline/errors.js';
 import { writeFileAtomic } from '../export/atomic-write.js';
 import { renderSweepHtml } from '../export/html-sweep.js';
-import { ALL_FIGURES, applyChanges, baselineValue, parseChanges, parseSweepValues, renderSweep, runSweep, valueLabel, type SweepSpec } from '../whatif/index.js';
+import {
+  ALL_FIGURES,
+  applyChanges,
+  baselineValue,
+  createProgress,
+  parseChanges,
+  parseSweepValues,
+  renderSweep,
+  runSweep,
+  sweepProgressLine,
+  valueLabel,
+  type SweepProgress,
+  type SweepSpec,
+} from '../whatif/index.js';
 import { emit } from './output.js';
 import { plansFor, type WhatifOpts } from './whatif.js';
 
@@ -29,13 +42,16 @@ export async function runSweepCommand(input: string, opts: SweepOpts): Promise<n
   // Fixed changes apply to the baseline and every value (presets, then --scale, then --set, as in whatif).
   const base = applyChanges(loadModel(opts.model, opts.profile), parseChanges(opts, false));
   const plans = await plansFor(input);
+  const progress = createProgress<SweepProgress>(process.stderr, { line: sweepProgressLine });
   const result = await runSweep(plans, base, spec, {
+    onProgress: (p) => progress.update(p),
     seed: opts.seed,
     ...(opts.jobs !== undefined ? { jobs: opts.jobs } : {}),
     minReps: opts.minReps,
     maxReps: opts.reps,
     precision: opts.precision,
   });
+  progress.done();
   await emit(opts.out, opts.json ? `${JSON.stringify(result, null, 2)}\n` : renderSweep(result));
   if (opts.html) {
     const base = baselineValue(result);

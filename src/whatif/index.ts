@@ -45,7 +45,7 @@ export {
   type FigureUnit,
 } from './figures.js';
 export { renderWhatif, renderReplications } from './render.js';
-export { runSweep, sweepChange, type SweepJson, type SweepOptions, type SweepPoint, type SweepProgress, type SweepSpec } from './sweep.js';
+export { runSweep, sweepChange, sweepProgressLine, type SweepJson, type SweepOptions, type SweepPoint, type SweepProgress, type SweepSpec } from './sweep.js';
 export { parseSweepValues, MAX_SWEEP_VALUES } from './sweep-values.js';
 export { renderSweep, lowestMakespan, baselineValue, valueLabel } from './render-sweep.js';
 export { createProgress, progressLine, type ProgressSink } from './progress.js';

@@ -6,8 +6,8 @@
 import { formatDuration } from '../timeline/time.js';
 import type { WhatifProgress } from './paired.js';
 
-export interface ProgressSink {
-  update(p: WhatifProgress): void;
+export interface ProgressSink<P = WhatifProgress> {
+  update(p: P): void;
   done(): void;
 }
 
@@ -22,7 +22,9 @@ export function progressLine(p: WhatifProgress): string {
   );
 }
 
-export interface ProgressOptions {
+export interface ProgressOptions<P = WhatifProgress> {
+  /** The line for a progress report (default: `progressLine`, a what-if's). */
+  line?: (p: P) => string;
   /** Quiet period before the first line (ms). Default 1000. */
   delayMs?: number;
   /** Wall clock in ms (injectable for tests). */
@@ -30,14 +32,15 @@ export interface ProgressOptions {
 }
 
 /** A progress sink writing to `stream` when it is a terminal; a no-op otherwise. */
-export function createProgress(
+export function createProgress<P = WhatifProgress>(
   stream: { isTTY?: boolean; write(s: string): unknown } = process.stderr,
-  opts: ProgressOptions = {},
-): ProgressSink {
+  opts: ProgressOptions<P> = {},
+): ProgressSink<P> {
   if (!stream.isTTY) return { update: () => {}, done: () => {} };
   const now = opts.now ?? (() => performance.now());
   const start = now();
   const delay = opts.delayMs ?? 1000;
+  const line = opts.line ?? (progressLine as unknown as (p: P) => string);
   let last = -Infinity;
   let shown = false;
   return {
@@ -46,7 +49,7 @@ export function createProgress(
       if (t - start < delay || t - last < 100) return;
       last = t;
       shown = true;
-      stream.write(`\r${progressLine(p)}\x1b[K`);
+      stream.write(`\r${line(p)}\x1b[K`);
     },
     done() {
       if (shown) stream.write('\r\x1b[K');

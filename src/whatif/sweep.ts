@@ -24,6 +24,11 @@ export interface SweepSpec {
   values: readonly string[];
 }
 
+/** `replication 12/100  3 of 5 values settled`. */
+export function sweepProgressLine(p: SweepProgress): string {
+  return `replication ${p.rep}/${p.maxReps}  ${p.settled} of ${p.values} value${p.values === 1 ? '' : 's'} settled`;
+}
+
 /** Where a sweep stands after a replication (for a progress line). */
 export interface SweepProgress {
   /** Replications done. */

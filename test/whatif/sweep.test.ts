@@ -5,7 +5,8 @@ import { InputError } from '../../src/timeline/errors.js';
 import { runWhatif } from '../../src/whatif/paired.js';
 import { lowestMakespan, renderSweep } from '../../src/whatif/render-sweep.js';
 import { parseSweepValues, MAX_SWEEP_VALUES } from '../../src/whatif/sweep-values.js';
-import { runSweep, sweepChange, type SweepSpec } from '../../src/whatif/sweep.js';
+import { runSweep, sweepChange, sweepProgressLine, type SweepProgress, type SweepSpec } from '../../src/whatif/sweep.js';
+import { createProgress } from '../../src/whatif/progress.js';
 import { sweepSpec } from '../../src/cli/sweep.js';
 import { runCli } from '../support/run-cli.js';
 import { canonical, saturatedLoad } from './fixtures.js';
@@ -114,6 +115,24 @@ describe('sweep runs', () => {
     expect(text).toMatch(/^Sweep: propeller\.workers set to 1, 20 \(baseline: 20\)/);
     expect(text).toMatch(/= baseline/);
     expect(text).toMatch(/stopped at the replication limit \(12\)/);
+  });
+
+  it('reports its progress after every replication, on a terminal as one line', async () => {
+    const seen: SweepProgress[] = [];
+    const s = await runSweep(canonical(), defaultModel(), spec, { seed: 4, minReps: 3, maxReps: 5, precision: 0, jobs: 1, onProgress: (p) => seen.push(p) });
+    expect(seen.map((p) => p.rep)).toEqual([1, 2, 3, 4, 5]);
+    expect(seen.every((p) => p.values === 3 && p.maxReps === 5)).toBe(true);
+    // ×1 is the baseline: settled from the start; the others never (precision 0).
+    expect(seen.map((p) => p.settled)).toEqual([1, 1, 1, 1, 1]);
+    expect(s.replications).toBe(5);
+    expect(sweepProgressLine(seen[1]!)).toBe('replication 2/5  1 of 3 values settled');
+    const out: string[] = [];
+    let now = 0;
+    const sink = createProgress<SweepProgress>({ isTTY: true, write: (x: string) => out.push(x) }, { now: () => now, line: sweepProgressLine });
+    now = 2000;
+    sink.update(seen[3]!);
+    sink.done();
+    expect(out).toEqual(['\rreplication 4/5  1 of 3 values settled\x1b[K', '\r\x1b[K']);
   });
 
   it('a bad path or value fails before anything runs, as a usage error', async () => {
