@@ -18,7 +18,7 @@ import {
   type SweepSpec,
 } from '../whatif/index.js';
 import { emit } from './output.js';
-import { plansFor, type WhatifOpts } from './whatif.js';
+import { plansFor, replayNotes, type WhatifOpts } from './whatif.js';
 
 /** `whatif`'s options (the model, fixed changes, replications, output) plus the field to sweep. */
 export interface SweepOpts extends WhatifOpts {
@@ -42,6 +42,7 @@ export async function runSweepCommand(input: string, opts: SweepOpts): Promise<n
   // Fixed changes apply to the baseline and every value (presets, then --scale, then --set, as in whatif).
   const base = applyChanges(loadModel(opts.model, opts.profile), parseChanges(opts, false));
   const plans = await plansFor(input);
+  replayNotes(plans, base, [spec.path]);
   const progress = createProgress<SweepProgress>(process.stderr, { line: sweepProgressLine });
   const result = await runSweep(plans, base, spec, {
     onProgress: (p) => progress.update(p),

@@ -1,5 +1,6 @@
 import { loadModel } from '../model/defaults.js';
 import { getPaths } from '../model/paths.js';
+import type { Model } from '../model/model.js';
 import type { ExecutionPlan } from '../model/workflow.js';
 import { writeFileAtomic } from '../export/atomic-write.js';
 import { renderWhatifHtml } from '../export/html-whatif.js';
@@ -39,6 +40,23 @@ export async function plansFor(input: string): Promise<ExecutionPlan[]> {
   return replayPlans(await readRecording([input]));
 }
 
+/** Model fields a replay overrides for every pod it saw start: the pod's recorded start stands instead. */
+const REPLAYED_FIELDS = new Set(['kube.podStart', 'kube.podSchedule']);
+
+/**
+ * Says when a change touches a field the replay of a recording takes from the recording (each
+ * pod's start), so that "no effect" is not read as a finding.
+ */
+export function replayNotes(plans: readonly ExecutionPlan[], base: Model, paths: readonly string[]): void {
+  const replayed = plans.some((p) => p.replay !== undefined && Object.values(p.replay).some((r) => r.podStart !== undefined));
+  if (!replayed) return;
+  const hit = new Set<string>();
+  for (const path of paths) for (const l of getPaths(base, path)) if (REPLAYED_FIELDS.has(l.path)) hit.add(l.path);
+  if (hit.size === 0) return;
+  const fields = [...hit].join(' and ');
+  note(`${fields}: the replayed recording keeps each pod's recorded start (scheduling, image pull, container start), so changing ${hit.size === 1 ? 'it' : 'them'} affects only pods the recording did not see start`);
+}
+
 export async function runWhatif(input: string, opts: WhatifOpts): Promise<number> {
   if (opts.minReps > opts.reps) throw new InputError(`--min-reps ${opts.minReps} is above --reps ${opts.reps} (the maximum)`);
   const changes = parseChanges({ set: opts.set, scale: opts.scale, preset: opts.preset });
@@ -50,6 +68,7 @@ export async function runWhatif(input: string, opts: WhatifOpts): Promise<number
     // Scaling zero gives zero: say so rather than let "no effect" look like a finding.
     for (const z of zero) note(`${z.path} is 0 in this model, so scaling it changes nothing (--set it to model it)`);
   }
+  replayNotes(plans, base, changes.map((c) => c.path));
   const progress = createProgress();
   const result = await runWhatifParallel(plans, base, changes, {
     seed: opts.seed,

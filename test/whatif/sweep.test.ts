@@ -183,6 +183,19 @@ describe('propsim sweep', () => {
     expect(d.out).toMatch(/\n {2}2\.00 s +2 /);
   }, 30_000);
 
+  it('says when the change is to a field a replayed recording takes from the recording (pod starts)', async () => {
+    const replay = await runCli(['sweep', 'recordings/hello-world.jsonl', '--vary-scale', 'kube.*=0.5', '--reps', '2', '--min-reps', '2', '--jobs', '1']);
+    expect(replay.code).toBe(0);
+    expect(replay.err).toMatch(/^propsim: kube\.podSchedule and kube\.podStart: the replayed recording keeps each pod's recorded start/);
+    const whatif = await runCli(['whatif', 'recordings/hello-world.jsonl', '--scale', 'kube.podStart=0.5', '--reps', '2', '--min-reps', '2', '--jobs', '1']);
+    expect(whatif.err).toMatch(/^propsim: kube\.podStart: the replayed recording keeps/);
+    // A scenario's pods start as the model says: no note; nor for a field the replay does not take.
+    const scenario = await runCli(['sweep', 'scenarios/hello.yaml', '--vary-scale', 'kube.*=0.5', '--reps', '2', '--min-reps', '2', '--jobs', '1']);
+    expect(scenario.err).toBe('');
+    const events = await runCli(['sweep', 'recordings/hello-world.jsonl', '--vary-scale', 'events.*.latency=0.5', '--reps', '2', '--min-reps', '2', '--jobs', '1']);
+    expect(events.err).not.toMatch(/replayed recording keeps/);
+  }, 60_000);
+
   it('bad flags are one-line usage errors (exit 2)', async () => {
     const both = await runCli(['sweep', 'scenarios/hello.yaml', '--vary', 'propeller.workers=1', '--vary-scale', 'etcd.update=2']);
     expect(both.code).toBe(2);
