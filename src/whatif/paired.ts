@@ -297,14 +297,22 @@ export class PairedLoop {
   readonly maxReps: number;
   readonly minReps: number;
   readonly precision: number;
-  private readonly base = new ReplicationAggregator();
+  private readonly base: ReplicationAggregator;
   private readonly vari = new ReplicationAggregator();
   private readonly dMake = new Running();
   private readonly bMake = new Running();
   private stoppedBecause: 'precision' | 'maxReps' = 'maxReps';
   private target = Infinity;
 
-  constructor(private readonly opts: PairedOptions) {
+  /**
+   * `baselineMeanReport: false` keeps only the baseline's figures, not its mean report (a sweep
+   * keeps one baseline report for all its values): `result()` is then not available, `variantResult()` is.
+   */
+  constructor(
+    private readonly opts: PairedOptions,
+    { baselineMeanReport = true }: { baselineMeanReport?: boolean } = {},
+  ) {
+    this.base = new ReplicationAggregator({ meanReport: baselineMeanReport });
     this.maxReps = Math.max(1, Math.floor(opts.maxReps ?? 200));
     this.minReps = Math.min(this.maxReps, Math.max(2, Math.floor(opts.minReps ?? 10)));
     this.precision = opts.precision ?? 0.01;
@@ -341,6 +349,11 @@ export class PairedLoop {
   }
 
   result(): PairedRun {
+    return { ...this.variantResult(), baseline: { ...this.base.meanReport(), figures: this.base.figures() } };
+  }
+
+  /** `result()` without the baseline's summary. */
+  variantResult(): Omit<PairedRun, 'baseline'> {
     const { delta, executions } = pairedDeltas(this.base.samples, this.vari.samples);
     return {
       replications: this.base.n,
@@ -349,7 +362,6 @@ export class PairedLoop {
       maxReps: this.maxReps,
       precision: this.precision,
       targetHalfWidthNs: this.target,
-      baseline: { ...this.base.meanReport(), figures: this.base.figures() },
       variant: { ...this.vari.meanReport(), figures: this.vari.figures() },
       delta,
       executions,

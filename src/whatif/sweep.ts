@@ -15,6 +15,7 @@ import { InputError } from '../timeline/errors.js';
 import { applyChanges, changeEffects, describeChange, type Change, type Effect } from './changes.js';
 import { PairedLoop, type DeltaFigures, type PairedOptions, type RunSummary, type ThreadOptions } from './paired.js';
 import { replicationsInOrder, type RemoteRunner } from './replication-order.js';
+import { ReplicationAggregator } from './replications.js';
 import { defaultJobs, poolWorthIt, ReplicationPool } from './replication-pool.js';
 
 export interface SweepSpec {
@@ -92,9 +93,10 @@ export async function runSweep(plans: readonly ExecutionPlan[], baseModel: Model
   // baseline's figures instead of a shorter sample of them.
   const same = models.map((m) => changeEffects(baseModel, m).length === 0);
   const { onProgress, ...paired } = opts;
-  const loops = models.map(() => new PairedLoop(paired));
-  // The baseline's own aggregate, over every replication run (a value may stop earlier).
-  const baseline = new PairedLoop({ ...paired, precision: 0 });
+  // Each value keeps the baseline's figures for its pairs; the baseline's mean report is kept once,
+  // over every replication run (a value may stop earlier).
+  const loops = models.map(() => new PairedLoop(paired, { baselineMeanReport: false }));
+  const baseline = new ReplicationAggregator();
   const active = same.map((x) => !x);
   const maxReps = loops[0]!.maxReps;
   const list = [...plans];
@@ -110,7 +112,7 @@ export async function runSweep(plans: readonly ExecutionPlan[], baseModel: Model
   let reps = 0;
   const take = (r: number, rep: Rep): boolean => {
     const b = rep[0]!;
-    baseline.add(r, b, b);
+    baseline.add(b);
     for (let k = 0; k < loops.length; k++) {
       if (same[k]) loops[k]!.add(r, b, b);
       else if (active[k] && loops[k]!.add(r, b, rep[k + 1]!)) active[k] = false;
@@ -145,7 +147,7 @@ export async function runSweep(plans: readonly ExecutionPlan[], baseModel: Model
     }
   }
 
-  const base = baseline.result();
+
   return {
     schema: 'propsim.sweep/1',
     seed: opts.seed,
@@ -155,9 +157,9 @@ export async function runSweep(plans: readonly ExecutionPlan[], baseModel: Model
     maxReps,
     precision: loops[0]!.precision,
     replications: reps,
-    baseline: base.baseline,
+    baseline: { ...baseline.meanReport(), figures: baseline.figures() },
     points: loops.map((loop, k) => {
-      const res = loop.result();
+      const res = loop.variantResult();
       return {
         value: spec.values[k]!,
         change: { ...changes[k]!, text: describeChange(changes[k]!) },
