@@ -43,7 +43,10 @@ function add(acc: Acc, v: unknown): void {
     case 'obj': {
       if (v === null || typeof v !== 'object' || Array.isArray(v)) return;
       acc.seen++;
-      for (const [k, x] of Object.entries(v)) {
+      // `for...in` rather than Object.entries: no pair array per key (a replication adds whole reports).
+      const o = v as Record<string, unknown>;
+      for (const k in o) {
+        const x = o[k];
         let c = acc.keys.get(k);
         if (!c) {
           c = create(x);
