@@ -147,7 +147,6 @@ export async function runSweep(plans: readonly ExecutionPlan[], baseModel: Model
     }
   }
 
-
   return {
     schema: 'propsim.sweep/1',
     seed: opts.seed,
