@@ -92,14 +92,21 @@ export function otlpLogLines(line: string): string[] | undefined {
   return out;
 }
 
+/** Longest pretty-printed document taken whole (bytes); a longer one is left to the reader to count. */
+const MAX_DOCUMENT = 64 * 1024 * 1024;
+
 /**
- * Rewrites OTLP logs requests, one per line, into one line per log record, chunk by chunk. A line
- * that is not such a request is kept as it is, for the reader to count. `onLine(line)` gets the
- * source line of each output line, in order.
+ * Rewrites OTLP logs requests into one line per log record, chunk by chunk. A request is one line
+ * (the Collector's file exporter) or a pretty-printed document over many lines (a saved OTLP/HTTP
+ * body run through `jq`): such a document is gathered until its braces close, then rewritten. A
+ * line, or a document, that is not such a request is kept as it is, for the reader to count.
+ * `onLine(line)` gets the source line of each output line, in order (a document's records: the
+ * line it begins on).
  */
 export class OtlpLogsLines {
   private carry: Buffer[] = [];
   private line = 0;
+  private readonly doc = new DocumentLines();
 
   constructor(private readonly onLine?: (line: number) => void) {}
 
@@ -109,7 +116,7 @@ export class OtlpLogsLines {
     for (let nl = chunk.indexOf(NEWLINE); nl >= 0; nl = chunk.indexOf(NEWLINE, p)) {
       const bytes = this.carry.length > 0 ? Buffer.concat([...this.carry, chunk.subarray(p, nl)]) : chunk.subarray(p, nl);
       this.carry = [];
-      this.request(bytes.toString('utf8'), out);
+      this.physical(bytes.toString('utf8'), out);
       p = nl + 1;
     }
     if (p < chunk.length) this.carry.push(Buffer.from(chunk.subarray(p)));
@@ -117,24 +124,117 @@ export class OtlpLogsLines {
   }
 
   end(): Buffer {
-    if (this.carry.length === 0) return Buffer.alloc(0);
     const out: string[] = [];
-    this.request(Buffer.concat(this.carry).toString('utf8'), out);
+    if (this.carry.length > 0) this.physical(Buffer.concat(this.carry).toString('utf8'), out);
     this.carry = [];
+    // A document that never closed: its lines as they were.
+    this.passThrough(this.doc.drain(), out);
     return Buffer.from(out.join(''), 'utf8');
   }
 
-  private request(text: string, out: string[]): void {
-    this.line++;
-    const lines = text.trim() === '' ? [] : otlpLogLines(text);
-    if (lines === undefined) {
-      this.onLine?.(this.line);
-      out.push(text, '\n');
+  private physical(text: string, out: string[]): void {
+    const line = ++this.line;
+    if (this.doc.open) {
+      // A whole request on its own line means the open "document" was a request cut short, not
+      // a pretty-printed one: its lines are left to the reader to count, and this one is read.
+      if (text.trimStart().startsWith('{')) {
+        const lines = otlpLogLines(text);
+        if (lines !== undefined) {
+          this.passThrough(this.doc.drain(), out);
+          this.records(lines, line, out);
+          return;
+        }
+      }
+      const whole = this.doc.add(text, line);
+      if (whole !== undefined) this.document(whole, out);
+      else if (this.doc.bytes > MAX_DOCUMENT) this.passThrough(this.doc.drain(), out);
       return;
     }
+    if (text.trim() === '') return;
+    const lines = otlpLogLines(text);
+    if (lines !== undefined) {
+      this.records(lines, line, out);
+      return;
+    }
+    // Not a request on its own line: the start of a pretty-printed one?
+    if (text.trimStart().startsWith('{')) {
+      const whole = this.doc.add(text, line);
+      if (whole !== undefined) this.document(whole, out);
+      return;
+    }
+    this.onLine?.(line);
+    out.push(text, '\n');
+  }
+
+  private document(d: { lines: { text: string; line: number }[] }, out: string[]): void {
+    const lines = otlpLogLines(d.lines.map((l) => l.text).join('\n'));
+    if (lines === undefined) {
+      this.passThrough(d.lines, out);
+      return;
+    }
+    this.records(lines, d.lines[0]!.line, out);
+  }
+
+  /** A request's records, from source line `line`. */
+  private records(lines: string[], line: number, out: string[]): void {
     for (const l of lines) {
-      this.onLine?.(this.line);
+      this.onLine?.(line);
       out.push(l, '\n');
     }
+  }
+
+  private passThrough(lines: { text: string; line: number }[], out: string[]): void {
+    for (const l of lines) {
+      this.onLine?.(l.line);
+      out.push(l.text, '\n');
+    }
+  }
+}
+
+/**
+ * The lines of one JSON document spread over several, gathered until its top-level braces close
+ * (strings and escapes taken into account, so braces inside values do not count).
+ */
+class DocumentLines {
+  private lines: { text: string; line: number }[] = [];
+  private depth = 0;
+  private inString = false;
+  private escaped = false;
+  bytes = 0;
+
+  get open(): boolean {
+    return this.lines.length > 0;
+  }
+
+  /** Adds a line; returns the whole document once its braces close. */
+  add(text: string, line: number): { lines: { text: string; line: number }[] } | undefined {
+    this.lines.push({ text, line });
+    this.bytes += text.length + 1;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (this.inString) {
+        if (this.escaped) this.escaped = false;
+        else if (c === 92) this.escaped = true;
+        else if (c === 34) this.inString = false;
+      } else if (c === 34) this.inString = true;
+      else if (c === 123 || c === 91) this.depth++;
+      else if (c === 125 || c === 93) {
+        this.depth--;
+        // A document ends where its braces close; anything after it on the line goes with it.
+        if (this.depth === 0) return { lines: this.drain() };
+      }
+    }
+    return undefined;
+  }
+
+  /** The lines gathered so far (and forgets them). */
+  drain(): { text: string; line: number }[] {
+    const lines = this.lines;
+    this.lines = [];
+    this.depth = 0;
+    this.inString = false;
+    this.escaped = false;
+    this.bytes = 0;
+    return lines;
   }
 }

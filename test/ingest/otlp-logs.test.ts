@@ -83,6 +83,69 @@ describe('OTLP logs requests', () => {
   });
 });
 
+describe('pretty-printed OTLP logs documents', () => {
+  const recs = (n: number, at = 3) => Array.from({ length: n }, (_, i) => ({ line: LINE.replace('worker-3', `worker-${i}`), time: `2024-05-17T22:55:0${at}.${i + 1}Z` }));
+  const run = (text: string, splitAt = 57) => {
+    const starts: number[] = [];
+    const t = new OtlpLogsLines((l) => starts.push(l));
+    const chunks: Buffer[] = [];
+    for (let i = 0; i < text.length; i += splitAt) chunks.push(t.push(Buffer.from(text.slice(i, i + splitAt))));
+    chunks.push(t.end());
+    return { lines: Buffer.concat(chunks).toString().split('\n').filter((l) => l !== ''), starts };
+  };
+  const pretty = (r: { line: string; time: string }[]) => JSON.stringify(JSON.parse(request(r)), null, 2);
+
+  it('a document over many lines reads as the same request on one line; its records name the line it begins on', () => {
+    const one = request(recs(3));
+    const doc = pretty(recs(3));
+    expect(doc.split('\n').length).toBeGreaterThan(20);
+    const a = run(`${one}\n`);
+    const b = run(`${doc}\n`);
+    expect(b.lines).toEqual(a.lines);
+    expect(b.starts).toEqual([1, 1, 1]);
+    // two documents back to back, then a request on one line, then a document again
+    const mixed = run(`${doc}\n${pretty(recs(2, 4))}\n${request(recs(1, 5))}\n${doc}`);
+    const lines2 = doc.split('\n').length;
+    const lines3 = pretty(recs(2, 4)).split('\n').length;
+    expect(mixed.lines).toHaveLength(3 + 2 + 1 + 3);
+    expect(mixed.starts).toEqual([1, 1, 1, lines2 + 1, lines2 + 1, lines2 + lines3 + 1, ...Array(3).fill(lines2 + lines3 + 2)]);
+  });
+
+  it('braces and quotes inside values do not end a document early', () => {
+    const tricky = [{ line: LINE.replace('Processing Workflow.', 'x {\\"a\\": [1, {\\"b\\": \\"}\\"}]} y'), time: '2024-05-17T22:55:03.5Z' }];
+    const a = run(`${request(tricky)}\n`);
+    const b = run(`${pretty(tricky)}\n`, 13);
+    expect(b.lines).toEqual(a.lines);
+    expect(b.lines).toHaveLength(1);
+  });
+
+  it('a request cut short is counted, not allowed to swallow the requests after it; a document that never closes is counted', () => {
+    const one = request(recs(2));
+    const cut = run(`${one.slice(0, 80)}\n${one}\n${one}\n`);
+    expect(cut.lines[0]).toBe(one.slice(0, 80));
+    expect(cut.lines).toHaveLength(1 + 2 + 2);
+    expect(cut.starts).toEqual([1, 2, 2, 3, 3]);
+    const open = pretty(recs(2)).split('\n').slice(0, -3).join('\n');
+    const never = run(`${open}\n`);
+    expect(never.lines).toEqual(open.split('\n'));
+  });
+
+  it('propsim reads a pretty-printed document like its one-line form', async () => {
+    const rec = simulateWith(smallMixedLoad(), defaultModel());
+    const cri = [...logLines(rec, { cri: true })].slice(0, 400);
+    const records = cri.map((l) => ({ time: l.slice(0, l.indexOf(' ')), line: l.slice(l.indexOf(' F ') + 3) }));
+    const compact = join(dir, 'one-line.json');
+    const prettyPath = join(dir, 'pretty.json');
+    writeFileSync(compact, `${request(records)}\n`);
+    writeFileSync(prettyPath, `${pretty(records)}\n`);
+    const a = await runCli(['fold', compact, '--json']);
+    const b = await runCli(['fold', prettyPath, '--json']);
+    expect(b.code).toBe(0);
+    expect(JSON.parse(b.out).executions.length).toBeGreaterThan(0);
+    expect(JSON.parse(b.out)).toEqual(JSON.parse(a.out));
+  });
+});
+
 describe('a simulated mixed load exported by the Collector', () => {
   it('reports as the CRI log it came from, and sniffs as a log', async () => {
     const rec = simulateWith(smallMixedLoad(), defaultModel());
