@@ -6,6 +6,7 @@
  * Line numbers then count what the reader sees; `lineOf` maps them back to the file's lines.
  */
 import { gunzipSync, constants as zlib } from 'node:zlib';
+import { DockerPartialLines, startsAsDockerJson } from './docker-partials.js';
 import { JsonArrayLines, startsAsJsonArray } from './json-array.js';
 import { OtlpLogsLines, startsAsOtlpLogs } from './otlp-logs.js';
 import { countLines, linesBackward, looksNewestFirst, park, startAndEndNewestFirst, timeSteps } from './newest-first.js';
@@ -63,7 +64,7 @@ function wholeLines(sample: Buffer, whole: boolean): Buffer {
   return nl >= 0 ? sample.subarray(0, nl + 1) : Buffer.alloc(0);
 }
 
-/** Rewrites an input to one record per line, chunk by chunk (JSON arrays, OTLP logs requests). */
+/** Rewrites an input to one record per line, chunk by chunk (JSON arrays, OTLP logs requests, Docker's split lines). */
 export interface Rewriter {
   push(chunk: Buffer): Buffer;
   end(): Buffer;
@@ -73,6 +74,7 @@ export interface Rewriter {
 function rewriterFor(head: Buffer): ((onLine?: (line: number) => void) => Rewriter) | undefined {
   if (startsAsJsonArray(head)) return (onLine) => new JsonArrayLines(onLine);
   if (startsAsOtlpLogs(head)) return (onLine) => new OtlpLogsLines(onLine);
+  if (startsAsDockerJson(head)) return (onLine) => new DockerPartialLines(onLine);
   return undefined;
 }
 
