@@ -66,12 +66,26 @@ async function logRecords(paths: readonly string[], opts: ReadOptions, stats: Li
       note(`${file} begins before ${previous} ends: log files are read one after another, not merged by time, so an execution logged in both may fold wrongly`);
     },
   });
-  return watchTimeJumps(records, (file, line, back) => {
-    note(
-      `${file}:${line}: log time goes back ${back} s: parts of the log seem concatenated out of order ` +
-        '(give them as separate files, which are read in time order); lines of executions already folded count as late',
-    );
-  });
+  let jump: { file: string; line: number; back: number } | undefined;
+  return {
+    records: watchTimeJumps(records, (file, line, back) => (jump = { file, line, back })),
+    /** Once the records are folded (`stats` final): says where log time went back, if it did. */
+    noteJump: () => {
+      if (jump !== undefined) note(jumpNote(jump, stats.skipped.late ?? 0));
+    },
+  };
+}
+
+/**
+ * Where log time went back, and what it cost: lines of executions already folded (counted as
+ * late). Parts of one replica's log concatenated out of order cost lines; the logs of several
+ * propeller replicas (shards) one after another hold different executions and cost nothing.
+ */
+export function jumpNote(j: { file: string; line: number; back: number }, late: number): string {
+  const where = `${j.file}:${j.line}: log time goes back ${j.back} s`;
+  return late > 0
+    ? `${where}: parts of the log seem concatenated out of order, and ${late.toLocaleString('en-US')} line${late === 1 ? '' : 's'} of executions already folded came after them (counted as late); give the parts as separate files, which are read in time order`
+    : `${where} (parts of a log, or several propellers' logs, one after another); no line came too late for its execution`;
 }
 
 function strictHook(strict: boolean | undefined) {
@@ -145,8 +159,9 @@ export async function readRecording(inputs: string[], opts: ReadOptions = {}): P
   const recs: Recording[] = [];
   if (logs.length > 0) {
     const stats = newLineStats();
-    const records = await logRecords(logs, opts, stats);
+    const { records, noteJump } = await logRecords(logs, opts, stats);
     recs.push(await foldRecords(records, { exec: opts.exec, stats }));
+    noteJump();
   }
   recs.push(...others);
   if (recs.length === 0) throw new InputError('no input given');
@@ -174,8 +189,9 @@ export async function streamExecutions(
 ): Promise<{ lines: LineStats; originUnixNano: string; source: SourceKind }> {
   if (await allLogs(inputs)) {
     const stats = newLineStats();
-    const records = await logRecords(inputs, opts, stats);
+    const { records, noteJump } = await logRecords(inputs, opts, stats);
     const summary = await foldRecordsStreaming(records, (e, origin) => onExecution(e, origin, 'logs'), { exec: opts.exec, stats });
+    noteJump();
     return { lines: summary.lines, originUnixNano: summary.originUnixNano, source: 'logs' };
   }
   const rec = await readRecording(inputs, opts);
