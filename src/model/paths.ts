@@ -138,7 +138,7 @@ export function scalePath(model: Model, pattern: string, factor: number): Model 
   }
   const out = structuredClone(model);
   for (const { path, value } of getPaths(model, pattern)) {
-    if (typeof value === 'boolean') throw new InputError('cannot scale a true/false field; use --set', { path });
+    if (typeof value === 'boolean') throw new InputError('cannot scale a true/false field; set it to true or false instead', { path });
     const field = path.split('.').pop()!;
     const next = typeof value === 'number' ? (INTEGER_FIELDS.has(field) ? Math.round(value * factor) : value * factor) : scaled(value, factor);
     setLeaf(out, path, next);

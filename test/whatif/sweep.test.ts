@@ -201,6 +201,9 @@ describe('propsim sweep', () => {
     expect(both.code).toBe(2);
     expect(both.err.trim().split('\n')).toHaveLength(1);
     expect(both.err).toMatch(/exactly one of --vary/);
+    const bool = await runCli(['sweep', 'scenarios/hello.yaml', '--vary-scale', 'store.offloadClosure=0.5', '--min-reps', '2', '--reps', '2']);
+    expect(bool.code).toBe(2);
+    expect(bool.err).toBe('propsim: store.offloadClosure: cannot scale a true/false field; set it to true or false instead\n');
     const path = await runCli(['sweep', 'scenarios/hello.yaml', '--vary', 'propeller.wrokers=1,2']);
     expect(path.code).toBe(2);
     expect(path.err).toMatch(/propeller\.wrokers/);
