@@ -6,14 +6,12 @@ import { renderSweepHtml } from '../export/html-sweep.js';
 import {
   ALL_FIGURES,
   applyChanges,
-  baselineValue,
   createProgress,
   parseChanges,
   parseSweepValues,
   renderSweep,
   runSweep,
   sweepProgressLine,
-  valueLabel,
   type SweepProgress,
   type SweepSpec,
 } from '../whatif/index.js';
@@ -55,11 +53,7 @@ export async function runSweepCommand(input: string, opts: SweepOpts): Promise<n
   progress.done();
   await emit(opts.out, opts.json ? `${JSON.stringify(result, null, 2)}\n` : renderSweep(result));
   if (opts.html) {
-    const base = baselineValue(result);
-    writeFileAtomic(
-      opts.html,
-      renderSweepHtml(result, { figures: ALL_FIGURES, source: input, labels: result.points.map((p) => valueLabel(result, p)), ...(base !== null ? { baselineValue: base } : {}) }),
-    );
+    writeFileAtomic(opts.html, renderSweepHtml(result, { figures: ALL_FIGURES, source: input }));
   }
   return 0;
 }

@@ -24,9 +24,13 @@ export interface SweepPageInput {
   precision: number;
   maxReps: number;
   replications: number;
+  /** The baseline's value of the swept field, when the path names one field. */
+  baselineLabel?: string | null;
   baseline: { figures: Record<string, EstimateLike>; executions: { parent?: string }[] };
   points: {
     value: string;
+    /** How the value's row is named (default: the value as given, `× F` for a factor). */
+    label?: string;
     effects: unknown[];
     replications: number;
     stoppedBecause: string;
@@ -40,10 +44,6 @@ export interface SweepHtmlOptions {
   figures: readonly FigureLike[];
   /** What the plans came from. */
   source?: string;
-  /** The baseline's value of the swept field, when it is one field. */
-  baselineValue?: string;
-  /** How each value's row is named (default: the value as given, `× F` for a factor). */
-  labels?: readonly string[];
   generatedAt?: string;
 }
 
@@ -54,7 +54,7 @@ export function renderSweepHtml(s: SweepPageInput, opts: SweepHtmlOptions): stri
   const figures = opts.figures.filter((f) => s.points.some((p) => p.delta[f.key] !== undefined));
   const byKey = new Map(figures.map((f) => [f.key, f]));
   const given = (v: string): string => (s.kind === 'scale' ? `× ${v}` : v);
-  const named = new Map(s.points.map((p, i) => [p.value, opts.labels?.[i] ?? given(p.value)]));
+  const named = new Map(s.points.map((p) => [p.value, p.label ?? given(p.value)]));
   const label = (v: string): string => named.get(v) ?? given(v);
   const what = `${s.path} ${s.kind === 'scale' ? 'scaled by' : 'set to'} ${s.points.map((p) => given(p.value)).join(', ')}`;
   const body: string[] = [];
@@ -63,7 +63,7 @@ export function renderSweepHtml(s: SweepPageInput, opts: SweepHtmlOptions): stri
   const meta = [
     opts.source ? `input: ${opts.source}` : undefined,
     `${n.toLocaleString('en-US')} execution${n === 1 ? '' : 's'}`,
-    `baseline: ${opts.baselineValue ?? 'the model as given'}`,
+    `baseline: ${s.baselineLabel ?? 'the model as given'}`,
     `up to ${s.replications} replication${s.replications === 1 ? '' : 's'} per value (seed ${s.seed})`,
     s.precision > 0 ? `each value until its Δmakespan is within ± ${(s.precision * 100).toPrecision(2)} % of the baseline makespan` : 'every replication asked for',
     opts.generatedAt ? `generated ${opts.generatedAt}` : undefined,

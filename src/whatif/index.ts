@@ -47,7 +47,7 @@ export {
 export { renderWhatif, renderReplications } from './render.js';
 export { runSweep, sweepChange, sweepProgressLine, type SweepJson, type SweepOptions, type SweepPoint, type SweepProgress, type SweepSpec } from './sweep.js';
 export { parseSweepValues, MAX_SWEEP_VALUES } from './sweep-values.js';
-export { renderSweep, lowestMakespan, baselineValue, valueLabel } from './render-sweep.js';
+export { renderSweep, lowestMakespan } from './render-sweep.js';
 export { createProgress, progressLine, type ProgressSink } from './progress.js';
 export { Running, tQuantile } from './paired-stats.js';
 export { replicateReports, type ReplicateOptions } from './replicate.js';

@@ -4,7 +4,6 @@
  * value with the lowest makespan, and what to do about values that missed the precision target.
  */
 import { columns, valueText } from '../metrics/text.js';
-import { leafText } from './changes.js';
 import { EXECUTION_FIGURES, RECORDING_FIGURES, type FigureDef } from './figures.js';
 import { deltaText, estimateText, includesZero, relativeText } from './render.js';
 import type { SweepJson, SweepPoint } from './sweep.js';
@@ -16,29 +15,10 @@ const DETAIL = ['flyteRatio', 'queueWaitP50Ns', 'handles', 'rounds'].map(figure)
 
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
-/** What the baseline holds at the swept path, when it is one field (`× 1` for a scale sweep). */
-export function baselineValue(s: SweepJson): string | null {
-  if (s.kind === 'scale') return '× 1';
-  for (const p of s.points) {
-    const e = p.effects.filter((x) => x.path === s.path);
-    if (e.length === 1 && p.effects.length === 1) return leafText(s.path, e[0]!.before);
-  }
-  return null;
-}
-
-/** A value as its row names it: the field's new value as the model reads it (`2.00 s`, `median 10.0 s`), when it is one field. */
-export function valueLabel(s: SweepJson, p: SweepPoint): string {
-  if (s.kind === 'scale') return `× ${p.value}`;
-  const e = p.effects;
-  if (e.length === 1 && e[0]!.path === s.path) return leafText(s.path, e[0]!.after);
-  if (e.length === 0) return baselineValue(s) ?? p.value;
-  return p.value;
-}
-
 export function renderSweep(s: SweepJson): string {
   const out: string[] = [];
   const values = s.points.map((p) => (s.kind === 'scale' ? `× ${p.value}` : p.value)).join(', ');
-  const base = baselineValue(s);
+  const base = s.baselineLabel;
   out.push(`Sweep: ${s.path} ${s.kind === 'scale' ? 'scaled by' : 'set to'} ${values}${base !== null ? ` (baseline: ${base})` : ''}`);
   const n = s.baseline.executions.filter((e) => e.parent === undefined).length;
   const target = s.precision === 0 ? 'all replications asked for' : `until Δmakespan is within ± ${(s.precision * 100).toPrecision(2)} % of the baseline makespan`;
@@ -73,7 +53,7 @@ export function renderSweep(s: SweepJson): string {
       limited++;
     }
     rows.push([
-      valueLabel(s, p),
+      p.label,
       String(p.replications),
       d && d.variant !== null ? valueText(d.variant, mk.unit) : '—',
       d ? (d.unchanged ? 'unchanged' : deltaText(d, mk.unit)) : '—',
@@ -95,8 +75,8 @@ export function renderSweep(s: SweepJson): string {
     const sure = includesZero(d) ? ', though its CI includes 0' : '';
     out.push(
       d.mean! < 0
-        ? `Lowest makespan: ${s.path} ${s.kind === 'scale' ? '' : '= '}${valueLabel(s, best)}, ${deltaText(d, mk.unit)} (${relativeText(d)}) against the baseline${sure}.`
-        : `No value beats the baseline; the closest is ${s.path} ${s.kind === 'scale' ? '' : '= '}${valueLabel(s, best)} (${deltaText(d, mk.unit)}).`,
+        ? `Lowest makespan: ${s.path} ${s.kind === 'scale' ? '' : '= '}${best.label}, ${deltaText(d, mk.unit)} (${relativeText(d)}) against the baseline${sure}.`
+        : `No value beats the baseline; the closest is ${s.path} ${s.kind === 'scale' ? '' : '= '}${best.label} (${deltaText(d, mk.unit)}).`,
     );
   }
   if (limited > 0) {

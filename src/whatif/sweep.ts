@@ -12,7 +12,8 @@ import type { Model } from '../model/model.js';
 import type { ExecutionPlan } from '../model/workflow.js';
 import { simulate } from '../propeller/simulator.js';
 import { InputError } from '../timeline/errors.js';
-import { applyChanges, changeEffects, describeChange, type Change, type Effect } from './changes.js';
+import { getPaths } from '../model/paths.js';
+import { applyChanges, changeEffects, describeChange, leafText, type Change, type Effect } from './changes.js';
 import { PairedLoop, type DeltaFigures, type PairedOptions, type RunSummary, type ThreadOptions } from './paired.js';
 import { replicationsInOrder, type RemoteRunner } from './replication-order.js';
 import { ReplicationAggregator } from './replications.js';
@@ -46,6 +47,8 @@ export interface SweepOptions extends Omit<PairedOptions, 'onProgress'>, ThreadO
 
 export interface SweepPoint {
   value: string;
+  /** The value as the model reads it (`2.00 s`, `median 10.0 s`, `× 0.5`): how rows name it. */
+  label: string;
   change: Change & { text: string };
   /** Model leaves this value alters (none when it equals the baseline's). */
   effects: Effect[];
@@ -67,11 +70,19 @@ export interface SweepJson {
   minReps: number;
   maxReps: number;
   precision: number;
+  /** The baseline's value of the swept field as the model reads it (`× 1` for a scale sweep); null when the path names several fields. */
+  baselineLabel: string | null;
   /** Replications run (the most any value took). */
   replications: number;
   /** The baseline over those replications. */
   baseline: RunSummary;
   points: SweepPoint[];
+}
+
+/** A model's value at `path` as text, when the path names one field. */
+function fieldText(model: Model, path: string): string | null {
+  const leaves = getPaths(model, path);
+  return leaves.length === 1 ? leafText(leaves[0]!.path, leaves[0]!.value) : null;
 }
 
 /** The change a sweep value makes. */
@@ -155,12 +166,14 @@ export async function runSweep(plans: readonly ExecutionPlan[], baseModel: Model
     minReps: loops[0]!.minReps,
     maxReps,
     precision: loops[0]!.precision,
+    baselineLabel: spec.kind === 'scale' ? '× 1' : fieldText(baseModel, spec.path),
     replications: reps,
     baseline: { ...baseline.meanReport(), figures: baseline.figures() },
     points: loops.map((loop, k) => {
       const res = loop.variantResult();
       return {
         value: spec.values[k]!,
+        label: spec.kind === 'scale' ? `× ${spec.values[k]!}` : (fieldText(models[k]!, spec.path) ?? spec.values[k]!),
         change: { ...changes[k]!, text: describeChange(changes[k]!) },
         effects: changeEffects(baseModel, models[k]!),
         replications: res.replications,

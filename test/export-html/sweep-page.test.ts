@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { renderSweepHtml } from '../../src/export/html-sweep.js';
 import { defaultModel } from '../../src/model/defaults.js';
 import { loadSimulationInput } from '../../src/model/load.js';
-import { ALL_FIGURES, baselineValue, runSweep, type SweepJson } from '../../src/whatif/index.js';
+import { ALL_FIGURES, runSweep, type SweepJson } from '../../src/whatif/index.js';
 import { runCli } from '../support/run-cli.js';
 import { selfContainmentProblems, tagProblems, textOf } from './check.js';
 
@@ -16,7 +16,7 @@ const plans = loadSimulationInput(`${ROOT}scenarios/mixed-load.yaml`).executions
 
 describe('sweep page', async () => {
   const s: SweepJson = await runSweep(plans, defaultModel(), { kind: 'set', path: 'propeller.workers', values: ['1', '4', '20'] }, { seed: 2, minReps: 3, maxReps: 3, precision: 0, jobs: 1 });
-  const html = renderSweepHtml(s, { figures: ALL_FIGURES, source: 'mixed-load.yaml', baselineValue: baselineValue(s)! });
+  const html = renderSweepHtml(s, { figures: ALL_FIGURES, source: 'mixed-load.yaml' });
 
   it('is well-formed and self-contained', () => {
     expect(tagProblems(html)).toEqual([]);

@@ -156,6 +156,8 @@ describe('propsim sweep', () => {
     const j = JSON.parse(r.out);
     expect(j.schema).toBe('propsim.sweep/1');
     expect(j.points.map((p: { value: string }) => p.value)).toEqual(['1', '8']);
+    expect(j.baselineLabel).toBe('8');
+    expect(j.points.map((p: { label: string }) => p.label)).toEqual(['1', '8']);
     // Streaks of one round take more Handle calls than streaks of eight.
     expect(j.points[0].variant.figures.handles.mean).toBeGreaterThan(j.points[1].variant.figures.handles.mean);
     // The preset is part of the baseline, so it is no effect of either value...
@@ -178,6 +180,14 @@ describe('propsim sweep', () => {
     expect(r.out).toContain('set to {lognormal: {median: 2s, sigma: 0.5}}, {constant: 9}');
     const rows = r.out.split('\n').filter((l) => /^ {2}\S/.test(l)).map((l) => l.trim().split(/ {2,}/)[0]);
     expect(rows.slice(1)).toEqual(['baseline (median 4.00 s)', 'median 2.00 s', '9.00 s']);
+    const j = await runCli(['sweep', 'scenarios/hello.yaml', '--vary-scale', 'events.*.latency=0.5', '--reps', '2', '--min-reps', '2', '--jobs', '1', '--json']);
+    const json = JSON.parse(j.out);
+    expect(json.baselineLabel).toBe('× 1');
+    expect(json.points[0].label).toBe('× 0.5');
+    const wild = await runCli(['sweep', 'scenarios/hello.yaml', '--vary', 'events.*.latency={constant: 0.01}', '--reps', '2', '--min-reps', '2', '--jobs', '1', '--json']);
+    // a path naming several fields: no single baseline value, the value as given
+    expect(JSON.parse(wild.out).baselineLabel).toBeNull();
+    expect(JSON.parse(wild.out).points[0].label).toBe('{constant: 0.01}');
     const d = await runCli(['sweep', 'scenarios/hello.yaml', '--vary', 'propeller.baseDelaySeconds=0,2', '--reps', '2', '--min-reps', '2', '--jobs', '1']);
     expect(d.out).toMatch(/\n {2}0 s +2 /);
     expect(d.out).toMatch(/\n {2}2\.00 s +2 /);
