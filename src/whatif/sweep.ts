@@ -102,7 +102,8 @@ export async function runSweep(plans: readonly ExecutionPlan[], baseModel: Model
   // A value that leaves the model as it is (the baseline's own value) is the baseline: its runs are
   // the baseline's, not simulated again, and it takes every replication, so its row repeats the
   // baseline's figures instead of a shorter sample of them.
-  const same = models.map((m) => changeEffects(baseModel, m).length === 0);
+  const effects = models.map((m) => changeEffects(baseModel, m));
+  const same = effects.map((e) => e.length === 0);
   const { onProgress, ...paired } = opts;
   // Each value keeps the baseline's figures for its pairs; the baseline's mean report is kept once,
   // over every replication run (a value may stop earlier).
@@ -175,7 +176,7 @@ export async function runSweep(plans: readonly ExecutionPlan[], baseModel: Model
         value: spec.values[k]!,
         label: spec.kind === 'scale' ? `× ${spec.values[k]!}` : (fieldText(models[k]!, spec.path) ?? spec.values[k]!),
         change: { ...changes[k]!, text: describeChange(changes[k]!) },
-        effects: changeEffects(baseModel, models[k]!),
+        effects: effects[k]!,
         replications: res.replications,
         stoppedBecause: res.stoppedBecause,
         targetHalfWidthNs: res.targetHalfWidthNs,
