@@ -11,10 +11,7 @@
 
 /** Nearest-rank quantile of ascending `sorted` (non-empty), 0 < q <= 1. */
 export function nearestRank(sorted: ArrayLike<number>, q: number): number {
-  const n = sorted.length;
-  // The epsilon keeps 0.9 * 10 (= 9.000000000000002) at rank 9.
-  const rank = Math.min(n, Math.max(1, Math.ceil(q * n - 1e-9)));
-  return sorted[rank - 1]!;
+  return sorted[rankIndex(sorted.length, q)]!;
 }
 
 export interface Summary {
@@ -31,24 +28,85 @@ export interface Summary {
 export function summarize(values: readonly number[]): Summary {
   const n = values.length;
   if (n === 0) return { count: 0, p50: null, p90: null, p95: null, mean: null, sd: null, min: null, max: null };
-  const s = Float64Array.from(values).sort();
-  let sum = 0;
-  for (const v of s) sum += v;
-  const mean = sum / n;
-  let sd: number | null = null;
-  if (n > 1) {
-    let ss = 0;
-    for (const v of s) ss += (v - mean) * (v - mean);
-    sd = Math.sqrt(ss / (n - 1));
+  const a = new Float64Array(values as number[]);
+  let min = a[0]!;
+  let max = min;
+  for (let i = 0; i < n; i++) {
+    const v = a[i]!;
+    if (v < min) min = v;
+    else if (v > max) max = v;
   }
-  return {
-    count: n,
-    p50: nearestRank(s, 0.5),
-    p90: nearestRank(s, 0.9),
-    p95: nearestRank(s, 0.95),
-    mean,
-    sd,
-    min: s[0]!,
-    max: s[n - 1]!,
-  };
+  const mean = exactSum(a, false, 0) / n;
+  const sd = n > 1 ? Math.sqrt(exactSum(a, true, mean) / (n - 1)) : null;
+  // Three order statistics by selection, not a full sort (a report summarizes samples of every
+  // round and op): each selection leaves the smaller values to its left, so the next one searches
+  // only there.
+  const k95 = rankIndex(n, 0.95);
+  const k90 = rankIndex(n, 0.9);
+  const k50 = rankIndex(n, 0.5);
+  select(a, k95, 0, n - 1);
+  select(a, k90, 0, k95);
+  select(a, k50, 0, k90);
+  return { count: n, p50: a[k50]!, p90: a[k90]!, p95: a[k95]!, mean, sd, min, max };
+}
+
+/**
+ * Σ a[i], or Σ (a[i] − center)² when `squares`, summed with the rounding error of every
+ * addition carried along (two-sum), then rounded once. The result then does not depend on the
+ * order of the values (a report over shuffled executions is the same report), for integer-ns
+ * samples exactly, without sorting them.
+ */
+function exactSum(a: Float64Array, squares: boolean, center: number): number {
+  let hi = 0;
+  let lo = 0;
+  for (let i = 0; i < a.length; i++) {
+    const d = a[i]! - center;
+    const v = squares ? d * d : a[i]!;
+    const s = hi + v;
+    const b = s - hi;
+    lo += hi - (s - b) + (v - b);
+    hi = s;
+  }
+  return hi + lo;
+}
+
+/** 0-based index of the nearest-rank q-quantile among n values (see `nearestRank`). */
+function rankIndex(n: number, q: number): number {
+  // The epsilon keeps 0.9 * 10 (= 9.000000000000002) at rank 9.
+  return Math.min(n, Math.max(1, Math.ceil(q * n - 1e-9))) - 1;
+}
+
+/**
+ * Moves the k-th smallest of a[lo..hi] to a[k], smaller or equal values before it and larger or
+ * equal after it (quickselect, median-of-three pivot). A range that does not shrink fast enough
+ * (adversarial order) is sorted instead, so the worst case stays O(n log n).
+ */
+function select(a: Float64Array, k: number, lo: number, hi: number): void {
+  let budget = 2 * Math.ceil(Math.log2(hi - lo + 2)) + 8;
+  while (hi > lo) {
+    if (budget-- === 0) {
+      a.subarray(lo, hi + 1).sort();
+      return;
+    }
+    const x = a[lo]!;
+    const y = a[(lo + hi) >> 1]!;
+    const z = a[hi]!;
+    const pivot = x < y ? (y < z ? y : x < z ? z : x) : x < z ? x : y < z ? z : y;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i]! < pivot) i++;
+      while (a[j]! > pivot) j--;
+      if (i <= j) {
+        const t = a[i]!;
+        a[i] = a[j]!;
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return;
+  }
 }
