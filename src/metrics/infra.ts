@@ -43,7 +43,23 @@ const OP_METRIC: Partial<Record<OpKind, InfraMetric>> = {
   traversal: 'traversals',
 };
 
-const EVENT_KINDS: ReadonlySet<OpKind> = new Set(['workflowEvent', 'nodeEvent', 'taskEvent']);
+// Which activity count an op kind adds to (admin events also count towards events per round).
+const COUNT_NONE = 0;
+const COUNT_WORKFLOW_EVENT = 1;
+const COUNT_NODE_EVENT = 2;
+const COUNT_TASK_EVENT = 3;
+const COUNT_ETCD = 4;
+const COUNT_BLOB = 5;
+const OP_COUNT: Partial<Record<OpKind, number>> = {
+  workflowEvent: COUNT_WORKFLOW_EVENT,
+  nodeEvent: COUNT_NODE_EVENT,
+  taskEvent: COUNT_TASK_EVENT,
+  etcdUpdate: COUNT_ETCD,
+  blobRead: COUNT_BLOB,
+  blobWrite: COUNT_BLOB,
+  blobHead: COUNT_BLOB,
+  blobCopy: COUNT_BLOB,
+};
 const OP_KINDS = Object.entries(OP_METRIC) as [OpKind, InfraMetric][];
 
 /** Samples of one duration metric, as parallel arrays (estimate, lower, upper bound). */
@@ -172,6 +188,13 @@ class EnqueueBounds {
   }
 }
 
+/** What `InfraAccumulator.add` finds out about an execution besides its samples. */
+export interface ExecutionWalk {
+  counts: ExecutionCounts;
+  /** Widest [lo, hi] of its Handle calls' and rounds' start and end instants (0 when all exact). */
+  resolutionNs: number;
+}
+
 /** Infrastructure statistics over `execs`. Independent of their order. */
 export function infraStats(execs: readonly Execution[]): InfraReport {
   const acc = new InfraAccumulator();
@@ -192,47 +215,101 @@ export class InfraAccumulator {
   /** `result()` until the next `add` or `merge`. */
   private cached: InfraReport | null = null;
   /** An op kind's samples, and whether it is an admin event: one lookup per op. */
-  private readonly byKind = new Map<string, { samples: Samples; event: boolean }>();
+  private readonly byKind = new Map<string, { samples: Samples; count: number }>();
 
   constructor() {
     for (const m of INFRA_METRICS) this.samples[m] = new Samples();
     for (const m of COUNT_METRICS) this.counts[m] = [];
-    for (const [kind, m] of OP_KINDS) this.byKind.set(kind, { samples: this.samples[m], event: EVENT_KINDS.has(kind) });
+    for (const [kind, m] of OP_KINDS) this.byKind.set(kind, { samples: this.samples[m], count: OP_COUNT[kind] ?? COUNT_NONE });
   }
 
-  add(exec: Execution): void {
+  /**
+   * Adds the execution's samples; returns its activity counts and the widest uncertainty of its
+   * Handle calls' and rounds' instants, found in the same pass (a large execution has millions of
+   * ops: one walk, not three).
+   */
+  add(exec: Execution): ExecutionWalk {
     this.cached = null;
     const { samples, counts, streakEnds, byKind } = this;
     const enqueueBounds = new EnqueueBounds(exec);
+    const c = emptyCounts(exec);
+    const ends = new Map<string, number>();
+    let res = 0;
     let sawOpBytes = false;
     for (const h of exec.handles) {
-      samples.handles.add(h.start, startLo(h), startHi(h), h.end, endLo(h), endHi(h));
+      const hsLo = startLo(h);
+      const hsHi = startHi(h);
+      const heLo = endLo(h);
+      const heHi = endHi(h);
+      res = Math.max(res, hsHi - hsLo, heHi - heLo);
+      samples.handles.add(h.start, hsLo, hsHi, h.end, heLo, heHi);
       if (h.enqueuedAt !== undefined) {
         const lo = h.enqueuedAtLo ?? enqueueBounds.lo(h.enqueuedAt);
         const hi = h.enqueuedAtHi ?? enqueueBounds.hi(h.enqueuedAt);
-        samples.queueWaits.add(h.enqueuedAt, lo, hi, h.start, startLo(h), startHi(h));
+        samples.queueWaits.add(h.enqueuedAt, lo, hi, h.start, hsLo, hsHi);
       }
-      counts.streakLength.push(h.rounds.length);
+      const nRounds = h.rounds.length;
+      counts.streakLength.push(nRounds);
+      c.rounds += nRounds;
+      if (nRounds > c.maxStreak) c.maxStreak = nRounds;
       streakEnds.set(h.endReason, (streakEnds.get(h.endReason) ?? 0) + 1);
+      ends.set(h.endReason, (ends.get(h.endReason) ?? 0) + 1);
       for (const r of h.rounds) {
-        samples.rounds.add(r.start, startLo(r), startHi(r), r.end, endLo(r), endHi(r));
+        const rsLo = startLo(r);
+        const rsHi = startHi(r);
+        const reLo = endLo(r);
+        const reHi = endHi(r);
+        res = Math.max(res, rsHi - rsLo, reHi - reLo);
+        samples.rounds.add(r.start, rsLo, rsHi, r.end, reLo, reHi);
+        if (r.changed) c.changedRounds++;
+        if (r.error !== undefined) c.erroredRounds++;
         let events = 0;
         for (const op of r.ops) {
           const k = byKind.get(op.kind);
-          if (k !== undefined) {
-            k.samples.add(op.start, startLo(op), startHi(op), op.end, endLo(op), endHi(op));
-            if (k.event) events++;
-          }
-          if (op.kind === 'etcdUpdate' && op.bytes !== undefined) {
-            counts.crBytes.push(op.bytes);
-            sawOpBytes = true;
+          if (k === undefined) continue;
+          k.samples.add(op.start, startLo(op), startHi(op), op.end, endLo(op), endHi(op));
+          switch (k.count) {
+            case COUNT_WORKFLOW_EVENT:
+              c.workflowEvents++;
+              events++;
+              break;
+            case COUNT_NODE_EVENT:
+              c.nodeEvents++;
+              events++;
+              break;
+            case COUNT_TASK_EVENT:
+              c.taskEvents++;
+              events++;
+              break;
+            case COUNT_ETCD:
+              c.etcdUpdates++;
+              if (op.bytes !== undefined) {
+                counts.crBytes.push(op.bytes);
+                sawOpBytes = true;
+                c.etcdBytes += op.bytes;
+                c.maxCrBytes = Math.max(c.maxCrBytes, op.bytes);
+              }
+              break;
+            case COUNT_BLOB:
+              c.blobOps++;
+              break;
+            default:
+              break;
           }
         }
         counts.eventsPerRound.push(events);
         counts.opsPerRound.push(r.ops.length);
       }
     }
-    if (!sawOpBytes) for (const c of exec.crBytes ?? []) counts.crBytes.push(c.bytes);
+    if (!sawOpBytes) {
+      for (const s of exec.crBytes ?? []) {
+        counts.crBytes.push(s.bytes);
+        c.etcdBytes += s.bytes;
+        c.maxCrBytes = Math.max(c.maxCrBytes, s.bytes);
+      }
+    }
+    c.streakEnds = sortKeys(Object.fromEntries(ends));
+    return { counts: c, resolutionNs: res };
   }
 
   result(): InfraReport {
@@ -261,13 +338,19 @@ function sortKeys(r: Record<string, number>): Record<string, number> {
 
 /** Activity counts of one execution. */
 export function executionCounts(exec: Execution): ExecutionCounts {
-  const c: ExecutionCounts = {
+  return new InfraAccumulator().add(exec).counts;
+}
+
+function emptyCounts(exec: Execution): ExecutionCounts {
+  let nodeTransitions = 0;
+  for (const n of exec.nodes) nodeTransitions += n.transitions.length;
+  return {
     handles: exec.handles.length,
     rounds: 0,
     changedRounds: 0,
     erroredRounds: 0,
     enqueues: exec.enqueues.length,
-    nodeTransitions: 0,
+    nodeTransitions,
     workflowTransitions: exec.workflowTransitions.length,
     workflowEvents: 0,
     nodeEvents: 0,
@@ -279,53 +362,4 @@ export function executionCounts(exec: Execution): ExecutionCounts {
     maxStreak: 0,
     streakEnds: {},
   };
-  const ends = new Map<string, number>();
-  for (const n of exec.nodes) c.nodeTransitions += n.transitions.length;
-  let opBytes = false;
-  for (const h of exec.handles) {
-    c.rounds += h.rounds.length;
-    c.maxStreak = Math.max(c.maxStreak, h.rounds.length);
-    ends.set(h.endReason, (ends.get(h.endReason) ?? 0) + 1);
-    for (const r of h.rounds) {
-      if (r.changed) c.changedRounds++;
-      if (r.error !== undefined) c.erroredRounds++;
-      for (const op of r.ops) {
-        switch (op.kind) {
-          case 'workflowEvent':
-            c.workflowEvents++;
-            break;
-          case 'nodeEvent':
-            c.nodeEvents++;
-            break;
-          case 'taskEvent':
-            c.taskEvents++;
-            break;
-          case 'etcdUpdate':
-            c.etcdUpdates++;
-            if (op.bytes !== undefined) {
-              opBytes = true;
-              c.etcdBytes += op.bytes;
-              c.maxCrBytes = Math.max(c.maxCrBytes, op.bytes);
-            }
-            break;
-          case 'blobRead':
-          case 'blobWrite':
-          case 'blobHead':
-          case 'blobCopy':
-            c.blobOps++;
-            break;
-          default:
-            break;
-        }
-      }
-    }
-  }
-  if (!opBytes) {
-    for (const s of exec.crBytes ?? []) {
-      c.etcdBytes += s.bytes;
-      c.maxCrBytes = Math.max(c.maxCrBytes, s.bytes);
-    }
-  }
-  c.streakEnds = sortKeys(Object.fromEntries(ends));
-  return c;
 }

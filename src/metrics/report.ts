@@ -7,7 +7,7 @@
 import type { Execution, Recording, Span } from '../timeline/types.js';
 import { endHi, endLo, startHi, startLo } from '../timeline/bounds.js';
 import { criticalPath } from './critical-path.js';
-import { executionCounts, InfraAccumulator } from './infra.js';
+import { InfraAccumulator } from './infra.js';
 import type { Instant } from './intervals.js';
 import { OverallAccumulator } from './overall.js';
 import { executionOverhead, ratio, ratioBounds } from './overhead.js';
@@ -19,8 +19,11 @@ function width(x: Instant): number {
   return x.hi - x.lo;
 }
 
-/** Coarsest instant uncertainty recorded for the execution (0 when every instant is exact). */
-function executionResolution(exec: Execution): number {
+/**
+ * Coarsest uncertainty of the execution's own instants: creation, end, enqueues and transitions
+ * (0 when every one is exact). Handle calls and rounds are measured by the infrastructure walk.
+ */
+function instantResolution(exec: Execution): number {
   let r = 0;
   const w = (lo: number, hi: number) => {
     if (hi - lo > r) r = hi - lo;
@@ -30,14 +33,6 @@ function executionResolution(exec: Execution): number {
   for (const e of exec.enqueues) w(e.lo, e.hi);
   for (const t of exec.workflowTransitions) w(t.atLo, t.atHi);
   for (const n of exec.nodes) for (const t of n.transitions) w(t.atLo, t.atHi);
-  for (const h of exec.handles) {
-    w(startLo(h), startHi(h));
-    w(endLo(h), endHi(h));
-    for (const rd of h.rounds) {
-      w(startLo(rd), startHi(rd));
-      w(endLo(rd), endHi(rd));
-    }
-  }
   return r;
 }
 
@@ -70,7 +65,7 @@ function splitGap(exec: Execution, nodes: readonly NodeReport[]): string | undef
 export function executionReport(exec: Execution, children: readonly Execution[] = [], infraAcc = new InfraAccumulator()): ExecutionReport {
   const ov = executionOverhead(exec, children);
   const cp = criticalPath(ov);
-  infraAcc.add(exec);
+  const walk = infraAcc.add(exec);
   const { infra, infraCounts } = infraAcc.result();
   const nodes: NodeReport[] = ov.nodes.map((n) => {
     const w = n.window;
@@ -118,7 +113,7 @@ export function executionReport(exec: Execution, children: readonly Execution[] 
     makespanNs: mk.est,
     makespanLoNs: mk.lo,
     makespanHiNs: mk.hi,
-    resolutionNs: Math.max(executionResolution(exec), width(ov.span.start), width(ov.span.end)),
+    resolutionNs: Math.max(walk.resolutionNs, instantResolution(exec), width(ov.span.start), width(ov.span.end)),
     nodes,
     notStarted: ov.notStarted,
     overhead: {
@@ -159,7 +154,7 @@ export function executionReport(exec: Execution, children: readonly Execution[] 
         tailNs: bound(cp.tail),
       },
     },
-    counts: executionCounts(exec),
+    counts: walk.counts,
     infra,
     infraCounts,
     ...optional('splitUnknown', splitGap(exec, nodes)),
