@@ -31,23 +31,41 @@ export function summarize(values: readonly number[]): Summary {
   const a = new Float64Array(values as number[]);
   let min = a[0]!;
   let max = min;
+  let smallInts = true;
   for (let i = 0; i < n; i++) {
     const v = a[i]!;
     if (v < min) min = v;
     else if (v > max) max = v;
+    if ((v & 0xffff) !== v) smallInts = false;
   }
   const mean = exactSum(a, false, 0) / n;
   const sd = n > 1 ? Math.sqrt(exactSum(a, true, mean) / (n - 1)) : null;
-  // Three order statistics by selection, not a full sort (a report summarizes samples of every
-  // round and op): each selection leaves the smaller values to its left, so the next one searches
-  // only there.
   const k95 = rankIndex(n, 0.95);
   const k90 = rankIndex(n, 0.9);
   const k50 = rankIndex(n, 0.5);
+  if (smallInts && max < 4 * n) {
+    // Counts (rounds per streak, events per round): a histogram gives the ranks in one pass.
+    const hist = new Uint32Array(max + 1);
+    for (let i = 0; i < n; i++) hist[a[i]!]!++;
+    return { count: n, p50: valueAt(hist, k50), p90: valueAt(hist, k90), p95: valueAt(hist, k95), mean, sd, min, max };
+  }
+  // Three order statistics by selection, not a full sort (a report summarizes samples of every
+  // round and op): each selection leaves the smaller values to its left, so the next one searches
+  // only there.
   select(a, k95, 0, n - 1);
   select(a, k90, 0, k95);
   select(a, k50, 0, k90);
   return { count: n, p50: a[k50]!, p90: a[k90]!, p95: a[k95]!, mean, sd, min, max };
+}
+
+/** The value at 0-based rank k of the values counted in `hist` (hist[v] = how many equal v). */
+function valueAt(hist: Uint32Array, k: number): number {
+  let seen = 0;
+  for (let v = 0; v < hist.length; v++) {
+    seen += hist[v]!;
+    if (seen > k) return v;
+  }
+  return hist.length - 1;
 }
 
 /**

@@ -27,18 +27,28 @@ describe('summarize', () => {
     // ascending, descending, organ pipe, sawtooth and all-equal inputs of a size where a
     // quadratic selection would show
     const n = 20_001;
+    // (nanosecond-sized values: small integers take the histogram path, tested below)
+    const ns = (x: number) => 1e9 + x * 1_000_003;
     const inputs = [
-      Array.from({ length: n }, (_, i) => i),
-      Array.from({ length: n }, (_, i) => n - i),
-      Array.from({ length: n }, (_, i) => Math.min(i, n - i)),
-      Array.from({ length: n }, (_, i) => i % 97),
-      Array.from({ length: n }, () => 7),
+      Array.from({ length: n }, (_, i) => ns(i)),
+      Array.from({ length: n }, (_, i) => ns(n - i)),
+      Array.from({ length: n }, (_, i) => ns(Math.min(i, n - i))),
+      Array.from({ length: n }, (_, i) => ns(i % 97)),
+      Array.from({ length: n }, () => ns(7)),
     ];
     for (const v of inputs) {
       const s = summarize(v);
       expect({ p50: s.p50, p90: s.p90, p95: s.p95, min: s.min, max: s.max }).toEqual(bySort(v));
     }
   });
+
+  test.prop([fc.array(fc.integer({ min: 0, max: 3000 }), { minLength: 1, maxLength: 400 })])(
+    'small counts (histogram path) and large ones agree with the sort',
+    (values) => {
+      const s = summarize(values);
+      expect({ p50: s.p50, p90: s.p90, p95: s.p95, min: s.min, max: s.max }).toEqual(bySort(values));
+    },
+  );
 
   it('leaves its input as it was', () => {
     const v = [5, 3, 9, 1, 7];
