@@ -52,6 +52,29 @@ export function isFlyteWorkflowCr(data: unknown): boolean {
   return isObj(data.spec) && isObj(data.spec.nodes) && 'tasks' in data;
 }
 
+const NODE_KINDS = ['start', 'end', 'task', 'branch', 'workflow', 'gate', 'array'];
+
+/**
+ * What part of a FlyteWorkflow `data` is, when it is one but not a whole CR (a node spec, a
+ * task template, a connections map or a workflow spec cut out of one, as Flyte's own test data
+ * holds); undefined otherwise. Lets a loader say why such a file cannot be simulated.
+ */
+export function flyteWorkflowPart(data: unknown): string | undefined {
+  if (!isObj(data) || isFlyteWorkflowCr(data)) return undefined;
+  if (typeof data.kind === 'string' && NODE_KINDS.includes(data.kind) && typeof data.id === 'string') {
+    return `one node of a FlyteWorkflow (a ${data.kind} node, id ${JSON.stringify(data.id)})`;
+  }
+  if (isObj(data.id) && typeof data.type === 'string' && (isObj(data.interface) || isObj(data.container) || isObj(data.metadata))) {
+    return 'one task template of a FlyteWorkflow';
+  }
+  if (isObj(data.nodes) && (isObj(data.connections) || isObj(data.edges))) return 'the workflow spec of a FlyteWorkflow, without the CR around it';
+  const values = Object.values(data);
+  if (values.length > 0 && values.every((v) => Array.isArray(v) && v.every((x) => typeof x === 'string'))) {
+    return "a FlyteWorkflow's connections (node id to downstream node ids)";
+  }
+  return undefined;
+}
+
 /** True when `data` is a list of FlyteWorkflow CRs (`kubectl get flyteworkflow -o json`). */
 export function isFlyteWorkflowList(data: unknown): data is { items: unknown[] } {
   return isObj(data) && Array.isArray(data.items) && data.items.length > 0 && data.items.every(isFlyteWorkflowCr);
@@ -253,6 +276,11 @@ function compileNode(
       node.kind = 'end';
       return node;
     case 'task': {
+      // Early CRs named the template in `task_ref`; the CRD's NodeSpec reads only `task`, so
+      // propeller finds no task for such a node.
+      if (n.task === undefined && n.task_ref !== undefined) {
+        fail(ctx, [...path, 'task'], 'task node without a task reference; it has task_ref, a field of an older format that propeller does not read');
+      }
       const t = template(n.task, [...path, 'task'], ctx);
       node.taskType = t.type;
       if (t.type === 'container_array') {

@@ -4,7 +4,7 @@ import { gunzipSync } from 'node:zlib';
 import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument, type Document } from 'yaml';
 import type { Scenario, WorkflowDef } from './workflow.js';
 import { clipExcerpt, InputError, MAX_EXCERPT } from '../timeline/errors.js';
-import { crdExecution, crdToWorkflow, isFlyteWorkflowCr, isFlyteWorkflowList, type CrdOptions } from './crd.js';
+import { crdExecution, crdToWorkflow, flyteWorkflowPart, isFlyteWorkflowCr, isFlyteWorkflowList, type CrdOptions } from './crd.js';
 import { looksLikeModelFile } from './model-schema.js';
 import { compileScenario, parseScenarioFile } from './scenario-schema.js';
 import { parsePath } from './zod-errors.js';
@@ -276,5 +276,12 @@ export function loadSimulationInput(file: string, text?: string): Scenario {
       path: `items[${i}]`,
     });
   }
-  return scenarioFromSource(src);
+  try {
+    return scenarioFromSource(src);
+  } catch (e) {
+    // Not a scenario either: a piece cut out of a CR says so rather than which scenario fields it lacks.
+    const part = e instanceof InputError ? flyteWorkflowPart(src.data) : undefined;
+    if (part === undefined) throw e;
+    throw new InputError(`is ${part}, not a whole FlyteWorkflow CR; simulate takes the whole object (kubectl get flyteworkflow NAME -o json)`, { file });
+  }
 }

@@ -20,6 +20,7 @@ import { simulate } from '../../src/propeller/simulator.js';
 import { InputError } from '../../src/timeline/errors.js';
 import { runCli } from '../support/run-cli.js';
 import { tempDir } from '../roundtrip/shape.js';
+import { expectedOf } from './helpers.js';
 
 const dir = 'test/fixtures/crds';
 const OFFLOADED = 'offloaded.json';
@@ -33,51 +34,6 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 type Any = any;
 const readCr = (f: string): Any => (f.endsWith('.json') ? JSON.parse(readFileSync(join(dir, f), 'utf8')) : parse(readFileSync(join(dir, f), 'utf8')));
 const crsOf = (doc: Any): Any[] => (doc.kind === 'List' ? doc.items : [doc]);
-
-/** What a CR says the report must name: every node, nested subworkflow nodes and failure nodes. */
-interface Expected {
-  /** Nodes that run (or are skipped) and so have a row. */
-  rows: Set<string>;
-  /** Branch cases not taken (the loader takes the `if` case). */
-  skipped: Set<string>;
-  /** Nodes that never start: inside a skipped case, and failure nodes. */
-  notStarted: Set<string>;
-}
-
-function expectedOf(cr: Any): Expected {
-  const out: Expected = { rows: new Set(), skipped: new Set(), notStarted: new Set() };
-  const walk = (spec: Any, prefix: string, running: boolean) => {
-    const nodes = spec.nodes as Record<string, Any>;
-    const caseOf = new Map<string, { branch: string; taken: boolean }>();
-    for (const [id, n] of Object.entries(nodes)) {
-      if (n.kind !== 'branch') continue;
-      const cases = [n.branch.if.then, ...(n.branch.elseIf ?? []).map((c: Any) => c.then), ...(n.branch.else ? [n.branch.else] : [])];
-      cases.forEach((c: string, i: number) => caseOf.set(c, { branch: id, taken: i === 0 }));
-    }
-    // A node runs when the workflow runs and every branch above it took the path to it.
-    const runs = (id: string): boolean => {
-      const c = caseOf.get(id);
-      return c === undefined ? running : c.taken && runs(c.branch);
-    };
-    const skippedHere = (id: string): boolean => {
-      const c = caseOf.get(id);
-      return c !== undefined && !c.taken && runs(c.branch);
-    };
-    for (const [id, n] of Object.entries(nodes)) {
-      const full = prefix + id;
-      const r = runs(id);
-      if (r) out.rows.add(full);
-      else if (skippedHere(id)) {
-        out.rows.add(full);
-        out.skipped.add(full);
-      } else out.notStarted.add(full);
-      if (n.kind === 'workflow' && n.workflow.subWorkflowRef) walk(cr.subWorkflows[n.workflow.subWorkflowRef], `${full}/`, r);
-    }
-    if (spec.onFailure) out.notStarted.add(prefix + spec.onFailure.id);
-  };
-  walk(cr.spec, '', true);
-  return out;
-}
 
 function run(file: string, seed: number | string = 1) {
   const scenario = loadSimulationInput(join(dir, file));

@@ -1,15 +1,21 @@
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { crdToWorkflow, isFlyteWorkflowCr } from '../../src/model/crd.js';
+import { crdToWorkflow, flyteWorkflowPart, isFlyteWorkflowCr } from '../../src/model/crd.js';
+import { defaultModel } from '../../src/model/defaults.js';
 import { loadCrdFile, loadSimulationInput } from '../../src/model/load.js';
-import { thrown } from './helpers.js';
+import { computeReport } from '../../src/metrics/index.js';
+import { simulate } from '../../src/propeller/simulator.js';
+import { runCli } from '../support/run-cli.js';
+import { expectedOf, thrown } from './helpers.js';
 import type { WorkflowDef } from '../../src/model/workflow.js';
 
-// Verbatim copies of ../shared/flyteworkflow-crds (see SOURCE.txt there), so tests run from a clean clone.
+// Verbatim copies of FlyteWorkflow CRs from Flyte's repository (see SOURCE.txt there), so tests run from a clean clone.
 const dir = 'test/fixtures/flyteworkflow-crds';
+// Flyte's test data for the CRD types: parts of CRs and one CR in an old format (see SOURCE.txt there).
+const partsDir = 'test/fixtures/flyteworkflow-v1alpha1-testdata';
 const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Any = any;
@@ -31,8 +37,8 @@ function caseIds(cr: Any): Set<string> {
 }
 
 describe('FlyteWorkflow CR import', () => {
-  it('finds all 42 CRs', () => {
-    expect(files).toHaveLength(42);
+  it('finds all 55 CRs', () => {
+    expect(files).toHaveLength(55);
   });
 
   it.each(files)('%s yields every node with its kind and upstream set', (f) => {
@@ -84,9 +90,33 @@ describe('FlyteWorkflow CR import', () => {
       expect(s.description).toContain('FlyteWorkflow CR');
       nodes += s.executions[0]!.workflow.nodes.length;
     }
-    // Sum of spec.nodes over the 42 files.
+    // Sum of spec.nodes over the 55 files.
     expect(nodes).toBe(files.reduce((a, f) => a + Object.keys(read(f).spec.nodes).length, 0));
-    expect(nodes).toBe(203);
+    expect(nodes).toBe(267);
+  });
+
+  it.each(files)('%s runs to success with every node in the report, untaken cases skipped', (f) => {
+    const cr = read(f);
+    const s = loadSimulationInput(join(dir, f));
+    const recording = simulate(s.executions, defaultModel(), { seed: 1, replication: 0 });
+    const exec = recording.executions[0]!;
+    expect(exec.ended).toBeDefined();
+    expect(exec.phase).toBe('Succeeded');
+    const rep = computeReport(recording).executions[0]!;
+    const want = expectedOf(cr);
+    // Every spec node has a row (untaken branch cases marked skipped); other rows are map subnodes.
+    const rows = new Set(rep.nodes.map((n) => n.id));
+    for (const id of want.rows) expect(rows.has(id), `row for ${id}`).toBe(true);
+    for (const id of rows) expect(want.rows.has(id) || /\/n\d+$/.test(id), `unexpected row ${id}`).toBe(true);
+    for (const n of rep.nodes) {
+      expect(n.complete, n.id).toBe(true);
+      expect(n.skipped === true, `${n.id} skipped`).toBe(want.skipped.has(n.id));
+      for (const v of [n.timeNs, n.userNs, n.flyteNs, n.externalNs, n.waitNs]) {
+        expect(Number.isFinite(v) && v >= 0, `${n.id}: ${v}`).toBe(true);
+      }
+    }
+    expect(rep.notStarted).toEqual([]);
+    expect(rep.makespanNs).toBeGreaterThan(0);
   });
 
   it('nested branches: cases, taken case and branch ownership', () => {
@@ -235,5 +265,32 @@ describe('FlyteWorkflow CR import', () => {
     expect(e.path).toBe('spec.nodes.n0.task');
     const lines = text.split('\n');
     expect(lines[e.line! - 1]).toContain('"task": "missing"');
+  });
+});
+
+describe("Flyte's CRD test data: parts of CRs and an old-format CR", () => {
+  it('tells each part of a CR by its shape, and nothing else', () => {
+    const part = (f: string) => flyteWorkflowPart(f.endsWith('.json') ? JSON.parse(readFileSync(join(partsDir, f), 'utf8')) : parse(readFileSync(join(partsDir, f), 'utf8')));
+    expect(part('branch.json')).toBe('one node of a FlyteWorkflow (a branch node, id "foobranch")');
+    expect(part('connections.json')).toBe("a FlyteWorkflow's connections (node id to downstream node ids)");
+    expect(part('task.yaml')).toBe('one task template of a FlyteWorkflow');
+    expect(part('workflowspec.yaml')).toBeUndefined(); // a whole CR
+    expect(flyteWorkflowPart(read(files[0]!).spec)).toBe('the workflow spec of a FlyteWorkflow, without the CR around it');
+    expect(flyteWorkflowPart(read(files[0]!))).toBeUndefined();
+    for (const other of [{}, [], 'x', { name: 'n', description: 'd', workflows: {} }, { a: ['b', 1] }]) expect(flyteWorkflowPart(other)).toBeUndefined();
+  });
+
+  it.each([
+    ['branch.json', 'is one node of a FlyteWorkflow (a branch node, id "foobranch"), not a whole FlyteWorkflow CR'],
+    ['connections.json', "is a FlyteWorkflow's connections (node id to downstream node ids), not a whole FlyteWorkflow CR"],
+    ['task.yaml', 'is one task template of a FlyteWorkflow, not a whole FlyteWorkflow CR'],
+    ['workflowspec.yaml', 'spec.nodes.add-one-and-print-0.task: task node without a task reference; it has task_ref'],
+  ])('simulate refuses %s with one line', async (f, message) => {
+    const file = join(partsDir, f);
+    const r = await runCli(['simulate', file]);
+    expect(r.code).toBe(2);
+    expect(r.out).toBe('');
+    expect(r.err.split('\n')).toEqual([expect.stringContaining(message), '']);
+    expect(r.err).toMatch(new RegExp(`^propsim: ${file}(:\\d+)?: `));
   });
 });
