@@ -1,5 +1,6 @@
 import type { Distribution } from '../engine/distributions.js';
-import type { ExecutionPlan, WorkflowDef, WorkflowNode } from './workflow.js';
+import type { BranchDef, ExecutionPlan, WorkflowDef, WorkflowNode } from './workflow.js';
+import { branchInputs, decideBranch } from './branch-decision.js';
 import { InputError } from '../timeline/errors.js';
 import { topologicalOrder } from './dag.js';
 import { parseDuration } from './quantities.js';
@@ -15,7 +16,8 @@ import { formatPath } from './zod-errors.js';
  *
  * What a CR cannot tell is left to defaults or options: user runtimes (unset, so the Model's
  * defaultRuntime applies), whether a cacheable task hits (miss: a first run), which branch case
- * is taken (the one the CR's status records, else the `if` case; a subworkflow several nodes use
+ * is taken when its conditions read other nodes' outputs (the one the CR's status records, else
+ * the `if` case; conditions on the execution's inputs are evaluated; a subworkflow several nodes use
  * takes the cases its first node's status records), the size of a map task when neither the template nor the workflow
  * inputs give it, and the workflow behind a launch plan (a one-task placeholder). A dynamic task
  * looks like any python task in a CR; scenario files can turn one into a dynamic node.
@@ -201,7 +203,7 @@ function compileSpec(specValue: unknown, path: Path, ctx: Ctx): WorkflowDef {
 
   // Branch cases: their status lives under the branch; they have no upstream of their own.
   const branchOf = new Map<string, string>();
-  const branches = new Map<string, { cases: string[]; taken: string }>();
+  const branches = new Map<string, BranchDef>();
   for (const id of ids) {
     const n = nodes[id];
     if (!isObj(n) || n.kind !== 'branch') continue;
@@ -223,10 +225,20 @@ function compileSpec(specValue: unknown, path: Path, ctx: Ctx): WorkflowDef {
       b.elseIf.forEach((c, i) => addCase(isObj(c) ? c.then : undefined, [...at, 'elseIf', i, 'then']));
     }
     if (b.else !== undefined && b.else !== null && b.else !== '') addCase(b.else, [...at, 'else']);
-    // The case the CR's status says was taken (`branchStatus.finalNodeId`), else the `if` case.
+    // The case the CR's status says was taken (`branchStatus.finalNodeId`); else the one its
+    // conditions pick from the execution's inputs (top-level workflow: a subworkflow's inputs come
+    // from its parent's bindings); else the `if` case.
     const st = ctx.status[id];
     const final = isObj(st) && isObj(st.branchStatus) ? st.branchStatus.finalNodeId : undefined;
-    branches.set(id, { cases, taken: typeof final === 'string' && cases.includes(final) ? final : cases[0]! });
+    if (typeof final === 'string' && cases.includes(final)) {
+      branches.set(id, { cases, taken: final, by: 'status' });
+      continue;
+    }
+    const literals = isObj(ctx.inputs) && isObj(ctx.inputs.literals) ? ctx.inputs.literals : undefined;
+    const decided = ctx.stack.length === 0 ? decideBranch(b, branchInputs(n.inputBindings, literals)) : undefined;
+    if (decided !== undefined && 'fails' in decided) branches.set(id, { cases, taken: cases[0]!, fails: decided.fails, by: 'inputs' });
+    else if (decided !== undefined && cases.includes(decided.taken)) branches.set(id, { cases, taken: decided.taken, by: 'inputs' });
+    else branches.set(id, { cases, taken: cases[0]! });
   }
 
   const { up, from } = upstreamMap(spec, path, ctx);
@@ -262,7 +274,7 @@ function compileNode(
   value: unknown,
   path: Path,
   ctx: Ctx,
-  branches: Map<string, { cases: string[]; taken: string }>,
+  branches: Map<string, BranchDef>,
 ): WorkflowNode {
   if (!isObj(value)) fail(ctx, path, 'expected a node spec');
   const n = value;

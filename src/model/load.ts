@@ -242,9 +242,20 @@ function scenarioFromCrs(src: SourceFile, crs: unknown[], isList: boolean): Scen
   const description =
     crs.length === 1
       ? `FlyteWorkflow CR ${basename(src.file)}: workflow ${first.name}, ${nodeCount(first)} nodes, ` +
-        `${first.specBytes} spec bytes; runtimes from the model's defaultRuntime`
+        `${first.specBytes} spec bytes; runtimes from the model's defaultRuntime${branchNote(first)}`
       : `${crs.length} FlyteWorkflow CRs from ${basename(src.file)}; runtimes from the model's defaultRuntime`;
   return { name, description, executions };
+}
+
+/** What the execution's inputs decided for the workflow's branch nodes (they change what runs). */
+function branchNote(wf: WorkflowDef): string {
+  const parts: string[] = [];
+  for (const n of wf.nodes) {
+    const b = n.branch;
+    if (b?.by !== 'inputs') continue;
+    parts.push(b.fails !== undefined ? `branch ${n.id} matches no case and fails ("${b.fails}")` : `branch ${n.id} takes ${b.taken}`);
+  }
+  return parts.length > 0 ? `; from the execution's inputs, ${parts.join(', ')}` : '';
 }
 
 /** A Kubernetes List object (`kind: List`, or any `*List` kind, with `items`). */

@@ -53,7 +53,7 @@ export interface WorkflowNode {
   /** Launch plan, in a replay: the child execution's measured quantities (`ExecutionPlan.replay`). */
   launchplanReplay?: Record<string, { runtime?: number; podStart?: number }>;
   /** Branch: the ids of the case nodes (in the same workflow's `nodes`, with no upstream) and the one taken. */
-  branch?: { cases: string[]; taken: string };
+  branch?: BranchDef;
   /** Gate: how long the signal/sleep takes. */
   gate?: Distribution;
   /** Node id this node belongs to when it is a branch case (its status lives under the branch). */
@@ -103,4 +103,17 @@ export interface Scenario {
   /** What the scenario shows, for the report header. */
   description: string;
   executions: ExecutionPlan[];
+}
+
+/** A branch node's cases and the one it takes. */
+export interface BranchDef {
+  cases: string[];
+  taken: string;
+  /**
+   * Set when no case matches and the branch fails with this message (propeller's `elseFail`, or
+   * "No branch satisfied"): every case is skipped and `taken` is not run.
+   */
+  fails?: string;
+  /** How the case was chosen: the CR's recorded status, or the conditions on the execution's inputs (else: the first case). */
+  by?: 'status' | 'inputs';
 }

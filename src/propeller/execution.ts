@@ -274,9 +274,11 @@ export class ExecState {
           cn.record.parent = ns.id;
           return cn;
         });
-        const taken = byId.get(ns.def.branch.taken);
-        if (!taken) throw new Error(`workflow ${def.name}: branch "${ns.def.id}" takes unknown case "${ns.def.branch.taken}"`);
-        ns.taken = taken;
+        if (ns.def.branch.fails === undefined) {
+          const taken = byId.get(ns.def.branch.taken);
+          if (!taken) throw new Error(`workflow ${def.name}: branch "${ns.def.id}" takes unknown case "${ns.def.branch.taken}"`);
+          ns.taken = taken;
+        }
       }
     }
 

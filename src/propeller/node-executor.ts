@@ -484,12 +484,23 @@ function* handleLaunchPlan(rc: RoundCtx, n: NodeState): Gen<boolean> {
   return true;
 }
 
-/** Branch: decide in the Queued round (other cases Skipped), then drive the taken case node. */
+/**
+ * Branch: decide in the Queued round (other cases Skipped), then drive the taken case node. A
+ * branch whose conditions match no case skips them all and fails (`elseFail`).
+ */
 function* handleBranch(rc: RoundCtx, n: NodeState): Gen<boolean> {
   const sim = rc.sim;
   const taken = n.taken;
   let d: number;
-  if (!taken) return false;
+  if (!taken) {
+    if (n.def.branch?.fails === undefined || n.phase !== QUEUED) return false;
+    d = sim.blob.read(rc, n, F_INPUTS, inBytes(n));
+    if (d > 0) yield d;
+    for (const c of n.cases ?? []) if (c.phase === NYS) rc.transition(c, SKIPPED);
+    d = transitionAndSend(rc, n, FAILED, NEV_FAILED);
+    if (d > 0) yield d;
+    return false;
+  }
   if (n.phase === QUEUED) {
     d = sim.blob.read(rc, n, F_INPUTS, inBytes(n));
     if (d > 0) yield d;

@@ -35,14 +35,17 @@ describe.each([
       const f = folded.executions.find((x) => x.id === e.id);
       expect(f).toBeDefined();
       for (const n of e.nodes) {
-        const m = f!.nodes.find((x) => x.id === n.id);
         // a skipped node (a branch case not taken) shows nothing of its kind
-        if (m === undefined || !n.transitions.some((t) => t.to === 'Succeeded' || t.to === 'Running')) continue;
+        if (!n.transitions.some((t) => t.to === 'Succeeded' || t.to === 'Running')) continue;
+        const m = f!.nodes.find((x) => x.id === n.id);
+        expect(m, `${e.id} ${n.id} folded`).toBeDefined();
+        if (m === undefined) continue;
         compared++;
         if (m.kind !== n.kind) mismatches.push(`${e.id} ${n.id}: ${n.kind} read as ${m.kind}`);
       }
     }
     expect(mismatches).toEqual([]);
-    expect(compared).toBeGreaterThanOrEqual(3);
+    // (a workflow whose branch matches no case fails after its start node)
+    expect(compared).toBeGreaterThanOrEqual(truth.executions.every((e) => e.phase === 'Succeeded') ? 3 : 1);
   });
 });

@@ -107,7 +107,7 @@ describe('hand-written FlyteWorkflow CRs', () => {
     cr.status.nodeStatus['route-small'] = { phase: 2, subNodeStatus: { s1: { phase: 2, branchStatus: { phase: 1, finalNodeId: 's1-n0' } } } };
     const wf = crdToWorkflow(cr);
     const route = wf.nodes.find((n) => n.id === 'route')!;
-    expect(route.branch).toEqual({ cases: ['route-big', 'route-wait', 'route-small'], taken: 'route-small' });
+    expect(route.branch).toEqual({ cases: ['route-big', 'route-wait', 'route-small'], taken: 'route-small', by: 'status' });
     const sub = wf.nodes.find((n) => n.id === 'route-small')!.subworkflow!;
     expect(sub.nodes.find((n) => n.id === 's1')!.branch!.taken).toBe('s1-n0');
     // A recorded case that is not one of the branch's: the `if` case.

@@ -9,7 +9,7 @@ import { loadCrdFile, loadSimulationInput } from '../../src/model/load.js';
 import { computeReport } from '../../src/metrics/index.js';
 import { simulate } from '../../src/propeller/simulator.js';
 import { runCli } from '../support/run-cli.js';
-import { expectedOf, thrown } from './helpers.js';
+import { expectedOf, FAILS, thrown } from './helpers.js';
 import type { WorkflowDef } from '../../src/model/workflow.js';
 
 // Verbatim copies of FlyteWorkflow CRs from Flyte's repository (see SOURCE.txt there), so tests run from a clean clone.
@@ -23,6 +23,12 @@ const read = (f: string): Any => JSON.parse(readFileSync(join(dir, f), 'utf8'));
 
 function byId(wf: WorkflowDef) {
   return new Map(wf.nodes.map((n) => [n.id, n]));
+}
+
+/** The case ids of branch `id` in the CR's top-level workflow. */
+function wfCases(cr: Any, id: string): string[] {
+  const b = cr.spec.nodes[id].branch;
+  return [b.if.then, ...(b.elseIf ?? []).map((c: Any) => c.then), ...(b.else ? [b.else] : [])];
 }
 
 function caseIds(cr: Any): Set<string> {
@@ -95,38 +101,85 @@ describe('FlyteWorkflow CR import', () => {
     expect(nodes).toBe(267);
   });
 
-  it.each(files)('%s runs to success with every node in the report, untaken cases skipped', (f) => {
+  // What these CRs' inputs make their branches do (every input is a zero value: 0, 0.0, false, ""),
+  // worked out by hand from each condition; a branch not listed takes its `if` case (its
+  // conditions read another node's outputs, which a simulation does not know).
+  const decisions: Record<string, Record<string, string>> = {
+    '026_core.control_flow.conditions.multiplier_2_wf_crd.json': { n0: 'n0-n1' }, // 0.1 <= 0 is false: else
+    '028_core.control_flow.conditions.multiplier_2_2_wf_crd.json': { n0: FAILS }, // 0 in neither (0.1, 1) nor (1, 10]: elseFail
+    '030_core.control_flow.conditions.multiplier_3_2_wf_crd.json': { n0: FAILS },
+    '037_core.control_flow.conditions.bool_input_wf_2_wf_crd.json': { n0: 'n0-n1' }, // b == true is false: else
+    '039_core.control_flow.conditions.nested_conditions_2_wf_crd.json': { n0: 'n0-n2' }, // neither (0.1, 1) nor (1, 10): else
+    '059_core.control_flow.merge_sort.merge_sort_2_wf_crd.json': { n0: 'n0-n0' }, // 0 <= 0
+    'branch_mycereal_condition_has_no_deps.json': { n2: FAILS }, // the bound literal true == false is false: elseFail
+    'branch_success_6.json': { 'node-0': 'node-0-branchn1' },
+    'branch_success_7_nested.json': { 'branchnode-2': FAILS },
+    'branch_success_8_nested.json': { n0: 'n0-n2' },
+  };
+
+  it('the listed decisions are the ones the loader makes, and no other branch is decided from the inputs', () => {
+    for (const f of files) {
+      const wf = loadCrdFile(join(dir, f));
+      const byInputs = Object.fromEntries(
+        wf.nodes.filter((n) => n.branch?.by === 'inputs').map((n) => [n.id, n.branch!.fails !== undefined ? FAILS : n.branch!.taken]),
+      );
+      // nested branches inside a case that is not taken are decided too, but never run
+      const listed = decisions[f] ?? {};
+      for (const [id, taken] of Object.entries(listed)) expect(byInputs[id], `${f} ${id}`).toBe(taken);
+      for (const id of Object.keys(byInputs)) if (!(id in listed)) expect(wf.nodes.find((n) => n.id === id)!.branchOf, `${f} ${id}`).toBeDefined();
+    }
+  });
+
+  it.each(files)('%s runs to its end with every node in the report, untaken cases skipped', (f) => {
     const cr = read(f);
     const s = loadSimulationInput(join(dir, f));
     const recording = simulate(s.executions, defaultModel(), { seed: 1, replication: 0 });
     const exec = recording.executions[0]!;
     expect(exec.ended).toBeDefined();
-    expect(exec.phase).toBe('Succeeded');
     const rep = computeReport(recording).executions[0]!;
-    const want = expectedOf(cr);
-    // Every spec node has a row (untaken branch cases marked skipped); other rows are map subnodes.
+    const fails = Object.entries(decisions[f] ?? {}).filter(([, v]) => v === FAILS);
+    const want = expectedOf(cr, decisions[f]);
     const rows = new Set(rep.nodes.map((n) => n.id));
-    for (const id of want.rows) expect(rows.has(id), `row for ${id}`).toBe(true);
-    for (const id of rows) expect(want.rows.has(id) || /\/n\d+$/.test(id), `unexpected row ${id}`).toBe(true);
+    // Nodes still running when the workflow failed are aborted, not completed.
+    const aborted = new Set<string>();
+    for (const h of exec.handles) for (const r of h.rounds) for (const o of r.ops) if (o.kind === 'nodeEvent' && o.to === 'ABORTED') aborted.add(o.node!);
+    if (fails.length === 0) expect(aborted.size).toBe(0);
     for (const n of rep.nodes) {
-      expect(n.complete, n.id).toBe(true);
+      expect(n.complete, n.id).toBe(!aborted.has(n.id));
       expect(n.skipped === true, `${n.id} skipped`).toBe(want.skipped.has(n.id));
       for (const v of [n.timeNs, n.userNs, n.flyteNs, n.externalNs, n.waitNs]) {
         expect(Number.isFinite(v) && v >= 0, `${n.id}: ${v}`).toBe(true);
       }
     }
-    expect(rep.notStarted).toEqual([]);
     expect(rep.makespanNs).toBeGreaterThan(0);
+    if (fails.length === 0) {
+      expect(exec.phase).toBe('Succeeded');
+      // Every spec node has a row (untaken branch cases marked skipped); other rows are map subnodes.
+      for (const id of want.rows) expect(rows.has(id), `row for ${id}`).toBe(true);
+      for (const id of rows) expect(want.rows.has(id) || /\/n\d+$/.test(id), `unexpected row ${id}`).toBe(true);
+      // nodes inside a case not taken never start
+      expect(new Set(rep.notStarted)).toEqual(want.notStarted);
+    } else {
+      // The branch fails with its cases skipped, the workflow fails, and every node of the CR is
+      // still named: as a row, or among those that did not start.
+      expect(exec.phase).toBe('Failed');
+      for (const [id] of fails) {
+        expect(exec.nodes.find((n) => n.id === id)!.transitions.at(-1)!.to, id).toBe('Failed');
+        for (const c of wfCases(cr, id)) expect(rep.nodes.find((n) => n.id === c)?.skipped, `${id} case ${c}`).toBe(true);
+      }
+      for (const id of Object.keys(cr.spec.nodes)) expect(rows.has(id) !== rep.notStarted.includes(id), id).toBe(true);
+    }
   });
 
   it('nested branches: cases, taken case and branch ownership', () => {
     const wf = crdToWorkflow(read('039_core.control_flow.conditions.nested_conditions_2_wf_crd.json'));
     const n = byId(wf);
-    expect(n.get('n0')!.branch).toEqual({ cases: ['n0-n0', 'n0-n1', 'n0-n2'], taken: 'n0-n0' });
+    // my_input = 0.0: neither 0.1 < x < 1 nor 1 < x < 10, so the else case
+    expect(n.get('n0')!.branch).toEqual({ cases: ['n0-n0', 'n0-n1', 'n0-n2'], taken: 'n0-n2', by: 'inputs' });
     expect(n.get('n0')!.upstream).toEqual(['start-node']);
     expect(n.get('n0-n0')!).toMatchObject({ kind: 'branch', branchOf: 'n0', upstream: [] });
-    // elseFail: no else case.
-    expect(n.get('n0-n0')!.branch).toEqual({ cases: ['n0-n0-n0', 'n0-n0-n1'], taken: 'n0-n0-n0' });
+    // elseFail: no else case; x < 0.5 holds.
+    expect(n.get('n0-n0')!.branch).toEqual({ cases: ['n0-n0-n0', 'n0-n0-n1'], taken: 'n0-n0-n0', by: 'inputs' });
     expect(n.get('n0-n0-n1')!.branchOf).toBe('n0-n0');
     expect(n.get('end-node')!.upstream).toEqual(['n0']);
     // Cases come right after their branch in the node order.

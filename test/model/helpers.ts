@@ -18,13 +18,20 @@ type Any = any;
 export interface Expected {
   /** Nodes that run (or are skipped) and so have a row. */
   rows: Set<string>;
-  /** Branch cases not taken (the loader takes the `if` case). */
+  /** Branch cases not taken. */
   skipped: Set<string>;
   /** Nodes that never start: inside a skipped case, and failure nodes. */
   notStarted: Set<string>;
 }
 
-export function expectedOf(cr: Any): Expected {
+/** In `expectedOf`'s decisions: the branch matches no case and fails. */
+export const FAILS = '(fails)';
+
+/**
+ * What the report must name, when every branch takes its `if` case except those in `decisions`
+ * (branch id → the case it takes, or FAILS: every case skipped).
+ */
+export function expectedOf(cr: Any, decisions: Record<string, string> = {}): Expected {
   const out: Expected = { rows: new Set(), skipped: new Set(), notStarted: new Set() };
   const walk = (spec: Any, prefix: string, running: boolean) => {
     const nodes = spec.nodes as Record<string, Any>;
@@ -32,7 +39,8 @@ export function expectedOf(cr: Any): Expected {
     for (const [id, n] of Object.entries(nodes)) {
       if (n.kind !== 'branch') continue;
       const cases = [n.branch.if.then, ...(n.branch.elseIf ?? []).map((c: Any) => c.then), ...(n.branch.else ? [n.branch.else] : [])];
-      cases.forEach((c: string, i: number) => caseOf.set(c, { branch: id, taken: i === 0 }));
+      const taken = decisions[id] ?? cases[0];
+      cases.forEach((c: string) => caseOf.set(c, { branch: id, taken: c === taken }));
     }
     // A node runs when the workflow runs and every branch above it took the path to it.
     const runs = (id: string): boolean => {

@@ -1,0 +1,134 @@
+/**
+ * Which case a FlyteWorkflow branch node takes, decided from the literals its conditions compare,
+ * as propeller's `DecideBranch` does (`controller/nodes/branch/evaluator.go`): the `if` and then
+ * each `elseIf` condition in order, the first true one is taken; else the `else` case; else the
+ * branch fails with its `elseFail` message ("No branch satisfied" without one). Every case not
+ * taken is skipped, also when the branch fails.
+ *
+ * A simulation knows only some literals: the execution's inputs (what the branch binds from the
+ * start node) and literals written into the bindings. A condition that needs another node's
+ * output, or compares what this module does not evaluate, leaves the decision undecided (the
+ * caller then falls back to its default).
+ */
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** A comparable primitive: its kind (the protobuf oneof) and value. */
+interface Prim {
+  kind: 'integer' | 'float' | 'string' | 'boolean' | 'datetime' | 'duration';
+  value: number | string | boolean;
+}
+
+export type BranchDecision = { taken: string } | { fails: string };
+
+/** The primitive of a Literal (`{scalar: {primitive: ...}}`) or of a Primitive itself. */
+export function primitiveOf(v: unknown): Prim | undefined {
+  let p = v;
+  if (isObj(p) && isObj(p.scalar)) p = p.scalar.primitive;
+  if (!isObj(p)) return undefined;
+  if ('integer' in p) {
+    const n = Number(p.integer);
+    return Number.isSafeInteger(n) ? { kind: 'integer', value: n } : undefined;
+  }
+  if ('floatValue' in p && typeof p.floatValue === 'number') return { kind: 'float', value: p.floatValue };
+  if ('stringValue' in p && typeof p.stringValue === 'string') return { kind: 'string', value: p.stringValue };
+  if ('boolean' in p && typeof p.boolean === 'boolean') return { kind: 'boolean', value: p.boolean };
+  if ('datetime' in p && typeof p.datetime === 'string') {
+    const t = Date.parse(p.datetime);
+    return Number.isFinite(t) ? { kind: 'datetime', value: t } : undefined;
+  }
+  return undefined;
+}
+
+/** Compares two primitives; undefined when propeller would refuse (different kinds) or it is not evaluated here. */
+function compare(l: Prim, r: Prim, op: unknown): boolean | undefined {
+  if (l.kind !== r.kind) return undefined;
+  const a = l.value;
+  const b = r.value;
+  switch (op ?? 'EQ') {
+    case 'EQ':
+      return a === b;
+    case 'NEQ':
+      return a !== b;
+  }
+  if (l.kind === 'boolean') return undefined;
+  switch (op) {
+    case 'GT':
+      return a > b;
+    case 'GTE':
+      return a >= b;
+    case 'LT':
+      return a < b;
+    case 'LTE':
+      return a <= b;
+    default:
+      return undefined;
+  }
+}
+
+function operand(v: unknown, inputs: ReadonlyMap<string, Prim>): Prim | undefined {
+  if (!isObj(v)) return undefined;
+  if (v.primitive !== undefined) return primitiveOf(v.primitive);
+  return typeof v.var === 'string' ? inputs.get(v.var) : undefined;
+}
+
+/** A BooleanExpression: a comparison or a conjunction (AND, OR) of two. */
+function evaluate(expr: unknown, inputs: ReadonlyMap<string, Prim>): boolean | undefined {
+  if (!isObj(expr)) return undefined;
+  if (isObj(expr.comparison)) {
+    const c = expr.comparison;
+    const l = operand(c.leftValue, inputs);
+    const r = operand(c.rightValue, inputs);
+    return l && r ? compare(l, r, c.operator) : undefined;
+  }
+  if (isObj(expr.conjunction)) {
+    const c = expr.conjunction;
+    // Both sides are evaluated, as propeller does: an unknown side leaves the whole unknown.
+    const l = evaluate(c.leftExpression, inputs);
+    const r = evaluate(c.rightExpression, inputs);
+    if (l === undefined || r === undefined) return undefined;
+    return c.operator === 'OR' ? l || r : l && r;
+  }
+  return undefined;
+}
+
+/**
+ * The decision of the branch spec `branch` (`{if, elseIf, else, elseFail}`) given the primitives
+ * of the branch node's inputs by variable name; undefined when a condition that matters cannot be
+ * evaluated from them.
+ */
+export function decideBranch(branch: Obj, inputs: ReadonlyMap<string, Prim>): BranchDecision | undefined {
+  const blocks = [branch.if, ...(Array.isArray(branch.elseIf) ? branch.elseIf : [])];
+  for (const b of blocks) {
+    if (!isObj(b) || typeof b.then !== 'string') return undefined;
+    const ok = evaluate(b.condition, inputs);
+    if (ok === undefined) return undefined;
+    if (ok) return { taken: b.then };
+  }
+  if (typeof branch.else === 'string' && branch.else !== '') return { taken: branch.else };
+  const ef = branch.elseFail;
+  const message = isObj(ef) && typeof ef.message === 'string' ? ef.message : 'No branch satisfied';
+  return { fails: message };
+}
+
+/**
+ * The primitives a branch node's conditions can read: its input bindings (`[{var, binding}]`)
+ * that are literal primitives, or promises of the start node's outputs found in `workflowInputs`
+ * (the execution's inputs, a LiteralMap's `literals`).
+ */
+export function branchInputs(bindings: unknown, workflowInputs: Obj | undefined): Map<string, Prim> {
+  const out = new Map<string, Prim>();
+  if (!Array.isArray(bindings)) return out;
+  for (const b of bindings) {
+    if (!isObj(b) || typeof b.var !== 'string' || !isObj(b.binding)) continue;
+    const bd = b.binding;
+    let p: Prim | undefined;
+    if (isObj(bd.scalar)) p = primitiveOf(bd.scalar.primitive);
+    else if (isObj(bd.promise) && bd.promise.nodeId === 'start-node' && typeof bd.promise.var === 'string' && workflowInputs) {
+      p = primitiveOf(workflowInputs[bd.promise.var]);
+    }
+    if (p) out.set(b.var, p);
+  }
+  return out;
+}
