@@ -351,6 +351,8 @@ function drawHandles(
     const hh = LANE - 2;
     const parts = [`<g>${title(handleTitle(h, origin))}`];
     if (h.enqueuedAt !== undefined && h.enqueuedAt < h.start) {
+      // The queue wait of a call re-enqueued while the previous one ran crosses that call: the line
+      // takes no pointer (CSS .qw), so hovering the earlier call still shows the earlier call's title.
       parts.push(`<line class="qw" x1="${n1(sx(h.enqueuedAt))}" y1="${n1(y + hh / 2)}" x2="${n1(sx(h.start))}" y2="${n1(y + hh / 2)}"/>`);
     }
     const x = sx(h.start);
