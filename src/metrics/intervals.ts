@@ -43,32 +43,55 @@ function endOf(x: Instant, p: Placement): number {
   return p === 'est' ? x.at : p === 'min' ? x.lo : x.hi;
 }
 
-/** Measure of the union of `ivs` clipped to `win`, for one placement of the endpoints. */
+/**
+ * Measure of the union of `ivs` clipped to `win`, for one placement of the endpoints. A sweep over
+ * the starts and the ends sorted apart (the union is where more intervals have started than
+ * ended): two native sorts of numbers instead of sorting pairs with a comparator, which mattered
+ * for map nodes with thousands of pods.
+ */
 export function unionMeasure(ivs: readonly Interval[], win: Interval, p: Placement): number {
   const ws = startOf(win.s, p);
   const we = endOf(win.e, p);
   if (!(we > ws) || ivs.length === 0) return 0;
-  const segs: [number, number][] = [];
+  const starts = new Float64Array(ivs.length);
+  const ends = new Float64Array(ivs.length);
+  let k = 0;
   for (const iv of ivs) {
     const a = Math.max(startOf(iv.s, p), ws);
     const b = Math.min(endOf(iv.e, p), we);
-    if (b > a) segs.push([a, b]);
-  }
-  if (segs.length === 0) return 0;
-  segs.sort((x, y) => x[0] - y[0]);
-  let total = 0;
-  let [curA, curB] = segs[0]!;
-  for (let i = 1; i < segs.length; i++) {
-    const [a, b] = segs[i]!;
-    if (a > curB) {
-      total += curB - curA;
-      curA = a;
-      curB = b;
-    } else if (b > curB) {
-      curB = b;
+    if (b > a) {
+      starts[k] = a;
+      ends[k] = b;
+      k++;
     }
   }
-  return total + (curB - curA);
+  if (k === 0) return 0;
+  const s = starts.subarray(0, k).sort();
+  const e = ends.subarray(0, k).sort();
+  let total = 0;
+  let depth = 0;
+  let from = 0;
+  let j = 0;
+  for (let i = 0; i < k; ) {
+    // a start at an end's instant first: touching intervals join
+    if (s[i]! <= e[j]!) {
+      if (depth++ === 0) from = s[i]!;
+      i++;
+    } else {
+      if (--depth === 0) total += e[j]! - from;
+      j++;
+    }
+  }
+  // every start is in: the union's last piece closes at the last end
+  return total + (e[k - 1]! - from);
+}
+
+/** True when every endpoint of `ivs` and of `win` is exact (its placements all measure the same). */
+function allExact(ivs: readonly Interval[], win: Interval): boolean {
+  const exact = (x: Instant) => x.lo === x.at && x.hi === x.at;
+  if (!exact(win.s) || !exact(win.e)) return false;
+  for (const iv of ivs) if (!exact(iv.s) || !exact(iv.e)) return false;
+  return true;
 }
 
 /** Length of a window with bounds (the window's lower bound uses the late start and early end). */
@@ -102,11 +125,13 @@ export function splitWindow(win: Interval, user: readonly Interval[], external: 
   }
   const all = external.length === 0 ? user : user.length === 0 ? external : [...user, ...external];
   const uEst = unionMeasure(user, win, 'est');
-  const uMin = unionMeasure(user, win, 'min');
-  const uMax = unionMeasure(user, win, 'max');
   const aEst = unionMeasure(all, win, 'est');
-  const aMin = unionMeasure(all, win, 'min');
-  const aMax = unionMeasure(all, win, 'max');
+  // Exact instants (simulations, traces, nanosecond logs): every placement is the estimate.
+  const exact = allExact(all, win);
+  const uMin = exact ? uEst : unionMeasure(user, win, 'min');
+  const uMax = exact ? uEst : unionMeasure(user, win, 'max');
+  const aMin = exact ? aEst : unionMeasure(all, win, 'min');
+  const aMax = exact ? aEst : unionMeasure(all, win, 'max');
   const [user_, external_, flyte_] = tightenParts(
     [span(uEst, uMin, uMax), span(aEst - uEst, aMin - uMax, aMax - uMin), span(time.est - aEst, time.lo - aMax, time.hi - aMin)],
     time,
