@@ -11,7 +11,7 @@
  * Counts: streakLength (rounds per Handle call), eventsPerRound, opsPerRound, crBytes (CR size
  * at each etcd write), and how streaks ended.
  */
-import type { Execution, OpKind } from '../timeline/types.js';
+import type { Execution, OpKind, Timed } from '../timeline/types.js';
 import { endHi, endLo, startHi, startLo } from '../timeline/bounds.js';
 import { summarize } from './quantile.js';
 import {
@@ -188,6 +188,16 @@ class EnqueueBounds {
   }
 }
 
+/** Adds the duration of `t` to `samples`; returns the wider uncertainty of its start and end. */
+function addTimed(samples: Samples, t: Timed): number {
+  const sLo = startLo(t);
+  const sHi = startHi(t);
+  const eLo = endLo(t);
+  const eHi = endHi(t);
+  samples.add(t.start, sLo, sHi, t.end, eLo, eHi);
+  return Math.max(sHi - sLo, eHi - eLo);
+}
+
 /** What `InfraAccumulator.add` finds out about an execution besides its samples. */
 export interface ExecutionWalk {
   counts: ExecutionCounts;
@@ -237,16 +247,11 @@ export class InfraAccumulator {
     let res = 0;
     let sawOpBytes = false;
     for (const h of exec.handles) {
-      const hsLo = startLo(h);
-      const hsHi = startHi(h);
-      const heLo = endLo(h);
-      const heHi = endHi(h);
-      res = Math.max(res, hsHi - hsLo, heHi - heLo);
-      samples.handles.add(h.start, hsLo, hsHi, h.end, heLo, heHi);
+      res = Math.max(res, addTimed(samples.handles, h));
       if (h.enqueuedAt !== undefined) {
         const lo = h.enqueuedAtLo ?? enqueueBounds.lo(h.enqueuedAt);
         const hi = h.enqueuedAtHi ?? enqueueBounds.hi(h.enqueuedAt);
-        samples.queueWaits.add(h.enqueuedAt, lo, hi, h.start, hsLo, hsHi);
+        samples.queueWaits.add(h.enqueuedAt, lo, hi, h.start, startLo(h), startHi(h));
       }
       const nRounds = h.rounds.length;
       counts.streakLength.push(nRounds);
@@ -255,12 +260,7 @@ export class InfraAccumulator {
       streakEnds.set(h.endReason, (streakEnds.get(h.endReason) ?? 0) + 1);
       ends.set(h.endReason, (ends.get(h.endReason) ?? 0) + 1);
       for (const r of h.rounds) {
-        const rsLo = startLo(r);
-        const rsHi = startHi(r);
-        const reLo = endLo(r);
-        const reHi = endHi(r);
-        res = Math.max(res, rsHi - rsLo, reHi - reLo);
-        samples.rounds.add(r.start, rsLo, rsHi, r.end, reLo, reHi);
+        res = Math.max(res, addTimed(samples.rounds, r));
         if (r.changed) c.changedRounds++;
         if (r.error !== undefined) c.erroredRounds++;
         let events = 0;
