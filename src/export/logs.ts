@@ -70,6 +70,14 @@ const LEVELS: Partial<Record<Tmpl, LevelName>> = {
   eventRecordingFailed: 'warning',
   handlingNode: 'debug',
   completedNode: 'debug',
+  nodeExecuting: 'debug',
+  nodeExecutionCompleted: 'debug',
+  preExecute: 'debug',
+  preExecuteCompleted: 'debug',
+  taskNoChange: 'debug',
+  bufferedTaskEvents: 'debug',
+  creatingObject: 'debug',
+  finalizeInvoked: 'debug',
   nodeSucceeding: 'debug',
   nodeFailing: 'debug',
   nodeTimingOut: 'debug',
@@ -87,7 +95,10 @@ const LEVELS: Partial<Record<Tmpl, LevelName>> = {
   errorSyncing: 'error',
 };
 
-/** `src` of each message (file:line on flyte master); deferred calls point at the returning line. */
+/**
+ * `src` of each message (file:line as the domain brief gives them, which the public propeller log
+ * shows too); a deferred call logs the line of its `defer` statement.
+ */
 const SRC: Partial<Record<Tmpl, string>> = {
   enqueueWorkflow: 'controller.go:157',
   enqueueSubqueue: 'controller.go:174',
@@ -97,14 +108,23 @@ const SRC: Partial<Record<Tmpl, string>> = {
   terminated: 'handler.go:201',
   stale: 'handler.go:206',
   handling: 'executor.go:403',
-  handlingDone: 'executor.go:476',
+  handlingDone: 'executor.go:404',
   setMetadataDir: 'executor.go:139',
   workflowTransition: 'executor.go:306',
   workflowCompleted: 'executor.go:267',
   workflowEventExists: 'executor.go:297',
   eventRecordingFailed: 'executor.go:390',
   handlingNode: 'executor.go:1365',
-  completedNode: 'executor.go:1436',
+  completedNode: 'executor.go:1366',
+  nodeExecuting: 'executor.go:1148',
+  nodeExecutionCompleted: 'executor.go:1149',
+  preExecute: 'executor.go:994',
+  preExecuteCompleted: 'executor.go:995',
+  taskNoChange: 'handler.go:734',
+  parallelismSet: 'handler.go:836',
+  bufferedTaskEvents: 'handler.go:754',
+  creatingObject: 'plugin_manager.go:285',
+  finalizeInvoked: 'handler.go:940',
   nodeChangeNYS: 'executor.go:1038',
   nodeChange: 'executor.go:1269',
   finalizeNotRequired: 'executor.go:1255',
@@ -136,7 +156,7 @@ const SRC: Partial<Record<Tmpl, string>> = {
   fastFollow: 'handler.go:251',
   streakEnded: 'handler.go:253',
   reconcileError: 'handler.go:146',
-  completedProcessing: 'handler.go:254',
+  completedProcessing: 'handler.go:187',
   synced: 'workers.go:98',
   errorSyncing: 'workers.go:103',
 };
@@ -275,7 +295,9 @@ const pluginPhase = (p: string | undefined): string =>
 /** Op kinds that run inside `HandleNode` for one node. */
 const NODE_LEVEL = new Set<OpKind>(['nodeTransition', 'nodeEvent', 'taskEvent', 'catalogGet', 'catalogPut', 'launchExecution', 'podCreate', 'blobHead', 'blobRead', 'blobWrite', 'blobCopy']);
 /** Op kinds that leave no line at all. */
-const SILENT = new Set<OpKind>(['deepCopy', 'traversal', 'closureRead', 'blobHead', 'blobRead', 'blobWrite', 'blobCopy', 'podCreate']);
+const SILENT = new Set<OpKind>(['deepCopy', 'traversal', 'closureRead', 'blobHead', 'blobRead', 'blobWrite', 'blobCopy']);
+/** Plugin phases of a task still under way (`Parallelism now set` follows their transition event). */
+const RUNNING_PLUGIN_PHASES = new Set(['PhaseQueued', 'PhaseWaitingForResources', 'PhaseInitializing', 'PhaseRunning', 'PhaseNotReady']);
 
 /** Plugin id of pod tasks, named by the task handler's event-failure line. */
 const TASK_PLUGIN = 'container';
@@ -317,6 +339,13 @@ class ExecContext {
   readonly extras = new Map<string, Op[]>();
   /** Successful CR writes so far, to make up `res_ver` when the Timeline has none. */
   writes = 0;
+  /** Node transitions by the round that made them, in round order (rounds are emitted in order). */
+  private readonly steps: { hi: number; ri: number; node: string; to: string }[] = [];
+  private stepAt = 0;
+  /** Each node's phase as of the round being emitted. */
+  readonly phaseNow = new Map<string, string>();
+  /** Top-level task nodes Running as of the round being emitted, in the order they started. */
+  readonly runningTasks = new Set<string>();
   private readonly baseByWorker = new Map<string, FieldSet>();
   /** Lines logged with `context.TODO()` (enqueues) carry no fields. */
   readonly none = new FieldSet({});
@@ -339,6 +368,30 @@ class ExecContext {
     this.idText = executionIdText(this.project, this.domain, ex.id);
     for (const n of ex.nodes) this.nodeKind.set(n.id, n.kind);
     this.collectExtras();
+    this.collectSteps();
+  }
+
+  private collectSteps(): void {
+    for (const n of this.ex.nodes) {
+      for (const t of n.transitions) {
+        const at = t.handle !== undefined && t.round !== undefined ? [t.handle, t.round] : locate(this.ex.handles, t.at);
+        if (at) this.steps.push({ hi: at[0]!, ri: at[1]!, node: n.id, to: t.to });
+      }
+    }
+    this.steps.sort((a, b) => a.hi - b.hi || a.ri - b.ri);
+  }
+
+  /** Applies the node transitions of every round before round `ri` of Handle call `hi`. */
+  advanceTo(hi: number, ri: number): void {
+    const st = this.steps;
+    for (; this.stepAt < st.length; this.stepAt++) {
+      const s = st[this.stepAt]!;
+      if (s.hi > hi || (s.hi === hi && s.ri >= ri)) break;
+      this.phaseNow.set(s.node, s.to);
+      if (this.nodeKind.get(s.node) !== 'task' || s.node.includes('/')) continue;
+      if (s.to === 'Running') this.runningTasks.add(s.node);
+      else this.runningTasks.delete(s.node);
+    }
   }
 
   base(worker: string): FieldSet {
@@ -514,8 +567,7 @@ function handleEvents(ctx: ExecContext, hi: number): Ev[] {
       emit(last!.end, 'streakEnded', MSG.streakEnded(n, h.streakMax ?? opts.maxStreak), base);
     }
   }
-  const doneSrc = skipped ? 'handler.go:208' : failed ? 'handler.go:246' : undefined;
-  emit(h.end, 'completedProcessing', MSG.completedProcessing(), base, doneSrc);
+  emit(h.end, 'completedProcessing', MSG.completedProcessing(), base);
   if (failed) {
     // Handle returns the update error itself when the write failed, else the round's error.
     const write = last?.ops.filter((o) => o.kind === 'etcdUpdate' && isFailedOutcome(o.outcome)).pop();
@@ -549,6 +601,12 @@ function roundEvents(ctx: ExecContext, hi: number, ri: number, base: FieldSet, e
   }
 
   const ops = roundOps(ctx, hi, ri, r);
+  ctx.advanceTo(hi, ri);
+  // Each node's phase as the round found it: the `from` of its first transition here, else the
+  // phase earlier rounds left it in.
+  const phaseIn = new Map<string, string>();
+  for (const o of ops) if (o.kind === 'nodeTransition' && o.node !== undefined && !phaseIn.has(o.node)) phaseIn.set(o.node, o.from ?? 'NotYetStarted');
+  const phaseOf = (node: string): string => phaseIn.get(node) ?? ctx.phaseNow.get(node) ?? 'NotYetStarted';
   // A task event phase FAILED (event vocabulary) is a retryable failure when its node turns
   // RetryableFailure in the same round, else a permanent one.
   const retrying = new Set<string>();
@@ -561,9 +619,13 @@ function roundEvents(ctx: ExecContext, hi: number, ri: number, base: FieldSet, e
   let failure: { text: string; kind: OpKind } | undefined;
   const lastTo = new Map<string, string>();
 
+  // How HandleNode treats the open node: not yet started (pre-execute), started (its handler runs
+  // between `node executing` and `node execution completed`), or finishing (succeeding, failing).
+  let openPath: 'nys' | 'executing' | 'finishing' = 'executing';
   const closeNode = (t: Ns): void => {
     if (open === undefined) return;
     if (queuedPending) emit(t, 'nodeQueued', MSG.nodeQueued(++parallelism), openFields);
+    if (openPath === 'executing') emit(t, 'nodeExecutionCompleted', MSG.nodeExecutionCompleted(), openFields);
     emit(t, 'completedNode', MSG.completedNode(open), openFields);
     open = undefined;
     queuedPending = false;
@@ -574,10 +636,36 @@ function roundEvents(ctx: ExecContext, hi: number, ri: number, base: FieldSet, e
       open = node;
       openFields = rf.with({ node });
       emit(t, 'handlingNode', MSG.handlingNode(node), openFields);
+      const phase = phaseOf(node);
+      if (phase === 'NotYetStarted' && node !== 'start-node' && ctx.nodeKind.get(node) !== 'start') {
+        openPath = 'nys';
+        emit(t, 'preExecute', MSG.preExecute(), openFields);
+        emit(t, 'preExecuteCompleted', MSG.preExecuteCompleted(), openFields);
+      } else if (phase === 'Succeeding' || phase === 'Failing' || phase === 'TimingOut') {
+        openPath = 'finishing';
+      } else {
+        openPath = 'executing';
+        emit(t, 'nodeExecuting', MSG.nodeExecuting(phase), openFields);
+      }
     }
     return openFields;
   };
   const taskFields = (nf: FieldSet): FieldSet => nf.with({ tasktype: opts.taskType });
+  const isTask = (node: string | undefined): boolean => node !== undefined && ctx.nodeKind.get(node) === 'task';
+
+  // Running tasks this round changes nothing for are still handled: their plugin shows the phase
+  // it showed before (while the workflow runs; a failing one only aborts).
+  if (r.phase === 'Running') {
+    const touched = new Set<string>();
+    for (const o of ops) if (o.node !== undefined && NODE_LEVEL.has(o.kind)) touched.add(o.node);
+    for (const node of ctx.runningTasks) {
+      if (touched.has(node)) continue;
+      const tf = taskFields(openNode(node, r.start));
+      emit(r.start, 'taskNoChange', MSG.taskNoChange(), tf);
+      emit(r.start, 'parallelismSet', MSG.parallelismSet(++parallelism), tf);
+      closeNode(r.start);
+    }
+  }
 
   for (const op of ops) {
     if (op.kind === 'etcdUpdate') {
@@ -599,7 +687,10 @@ function roundEvents(ctx: ExecContext, hi: number, ri: number, base: FieldSet, e
         const from = op.from ?? 'NotYetStarted';
         const to = op.to ?? 'Undefined';
         lastTo.set(id, to);
-        if (from === 'Succeeding' && to === 'Succeeded') emit(op.start, 'nodeSucceeding', MSG.nodeSucceeding(), nf);
+        if (from === 'Succeeding' && to === 'Succeeded') {
+          emit(op.start, 'nodeSucceeding', MSG.nodeSucceeding(), nf);
+          if (isTask(id)) emit(op.start, 'finalizeInvoked', MSG.finalizeInvoked(), taskFields(nf));
+        }
         else if (from === 'Failing' && to === 'Failed') emit(op.start, 'nodeFailing', MSG.nodeFailing(), nf);
         else if (from === 'TimingOut' && to === 'TimedOut') emit(op.start, 'nodeTimingOut', MSG.nodeTimingOut(), nf);
         else if (from === 'RetryableFailure') emit(op.start, 'nodeRetrying', MSG.nodeRetrying(op.detail ?? 'retrying'), nf);
@@ -609,7 +700,7 @@ function roundEvents(ctx: ExecContext, hi: number, ri: number, base: FieldSet, e
           const shortcut =
             (to === 'Succeeded' && from !== 'Succeeding') || (to === 'Failed' && from !== 'Failing') || (to === 'TimedOut' && from !== 'TimingOut') || to === 'Recovered';
           const nys = from === 'NotYetStarted' && ctx.nodeKind.get(id) !== 'start' && id !== 'start-node';
-          if (shortcut) emit(op.start, 'finalizeNotRequired', MSG.finalizeNotRequired(to), nf, nys ? 'executor.go:1032' : undefined);
+          if (shortcut) emit(op.start, 'finalizeNotRequired', MSG.finalizeNotRequired(to), nf, from === 'NotYetStarted' ? 'executor.go:1032' : undefined);
           if (nys) {
             emit(op.start, 'nodeChangeNYS', MSG.nodeChangeNYS(from, to), nf);
             if (to === 'Queued') queuedPending = true;
@@ -634,10 +725,18 @@ function roundEvents(ctx: ExecContext, hi: number, ri: number, base: FieldSet, e
         }
         break;
       }
+      case 'podCreate':
+        emit(op.start, 'creatingObject', MSG.creatingObject(ex.namespace, op.detail ?? `${ex.id}-${node ?? 'n0'}-0`), taskFields(nf));
+        break;
       case 'taskEvent': {
         const tf = taskFields(nf);
         const phase = op.to === 'FAILED' && node !== undefined && retrying.has(node) ? 'PhaseRetryableFailure' : pluginPhase(op.to);
+        emit(op.start, 'bufferedTaskEvents', MSG.bufferedTaskEvents(), tf);
         emit(op.start, 'pluginTransition', MSG.pluginTransition(phase), tf);
+        // A task still under way counts towards the round's parallelism.
+        if (RUNNING_PLUGIN_PHASES.has(phase) && op.outcome !== 'alreadyExists' && !isFailedOutcome(op.outcome)) {
+          emit(op.start, 'parallelismSet', MSG.parallelismSet(++parallelism), tf);
+        }
         if (op.outcome === 'alreadyExists') {
           emit(op.end, 'taskEventFailed', MSG.taskEventFailed(op.detail ?? 'AlreadyExists', TASK_EVENT_PHASE[phase] ?? 'UNDEFINED'), tf);
         } else if (isFailedOutcome(op.outcome)) {

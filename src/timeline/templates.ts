@@ -43,6 +43,18 @@ export const MSG = {
   taskEventRecordingFailed: (plugin: string, phase: string, err: string) =>
     `Event recording failed for Plugin [${plugin}], eventPhase [${phase}], error :${err}`,
   parallelismSet: (p: number) => `Parallelism now set to [${p}].`,
+  /** `HandleNode` around the handler of a node that has started (`executor.go:1148/1149`). */
+  nodeExecuting: (phase: string) => `node executing, current phase [${phase}]`,
+  nodeExecutionCompleted: () => 'node execution completed',
+  /** `handleNotYetStartedNode` (`executor.go:994/995`). */
+  preExecute: () => 'Node not yet started, running pre-execute',
+  preExecuteCompleted: () => 'Node pre-execute completed',
+  /** The task handler of a running task whose plugin phase has not changed (`nodes/task/handler.go:734`). */
+  taskNoChange: () => 'No state change for Task, previously observed same transition. Short circuiting.',
+  bufferedTaskEvents: () => 'Sending buffered Task events.',
+  /** The k8s plugin creates the pod (`plugin_manager.go:285`). */
+  creatingObject: (ns: string, name: string) => `Creating Object: Type:[/v1, Kind=Pod], Object:[${ns}/${name}]`,
+  finalizeInvoked: () => 'Finalize invoked.',
   futuresExist: () => 'Futures file exists, this is a dynamic parent-Handler will not run onTaskSuccess',
   cacheMiss: () => 'Catalog CacheMiss: Artifact not found in Catalog. Executing Task.',
   cacheHit: (project: string, domain: string, name: string, version: string) =>
