@@ -16,11 +16,18 @@ const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !
 
 /** A comparable primitive: its kind (the protobuf oneof) and value. */
 interface Prim {
-  kind: 'integer' | 'float' | 'string' | 'boolean' | 'datetime' | 'duration';
+  kind: 'integer' | 'float' | 'string' | 'boolean' | 'datetime';
   value: number | string | boolean;
 }
 
-export type BranchDecision = { taken: string } | { fails: string };
+/**
+ * The decision: the case taken, or the failure (`malformed` when propeller refuses a comparison:
+ * the node then fails before any case is skipped).
+ */
+export type BranchDecision = { taken: string } | { fails: string; malformed?: boolean };
+
+/** RFC 3339 with a zone, as protobuf JSON writes a Timestamp. */
+const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
 /** The primitive of a Literal (`{scalar: {primitive: ...}}`) or of a Primitive itself. */
 export function primitiveOf(v: unknown): Prim | undefined {
@@ -28,31 +35,38 @@ export function primitiveOf(v: unknown): Prim | undefined {
   if (isObj(p) && isObj(p.scalar)) p = p.scalar.primitive;
   if (!isObj(p)) return undefined;
   if ('integer' in p) {
-    const n = Number(p.integer);
+    // int64 as protobuf JSON writes it: a decimal string (or a number)
+    const t = typeof p.integer === 'number' ? String(p.integer) : p.integer;
+    if (typeof t !== 'string' || !/^-?\d+$/.test(t)) return undefined;
+    const n = Number(t);
     return Number.isSafeInteger(n) ? { kind: 'integer', value: n } : undefined;
   }
   if ('floatValue' in p && typeof p.floatValue === 'number') return { kind: 'float', value: p.floatValue };
   if ('stringValue' in p && typeof p.stringValue === 'string') return { kind: 'string', value: p.stringValue };
   if ('boolean' in p && typeof p.boolean === 'boolean') return { kind: 'boolean', value: p.boolean };
-  if ('datetime' in p && typeof p.datetime === 'string') {
-    const t = Date.parse(p.datetime);
-    return Number.isFinite(t) ? { kind: 'datetime', value: t } : undefined;
+  if ('datetime' in p && typeof p.datetime === 'string' && RFC3339.test(p.datetime)) {
+    // propeller compares the seconds of a timestamp
+    return { kind: 'datetime', value: Math.floor(Date.parse(p.datetime) / 1000) };
   }
   return undefined;
 }
 
-/** Compares two primitives; undefined when propeller would refuse (different kinds) or it is not evaluated here. */
-function compare(l: Prim, r: Prim, op: unknown): boolean | undefined {
-  if (l.kind !== r.kind) return undefined;
-  const a = l.value;
-  const b = r.value;
+/** What propeller's comparator answers: true, false, or an error (a malformed comparison). */
+type Outcome = boolean | { error: string };
+
+/** Compares two primitives as propeller's comparator does; undefined for what is not evaluated here. */
+function compare(l: Prim, r: Prim, op: unknown): Outcome | undefined {
+  if (l.kind !== r.kind) return { error: `Comparison between different primitives types. lVal[${l.kind}]:rVal[${r.kind}]` };
+  // Strings order by their UTF-8 bytes, as Go's do.
+  const a = l.kind === 'string' ? Buffer.compare(Buffer.from(l.value as string), Buffer.from(r.value as string)) : l.value;
+  const b = l.kind === 'string' ? 0 : r.value;
   switch (op ?? 'EQ') {
     case 'EQ':
-      return a === b;
+      return l.value === r.value;
     case 'NEQ':
-      return a !== b;
+      return l.value !== r.value;
   }
-  if (l.kind === 'boolean') return undefined;
+  if (l.kind === 'boolean') return { error: `[${String(op)}] not defined for boolean operands.` };
   switch (op) {
     case 'GT':
       return a > b;
@@ -67,14 +81,16 @@ function compare(l: Prim, r: Prim, op: unknown): boolean | undefined {
   }
 }
 
+/** An operand: a primitive (or a scalar literal) written into the condition, or a variable. */
 function operand(v: unknown, inputs: ReadonlyMap<string, Prim>): Prim | undefined {
   if (!isObj(v)) return undefined;
   if (v.primitive !== undefined) return primitiveOf(v.primitive);
+  if (isObj(v.scalar)) return primitiveOf(v.scalar.primitive);
   return typeof v.var === 'string' ? inputs.get(v.var) : undefined;
 }
 
-/** A BooleanExpression: a comparison or a conjunction (AND, OR) of two. */
-function evaluate(expr: unknown, inputs: ReadonlyMap<string, Prim>): boolean | undefined {
+/** A BooleanExpression: a comparison or a conjunction (AND, OR) of two; undefined when unknown. */
+function evaluate(expr: unknown, inputs: ReadonlyMap<string, Prim>): Outcome | undefined {
   if (!isObj(expr)) return undefined;
   if (isObj(expr.comparison)) {
     const c = expr.comparison;
@@ -84,10 +100,11 @@ function evaluate(expr: unknown, inputs: ReadonlyMap<string, Prim>): boolean | u
   }
   if (isObj(expr.conjunction)) {
     const c = expr.conjunction;
-    // Both sides are evaluated, as propeller does: an unknown side leaves the whole unknown.
+    // Both sides are evaluated, left first, as propeller does: an error or an unknown stops there.
     const l = evaluate(c.leftExpression, inputs);
+    if (l === undefined || typeof l === 'object') return l;
     const r = evaluate(c.rightExpression, inputs);
-    if (l === undefined || r === undefined) return undefined;
+    if (r === undefined || typeof r === 'object') return r;
     return c.operator === 'OR' ? l || r : l && r;
   }
   return undefined;
@@ -104,12 +121,14 @@ export function decideBranch(branch: Obj, inputs: ReadonlyMap<string, Prim>): Br
     if (!isObj(b) || typeof b.then !== 'string') return undefined;
     const ok = evaluate(b.condition, inputs);
     if (ok === undefined) return undefined;
+    if (typeof ok === 'object') return { fails: ok.error, malformed: true };
     if (ok) return { taken: b.then };
   }
   if (typeof branch.else === 'string' && branch.else !== '') return { taken: branch.else };
   const ef = branch.elseFail;
-  const message = isObj(ef) && typeof ef.message === 'string' ? ef.message : 'No branch satisfied';
-  return { fails: message };
+  // propeller fails with elseFail's message (empty when it has none), else "No branch satisfied"
+  if (isObj(ef)) return { fails: typeof ef.message === 'string' ? ef.message : '' };
+  return { fails: 'No branch satisfied' };
 }
 
 /**

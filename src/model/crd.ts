@@ -70,8 +70,9 @@ export function flyteWorkflowPart(data: unknown): string | undefined {
     return 'one task template of a FlyteWorkflow';
   }
   if (isObj(data.nodes) && (isObj(data.connections) || isObj(data.edges))) return 'the workflow spec of a FlyteWorkflow, without the CR around it';
+  // Node ids to downstream ids, some of them non-empty (an empty scenario's `executions: []` is not one).
   const values = Object.values(data);
-  if (values.length > 0 && values.every((v) => Array.isArray(v) && v.every((x) => typeof x === 'string'))) {
+  if (values.some((v) => Array.isArray(v) && v.length > 0) && values.every((v) => Array.isArray(v) && v.every((x) => typeof x === 'string'))) {
     return "a FlyteWorkflow's connections (node id to downstream node ids)";
   }
   return undefined;
@@ -236,7 +237,9 @@ function compileSpec(specValue: unknown, path: Path, ctx: Ctx): WorkflowDef {
     }
     const literals = isObj(ctx.inputs) && isObj(ctx.inputs.literals) ? ctx.inputs.literals : undefined;
     const decided = ctx.stack.length === 0 ? decideBranch(b, branchInputs(n.inputBindings, literals)) : undefined;
-    if (decided !== undefined && 'fails' in decided) branches.set(id, { cases, taken: cases[0]!, fails: decided.fails, by: 'inputs' });
+    if (decided !== undefined && 'fails' in decided) {
+      branches.set(id, { cases, taken: cases[0]!, fails: decided.fails, by: 'inputs', ...(decided.malformed ? { malformed: true as const } : {}) });
+    }
     else if (decided !== undefined && cases.includes(decided.taken)) branches.set(id, { cases, taken: decided.taken, by: 'inputs' });
     else branches.set(id, { cases, taken: cases[0]! });
   }

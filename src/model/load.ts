@@ -247,13 +247,22 @@ function scenarioFromCrs(src: SourceFile, crs: unknown[], isList: boolean): Scen
   return { name, description, executions };
 }
 
-/** What the execution's inputs decided for the workflow's branch nodes (they change what runs). */
+/** What the execution's inputs decided for the branch nodes that run (not those inside a case not taken). */
 function branchNote(wf: WorkflowDef): string {
+  const byId = new Map(wf.nodes.map((n) => [n.id, n]));
+  const runs = (id: string): boolean => {
+    const owner = byId.get(id)?.branchOf;
+    if (owner === undefined) return true;
+    const b = byId.get(owner)?.branch;
+    return b !== undefined && b.fails === undefined && b.taken === id && runs(owner);
+  };
   const parts: string[] = [];
   for (const n of wf.nodes) {
     const b = n.branch;
-    if (b?.by !== 'inputs') continue;
-    parts.push(b.fails !== undefined ? `branch ${n.id} matches no case and fails ("${b.fails}")` : `branch ${n.id} takes ${b.taken}`);
+    if (b?.by !== 'inputs' || !runs(n.id)) continue;
+    if (b.fails === undefined) parts.push(`branch ${n.id} takes ${b.taken}`);
+    else if (b.malformed) parts.push(`branch ${n.id} fails: ${b.fails}`);
+    else parts.push(`branch ${n.id} matches no case and fails${b.fails !== '' ? ` ("${b.fails}")` : ''}`);
   }
   return parts.length > 0 ? `; from the execution's inputs, ${parts.join(', ')}` : '';
 }

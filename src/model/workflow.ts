@@ -114,6 +114,8 @@ export interface BranchDef {
    * "No branch satisfied"): every case is skipped and `taken` is not run.
    */
   fails?: string;
+  /** The failure is a comparison propeller refuses (different primitive kinds, booleans ordered): it fails before skipping any case. */
+  malformed?: true;
   /** How the case was chosen: the CR's recorded status, or the conditions on the execution's inputs (else: the first case). */
   by?: 'status' | 'inputs';
 }

@@ -38,7 +38,7 @@ export class ExecState {
   readonly top: Scope;
   /** Every node (nested ones right after their enclosing node), in record order. */
   readonly nodes: NodeState[] = [];
-  /** Records of failure nodes: they run only when a workflow fails, which a simulated run never does. */
+  /** Records of failure nodes: they run only when a workflow fails; the simulator does not run them. */
   private readonly failureRecords: NodeRecord[] = [];
   readonly record: Execution;
 

@@ -496,7 +496,8 @@ function* handleBranch(rc: RoundCtx, n: NodeState): Gen<boolean> {
     if (n.def.branch?.fails === undefined || n.phase !== QUEUED) return false;
     d = sim.blob.read(rc, n, F_INPUTS, inBytes(n));
     if (d > 0) yield d;
-    for (const c of n.cases ?? []) if (c.phase === NYS) rc.transition(c, SKIPPED);
+    // DecideBranch skips the cases once every condition is evaluated; a comparison it refuses fails first.
+    if (!n.def.branch.malformed) for (const c of n.cases ?? []) if (c.phase === NYS) rc.transition(c, SKIPPED);
     d = transitionAndSend(rc, n, FAILED, NEV_FAILED);
     if (d > 0) yield d;
     return false;

@@ -44,11 +44,40 @@ describe('branch decision from the execution inputs', () => {
     expect(d(cmp(v('.s'), 'LT', s('abd')))).toEqual({ taken: 'y' });
   });
 
+  it('fails as malformed where propeller refuses the comparison: different kinds, booleans ordered', () => {
+    expect(decideBranch({ if: { condition: cmp(i(1), 'EQ', f(1)), then: 'y' }, else: 'n' }, new Map())).toMatchObject({ malformed: true });
+    const bt = { primitive: { boolean: true } };
+    expect(decideBranch({ if: { condition: cmp(bt, 'GT', bt), then: 'y' }, else: 'n' }, new Map())).toEqual({
+      fails: '[GT] not defined for boolean operands.',
+      malformed: true,
+    });
+    // an earlier case taken: the later malformed one is never evaluated
+    expect(decideBranch({ if: { condition: cmp(i(1), 'EQ', i(1)), then: 'y' }, elseIf: [{ condition: cmp(i(1), 'EQ', f(1)), then: 'z' }] }, new Map())).toEqual({ taken: 'y' });
+  });
+
+  it('datetimes compare by their seconds; a time without a zone is not read', () => {
+    const dt = (x: string) => ({ primitive: { datetime: x } });
+    const d = (l: string, op: string, r: string) => decideBranch({ if: { condition: cmp(dt(l), op, dt(r)), then: 'y' }, else: 'n' }, new Map());
+    expect(d('2020-01-01T00:00:00.500Z', 'EQ', '2020-01-01T00:00:00Z')).toEqual({ taken: 'y' });
+    expect(d('2020-01-01T00:00:01Z', 'GT', '2020-01-01T01:00:00+01:00')).toEqual({ taken: 'y' });
+    expect(d('2020-01-01T00:00:00', 'EQ', '2020-01-01T00:00:00Z')).toBeUndefined();
+  });
+
+  it('strings order by their UTF-8 bytes; operands may be scalar literals; integers are decimal strings', () => {
+    const s = (x: string) => ({ scalar: { primitive: { stringValue: x } } });
+    expect(decideBranch({ if: { condition: cmp(s('\uFFFF'), 'LT', s('\u{10000}')), then: 'y' }, else: 'n' }, new Map())).toEqual({ taken: 'y' });
+    expect(primitiveOf({ integer: '0x10' })).toBeUndefined();
+    expect(primitiveOf({ integer: '' })).toBeUndefined();
+    expect(primitiveOf({ integer: '-42' })).toEqual({ kind: 'integer', value: -42 });
+  });
+
+  it('elseFail without a message fails with an empty one, as propeller does', () => {
+    expect(decideBranch(branch({ elseFail: { failedNodeId: 'x' } }), inputs({ '.x': f(0) }))).toEqual({ fails: '' });
+  });
+
   it('stays undecided when a condition reads what it does not know', () => {
-    // another node's output, a kind mismatch propeller would refuse, or a boolean ordering
+    // another node's output
     expect(decideBranch(branch({ else: 'c' }), new Map())).toBeUndefined();
-    expect(decideBranch({ if: { condition: cmp(i(1), 'EQ', f(1)), then: 'y' }, else: 'n' }, new Map())).toBeUndefined();
-    expect(decideBranch({ if: { condition: cmp({ primitive: { boolean: true } }, 'GT', { primitive: { boolean: false } }), then: 'y' } }, new Map())).toBeUndefined();
     // ... but a later case's unknown does not matter once an earlier one is taken
     expect(decideBranch({ if: { condition: cmp(i(1), 'EQ', i(1)), then: 'y' }, elseIf: [{ condition: cmp(v('.z'), 'EQ', i(1)), then: 'z' }] }, new Map())).toEqual({
       taken: 'y',

@@ -130,6 +130,28 @@ describe('FlyteWorkflow CR import', () => {
     }
   });
 
+  it("the header names only branches that run; a comparison propeller refuses fails the branch before any case is skipped", () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'propsim-branch-'));
+    const cr = read('039_core.control_flow.conditions.nested_conditions_2_wf_crd.json');
+    // 50: the outer branch takes its else case; the inner one (inside a case not taken) would fail
+    cr.inputs.literals.my_input = { scalar: { primitive: { floatValue: 50 } } };
+    writeFileSync(join(tmp, 'fifty.json'), JSON.stringify(cr));
+    const s = loadSimulationInput(join(tmp, 'fifty.json'));
+    expect(s.description).toContain("from the execution's inputs, branch n0 takes n0-n2");
+    expect(s.description).not.toContain('n0-n0 ');
+    expect(simulate(s.executions, defaultModel(), { seed: 1, replication: 0 }).executions[0]!.phase).toBe('Succeeded');
+    // an integer compared with the float bounds
+    cr.inputs.literals.my_input = { scalar: { primitive: { integer: '5' } } };
+    writeFileSync(join(tmp, 'int.json'), JSON.stringify(cr));
+    const t = loadSimulationInput(join(tmp, 'int.json'));
+    expect(t.description).toContain('branch n0 fails: Comparison between different primitives types');
+    const rec = simulate(t.executions, defaultModel(), { seed: 1, replication: 0 });
+    expect(rec.executions[0]!.phase).toBe('Failed');
+    const rep = computeReport(rec).executions[0]!;
+    expect(rep.nodes.filter((n) => n.skipped)).toEqual([]);
+    expect(rep.notStarted).toEqual(expect.arrayContaining(['n0-n0', 'n0-n1', 'n0-n2', 'end-node']));
+  });
+
   it.each(files)('%s runs to its end with every node in the report, untaken cases skipped', (f) => {
     const cr = read(f);
     const s = loadSimulationInput(join(dir, f));
@@ -330,7 +352,9 @@ describe("Flyte's CRD test data: parts of CRs and an old-format CR", () => {
     expect(part('workflowspec.yaml')).toBeUndefined(); // a whole CR
     expect(flyteWorkflowPart(read(files[0]!).spec)).toBe('the workflow spec of a FlyteWorkflow, without the CR around it');
     expect(flyteWorkflowPart(read(files[0]!))).toBeUndefined();
-    for (const other of [{}, [], 'x', { name: 'n', description: 'd', workflows: {} }, { a: ['b', 1] }]) expect(flyteWorkflowPart(other)).toBeUndefined();
+    for (const other of [{}, [], 'x', { name: 'n', description: 'd', workflows: {} }, { a: ['b', 1] }, { executions: [] }, { workflows: [], executions: [] }]) {
+      expect(flyteWorkflowPart(other)).toBeUndefined();
+    }
   });
 
   it.each([
