@@ -700,7 +700,8 @@ function roundEvents(ctx: ExecContext, hi: number, ri: number, base: FieldSet, e
           const shortcut =
             (to === 'Succeeded' && from !== 'Succeeding') || (to === 'Failed' && from !== 'Failing') || (to === 'TimedOut' && from !== 'TimingOut') || to === 'Recovered';
           const nys = from === 'NotYetStarted' && ctx.nodeKind.get(id) !== 'start' && id !== 'start-node';
-          if (shortcut) emit(op.start, 'finalizeNotRequired', MSG.finalizeNotRequired(to), nf, from === 'NotYetStarted' ? 'executor.go:1032' : undefined);
+          // the public log shows executor.go:1032 for every move to Succeeded
+          if (shortcut) emit(op.start, 'finalizeNotRequired', MSG.finalizeNotRequired(to), nf, to === 'Succeeded' ? 'executor.go:1032' : undefined);
           if (nys) {
             emit(op.start, 'nodeChangeNYS', MSG.nodeChangeNYS(from, to), nf);
             if (to === 'Queued') queuedPending = true;
