@@ -125,6 +125,8 @@ const SRC: Partial<Record<Tmpl, string>> = {
   bufferedTaskEvents: 'handler.go:754',
   creatingObject: 'plugin_manager.go:285',
   finalizeInvoked: 'handler.go:940',
+  branchSkip: 'evaluator.go:131',
+  branchSelected: 'evaluator.go:143',
   nodeChangeNYS: 'executor.go:1038',
   nodeChange: 'executor.go:1269',
   finalizeNotRequired: 'executor.go:1255',
@@ -335,6 +337,8 @@ class ExecContext {
   readonly domain: string;
   readonly idText: string;
   readonly nodeKind = new Map<string, NodeKind>();
+  /** A node's enclosing node (a branch case's branch, a nested node's parent). */
+  readonly parentOf = new Map<string, string>();
   /** Transitions/task phases recorded on node or execution records but missing from the round's ops. */
   readonly extras = new Map<string, Op[]>();
   /** Successful CR writes so far, to make up `res_ver` when the Timeline has none. */
@@ -366,7 +370,10 @@ class ExecContext {
       this.domain = dash > 0 ? ex.namespace.slice(dash + 1) : 'development';
     }
     this.idText = executionIdText(this.project, this.domain, ex.id);
-    for (const n of ex.nodes) this.nodeKind.set(n.id, n.kind);
+    for (const n of ex.nodes) {
+      this.nodeKind.set(n.id, n.kind);
+      if (n.parent !== undefined) this.parentOf.set(n.id, n.parent);
+    }
     this.collectExtras();
     this.collectSteps();
   }
@@ -633,10 +640,13 @@ function roundEvents(ctx: ExecContext, hi: number, ri: number, base: FieldSet, e
   const openNode = (node: string, t: Ns): FieldSet => {
     if (open !== node) {
       closeNode(t);
+      const phase = phaseOf(node);
+      const branch = branchOf(node);
+      // the case a branch picks is handled right after its decision
+      if (branch !== undefined && phase === 'NotYetStarted') emit(t, 'branchSelected', MSG.branchSelected(node), rf.with({ node: branch }));
       open = node;
       openFields = rf.with({ node });
       emit(t, 'handlingNode', MSG.handlingNode(node), openFields);
-      const phase = phaseOf(node);
       if (phase === 'NotYetStarted' && node !== 'start-node' && ctx.nodeKind.get(node) !== 'start') {
         openPath = 'nys';
         emit(t, 'preExecute', MSG.preExecute(), openFields);
@@ -651,6 +661,10 @@ function roundEvents(ctx: ExecContext, hi: number, ri: number, base: FieldSet, e
     return openFields;
   };
   const taskFields = (nf: FieldSet): FieldSet => nf.with({ tasktype: opts.taskType });
+  const branchOf = (node: string): string | undefined => {
+    const p = ctx.parentOf.get(node);
+    return p !== undefined && ctx.nodeKind.get(p) === 'branch' ? p : undefined;
+  };
   const isTask = (node: string | undefined): boolean => node !== undefined && ctx.nodeKind.get(node) === 'task';
 
   // Running tasks this round changes nothing for are still handled: their plugin shows the phase
@@ -677,6 +691,16 @@ function roundEvents(ctx: ExecContext, hi: number, ri: number, base: FieldSet, e
     if (op.kind === 'workflowTransition' && writes.some((w) => w.outcome === 'tooLarge')) continue;
     if (SILENT.has(op.kind)) continue;
     const node = op.node;
+    // A case the branch does not take is skipped by the branch's decision, in the branch's context.
+    if (op.kind === 'nodeTransition' && op.to === 'Skipped' && (op.from ?? 'NotYetStarted') === 'NotYetStarted' && node !== undefined) {
+      const branch = branchOf(node);
+      if (branch !== undefined) {
+        closeNode(op.start);
+        emit(op.start, 'branchSkip', MSG.branchSkip(node), rf.with({ node: branch }));
+        lastTo.set(node, 'Skipped');
+        continue;
+      }
+    }
     let nf = rf;
     if (NODE_LEVEL.has(op.kind) && node !== undefined) nf = openNode(node, op.start);
     else closeNode(op.start);
@@ -734,9 +758,9 @@ function roundEvents(ctx: ExecContext, hi: number, ri: number, base: FieldSet, e
         const phase = op.to === 'FAILED' && node !== undefined && retrying.has(node) ? 'PhaseRetryableFailure' : pluginPhase(op.to);
         emit(op.start, 'bufferedTaskEvents', MSG.bufferedTaskEvents(), tf);
         emit(op.start, 'pluginTransition', MSG.pluginTransition(phase), tf);
-        // A task still under way counts towards the round's parallelism.
+        // A task still under way counts towards the round's parallelism (after its event is sent).
         if (RUNNING_PLUGIN_PHASES.has(phase) && op.outcome !== 'alreadyExists' && !isFailedOutcome(op.outcome)) {
-          emit(op.start, 'parallelismSet', MSG.parallelismSet(++parallelism), tf);
+          emit(op.end, 'parallelismSet', MSG.parallelismSet(++parallelism), tf);
         }
         if (op.outcome === 'alreadyExists') {
           emit(op.end, 'taskEventFailed', MSG.taskEventFailed(op.detail ?? 'AlreadyExists', TASK_EVENT_PHASE[phase] ?? 'UNDEFINED'), tf);

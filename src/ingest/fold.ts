@@ -63,6 +63,7 @@ import {
   handlingArgs,
   handlingPhase,
   namespaceName,
+  branchSkipNode,
   nodeChangePhases,
   nodeEventArgs,
   nodeEventPhase,
@@ -662,6 +663,10 @@ export class LogFolder {
         if (ph !== undefined) this.nodeTransition(ex, rs, rec.node, ph.from, ph.to);
         return;
       }
+      case K.branchSkip:
+        // The branch's decision skips its other cases without handling them (no node line of their own).
+        this.nodeTransition(ex, this.roundFor(ex, ws, rec.resVer), branchSkipNode(msg), 'NotYetStarted', 'Skipped');
+        return;
       case K.finalizeNotRequired:
         // Always followed by the "Change in node state" line that records the transition.
         this.roundFor(ex, ws, rec.resVer);

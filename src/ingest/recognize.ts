@@ -67,6 +67,8 @@ export const K = {
   tooLargeRetryFailed: 48,
   launchedLaunchPlan: 49,
   launchExists: 50,
+  // branches
+  branchSkip: 51,
 } as const;
 
 export type MsgKind = (typeof K)[keyof typeof K];
@@ -88,6 +90,9 @@ export const P_HANDLING = 'Handling Workflow [';
 const S_DONE = '] Done';
 const P_WF_TRANSITION = 'Transitioning/Recording event for workflow state transition [';
 const P_NODE_CHANGE = 'Change in node state detected from [';
+/** `DecideBranch` (`nodes/branch/evaluator.go`) skipping a case; the node named is the case. */
+const P_BRANCH_SKIP = 'Branch Setting Node[';
+const S_BRANCH_SKIP = '] status to Skipped!';
 const P_CACHE_HIT = 'Catalog CacheHit';
 const P_CACHE_MISS = 'Catalog CacheMiss';
 const P_CACHE_RECORDING = 'Catalog CacheEnabled. recording execution';
@@ -142,6 +147,7 @@ const UNTIMED_PREFIXES: readonly string[] = [
   'Sending buffered Task events',
   'Creating Object: Type:[',
   'Finalize invoked',
+  'Branch Node[',
   'Acquired leader lease',
   'Starting FlyteWorkflow controller',
   'Failed to clear finalizers for Resource',
@@ -204,6 +210,7 @@ const RULES: readonly Rule[] = [
   rule(P_HANDLING, K.handling),
   rule(P_WF_TRANSITION, K.workflowTransition),
   rule(P_NODE_CHANGE, K.nodeChange),
+  rule(P_BRANCH_SKIP, K.branchSkip, { suffix: S_BRANCH_SKIP }),
   rule(P_COMPLETED, K.completedProcessing),
   rule(P_CACHE_HIT, K.cacheHit),
   rule(P_CACHE_MISS, K.cacheMiss),
@@ -343,6 +350,11 @@ export function arrowPhases(msg: string, from: number): { from: string; to: stri
   const e2 = msg.indexOf(']', s2 + 1);
   if (e2 < 0) return undefined;
   return { from: msg.slice(s1 + 1, e1), to: msg.slice(s2 + 1, e2) };
+}
+
+/** The case a `Branch Setting Node[X] status to Skipped!` line skips. */
+export function branchSkipNode(msg: string): string {
+  return msg.slice(P_BRANCH_SKIP.length, msg.length - S_BRANCH_SKIP.length);
 }
 
 export function nodeChangePhases(msg: string): { from: string; to: string } | undefined {

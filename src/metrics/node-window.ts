@@ -91,7 +91,9 @@ function before(a: Transition, b: Transition): boolean {
 /** Map-task subnodes do not wait for each other: all are runnable once the map node runs. */
 function independentSibling(p: Partial, byId: Map<string, Partial>): boolean {
   if (p.topLevel) return false;
-  return p.node.kind === 'subnode' || byId.get(p.node.parent!)?.node.kind === 'map';
+  // map subnodes run side by side; a branch's cases are alternatives, runnable once it decides
+  const parentKind = byId.get(p.node.parent!)?.node.kind;
+  return p.node.kind === 'subnode' || parentKind === 'map' || parentKind === 'branch';
 }
 
 interface Partial {

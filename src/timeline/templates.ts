@@ -55,6 +55,9 @@ export const MSG = {
   /** The k8s plugin creates the pod (`plugin_manager.go:285`). */
   creatingObject: (ns: string, name: string) => `Creating Object: Type:[/v1, Kind=Pod], Object:[${ns}/${name}]`,
   finalizeInvoked: () => 'Finalize invoked.',
+  /** `DecideBranch` (`nodes/branch/evaluator.go`): a case not taken, then the one taken. */
+  branchSkip: (node: string) => `Branch Setting Node[${node}] status to Skipped!`,
+  branchSelected: (node: string) => `Branch Node[${node}] selected!`,
   futuresExist: () => 'Futures file exists, this is a dynamic parent-Handler will not run onTaskSuccess',
   cacheMiss: () => 'Catalog CacheMiss: Artifact not found in Catalog. Executing Task.',
   cacheHit: (project: string, domain: string, name: string, version: string) =>

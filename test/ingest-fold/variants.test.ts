@@ -196,6 +196,35 @@ describe('streak ends and failures', () => {
 });
 
 describe('nodes', () => {
+  it('a branch decision skips its other cases in the branch node\'s context (no line of the case itself)', () => {
+    const b = new LogBuilder()
+      .add(0, MSG.processing(), base)
+      .add(0, handling('Running'), rnd)
+      .add(0, MSG.handlingNode('n0'), node('n0'))
+      .add(0, MSG.nodeExecuting('Queued'), node('n0'))
+      .add(0, MSG.branchSkip('n0-n0'), node('n0'))
+      .add(0, MSG.branchSkip('n0-n2'), node('n0'))
+      .add(0, MSG.branchSelected('n0-n1'), node('n0'))
+      .add(0, MSG.handlingNode('n0-n1'), node('n0-n1'))
+      .add(0, MSG.nodeChangeNYS('NotYetStarted', 'Queued'), node('n0-n1'))
+      .add(0, MSG.completedNode('n0-n1'), node('n0-n1'))
+      .add(0, MSG.nodeChange('Queued', 'Running', 'Running'), node('n0'))
+      .add(0, MSG.completedNode('n0'), node('n0'))
+      .add(0, MSG.handlingDone(ID), rnd)
+      .add(0, MSG.etcdUpdateStart(), base)
+      .add(0, MSG.etcdUpdated(), base)
+      .add(0, MSG.completedProcessing(), base);
+    const r = foldRecordList(b.done());
+    const e = only(r);
+    const n = (id: string) => e.nodes.find((x) => x.id === id);
+    expect(n('n0-n0')?.transitions.map((t) => [t.from, t.to])).toEqual([['NotYetStarted', 'Skipped']]);
+    expect(n('n0-n2')?.transitions.map((t) => [t.from, t.to])).toEqual([['NotYetStarted', 'Skipped']]);
+    // the cases nest under their branch
+    expect([n('n0-n0')?.parent, n('n0-n1')?.parent, n('n0')?.kind]).toEqual(['n0', 'n0', 'branch']);
+    // every line is read: the selection line is a known message without timing
+    expect(r.lines.skipped).toEqual({ untimed: 6 });
+  });
+
   it('a cacheable task that missed the cache and ran its own start and end nodes is a dynamic task; a cached map subtask is a subnode', () => {
     const b = new LogBuilder()
       .add(0, MSG.processing(), base)

@@ -244,6 +244,17 @@ describe('runnable inference without upstream ids (logs)', () => {
     expect(by.get('x')!.runnableFrom).toBe('start-node');
   });
 
+  it("a branch's cases are runnable once the branch decides, not after a skipped sibling", () => {
+    const start: NodeRecord = { id: 'start-node', kind: 'start', transitions: [tr('NotYetStarted', 'Succeeded', 1000, { handle: 0, round: 1 })] };
+    const br: NodeRecord = { id: 'n0', kind: 'branch', transitions: [tr('NotYetStarted', 'Queued', 2000, { handle: 0, round: 2 }), tr('Queued', 'Running', 3000, { handle: 0, round: 3 }), tr('Running', 'Succeeded', 9000, { handle: 2, round: 0 })] };
+    const skipped: NodeRecord = { id: 'n0-n0', kind: 'task', parent: 'n0', transitions: [tr('NotYetStarted', 'Skipped', 3000, { handle: 0, round: 3, line: 40 })] };
+    // logged later in the same round than the skip: the sibling rule would take the skipped case
+    const taken: NodeRecord = { id: 'n0-n1', kind: 'task', parent: 'n0', transitions: [tr('NotYetStarted', 'Queued', 3000, { handle: 0, round: 3, line: 50 }), tr('Queued', 'Succeeded', 8000, { handle: 1, round: 0 })] };
+    const by = new Map(computeReport(rec(exec('e', [start, br, skipped, taken], 9000))).executions[0]!.nodes.map((n) => [n.id, n]));
+    expect(by.get('n0-n1')).toMatchObject({ runnableRule: 'parent', runnableAtNs: 2 * S });
+    expect(by.get('n0-n0')).toMatchObject({ runnableRule: 'parent', skipped: true });
+  });
+
   it('a node still running when the record stops runs to the last instant seen, its pod time as user', () => {
     const start: NodeRecord = { id: 'start-node', kind: 'start', transitions: [tr('NotYetStarted', 'Succeeded', 1000)] };
     const n0: NodeRecord = {
