@@ -148,6 +148,7 @@ const UNTIMED_PREFIXES: readonly string[] = [
   'Creating Object: Type:[',
   'Finalize invoked',
   'Branch Node[',
+  'No plugin found for Handler-type [',
   'Acquired leader lease',
   'Starting FlyteWorkflow controller',
   'Failed to clear finalizers for Resource',

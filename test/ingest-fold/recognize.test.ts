@@ -108,6 +108,17 @@ describe('classify: every timing-relevant template rendered by timeline/template
       MSG.parallelismSet(1),
       MSG.setMetadataDir('s3://x'),
       MSG.futuresExist(),
+      MSG.nodeExecuting('Queued'),
+      MSG.nodeExecutionCompleted(),
+      MSG.preExecute(),
+      MSG.preExecuteCompleted(),
+      MSG.taskNoChange(),
+      MSG.bufferedTaskEvents(),
+      MSG.creatingObject('ns', 'pod'),
+      MSG.finalizeInvoked(),
+      MSG.branchSelected('n0-n1'),
+      // a warning of the task handler (flyte issue 1457)
+      'No plugin found for Handler-type [python-task], defaulting to [container]',
   ];
 
   it('leaves other propeller lines unrecognized', () => {
