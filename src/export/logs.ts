@@ -714,8 +714,7 @@ function roundEvents(ctx: ExecContext, hi: number, ri: number, base: FieldSet, e
         if (from === 'Succeeding' && to === 'Succeeded') {
           emit(op.start, 'nodeSucceeding', MSG.nodeSucceeding(), nf);
           if (isTask(id)) emit(op.start, 'finalizeInvoked', MSG.finalizeInvoked(), taskFields(nf));
-        }
-        else if (from === 'Failing' && to === 'Failed') emit(op.start, 'nodeFailing', MSG.nodeFailing(), nf);
+        } else if (from === 'Failing' && to === 'Failed') emit(op.start, 'nodeFailing', MSG.nodeFailing(), nf);
         else if (from === 'TimingOut' && to === 'TimedOut') emit(op.start, 'nodeTimingOut', MSG.nodeTimingOut(), nf);
         else if (from === 'RetryableFailure') emit(op.start, 'nodeRetrying', MSG.nodeRetrying(op.detail ?? 'retrying'), nf);
         else if (to === 'RetryableFailure') {
