@@ -239,9 +239,11 @@ function compileSpec(specValue: unknown, path: Path, ctx: Ctx): WorkflowDef {
     const decided = ctx.stack.length === 0 ? decideBranch(b, branchInputs(n.inputBindings, literals)) : undefined;
     if (decided !== undefined && 'fails' in decided) {
       branches.set(id, { cases, taken: cases[0]!, fails: decided.fails, by: 'inputs', ...(decided.malformed ? { malformed: true as const } : {}) });
+    } else if (decided !== undefined && cases.includes(decided.taken)) {
+      branches.set(id, { cases, taken: decided.taken, by: 'inputs' });
+    } else {
+      branches.set(id, { cases, taken: cases[0]! });
     }
-    else if (decided !== undefined && cases.includes(decided.taken)) branches.set(id, { cases, taken: decided.taken, by: 'inputs' });
-    else branches.set(id, { cases, taken: cases[0]! });
   }
 
   const { up, from } = upstreamMap(spec, path, ctx);
