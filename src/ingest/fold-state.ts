@@ -103,6 +103,23 @@ export interface ExecState {
   pseudo: Worker | null;
   /** Handed over: no longer in the folder's map (late lines are counted, never folded). */
   emitted: boolean;
+  /**
+   * `Workflow completed successfully` (Info), logged as the workflow turns Succeeded: the end of an
+   * execution whose Debug-level `Transitioning ... [Succeeding] -> [Succeeded]` line is missing.
+   */
+  completed: LineAt | null;
+  /** `Will not fast follow, Reason: Wf terminated? true` (Info): the round that wrote a terminal workflow. */
+  terminated: LineAt | null;
+}
+
+/** Where a line was: its instant and the round it belongs to. */
+export interface LineAt {
+  at: number;
+  lo: number;
+  hi: number;
+  handle: number;
+  round: number;
+  line: number;
 }
 
 /** Plugin phases that end a pod attempt (the container has exited). */

@@ -201,6 +201,53 @@ function nestBranchCases(ex: ExecState): void {
   }
 }
 
+/**
+ * What an Info-level log leaves out (propeller logs these at Debug): a node's move from Succeeding
+ * (Failing, TimingOut) to its final phase, made in the next round that handles it, i.e. the next
+ * round of its execution; and the workflow's last move, to Succeeded (`Workflow completed
+ * successfully` marks it) or out of Failing (the terminal write's `Wf terminated? true`).
+ * Debug-level logs have these lines, and nothing is added.
+ */
+function inferInfoLevelEnds(ex: ExecState): void {
+  const rec = ex.rec;
+  for (const n of rec.nodes) {
+    const last = n.transitions[n.transitions.length - 1];
+    const to = last !== undefined ? FINAL_OF[last.to] : undefined;
+    if (last === undefined || to === undefined || last.handle === undefined || last.round === undefined) continue;
+    // the next round that kept its changes (a failed one drops them), if the workflow still ran
+    let next = nextRound(rec, last.handle, last.round);
+    while (next !== undefined && rec.handles[next[0]]!.rounds[next[1]]!.error !== undefined) next = nextRound(rec, next[0], next[1]);
+    if (next === undefined) continue;
+    const r = rec.handles[next[0]]!.rounds[next[1]]!;
+    if (r.phase !== 'Running') continue;
+    const hi = Math.max(startHi(r), r.traversalEndHi ?? r.traversalEnd ?? r.start);
+    n.transitions.push({ from: last.to, to, at: r.start, atLo: startLo(r), atHi: hi, handle: next[0], round: next[1] });
+  }
+  if (rec.ended !== undefined) return;
+  // `Workflow completed successfully` marks the move to Succeeded; else the write of a terminal
+  // workflow (`Wf terminated? true`) ends the phase the workflow was finishing in.
+  const c = ex.completed;
+  const from = c !== null ? 'Succeeding' : rec.phase;
+  const to = c !== null ? 'Succeeded' : FINAL_WORKFLOW_OF[rec.phase];
+  const at = c ?? ex.terminated;
+  if (at === null || to === undefined) return;
+  rec.workflowTransitions.push({ from, to, at: at.at, atLo: at.lo, atHi: at.hi, handle: at.handle, round: at.round, line: at.line });
+  rec.ended = { at: at.at, lo: at.lo, hi: at.hi };
+  rec.phase = to;
+}
+
+const FINAL_WORKFLOW_OF: Readonly<Record<string, string>> = { Succeeding: 'Succeeded', Failing: 'Failed', Aborting: 'Aborted' };
+
+const FINAL_OF: Readonly<Record<string, string>> = { Succeeding: 'Succeeded', Failing: 'Failed', TimingOut: 'TimedOut' };
+
+/** Handle and round index of the round after round `ri` of Handle call `hi`, if the log has one. */
+function nextRound(rec: Execution, hi: number, ri: number): [number, number] | undefined {
+  const h = rec.handles[hi];
+  if (h !== undefined && ri + 1 < h.rounds.length) return [hi, ri + 1];
+  for (let k = hi + 1; k < rec.handles.length; k++) if (rec.handles[k]!.rounds.length > 0) return [k, 0];
+  return undefined;
+}
+
 function tightenInside(h: FoldHandle): void {
   // A call cannot end before it starts: a finer stamp at its end (a klog `error syncing` line)
   // caps the start that whole-second stamps left open.
@@ -612,7 +659,11 @@ export class LogFolder {
         if (kind === K.noFastFollow) {
           const why = noFastFollowReason(msg);
           hs.fastFollowEnd = why.terminated ? 'terminal' : why.versionMatched ? 'versionMatched' : null;
-          if (why.terminated) this.markTerminal(ex);
+          if (why.terminated) {
+            this.markTerminal(ex);
+            const cur = hs.cur;
+            if (cur !== null) ex.terminated ??= { at: this.at, lo: this.lo, hi: this.hi, handle: hs.index, round: cur.index, line: this.line };
+          }
         } else if (kind === K.streakEnded) {
           const a = streakEndedArgs(msg);
           if (a !== undefined) {
@@ -625,7 +676,22 @@ export class LogFolder {
         // line is missing (Info-level logs have no etcd lines).
         const cur = hs.cur;
         if (cur !== null && !cur.closed) {
-          if (!cur.noChange) cur.r.changed = true;
+          if (!cur.noChange) {
+            cur.r.changed = true;
+            // Propeller logs whether it fast-follows only after a successful Update: at Info level
+            // (no etcd lines) that write lies between the traversal's end and this line.
+            if (kind !== K.streakEnded && cur.tooLargeAt !== null) {
+              // the small Failing copy written after a too-large one
+              const o = this.addOp(cur, 'etcdUpdate');
+              o.start = cur.tooLargeAt.at;
+              o.startLo = cur.tooLargeAt.lo;
+              o.startHi = cur.tooLargeAt.hi;
+              this.endOp(o);
+              o.outcome = 'ok';
+              this.tooLargePersisted(ex, cur, cur.tooLargeAt);
+              cur.tooLargeAt = null;
+            } else if (cur.etcd === null && kind !== K.streakEnded && cur.r.error === undefined) this.inferWrite(cur);
+          }
           this.closeRound(cur, this.at, this.lo, this.hi);
         }
         this.touchHandle(hs);
@@ -643,9 +709,12 @@ export class LogFolder {
       case K.workflowTransition:
         this.onWorkflowTransition(ex, ws, msg, rec.resVer);
         return;
-      case K.workflowCompleted:
-        this.roundFor(ex, ws, rec.resVer);
+      case K.workflowCompleted: {
+        const rs = this.roundFor(ex, ws, rec.resVer);
+        ex.completed ??= { at: this.at, lo: this.lo, hi: this.hi, handle: rs.hs.index, round: rs.index, line: this.line };
+        this.markTerminal(ex);
         return;
+      }
       case K.workflowEventExists:
       case K.workflowEventIgnored: {
         const rs = this.roundFor(ex, ws, rec.resVer);
@@ -853,6 +922,8 @@ export class LogFolder {
       pendingEnq: null,
       pseudo: null,
       emitted: false,
+      completed: null,
+      terminated: null,
     };
     this.execs.set(id, ex);
     if (this.execs.size > this.maxInFlight) this.maxInFlight = this.execs.size;
@@ -1214,6 +1285,18 @@ export class LogFolder {
       if (e !== null) this.stretchOp(t, e.start, e.startLo, e.startHi);
       else this.stretchOp(t, r.end, r.endLo, r.endHi);
     }
+  }
+
+  /** The round's write, not logged (Info level): from the traversal's end (else the round's start) to the current line. */
+  private inferWrite(rs: RoundState): void {
+    const o = this.addOp(rs, 'etcdUpdate');
+    const r = rs.r;
+    o.start = r.traversalEnd ?? r.start;
+    o.startLo = r.traversalEndLo ?? startLo(r);
+    o.startHi = r.traversalEndHi ?? startHi(r);
+    this.endOp(o);
+    o.outcome = 'ok';
+    rs.etcd = o;
   }
 
   private endEtcd(rs: RoundState, outcome: string): FoldOp {
@@ -1626,6 +1709,7 @@ export class LogFolder {
       nodes.push(n);
     }
     rec.nodes = nodes;
+    inferInfoLevelEnds(ex);
     for (const h of rec.handles as FoldHandle[]) tightenInside(h);
     assignEnqueuedAt(rec);
     let first: { at: number; lo: number; hi: number } | undefined;

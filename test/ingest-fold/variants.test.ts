@@ -359,10 +359,30 @@ describe('log variants', () => {
     const e = only(foldRecordList(info));
     expect(e.handles.map((h) => h.rounds.length)).toEqual(full.handles.map((h) => h.rounds.length));
     expect(e.handles.map((h) => h.endReason)).toEqual(full.handles.map((h) => h.endReason));
-    expect(e.handles.flatMap((h) => h.rounds.filter((r) => r.changed))).toHaveLength(12);
-    expect(ops(e, 'etcdUpdate')).toHaveLength(0);
+    const changed = e.handles.flatMap((h) => h.rounds.filter((r) => r.changed));
+    expect(changed).toHaveLength(12);
+    // Each changed round's write (Debug lines) is inferred: between the traversal's end and the
+    // fast-follow line that follows a successful Update.
+    expect(ops(e, 'etcdUpdate')).toHaveLength(12);
+    for (const r of changed) {
+      const w = r.ops.filter((o) => o.kind === 'etcdUpdate');
+      expect(w).toHaveLength(1);
+      expect(w[0]!.start).toBe(r.traversalEnd);
+      expect(w[0]!.end).toBeLessThanOrEqual(r.end);
+      expect(w[0]!.outcome).toBe('ok');
+    }
     expect(ops(e, 'nodeEvent')).toHaveLength(6);
-    expect(e.nodes.find((n) => n.id === 'n0')?.transitions).toHaveLength(3); // no Debug "node succeeding"
+    // No Debug "node succeeding": n0's last move is inferred in the next round, which the Debug log confirms.
+    const n0 = e.nodes.find((n) => n.id === 'n0')!.transitions;
+    const fullN0 = full.nodes.find((n) => n.id === 'n0')!.transitions;
+    expect(n0.map((t) => t.to)).toEqual(fullN0.map((t) => t.to));
+    expect([n0.at(-1)!.handle, n0.at(-1)!.round]).toEqual([fullN0.at(-1)!.handle, fullN0.at(-1)!.round]);
+    expect(n0.at(-1)!.atLo).toBeLessThanOrEqual(fullN0.at(-1)!.at);
+    expect(n0.at(-1)!.atHi).toBeGreaterThanOrEqual(fullN0.at(-1)!.at);
+    // `Workflow completed successfully` (Info) ends the execution.
+    expect(e.phase).toBe('Succeeded');
+    expect(e.ended!.lo).toBeLessThanOrEqual(full.ended!.at);
+    expect(e.ended!.hi).toBeGreaterThanOrEqual(full.ended!.at);
   });
 
   it('lines without routine fold to the same Handle calls and rounds', () => {

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { foldRecordList } from '../../src/ingest/index.js';
+import { decodeLine } from '../../src/ingest/decode.js';
+import { logLines } from '../../src/export/logs.js';
+import { defaultModel } from '../../src/model/defaults.js';
+import { loadSimulationInput } from '../../src/model/load.js';
+import { computeReport } from '../../src/metrics/report.js';
+import { simulate } from '../../src/propeller/simulator.js';
+import type { LogRecord } from '../../src/ingest/record.js';
+import type { Execution, Round } from '../../src/timeline/types.js';
+
+/** True when `r` is the last round of its Handle call (its streak ended with it). */
+function lastRoundOf(e: Execution, r: Round): Round | undefined {
+  const h = e.handles.find((x) => x.rounds.includes(r));
+  return h?.rounds.at(-1);
+}
+
+/**
+ * Propeller run at Info level (`logger.level: 4`) writes no Debug lines: no etcd write lines, no
+ * task events, no `node succeeding`, no workflow transition lines. What those lines carried is
+ * inferred where propeller's logic fixes it; the rest stays as the log has it.
+ */
+describe.each(['hello', 'chained-cache', 'mixed-load', 'too-large'])('Info-level log of %s', (name) => {
+  const rec = simulate(loadSimulationInput(`scenarios/${name}.yaml`).executions, defaultModel(), { seed: 1, replication: 0 });
+  const records = [...logLines(rec, { level: 4 })].map((l) => decodeLine(l, {})).filter((r): r is LogRecord => typeof r === 'object' && r !== null && 'msg' in r);
+  const folded = foldRecordList(records);
+
+  it('keeps every Handle call and round, and finds each successful write and each node outcome', () => {
+    expect(folded.executions).toHaveLength(rec.executions.length);
+    const truth = computeReport(rec);
+    const got = computeReport(folded);
+    for (const e of rec.executions) {
+      const f = folded.executions.find((x) => x.id === e.id)!;
+      expect(f.handles.map((h) => h.rounds.length), e.id).toEqual(e.handles.map((h) => h.rounds.length));
+      expect(f.phase, e.id).toBe(e.phase);
+      // node outcomes, including the move to Succeeded that only Debug logs state
+      for (const n of e.nodes) {
+        const m = f.nodes.find((x) => x.id === n.id);
+        if (n.transitions.length === 0) continue;
+        expect(m?.transitions.at(-1)?.to, `${e.id} ${n.id}`).toBe(n.transitions.at(-1)!.to);
+      }
+      const t = truth.executions.find((x) => x.id === e.id)!;
+      const g = got.executions.find((x) => x.id === e.id)!;
+      // Successful writes are inferred from the fast-follow lines, failed ones are logged at Error
+      // level. The small Failing copy written after a too-large write leaves no Info line when the
+      // streak ends there: it is the one write that cannot be told.
+      const recoveries = e.handles.flatMap((h) => h.rounds).filter((r) => r.ops.some((o) => o.outcome === 'tooLarge') && r === lastRoundOf(e, r)).length;
+      expect(g.counts.etcdUpdates, e.id).toBe(t.counts.etcdUpdates - recoveries);
+      expect(g.counts.nodeEvents, e.id).toBe(t.counts.nodeEvents);
+      expect(g.makespanLoNs, e.id).toBeLessThanOrEqual(t.makespanNs);
+      expect(g.makespanHiNs, e.id).toBeGreaterThanOrEqual(t.makespanNs);
+    }
+  });
+});
