@@ -89,6 +89,8 @@ export interface NodeState {
   attemptHi: number;
   /** The node launched a child execution (`Launched launchplan with ID [..]`). */
   launched: boolean;
+  /** A line of the task handler named the node (its `tasktype` field): a task, even without task events (Info level). */
+  taskHandled: boolean;
 }
 
 export interface ExecState {
@@ -185,7 +187,7 @@ export function nodeKind(id: string, ns: NodeState): NodeKind {
   if (leaf === 'end-node') return 'end';
   // a catalog lookup (hit or miss) marks a cacheable task
   if (ns.hit || ns.rec.cache !== undefined) return 'cachedTask';
-  if (ns.rec.taskPhases !== undefined && ns.rec.taskPhases.length > 0) return 'task';
+  if ((ns.rec.taskPhases !== undefined && ns.rec.taskPhases.length > 0) || ns.taskHandled) return 'task';
   if (ns.launched) return 'launchplan';
   return 'unknown';
 }

@@ -439,7 +439,10 @@ export class LogFolder {
       // Fast path for the many worker lines we do not use: count them, look nothing up.
       if (id === undefined || id === '') this.noExecution++;
       else if (this.exec !== undefined && id !== this.exec) this.filterOut(id);
-      else if (ws.lastEx !== null && ws.lastEx.rec.id === id && !ws.lastEx.emitted) this.unused(msg);
+      else if (ws.lastEx !== null && ws.lastEx.rec.id === id && !ws.lastEx.emitted) {
+        if (rec.tasktype !== undefined) this.taskHandled(ws.lastEx, rec.node);
+        this.unused(msg);
+      }
       else if (this.emittedIds.has(id) && !this.execs.has(id)) this.late++;
       else this.unused(msg);
       return;
@@ -511,6 +514,7 @@ export class LogFolder {
     }
 
     if (kind === K.none) {
+      if (rec.tasktype !== undefined) this.taskHandled(ex, rec.node);
       this.unused(msg);
       return;
     }
@@ -969,10 +973,18 @@ export class LogFolder {
         attemptAt: -0,
         attemptHi: -0,
         launched: false,
+        taskHandled: false,
       };
       ex.nodes.set(id, ns);
     }
     return ns;
+  }
+
+  /** A task-handler line (it has `tasktype`) about a node already seen marks that node a task. */
+  private taskHandled(ex: ExecState, node: string | undefined): void {
+    if (node === undefined) return;
+    const ns = ex.nodes.get(node);
+    if (ns !== undefined) ns.taskHandled = true;
   }
 
   private markTerminal(ex: ExecState): void {

@@ -38,6 +38,8 @@ describe.each(['hello', 'chained-cache', 'mixed-load', 'too-large'])('Info-level
         const m = f.nodes.find((x) => x.id === n.id);
         if (n.transitions.length === 0) continue;
         expect(m?.transitions.at(-1)?.to, `${e.id} ${n.id}`).toBe(n.transitions.at(-1)!.to);
+        // a task that ran is told by its task handler's Info line (`Parallelism now set`, with tasktype)
+        if (n.kind === 'task' && n.parent === undefined && n.transitions.some((t) => t.to === 'Running')) expect(m?.kind, `${e.id} ${n.id}`).toBe('task');
       }
       const t = truth.executions.find((x) => x.id === e.id)!;
       const g = got.executions.find((x) => x.id === e.id)!;
