@@ -224,6 +224,8 @@ function inferInfoLevelEnds(ex: ExecState): void {
     n.transitions.push({ from: last.to, to, at: r.start, atLo: startLo(r), atHi: hi, handle: next[0], round: next[1] });
   }
   if (rec.ended !== undefined) return;
+  const debugPhases = rec.workflowTransitions.length > 0;
+  if (!debugPhases) inferWorkflowMoves(rec);
   // `Workflow completed successfully` marks the move to Succeeded; else the write of a terminal
   // workflow (`Wf terminated? true`) ends the phase the workflow was finishing in.
   const c = ex.completed;
@@ -234,6 +236,44 @@ function inferInfoLevelEnds(ex: ExecState): void {
   rec.workflowTransitions.push({ from, to, at: at.at, atLo: at.lo, atHi: at.hi, handle: at.handle, round: at.round, line: at.line });
   rec.ended = { at: at.at, lo: at.lo, hi: at.hi };
   rec.phase = to;
+  const r = rec.handles[at.handle]?.rounds[at.round];
+  if (!debugPhases && r !== undefined) addWorkflowEvent(r, from, to, at.at, at.lo, at.hi);
+}
+
+/**
+ * Info level: the workflow's phase (`p [X]` of each round) changed between two kept rounds, so
+ * the earlier one made the move (a move is written); its transition and the workflow event it
+ * sends lie within that round's traversal.
+ */
+function inferWorkflowMoves(rec: Execution): void {
+  let prev: { r: Round; handle: number; round: number } | undefined;
+  for (let hi = 0; hi < rec.handles.length; hi++) {
+    const rounds = rec.handles[hi]!.rounds;
+    for (let ri = 0; ri < rounds.length; ri++) {
+      const r = rounds[ri]!;
+      // a failed round keeps nothing, but a too-large one writes a small Failing copy
+      if ((r.error !== undefined && r.error !== 'tooLarge') || r.phase === 'Unknown') continue;
+      const p = prev?.r;
+      if (p !== undefined && p.phase !== r.phase && p.changed) {
+        const from = String(p.phase);
+        const to = String(r.phase);
+        const atHi = Math.max(startHi(p), p.traversalEndHi ?? p.traversalEnd ?? p.start);
+        rec.workflowTransitions.push({ from, to, at: p.start, atLo: startLo(p), atHi, handle: prev!.handle, round: prev!.round });
+        // the copy written after a too-large write goes out without an event
+        if (to !== 'Ready' && p.error === undefined) addWorkflowEvent(p, from, to, p.start, startLo(p), atHi);
+        rec.phase = to;
+      }
+      prev = { r, handle: hi, round: ri };
+    }
+  }
+}
+
+/** A workflow event sent from instant `at` (bounds lo..hi) until the round's traversal ends. */
+function addWorkflowEvent(r: Round, from: string, to: string, at: number, lo: number, hi: number): void {
+  const end = Math.max(at, r.traversalEnd ?? at);
+  const endHi = Math.max(hi, r.traversalEndHi ?? end);
+  const o: Op = { kind: 'workflowEvent', start: at, end, startLo: lo, startHi: hi, endLo: Math.max(lo, r.traversalEndLo ?? end), endHi, from, to, outcome: 'ok' };
+  r.ops.push(o);
 }
 
 const FINAL_WORKFLOW_OF: Readonly<Record<string, string>> = { Succeeding: 'Succeeded', Failing: 'Failed', Aborting: 'Aborted' };

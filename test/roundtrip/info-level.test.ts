@@ -49,6 +49,9 @@ describe.each(['hello', 'chained-cache', 'mixed-load', 'too-large'])('Info-level
       const recoveries = e.handles.flatMap((h) => h.rounds).filter((r) => r.ops.some((o) => o.outcome === 'tooLarge') && r === lastRoundOf(e, r)).length;
       expect(g.counts.etcdUpdates, e.id).toBe(t.counts.etcdUpdates - recoveries);
       expect(g.counts.nodeEvents, e.id).toBe(t.counts.nodeEvents);
+      // the workflow's moves, from the phase each round starts in (`p [X]`), and their events
+      expect(f.workflowTransitions.map((x) => `${x.from}>${x.to}`), e.id).toEqual(e.workflowTransitions.map((x) => `${x.from}>${x.to}`));
+      expect(g.counts.workflowEvents, e.id).toBe(t.counts.workflowEvents);
       expect(g.makespanLoNs, e.id).toBeLessThanOrEqual(t.makespanNs);
       expect(g.makespanHiNs, e.id).toBeGreaterThanOrEqual(t.makespanNs);
     }
