@@ -1,5 +1,6 @@
 import { writeFileAtomic } from '../export/atomic-write.js';
 import { renderFoldText } from '../export/fold-text.js';
+import { LEVEL } from '../export/log-format.js';
 import { writeLogs } from '../export/logs.js';
 import { writeOtlp } from '../export/otlp.js';
 import { writePerfetto } from '../export/perfetto.js';
@@ -9,6 +10,8 @@ import { note } from './output.js';
 export interface ExportOpts {
   format: 'timeline' | 'otlp' | 'perfetto' | 'logs' | 'fold-text';
   logFormat?: 'json' | 'gcp' | 'text';
+  /** Propeller logger level of the written logs. */
+  logLevel?: 'debug' | 'info';
   cri?: boolean;
   exec?: string;
   out: string;
@@ -31,7 +34,7 @@ export async function runExport(inputs: string[], opts: ExportOpts): Promise<num
       await writePerfetto(rec, opts.out);
       break;
     case 'logs': {
-      const s = await writeLogs(rec, opts.out, { format: opts.logFormat ?? 'json', cri: Boolean(opts.cri) });
+      const s = await writeLogs(rec, opts.out, { format: opts.logFormat ?? 'json', cri: Boolean(opts.cri), level: LEVEL[opts.logLevel ?? 'debug'] });
       note(`wrote ${s.lines.toLocaleString('en-US')} lines`);
       break;
     }

@@ -1,3 +1,4 @@
+import { LEVEL } from '../export/log-format.js';
 import { writeLogs } from '../export/logs.js';
 import { writeOtlp } from '../export/otlp.js';
 import { writeFileAtomic } from '../export/atomic-write.js';
@@ -23,6 +24,8 @@ export interface SimulateOpts {
   summary?: boolean;
   emitLogs?: string;
   logFormat?: 'json' | 'gcp' | 'text';
+  /** Propeller logger level of the written logs. */
+  logLevel?: 'debug' | 'info';
   cri?: boolean;
   emitOtlp?: string;
   timeline?: string;
@@ -36,6 +39,7 @@ export async function runSimulate(file: string, opts: SimulateOpts): Promise<num
   // anything unrecognised goes to the scenario loader, which says what is wrong with it
   if (kind !== 'plan' && kind !== 'unknown') throw notAPlan(file, kind);
   if (opts.cri && !opts.emitLogs) throw new InputError('--cri applies to the logs --emit-logs writes; give --emit-logs FILE');
+  if (opts.logLevel === 'info' && !opts.emitLogs) throw new InputError('--log-level applies to the logs --emit-logs writes; give --emit-logs FILE');
   const scenario = await loadPlanInput(file);
   const model = loadModel(opts.model, opts.profile);
   const reps = Math.max(1, opts.reps);
@@ -58,7 +62,7 @@ export async function runSimulate(file: string, opts: SimulateOpts): Promise<num
     writeFileAtomic(opts.html, renderReportHtml(computeReport(rec0), { recording: rec0, source: file, notes }));
   }
   if (opts.emitLogs) {
-    const s = await writeLogs(rec0, opts.emitLogs, { format: opts.logFormat ?? 'json', cri: Boolean(opts.cri), maxStreak: model.propeller.maxStreakLength });
+    const s = await writeLogs(rec0, opts.emitLogs, { format: opts.logFormat ?? 'json', cri: Boolean(opts.cri), maxStreak: model.propeller.maxStreakLength, level: LEVEL[opts.logLevel ?? 'debug'] });
     note(`wrote ${s.lines.toLocaleString('en-US')} log lines to ${opts.emitLogs}`);
   }
   if (opts.emitOtlp) {

@@ -2,7 +2,7 @@
  * Option values that cannot mean what the user wants are refused up front, with exit code 2 and
  * one line naming the option, rather than silently adjusted or ignored.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -18,10 +18,33 @@ describe('option mistakes', () => {
     [['validate', LOG, '--target-error', '0'], '--target-error expects a number > 0, got "0"'],
     [['validate', LOG, '--target-error', '-1'], '--target-error expects a number > 0, got "-1"'],
     [['simulate', HELLO, '--cri'], '--cri applies to the logs --emit-logs writes; give --emit-logs FILE'],
+    [['simulate', HELLO, '--log-level', 'info'], '--log-level applies to the logs --emit-logs writes; give --emit-logs FILE'],
   ])('%j', async (args, message) => {
     const { code, err } = await runCli(args);
     expect(code).toBe(2);
     expect(err).toBe(`propsim: ${message}\n`);
+  });
+});
+
+describe('emitted logs at Info level', () => {
+  it('have no Debug line and fold back to the same Handle calls and rounds', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'propsim-info-'));
+    try {
+      const info = join(dir, 'info.jsonl');
+      const debug = join(dir, 'debug.jsonl');
+      expect((await runCli(['simulate', HELLO, '--emit-logs', info, '--log-level', 'info', '--json'])).code).toBe(0);
+      expect((await runCli(['simulate', HELLO, '--emit-logs', debug, '--json'])).code).toBe(0);
+      const lines = readFileSync(info, 'utf8').trim().split('\n');
+      expect(lines.every((l) => !l.includes('"level":"debug"'))).toBe(true);
+      expect(lines.length).toBeLessThan(readFileSync(debug, 'utf8').trim().split('\n').length);
+      const a = JSON.parse((await runCli(['report', info, '--json'])).out).executions[0];
+      const b = JSON.parse((await runCli(['report', debug, '--json'])).out).executions[0];
+      expect(a.counts.handles).toBe(b.counts.handles);
+      expect(a.counts.rounds).toBe(b.counts.rounds);
+      expect(a.counts.etcdUpdates).toBe(b.counts.etcdUpdates);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
