@@ -106,12 +106,15 @@ export interface ExecState {
   /** Handed over: no longer in the folder's map (late lines are counted, never folded). */
   emitted: boolean;
   /**
-   * `Workflow completed successfully` (Info), logged as the workflow turns Succeeded: the end of an
-   * execution whose Debug-level `Transitioning ... [Succeeding] -> [Succeeded]` line is missing.
+   * `Workflow completed successfully` lines (Info), logged as the workflow turns Succeeded: the end
+   * of an execution whose Debug-level `Transitioning ... [Succeeding] -> [Succeeded]` line is
+   * missing, once its round kept its changes.
    */
-  completed: LineAt | null;
+  completed: LineAt[];
   /** `Will not fast follow, Reason: Wf terminated? true` (Info): the round that wrote a terminal workflow. */
   terminated: LineAt | null;
+  /** A Debug-level line of the execution was seen: the log has what the Info-level inferences make up. */
+  debug: boolean;
 }
 
 /** Where a line was: its instant and the round it belongs to. */

@@ -32,7 +32,7 @@ import type {
   Transition,
 } from '../timeline/types.js';
 import { TERMINAL_WORKFLOW_PHASES } from '../timeline/types.js';
-import { startHi, startLo } from '../timeline/bounds.js';
+import { endHi, endLo, startHi, startLo } from '../timeline/bounds.js';
 import { errorClass } from '../timeline/error-class.js';
 import {
   RoundState,
@@ -44,6 +44,7 @@ import {
   nodeKind,
   type ExecState,
   type HandleState,
+  type LineAt,
   type NodeState,
   type Worker,
 } from './fold-state.js';
@@ -202,21 +203,42 @@ function nestBranchCases(ex: ExecState): void {
 }
 
 /**
- * What an Info-level log leaves out (propeller logs these at Debug): a node's move from Succeeding
- * (Failing, TimingOut) to its final phase, made in the next round that handles it, i.e. the next
- * round of its execution; and the workflow's last move, to Succeeded (`Workflow completed
- * successfully` marks it) or out of Failing (the terminal write's `Wf terminated? true`).
- * Debug-level logs have these lines, and nothing is added.
+ * What an Info-level log (one without a single Debug line of the execution) leaves out and
+ * propeller's logic fixes:
+ * - each changed round's write: the round ends at the fast-follow line that follows a successful
+ *   Update, so the write lies between the traversal's end and the round's end (a round that failed
+ *   on an event writes its error the same way);
+ * - a node's move out of Succeeding (Failing, TimingOut), made in the next kept round that handles
+ *   nodes (not one short-circuited by max parallelism);
+ * - the workflow's moves, from the phase each round starts in (`p [X]`), and the events they send;
+ * - its end: `Workflow completed successfully` in a kept round, or the terminal write.
  */
-function inferInfoLevelEnds(ex: ExecState): void {
+function inferInfoLevel(ex: ExecState): void {
   const rec = ex.rec;
+  for (const h of rec.handles) {
+    for (const r of h.rounds) {
+      // a round that failed on an event still writes (RecordSystemError); a failed write is logged
+      const writes = r.error === undefined ? r.changed : RECORDED_ERRORS.has(r.error);
+      if (!writes || r.ops.some((o) => o.kind === 'etcdUpdate')) continue;
+      const o: Op = {
+        kind: 'etcdUpdate',
+        start: r.traversalEnd ?? r.start,
+        end: r.end,
+        startLo: r.traversalEndLo ?? startLo(r),
+        startHi: r.traversalEndHi ?? startHi(r),
+        endLo: endLo(r),
+        endHi: endHi(r),
+        outcome: 'ok',
+      };
+      r.ops.push(o);
+    }
+  }
   for (const n of rec.nodes) {
     const last = n.transitions[n.transitions.length - 1];
     const to = last !== undefined ? FINAL_OF[last.to] : undefined;
     if (last === undefined || to === undefined || last.handle === undefined || last.round === undefined) continue;
-    // the next round that kept its changes (a failed one drops them), if the workflow still ran
     let next = nextRound(rec, last.handle, last.round);
-    while (next !== undefined && rec.handles[next[0]]!.rounds[next[1]]!.error !== undefined) next = nextRound(rec, next[0], next[1]);
+    while (next !== undefined && skipsNodes(rec.handles[next[0]]!.rounds[next[1]]!)) next = nextRound(rec, next[0], next[1]);
     if (next === undefined) continue;
     const r = rec.handles[next[0]]!.rounds[next[1]]!;
     if (r.phase !== 'Running') continue;
@@ -224,20 +246,21 @@ function inferInfoLevelEnds(ex: ExecState): void {
     n.transitions.push({ from: last.to, to, at: r.start, atLo: startLo(r), atHi: hi, handle: next[0], round: next[1] });
   }
   if (rec.ended !== undefined) return;
-  const debugPhases = rec.workflowTransitions.length > 0;
-  if (!debugPhases) inferWorkflowMoves(rec);
-  // `Workflow completed successfully` marks the move to Succeeded; else the write of a terminal
-  // workflow (`Wf terminated? true`) ends the phase the workflow was finishing in.
-  const c = ex.completed;
-  const from = c !== null ? 'Succeeding' : rec.phase;
-  const to = c !== null ? 'Succeeded' : FINAL_WORKFLOW_OF[rec.phase];
+  if (rec.workflowTransitions.length === 0) inferWorkflowMoves(rec);
+  // `Workflow completed successfully` of a round that kept its changes marks the move to
+  // Succeeded; else the write of a terminal workflow (`Wf terminated? true`) ends the phase the
+  // workflow was in (a workflow out of system retries fails straight from Running).
+  let c: LineAt | undefined;
+  for (const x of ex.completed) if (rec.handles[x.handle]?.rounds[x.round]?.error === undefined) c = x;
+  const from = c !== undefined ? 'Succeeding' : rec.phase;
+  const to = c !== undefined ? 'Succeeded' : (FINAL_WORKFLOW_OF[rec.phase] ?? 'Failed');
   const at = c ?? ex.terminated;
-  if (at === null || to === undefined) return;
+  if (at === null) return;
   rec.workflowTransitions.push({ from, to, at: at.at, atLo: at.lo, atHi: at.hi, handle: at.handle, round: at.round, line: at.line });
   rec.ended = { at: at.at, lo: at.lo, hi: at.hi };
   rec.phase = to;
   const r = rec.handles[at.handle]?.rounds[at.round];
-  if (!debugPhases && r !== undefined) addWorkflowEvent(r, from, to, at.at, at.lo, at.hi);
+  if (r !== undefined) addWorkflowEvent(r, from, to, at.at, at.lo, at.hi);
 }
 
 /**
@@ -274,6 +297,14 @@ function addWorkflowEvent(r: Round, from: string, to: string, at: number, lo: nu
   const endHi = Math.max(hi, r.traversalEndHi ?? end);
   const o: Op = { kind: 'workflowEvent', start: at, end, startLo: lo, startHi: hi, endLo: Math.max(lo, r.traversalEndLo ?? end), endHi, from, to, outcome: 'ok' };
   r.ops.push(o);
+}
+
+/** Error classes of a round that failed before its write, which then records the error (an event failure). */
+const RECORDED_ERRORS: ReadonlySet<string> = new Set(['throttled', 'alreadyExists', 'error']);
+
+/** A round that leaves nodes as they were: it failed (its changes dropped) or max parallelism cut its traversal. */
+function skipsNodes(r: Round): boolean {
+  return r.error !== undefined || r.ops.some((o) => o.kind === 'parallelismLimit');
 }
 
 const FINAL_WORKFLOW_OF: Readonly<Record<string, string>> = { Succeeding: 'Succeeded', Failing: 'Failed', Aborting: 'Aborted' };
@@ -480,6 +511,7 @@ export class LogFolder {
       if (id === undefined || id === '') this.noExecution++;
       else if (this.exec !== undefined && id !== this.exec) this.filterOut(id);
       else if (ws.lastEx !== null && ws.lastEx.rec.id === id && !ws.lastEx.emitted) {
+        if (rec.level === 'debug') ws.lastEx.debug = true;
         if (rec.tasktype !== undefined) this.taskHandled(ws.lastEx, rec.node);
         this.unused(msg);
       }
@@ -542,6 +574,7 @@ export class LogFolder {
       ex = this.newExec(id);
     }
     if (ws !== null) ws.lastEx = ex;
+    if (rec.level === 'debug') ex.debug = true;
     if (rec.sec > ex.lastSec) ex.lastSec = rec.sec;
     if (ns !== undefined && ex.rec.namespace === '') ex.rec.namespace = ns;
     if (rec.wf !== undefined && ex.rec.workflow === undefined) ex.rec.workflow = rec.wf;
@@ -720,22 +753,7 @@ export class LogFolder {
         // line is missing (Info-level logs have no etcd lines).
         const cur = hs.cur;
         if (cur !== null && !cur.closed) {
-          if (!cur.noChange) {
-            cur.r.changed = true;
-            // Propeller logs whether it fast-follows only after a successful Update: at Info level
-            // (no etcd lines) that write lies between the traversal's end and this line.
-            if (kind !== K.streakEnded && cur.tooLargeAt !== null) {
-              // the small Failing copy written after a too-large one
-              const o = this.addOp(cur, 'etcdUpdate');
-              o.start = cur.tooLargeAt.at;
-              o.startLo = cur.tooLargeAt.lo;
-              o.startHi = cur.tooLargeAt.hi;
-              this.endOp(o);
-              o.outcome = 'ok';
-              this.tooLargePersisted(ex, cur, cur.tooLargeAt);
-              cur.tooLargeAt = null;
-            } else if (cur.etcd === null && kind !== K.streakEnded && cur.r.error === undefined) this.inferWrite(cur);
-          }
+          if (!cur.noChange) cur.r.changed = true;
           this.closeRound(cur, this.at, this.lo, this.hi);
         }
         this.touchHandle(hs);
@@ -755,8 +773,7 @@ export class LogFolder {
         return;
       case K.workflowCompleted: {
         const rs = this.roundFor(ex, ws, rec.resVer);
-        ex.completed ??= { at: this.at, lo: this.lo, hi: this.hi, handle: rs.hs.index, round: rs.index, line: this.line };
-        this.markTerminal(ex);
+        ex.completed.push({ at: this.at, lo: this.lo, hi: this.hi, handle: rs.hs.index, round: rs.index, line: this.line });
         return;
       }
       case K.workflowEventExists:
@@ -766,7 +783,7 @@ export class LogFolder {
         return;
       }
       case K.workflowEventFailed:
-        this.eventFailed(this.roundFor(ex, ws, rec.resVer), ws, 'workflowEvent', msg);
+        this.eventFailed(ex, this.roundFor(ex, ws, rec.resVer), ws, 'workflowEvent', msg);
         return;
 
       // ---- nodes
@@ -816,7 +833,7 @@ export class LogFolder {
         return;
       }
       case K.nodeEventFailed:
-        this.eventFailed(this.roundFor(ex, ws, rec.resVer), ws, 'nodeEvent', msg);
+        this.eventFailed(ex, this.roundFor(ex, ws, rec.resVer), ws, 'nodeEvent', msg);
         return;
 
       // ---- tasks
@@ -829,7 +846,7 @@ export class LogFolder {
         return;
       }
       case K.taskEventFailed:
-        this.eventFailed(this.roundFor(ex, ws, rec.resVer), ws, 'taskEvent', msg);
+        this.eventFailed(ex, this.roundFor(ex, ws, rec.resVer), ws, 'taskEvent', msg);
         return;
 
       // ---- catalog
@@ -966,8 +983,9 @@ export class LogFolder {
       pendingEnq: null,
       pseudo: null,
       emitted: false,
-      completed: null,
+      completed: [],
       terminated: null,
+      debug: false,
     };
     this.execs.set(id, ex);
     if (this.execs.size > this.maxInFlight) this.maxInFlight = this.execs.size;
@@ -1339,18 +1357,6 @@ export class LogFolder {
     }
   }
 
-  /** The round's write, not logged (Info level): from the traversal's end (else the round's start) to the current line. */
-  private inferWrite(rs: RoundState): void {
-    const o = this.addOp(rs, 'etcdUpdate');
-    const r = rs.r;
-    o.start = r.traversalEnd ?? r.start;
-    o.startLo = r.traversalEndLo ?? startLo(r);
-    o.startHi = r.traversalEndHi ?? startHi(r);
-    this.endOp(o);
-    o.outcome = 'ok';
-    rs.etcd = o;
-  }
-
   private endEtcd(rs: RoundState, outcome: string): FoldOp {
     let o = rs.etcd;
     if (o === null || !rs.etcdOpen) {
@@ -1536,8 +1542,16 @@ export class LogFolder {
   }
 
   /** An admin event of `kind` failed with `msg`: so did the latest such op, and its round with it. */
-  private eventFailed(rs: RoundState, ws: Worker | null, kind: OpKind, msg: string): void {
-    const o = this.setOutcome(ws, rs, kind, eventFailureClass(msg));
+  private eventFailed(ex: ExecState, rs: RoundState, ws: Worker | null, kind: OpKind, msg: string): void {
+    const outcome = eventFailureClass(msg);
+    let o = this.setOutcome(ws, rs, kind, outcome);
+    if (o === null && !ex.debug) {
+      // Info level: the event's Debug line is missing; it was sent during the round, before this line
+      o = this.addOp(rs, kind);
+      o.start = rs.r.start;
+      o.startLo = startLo(rs.r);
+      o.outcome = outcome;
+    }
     this.failRound(rs, failureText(msg), o);
   }
 
@@ -1761,7 +1775,7 @@ export class LogFolder {
       nodes.push(n);
     }
     rec.nodes = nodes;
-    inferInfoLevelEnds(ex);
+    if (!ex.debug) inferInfoLevel(ex);
     for (const h of rec.handles as FoldHandle[]) tightenInside(h);
     assignEnqueuedAt(rec);
     let first: { at: number; lo: number; hi: number } | undefined;

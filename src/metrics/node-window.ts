@@ -24,7 +24,7 @@
  *   parallelism limit held back would be lost.
  * - `parent`: a nested node with nothing before it becomes runnable at its parent's first
  *   transition (the parent is being handled). Map-task subnodes (kind `subnode`, or children of
- *   a `map` node) never wait for each other, so they always use this rule.
+ *   a `map` node) and a branch's cases never wait for each other, so they always use this rule.
  * - `created`: a top-level node with nothing before it, at the execution's creation.
  * Runnable is then capped at the node's first transition (a node cannot start before it is
  * runnable; a later upstream end only means inconsistent or coarse input), flagged `capped`.
@@ -91,7 +91,8 @@ function before(a: Transition, b: Transition): boolean {
 /** Map-task subnodes do not wait for each other: all are runnable once the map node runs. */
 function independentSibling(p: Partial, byId: Map<string, Partial>): boolean {
   if (p.topLevel) return false;
-  // map subnodes run side by side; a branch's cases are alternatives, runnable once it decides
+  // map subnodes run side by side; a branch's cases are alternatives: none waits for another, so
+  // each is runnable from its branch's start (the parent rule)
   const parentKind = byId.get(p.node.parent!)?.node.kind;
   return p.node.kind === 'subnode' || parentKind === 'map' || parentKind === 'branch';
 }
