@@ -674,10 +674,21 @@ function roundEvents(ctx: ExecContext, hi: number, ri: number, base: FieldSet, e
     for (const o of ops) if (o.node !== undefined && NODE_LEVEL.has(o.kind)) touched.add(o.node);
     for (const node of ctx.runningTasks) {
       if (touched.has(node)) continue;
+      // a branch's case is handled inside its branch's HandleNode
+      const branch = branchOf(node);
+      const bf = branch !== undefined ? rf.with({ node: branch }) : undefined;
+      if (bf !== undefined) {
+        emit(r.start, 'handlingNode', MSG.handlingNode(branch!), bf);
+        emit(r.start, 'nodeExecuting', MSG.nodeExecuting(phaseOf(branch!)), bf);
+      }
       const tf = taskFields(openNode(node, r.start));
       emit(r.start, 'taskNoChange', MSG.taskNoChange(), tf);
       emit(r.start, 'parallelismSet', MSG.parallelismSet(++parallelism), tf);
       closeNode(r.start);
+      if (bf !== undefined) {
+        emit(r.start, 'nodeExecutionCompleted', MSG.nodeExecutionCompleted(), bf);
+        emit(r.start, 'completedNode', MSG.completedNode(branch!), bf);
+      }
     }
   }
 
