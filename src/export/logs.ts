@@ -637,9 +637,18 @@ function roundEvents(ctx: ExecContext, hi: number, ri: number, base: FieldSet, e
     open = undefined;
     queuedPending = false;
   };
+  // A branch whose decision lines went out has its Handling Node block open already.
+  let branchHeader: string | undefined;
   const openNode = (node: string, t: Ns): FieldSet => {
     if (open !== node) {
       closeNode(t);
+      if (node === branchHeader) {
+        branchHeader = undefined;
+        open = node;
+        openFields = rf.with({ node });
+        openPath = 'executing';
+        return openFields;
+      }
       const phase = phaseOf(node);
       const branch = branchOf(node);
       // the case a branch picks is handled right after its decision
@@ -706,8 +715,15 @@ function roundEvents(ctx: ExecContext, hi: number, ri: number, base: FieldSet, e
     if (op.kind === 'nodeTransition' && op.to === 'Skipped' && (op.from ?? 'NotYetStarted') === 'NotYetStarted' && node !== undefined) {
       const branch = branchOf(node);
       if (branch !== undefined) {
-        closeNode(op.start);
-        emit(op.start, 'branchSkip', MSG.branchSkip(node), rf.with({ node: branch }));
+        const bf = rf.with({ node: branch });
+        if (branchHeader !== branch) {
+          // the decision is made inside the branch's HandleNode
+          closeNode(op.start);
+          emit(op.start, 'handlingNode', MSG.handlingNode(branch), bf);
+          emit(op.start, 'nodeExecuting', MSG.nodeExecuting(phaseOf(branch)), bf);
+          branchHeader = branch;
+        }
+        emit(op.start, 'branchSkip', MSG.branchSkip(node), bf);
         lastTo.set(node, 'Skipped');
         continue;
       }
