@@ -229,6 +229,7 @@ function inferInfoLevel(ex: ExecState): void {
         endLo: endLo(r),
         endHi: endHi(r),
         outcome: 'ok',
+        detail: INFERRED,
       };
       r.ops.push(o);
     }
@@ -295,9 +296,12 @@ function inferWorkflowMoves(rec: Execution): void {
 function addWorkflowEvent(r: Round, from: string, to: string, at: number, lo: number, hi: number): void {
   const end = Math.max(at, r.traversalEnd ?? at);
   const endHi = Math.max(hi, r.traversalEndHi ?? end);
-  const o: Op = { kind: 'workflowEvent', start: at, end, startLo: lo, startHi: hi, endLo: Math.max(lo, r.traversalEndLo ?? end), endHi, from, to, outcome: 'ok' };
+  const o: Op = { kind: 'workflowEvent', start: at, end, startLo: lo, startHi: hi, endLo: Math.max(lo, r.traversalEndLo ?? end), endHi, from, to, outcome: 'ok', detail: INFERRED };
   r.ops.push(o);
 }
+
+/** The `detail` of an op no line of the log states (an Info-level log leaves it out). */
+const INFERRED = 'inferred: no Debug line';
 
 /** Error classes of a round that failed before its write, which then records the error (an event failure). */
 const RECORDED_ERRORS: ReadonlySet<string> = new Set(['throttled', 'alreadyExists', 'error']);
