@@ -675,6 +675,13 @@ function roundEvents(ctx: ExecContext, hi: number, ri: number, base: FieldSet, e
     return p !== undefined && ctx.nodeKind.get(p) === 'branch' ? p : undefined;
   };
   const isTask = (node: string | undefined): boolean => node !== undefined && ctx.nodeKind.get(node) === 'task';
+  /** The first lines of a branch's HandleNode, in whose block its decision and its case are logged; returns its fields. */
+  const branchHead = (branch: string, t: Ns): FieldSet => {
+    const bf = rf.with({ node: branch });
+    emit(t, 'handlingNode', MSG.handlingNode(branch), bf);
+    emit(t, 'nodeExecuting', MSG.nodeExecuting(phaseOf(branch)), bf);
+    return bf;
+  };
 
   // Running tasks this round changes nothing for are still handled: their plugin shows the phase
   // it showed before (while the workflow runs; a failing one only aborts).
@@ -685,11 +692,7 @@ function roundEvents(ctx: ExecContext, hi: number, ri: number, base: FieldSet, e
       if (touched.has(node)) continue;
       // a branch's case is handled inside its branch's HandleNode
       const branch = branchOf(node);
-      const bf = branch !== undefined ? rf.with({ node: branch }) : undefined;
-      if (bf !== undefined) {
-        emit(r.start, 'handlingNode', MSG.handlingNode(branch!), bf);
-        emit(r.start, 'nodeExecuting', MSG.nodeExecuting(phaseOf(branch!)), bf);
-      }
+      const bf = branch !== undefined ? branchHead(branch, r.start) : undefined;
       const tf = taskFields(openNode(node, r.start));
       emit(r.start, 'taskNoChange', MSG.taskNoChange(), tf);
       emit(r.start, 'parallelismSet', MSG.parallelismSet(++parallelism), tf);
@@ -715,15 +718,13 @@ function roundEvents(ctx: ExecContext, hi: number, ri: number, base: FieldSet, e
     if (op.kind === 'nodeTransition' && op.to === 'Skipped' && (op.from ?? 'NotYetStarted') === 'NotYetStarted' && node !== undefined) {
       const branch = branchOf(node);
       if (branch !== undefined) {
-        const bf = rf.with({ node: branch });
         if (branchHeader !== branch) {
           // the decision is made inside the branch's HandleNode
           closeNode(op.start);
-          emit(op.start, 'handlingNode', MSG.handlingNode(branch), bf);
-          emit(op.start, 'nodeExecuting', MSG.nodeExecuting(phaseOf(branch)), bf);
+          branchHead(branch, op.start);
           branchHeader = branch;
         }
-        emit(op.start, 'branchSkip', MSG.branchSkip(node), bf);
+        emit(op.start, 'branchSkip', MSG.branchSkip(node), rf.with({ node: branch }));
         lastTo.set(node, 'Skipped');
         continue;
       }

@@ -243,8 +243,7 @@ function inferInfoLevel(ex: ExecState): void {
     if (next === undefined) continue;
     const r = rec.handles[next[0]]!.rounds[next[1]]!;
     if (r.phase !== 'Running') continue;
-    const hi = Math.max(startHi(r), r.traversalEndHi ?? r.traversalEnd ?? r.start);
-    n.transitions.push({ from: last.to, to, at: r.start, atLo: startLo(r), atHi: hi, handle: next[0], round: next[1] });
+    n.transitions.push({ from: last.to, to, at: r.start, atLo: startLo(r), atHi: traversalHi(r), handle: next[0], round: next[1] });
   }
   if (rec.ended !== undefined) return;
   if (rec.workflowTransitions.length === 0) inferWorkflowMoves(rec);
@@ -281,7 +280,7 @@ function inferWorkflowMoves(rec: Execution): void {
       if (p !== undefined && p.phase !== r.phase && p.changed) {
         const from = String(p.phase);
         const to = String(r.phase);
-        const atHi = Math.max(startHi(p), p.traversalEndHi ?? p.traversalEnd ?? p.start);
+        const atHi = traversalHi(p);
         rec.workflowTransitions.push({ from, to, at: p.start, atLo: startLo(p), atHi, handle: prev!.handle, round: prev!.round });
         // the copy written after a too-large write goes out without an event
         if (to !== 'Ready' && p.error === undefined) addWorkflowEvent(p, from, to, p.start, startLo(p), atHi);
@@ -290,6 +289,11 @@ function inferWorkflowMoves(rec: Execution): void {
       prev = { r, handle: hi, round: ri };
     }
   }
+}
+
+/** The latest instant round `r`'s traversal can have ended at: a move made in it happened by then. */
+function traversalHi(r: Round): number {
+  return Math.max(startHi(r), r.traversalEndHi ?? r.traversalEnd ?? r.start);
 }
 
 /** A workflow event sent from instant `at` (bounds lo..hi) until the round's traversal ends. */
