@@ -201,7 +201,10 @@ function* tooLarge(sim: Sim, rc: RoundCtx, round: Round, exec: ExecState, inputR
 function recordPhase(sim: Sim, exec: ExecState): void {
   exec.record.phase = WF_PHASE_NAMES[exec.wfPhase]!;
   if (isTerminalWorkflow(exec.wfPhase) && !exec.record.ended) {
-    const t = sim.engine.now;
+    // The execution ends at its move to the terminal phase, as a folded log dates it (propeller logs
+    // the transition; the workflow event and the write follow), not when the write returns.
+    const moves = exec.record.workflowTransitions;
+    const t = moves.length > 0 ? moves[moves.length - 1]!.at : sim.engine.now;
     exec.record.ended = { at: t, lo: t, hi: t };
   }
 }

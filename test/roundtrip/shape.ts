@@ -174,6 +174,8 @@ export function timeErrors(truth: Recording, folded: Recording, exact: boolean):
       const u = f.workflowTransitions[i];
       check(`${e.id} workflow transition ${i}`, t.at, u?.at, u?.atLo, u?.atHi);
     });
+    // The execution ends at its terminal move in both: the simulation dates it as the log does.
+    if (e.ended !== undefined) check(`${e.id} end`, e.ended.at, f.ended?.at, f.ended?.lo, f.ended?.hi);
   }
   return { errors, checked };
 }
