@@ -20,14 +20,10 @@ import type {
   Enqueue,
   EnqueueSource,
   Execution,
-  HandleCall,
   LineStats,
-  NodeKind,
   NodeRecord,
-  Op,
   OpKind,
   PodTimes,
-  Round,
   StreakEnd,
   Transition,
 } from '../timeline/types.js';
@@ -44,11 +40,13 @@ import {
   nodeKind,
   type ExecState,
   type HandleState,
-  type LineAt,
   type NodeState,
   type Worker,
 } from './fold-state.js';
 import type { LogRecord } from './record.js';
+import { pushEnd, tightenInside, type Interval } from './fold-bounds.js';
+import { inferGate, nestBranchCases } from './implicit-nodes.js';
+import { inferInfoLevel } from './info-level.js';
 import { podNodeId } from './pod-name.js';
 import { markUnseen } from '../timeline/pod-unseen.js';
 import { assignEnqueuedAt } from '../timeline/queue-wait.js';
@@ -105,248 +103,6 @@ export interface FoldCounts {
   records: number;
   used: number;
   skipped: Record<string, number>;
-}
-
-/** What Handle calls, rounds and ops share: a start and an end, each with bounds. */
-type Interval = Pick<FoldOp, 'start' | 'startLo' | 'startHi' | 'end' | 'endLo' | 'endHi'>;
-
-/** Moves `x`'s end (and its bounds) later to reach the given instant. */
-function pushEnd(x: Interval, at: number, lo: number, hi: number): void {
-  if (at > x.end) x.end = at;
-  if (lo > x.endLo) x.endLo = lo;
-  if (hi > x.endHi) x.endHi = hi;
-}
-
-/** Streaming fold of log records into executions. */
-/**
- * Keeps `inner` inside `outer` (an op inside its round, a round inside its Handle call): a finer
- * stamp on the enclosing item (a klog or CRI time) then bounds what whole-second stamps left wide.
- */
-function clampInto(inner: FoldOp | FoldRound, outer: FoldRound | FoldHandle): void {
-  const lo = outer.startLo;
-  const hi = outer.endHi;
-  const startLo0 = inner.startLo;
-  const startHi0 = inner.startHi;
-  const endLo0 = inner.endLo;
-  const endHi0 = inner.endHi;
-  const start0 = inner.start;
-  const end0 = inner.end;
-  const startLo = Math.min(Math.max(startLo0, lo), hi);
-  const startHi = Math.min(Math.max(startHi0, startLo), hi);
-  const endHi = Math.max(Math.min(endHi0, hi), startLo);
-  const endLo = Math.min(Math.max(endLo0, startLo), endHi);
-  const start = Math.min(Math.max(start0, startLo), startHi);
-  const end = Math.min(Math.max(end0, endLo, start), endHi);
-  // store only what changed (mostly nothing): a store of a large number allocates a heap number
-  if (startLo !== startLo0) inner.startLo = startLo;
-  if (startHi !== startHi0) inner.startHi = startHi;
-  if (endHi !== endHi0) inner.endHi = endHi;
-  if (endLo !== endLo0) inner.endLo = endLo;
-  if (start !== start0) inner.start = start;
-  if (end !== end0) inner.end = end;
-}
-
-/**
- * Branch cases: Flyte names a condition's case nodes after their branch node (`n1-n0`,
- * `node-1-branchnode-0`) and logs them as nodes of their own. A top-level node whose id is another
- * node's id and a `-` suffix, where that node sent no task events (a branch runs no pod), is a case
- * of it: nested under it, so that its time counts once, inside the branch.
- */
-/**
- * In a log with task events, a node that ran (Running, then Succeeded) without sending any, with
- * no nested nodes and no child execution, and not a map's subtask (a map sends its subtasks'
- * events as its own), is a gate: propeller logs nothing else for one. It
- * opened after the round before the one that saw it open: the estimate is midway, the bounds
- * span from that round's start to the sighting.
- */
-function inferGate(n: NodeRecord, parentKind: NodeKind | undefined, handles: readonly HandleCall[]): void {
-  if (n.kind !== 'unknown' || (n.taskPhases?.length ?? 0) > 0 || parentKind === 'map') return;
-  const running = n.transitions.find((t) => t.to === 'Running');
-  const done = n.transitions.find((t) => t.to === 'Succeeded');
-  if (running === undefined || done === undefined || done.at < running.at) return;
-  n.kind = 'gate';
-  delete n.pod;
-  delete n.pods;
-  let prev: Round | undefined;
-  if (done.handle !== undefined && done.round !== undefined) {
-    for (let h = 0; h <= done.handle && h < handles.length; h++) {
-      const rounds = handles[h]!.rounds;
-      const last = h === done.handle ? done.round : rounds.length;
-      for (let r = 0; r < last && r < rounds.length; r++) if (rounds[r]!.end >= running.at) prev = rounds[r];
-    }
-  }
-  const hi = done.atHi ?? done.at;
-  const lo = Math.min(done.at, Math.max(running.atLo ?? running.at, prev !== undefined ? (prev.startLo ?? prev.start) : running.at));
-  const at = prev !== undefined ? Math.round(Math.min(done.at, Math.max(lo, (prev.end + done.at) / 2))) : done.at;
-  n.gateOpened = at;
-  if (lo !== at) n.gateOpenedLo = lo;
-  if (hi !== at) n.gateOpenedHi = hi;
-}
-
-function nestBranchCases(ex: ExecState): void {
-  // shorter ids first: a branch inside a branch's case (`n0-n0` in `n0`) is nested before its own
-  // cases (`n0-n0-n0`) look for it
-  const top = [...ex.nodes.values()].filter((ns) => ns.rec.parent === undefined).sort((a, b) => a.rec.id.length - b.rec.id.length);
-  const cases = new Set<string>();
-  for (const ns of top) {
-    const n = ns.rec;
-    for (let dash = n.id.lastIndexOf('-'); dash > 0; dash = n.id.lastIndexOf('-', dash - 1)) {
-      const b = ex.nodes.get(n.id.slice(0, dash));
-      if (b === undefined || (b.rec.parent !== undefined && !cases.has(b.rec.id)) || (b.rec.taskPhases?.length ?? 0) > 0 || b.rec.kind === 'start' || b.rec.kind === 'end') continue;
-      if (b.rec.transitions.length === 0) continue;
-      n.parent = b.rec.id;
-      b.rec.kind = 'branch';
-      cases.add(n.id);
-      break;
-    }
-  }
-}
-
-/**
- * What an Info-level log (one without a single Debug line of the execution) leaves out and
- * propeller's logic fixes:
- * - each changed round's write: the round ends at the fast-follow line that follows a successful
- *   Update, so the write lies between the traversal's end and the round's end (a round that failed
- *   on an event writes its error the same way);
- * - a node's move out of Succeeding (Failing, TimingOut), made in the next kept round that handles
- *   nodes (not one short-circuited by max parallelism);
- * - the workflow's moves, from the phase each round starts in (`p [X]`), and the events they send;
- * - its end: `Workflow completed successfully` in a kept round, or the terminal write.
- */
-function inferInfoLevel(ex: ExecState): void {
-  const rec = ex.rec;
-  for (const h of rec.handles) {
-    for (const r of h.rounds) {
-      // a round that failed on an event still writes (RecordSystemError); a failed write is logged
-      const writes = r.error === undefined ? r.changed : RECORDED_ERRORS.has(r.error);
-      if (!writes || r.ops.some((o) => o.kind === 'etcdUpdate')) continue;
-      const o: Op = {
-        kind: 'etcdUpdate',
-        start: r.traversalEnd ?? r.start,
-        end: r.end,
-        startLo: r.traversalEndLo ?? startLo(r),
-        startHi: r.traversalEndHi ?? startHi(r),
-        endLo: endLo(r),
-        endHi: endHi(r),
-        outcome: 'ok',
-        detail: INFERRED,
-      };
-      r.ops.push(o);
-    }
-  }
-  for (const n of rec.nodes) {
-    const last = n.transitions[n.transitions.length - 1];
-    const to = last !== undefined ? FINAL_OF[last.to] : undefined;
-    if (last === undefined || to === undefined || last.handle === undefined || last.round === undefined) continue;
-    let next = nextRound(rec, last.handle, last.round);
-    while (next !== undefined && skipsNodes(rec.handles[next[0]]!.rounds[next[1]]!)) next = nextRound(rec, next[0], next[1]);
-    if (next === undefined) continue;
-    const r = rec.handles[next[0]]!.rounds[next[1]]!;
-    if (r.phase !== 'Running') continue;
-    n.transitions.push({ from: last.to, to, at: r.start, atLo: startLo(r), atHi: traversalHi(r), handle: next[0], round: next[1] });
-  }
-  if (rec.ended !== undefined) return;
-  if (rec.workflowTransitions.length === 0) inferWorkflowMoves(rec);
-  // `Workflow completed successfully` of a round that kept its changes marks the move to
-  // Succeeded; else the write of a terminal workflow (`Wf terminated? true`) ends the phase the
-  // workflow was in (a workflow out of system retries fails straight from Running).
-  let c: LineAt | undefined;
-  for (const x of ex.completed) if (rec.handles[x.handle]?.rounds[x.round]?.error === undefined) c = x;
-  const from = c !== undefined ? 'Succeeding' : rec.phase;
-  const to = c !== undefined ? 'Succeeded' : (FINAL_WORKFLOW_OF[rec.phase] ?? 'Failed');
-  const at = c ?? ex.terminated;
-  if (at === null) return;
-  rec.workflowTransitions.push({ from, to, at: at.at, atLo: at.lo, atHi: at.hi, handle: at.handle, round: at.round, line: at.line });
-  rec.ended = { at: at.at, lo: at.lo, hi: at.hi };
-  rec.phase = to;
-  const r = rec.handles[at.handle]?.rounds[at.round];
-  if (r !== undefined) addWorkflowEvent(r, from, to, at.at, at.lo, at.hi);
-}
-
-/**
- * Info level: the workflow's phase (`p [X]` of each round) changed between two kept rounds, so
- * the earlier one made the move (a move is written); its transition and the workflow event it
- * sends lie within that round's traversal.
- */
-function inferWorkflowMoves(rec: Execution): void {
-  let prev: { r: Round; handle: number; round: number } | undefined;
-  for (let hi = 0; hi < rec.handles.length; hi++) {
-    const rounds = rec.handles[hi]!.rounds;
-    for (let ri = 0; ri < rounds.length; ri++) {
-      const r = rounds[ri]!;
-      // a failed round keeps nothing, but a too-large one writes a small Failing copy
-      if ((r.error !== undefined && r.error !== 'tooLarge') || r.phase === 'Unknown') continue;
-      const p = prev?.r;
-      if (p !== undefined && p.phase !== r.phase && p.changed) {
-        const from = String(p.phase);
-        const to = String(r.phase);
-        const atHi = traversalHi(p);
-        rec.workflowTransitions.push({ from, to, at: p.start, atLo: startLo(p), atHi, handle: prev!.handle, round: prev!.round });
-        // the copy written after a too-large write goes out without an event
-        if (to !== 'Ready' && p.error === undefined) addWorkflowEvent(p, from, to, p.start, startLo(p), atHi);
-        rec.phase = to;
-      }
-      prev = { r, handle: hi, round: ri };
-    }
-  }
-}
-
-/** The latest instant round `r`'s traversal can have ended at: a move made in it happened by then. */
-function traversalHi(r: Round): number {
-  return Math.max(startHi(r), r.traversalEndHi ?? r.traversalEnd ?? r.start);
-}
-
-/** A workflow event sent from instant `at` (bounds lo..hi) until the round's traversal ends. */
-function addWorkflowEvent(r: Round, from: string, to: string, at: number, lo: number, hi: number): void {
-  const end = Math.max(at, r.traversalEnd ?? at);
-  const endHi = Math.max(hi, r.traversalEndHi ?? end);
-  const o: Op = { kind: 'workflowEvent', start: at, end, startLo: lo, startHi: hi, endLo: Math.max(lo, r.traversalEndLo ?? end), endHi, from, to, outcome: 'ok', detail: INFERRED };
-  r.ops.push(o);
-}
-
-/** The `detail` of an op no line of the log states (an Info-level log leaves it out). */
-const INFERRED = 'inferred: no Debug line';
-
-/** Error classes of a round that failed before its write, which then records the error (an event failure). */
-const RECORDED_ERRORS: ReadonlySet<string> = new Set(['throttled', 'alreadyExists', 'error']);
-
-/** A round that leaves nodes as they were: it failed (its changes dropped) or max parallelism cut its traversal. */
-function skipsNodes(r: Round): boolean {
-  return r.error !== undefined || r.ops.some((o) => o.kind === 'parallelismLimit');
-}
-
-const FINAL_WORKFLOW_OF: Readonly<Record<string, string>> = { Succeeding: 'Succeeded', Failing: 'Failed', Aborting: 'Aborted' };
-
-const FINAL_OF: Readonly<Record<string, string>> = { Succeeding: 'Succeeded', Failing: 'Failed', TimingOut: 'TimedOut' };
-
-/** Handle and round index of the round after round `ri` of Handle call `hi`, if the log has one. */
-function nextRound(rec: Execution, hi: number, ri: number): [number, number] | undefined {
-  const h = rec.handles[hi];
-  if (h !== undefined && ri + 1 < h.rounds.length) return [hi, ri + 1];
-  for (let k = hi + 1; k < rec.handles.length; k++) if (rec.handles[k]!.rounds.length > 0) return [k, 0];
-  return undefined;
-}
-
-function tightenInside(h: FoldHandle): void {
-  // A call cannot end before it starts: a finer stamp at its end (a klog `error syncing` line)
-  // caps the start that whole-second stamps left open.
-  const startHi = Math.max(h.startLo, Math.min(h.startHi, h.endHi));
-  if (startHi !== h.startHi) h.startHi = startHi;
-  const endLo = Math.min(h.endHi, Math.max(h.endLo, h.startLo));
-  if (endLo !== h.endLo) h.endLo = endLo;
-  const start = Math.min(Math.max(h.start, h.startLo), h.startHi);
-  if (start !== h.start) h.start = start;
-  if (h.end < h.start) {
-    if (h.start <= h.endHi && h.start >= h.endLo) h.end = h.start;
-    else h.start = Math.max(h.startLo, Math.min(h.start, h.end));
-  }
-  const rounds = h.rounds;
-  for (let i = 0; i < rounds.length; i++) {
-    const r = rounds[i] as FoldRound;
-    clampInto(r, h);
-    const ops = r.ops;
-    for (let k = 0; k < ops.length; k++) clampInto(ops[k] as FoldOp, r);
-  }
 }
 
 export class LogFolder {

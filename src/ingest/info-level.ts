@@ -1,0 +1,132 @@
+/**
+ * Info-level logs (`logger.level: 4`): no etcd lines, no `node succeeding`, no workflow
+ * transitions and no task events. What propeller's logic fixes is inferred from the lines left.
+ */
+import type { Execution, Op, Round } from '../timeline/types.js';
+import { endHi, endLo, startHi, startLo } from '../timeline/bounds.js';
+import type { ExecState, LineAt } from './fold-state.js';
+
+/**
+ * What an Info-level log (one without a single Debug line of the execution) leaves out and
+ * propeller's logic fixes:
+ * - each changed round's write: the round ends at the fast-follow line that follows a successful
+ *   Update, so the write lies between the traversal's end and the round's end (a round that failed
+ *   on an event writes its error the same way);
+ * - a node's move out of Succeeding (Failing, TimingOut), made in the next kept round that handles
+ *   nodes (not one short-circuited by max parallelism);
+ * - the workflow's moves, from the phase each round starts in (`p [X]`), and the events they send;
+ * - its end: `Workflow completed successfully` in a kept round, or the terminal write.
+ */
+export function inferInfoLevel(ex: ExecState): void {
+  const rec = ex.rec;
+  for (const h of rec.handles) {
+    for (const r of h.rounds) {
+      // a round that failed on an event still writes (RecordSystemError); a failed write is logged
+      const writes = r.error === undefined ? r.changed : RECORDED_ERRORS.has(r.error);
+      if (!writes || r.ops.some((o) => o.kind === 'etcdUpdate')) continue;
+      const o: Op = {
+        kind: 'etcdUpdate',
+        start: r.traversalEnd ?? r.start,
+        end: r.end,
+        startLo: r.traversalEndLo ?? startLo(r),
+        startHi: r.traversalEndHi ?? startHi(r),
+        endLo: endLo(r),
+        endHi: endHi(r),
+        outcome: 'ok',
+        detail: INFERRED,
+      };
+      r.ops.push(o);
+    }
+  }
+  for (const n of rec.nodes) {
+    const last = n.transitions[n.transitions.length - 1];
+    const to = last !== undefined ? FINAL_OF[last.to] : undefined;
+    if (last === undefined || to === undefined || last.handle === undefined || last.round === undefined) continue;
+    let next = nextRound(rec, last.handle, last.round);
+    while (next !== undefined && skipsNodes(rec.handles[next[0]]!.rounds[next[1]]!)) next = nextRound(rec, next[0], next[1]);
+    if (next === undefined) continue;
+    const r = rec.handles[next[0]]!.rounds[next[1]]!;
+    if (r.phase !== 'Running') continue;
+    n.transitions.push({ from: last.to, to, at: r.start, atLo: startLo(r), atHi: traversalHi(r), handle: next[0], round: next[1] });
+  }
+  if (rec.ended !== undefined) return;
+  if (rec.workflowTransitions.length === 0) inferWorkflowMoves(rec);
+  // `Workflow completed successfully` of a round that kept its changes marks the move to
+  // Succeeded; else the write of a terminal workflow (`Wf terminated? true`) ends the phase the
+  // workflow was in (a workflow out of system retries fails straight from Running).
+  let c: LineAt | undefined;
+  for (const x of ex.completed) if (rec.handles[x.handle]?.rounds[x.round]?.error === undefined) c = x;
+  const from = c !== undefined ? 'Succeeding' : rec.phase;
+  const to = c !== undefined ? 'Succeeded' : (FINAL_WORKFLOW_OF[rec.phase] ?? 'Failed');
+  const at = c ?? ex.terminated;
+  if (at === null) return;
+  rec.workflowTransitions.push({ from, to, at: at.at, atLo: at.lo, atHi: at.hi, handle: at.handle, round: at.round, line: at.line });
+  rec.ended = { at: at.at, lo: at.lo, hi: at.hi };
+  rec.phase = to;
+  const r = rec.handles[at.handle]?.rounds[at.round];
+  if (r !== undefined) addWorkflowEvent(r, from, to, at.at, at.lo, at.hi);
+}
+
+/**
+ * Info level: the workflow's phase (`p [X]` of each round) changed between two kept rounds, so
+ * the earlier one made the move (a move is written); its transition and the workflow event it
+ * sends lie within that round's traversal.
+ */
+function inferWorkflowMoves(rec: Execution): void {
+  let prev: { r: Round; handle: number; round: number } | undefined;
+  for (let hi = 0; hi < rec.handles.length; hi++) {
+    const rounds = rec.handles[hi]!.rounds;
+    for (let ri = 0; ri < rounds.length; ri++) {
+      const r = rounds[ri]!;
+      // a failed round keeps nothing, but a too-large one writes a small Failing copy
+      if ((r.error !== undefined && r.error !== 'tooLarge') || r.phase === 'Unknown') continue;
+      const p = prev?.r;
+      if (p !== undefined && p.phase !== r.phase && p.changed) {
+        const from = String(p.phase);
+        const to = String(r.phase);
+        const atHi = traversalHi(p);
+        rec.workflowTransitions.push({ from, to, at: p.start, atLo: startLo(p), atHi, handle: prev!.handle, round: prev!.round });
+        // the copy written after a too-large write goes out without an event
+        if (to !== 'Ready' && p.error === undefined) addWorkflowEvent(p, from, to, p.start, startLo(p), atHi);
+        rec.phase = to;
+      }
+      prev = { r, handle: hi, round: ri };
+    }
+  }
+}
+
+/** The latest instant round `r`'s traversal can have ended at: a move made in it happened by then. */
+function traversalHi(r: Round): number {
+  return Math.max(startHi(r), r.traversalEndHi ?? r.traversalEnd ?? r.start);
+}
+
+/** A workflow event sent from instant `at` (bounds lo..hi) until the round's traversal ends. */
+function addWorkflowEvent(r: Round, from: string, to: string, at: number, lo: number, hi: number): void {
+  const end = Math.max(at, r.traversalEnd ?? at);
+  const endHi = Math.max(hi, r.traversalEndHi ?? end);
+  const o: Op = { kind: 'workflowEvent', start: at, end, startLo: lo, startHi: hi, endLo: Math.max(lo, r.traversalEndLo ?? end), endHi, from, to, outcome: 'ok', detail: INFERRED };
+  r.ops.push(o);
+}
+
+/** The `detail` of an op no line of the log states (an Info-level log leaves it out). */
+const INFERRED = 'inferred: no Debug line';
+
+/** Error classes of a round that failed before its write, which then records the error (an event failure). */
+const RECORDED_ERRORS: ReadonlySet<string> = new Set(['throttled', 'alreadyExists', 'error']);
+
+/** A round that leaves nodes as they were: it failed (its changes dropped) or max parallelism cut its traversal. */
+function skipsNodes(r: Round): boolean {
+  return r.error !== undefined || r.ops.some((o) => o.kind === 'parallelismLimit');
+}
+
+const FINAL_WORKFLOW_OF: Readonly<Record<string, string>> = { Succeeding: 'Succeeded', Failing: 'Failed', Aborting: 'Aborted' };
+
+const FINAL_OF: Readonly<Record<string, string>> = { Succeeding: 'Succeeded', Failing: 'Failed', TimingOut: 'TimedOut' };
+
+/** Handle and round index of the round after round `ri` of Handle call `hi`, if the log has one. */
+function nextRound(rec: Execution, hi: number, ri: number): [number, number] | undefined {
+  const h = rec.handles[hi];
+  if (h !== undefined && ri + 1 < h.rounds.length) return [hi, ri + 1];
+  for (let k = hi + 1; k < rec.handles.length; k++) if (rec.handles[k]!.rounds.length > 0) return [k, 0];
+  return undefined;
+}
