@@ -10,11 +10,25 @@
  */
 
 const NEWLINE = 0x0a;
+const BACKSLASH = 0x5c;
 /** What follows the `log` value of an entry that holds a whole line. */
 const WHOLE = Buffer.from('\\n","stream":"');
 const STREAM = Buffer.from('"stream":"');
 /** A joined line longer than this is given up: what was gathered goes to the reader as it is. */
 const MAX_JOIN = 8 * 1024 * 1024;
+
+/**
+ * True when the entry's `log` ends with a newline: its value ends `\n` before `","stream":"`. A
+ * line that ends with a backslash and an `n` ends `\\n` there instead: the escape counts only
+ * after an even run of backslashes.
+ */
+function endsWhole(bytes: Buffer): boolean {
+  const i = bytes.indexOf(WHOLE);
+  if (i < 0) return false;
+  let k = i - 1;
+  while (k >= 0 && bytes[k] === BACKSLASH) k--;
+  return (i - 1 - k) % 2 === 0;
+}
 
 /** True when the input begins as a Docker json-file log (`{"log":"`). */
 export function startsAsDockerJson(head: Uint8Array): boolean {
@@ -67,7 +81,7 @@ export class DockerPartialLines {
 
   /** A whole line's entry, of a stream with no open join. */
   private passesAsIs(bytes: Buffer): boolean {
-    return bytes.indexOf(WHOLE) >= 0 && (this.joins.size === 0 || !this.joins.has(streamOf(bytes)));
+    return endsWhole(bytes) && (this.joins.size === 0 || !this.joins.has(streamOf(bytes)));
   }
 
   end(): Buffer {

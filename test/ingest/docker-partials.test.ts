@@ -78,6 +78,16 @@ describe('Docker json-file pieces', () => {
     },
   );
 
+  it('a piece whose text ends with a backslash and an n is not taken for a whole line', () => {
+    // `\\n` in the entry's JSON: an escaped backslash, then n; the line goes on in the next piece
+    const split = [...entries('\\n ', '2024-05-17T22:55:00Z', 'stderr', 2), ...entries(' ', '2024-05-17T22:55:01Z', 'stderr', 1)];
+    expect(split[0]).toContain('"log":"\\\\n"');
+    for (const size of [1, 7, 4096]) {
+      const { text } = run(split.join('\n') + '\n', size);
+      expect(text.split('\n').filter((x) => x !== '').map((x) => JSON.parse(x).log)).toEqual(['\\n \n', ' \n']);
+    }
+  });
+
   it('propsim folds a log with a split line as it folds the same log unsplit; a line whose last piece never came is counted', async () => {
     const times = ['2024-05-17T22:55:03.100000000Z', '2024-05-17T22:55:03.300000000Z', '2024-05-17T22:55:04.100000000Z'];
     const msgs = ['Processing Workflow.', `Handling Workflow [e1], id: [project:"p" domain:"d" name:"e1"], p [Running] ${'z'.repeat(50_000)}`, 'Completed processing workflow.'];
