@@ -204,8 +204,13 @@ class PlanBuilder {
     );
     const nodes: WorkflowNode[] = [];
     const ids = new Set<string>();
+    let failureNode: WorkflowNode | undefined;
     for (const n of level) {
       if (n.kind === 'subnode') continue;
+      if (parent === undefined && failureNode === undefined && this.ranAsFailureNode(n)) {
+        failureNode = { ...this.node(n, parent), upstream: [] };
+        continue;
+      }
       const wn = this.node(n, parent);
       if (ids.has(wn.id)) continue;
       ids.add(wn.id);
@@ -236,7 +241,16 @@ class PlanBuilder {
         .sort((a, b) => a.at - b.at || a.i - b.i);
       order.forEach((o, i) => (o.n.upstream = i === 0 ? [] : [order[i - 1]!.n.id]));
     }
-    return { name, nodes, specBytes: parent === undefined ? specBytesOf(this.exec) : DEFAULT_SPEC_BYTES };
+    const def: WorkflowDef = { name, nodes, specBytes: parent === undefined ? specBytesOf(this.exec) : DEFAULT_SPEC_BYTES };
+    if (failureNode !== undefined) def.failureNode = failureNode;
+    return def;
+  }
+
+  /** The workflow's failure node: the one node first handled while the workflow was in HandlingFailureNode. */
+  private ranAsFailureNode(n: NodeRecord): boolean {
+    const t = n.transitions[0];
+    if (t === undefined || t.handle === undefined || t.round === undefined) return false;
+    return this.exec.handles[t.handle]?.rounds[t.round]?.phase === 'HandlingFailureNode';
   }
 
   private node(n: NodeRecord, parent: string | undefined): WorkflowNode {
@@ -260,7 +274,11 @@ class PlanBuilder {
     if (blob?.output !== undefined) wn.outputBytes = blob.output;
     const pods = podsOf(n);
     const retries = n.retries ?? Math.max(0, pods.length - 1);
-    if (retries > 0 && kind === 'task') wn.failedAttempts = retries;
+    if (kind === 'task' && pods.length > 0 && n.transitions.some((t) => t.to === 'Failed')) {
+      // It ran out of attempts: every one failed, and there were no more.
+      wn.failedAttempts = pods.length;
+      wn.maxAttempts = pods.length;
+    } else if (retries > 0 && kind === 'task') wn.failedAttempts = retries;
     if (n.cache !== undefined) wn.cache = { hit: n.cache === 'hit' };
     else if (n.kind === 'cachedTask') wn.cache = { hit: pods.length === 0 };
     switch (kind) {

@@ -554,7 +554,9 @@ export class LogFolder {
       case K.nodeChange: {
         const ph = nodeChangePhases(msg);
         const rs = this.roundFor(ex, ws, rec.resVer);
-        if (ph !== undefined) this.nodeTransition(ex, rs, rec.node, ph.from, ph.to);
+        if (ph === undefined) return;
+        if (ph.to === 'Failing' && rec.node !== undefined) this.dropInferredRetry(ex, rs, rec.node);
+        this.nodeTransition(ex, rs, rec.node, ph.from, ph.to);
         return;
       }
       case K.branchSkip:
@@ -1356,6 +1358,26 @@ export class LogFolder {
   /** A transition logged by the current line, in round `rs`. */
   private transitionHere(rs: RoundState, from: string, to: string): Transition {
     return { from, to, at: this.at, atLo: this.lo, atHi: this.hi, handle: rs.hs.index, round: rs.index, line: this.line };
+  }
+
+  /**
+   * A node out of attempts: its failed pod's `PhaseRetryableFailure` event is followed by a move
+   * straight to Failing (`RetriesExhausted`), so the RetryableFailure that event implied in this
+   * round did not happen.
+   */
+  private dropInferredRetry(ex: ExecState, rs: RoundState, node: string): void {
+    const ts = this.nodeState(ex, node).rec.transitions;
+    const t = ts.at(-1);
+    if (t === undefined || t.to !== 'RetryableFailure' || t.handle !== rs.hs.index || t.round !== rs.index) return;
+    ts.pop();
+    const ops = rs.r.ops;
+    for (let i = ops.length - 1; i >= 0; i--) {
+      const o = ops[i]!;
+      if (o.kind === 'nodeTransition' && o.node === node && o.to === 'RetryableFailure') {
+        ops.splice(i, 1);
+        break;
+      }
+    }
   }
 
   private nodeTransition(ex: ExecState, rs: RoundState, node: string | undefined, from: string, to: string): void {

@@ -46,7 +46,8 @@ export function inferInfoLevel(ex: ExecState): void {
     while (next !== undefined && skipsNodes(rec.handles[next[0]]!.rounds[next[1]]!)) next = nextRound(rec, next[0], next[1]);
     if (next === undefined) continue;
     const r = rec.handles[next[0]]!.rounds[next[1]]!;
-    if (r.phase !== 'Running') continue;
+    // nodes are handled in Running rounds, the failure node in HandlingFailureNode ones
+    if (r.phase !== 'Running' && r.phase !== 'HandlingFailureNode') continue;
     n.transitions.push({ from: last.to, to, at: r.start, atLo: startLo(r), atHi: traversalHi(r), handle: next[0], round: next[1] });
   }
   if (rec.ended !== undefined) return;

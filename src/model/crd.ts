@@ -271,7 +271,17 @@ function compileSpec(specValue: unknown, path: Path, ctx: Ctx): WorkflowDef {
     if (fid in nodes) fail(ctx, [...path, 'onFailure', 'id'], `failure node id "${fid}" is also in nodes`);
     wf.failureNode = compileNode(fid, f, [...path, 'onFailure'], ctx, branches);
   }
+  // The CRD marshals the policy by name; a raw enum value of 1 means the same.
+  const policy = spec.onFailurePolicy;
+  if (policy === 'FAIL_AFTER_EXECUTABLE_NODES_COMPLETE' || policy === 1) wf.onFailurePolicy = 'afterExecutableNodesComplete';
   return wf;
+}
+
+/** A node's attempts from its `retry` strategy: `minAttempts` when it is a positive integer, else 1. */
+function minAttempts(retry: unknown): number {
+  const m = isObj(retry) ? retry.minAttempts : undefined;
+  const v = typeof m === 'string' ? Number(m) : m;
+  return typeof v === 'number' && Number.isInteger(v) && v >= 1 ? v : 1;
 }
 
 function compileNode(
@@ -307,6 +317,9 @@ function compileNode(
       }
       if (t.cacheable) node.cache = { hit: cacheHit(id, ctx) };
       if (runtime) node.runtime = runtime;
+      // isEligibleForRetry: the retry strategy's minAttempts (the compiler's retries + 1), else
+      // propeller's default of one attempt.
+      if (node.kind === 'task') node.maxAttempts = minAttempts(n.retry);
       return node;
     }
     case 'array': {

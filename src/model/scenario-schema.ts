@@ -39,6 +39,9 @@ import { formatPath, inputErrorFromZod } from './zod-errors.js';
  *       - id: pick
  *         branch: {cases: [{id: big, runtime: 60s}, {id: small}], taken: small}   # default: the first
  *       - {id: approve, gate: 5m}
+ *       - {id: flaky, failedAttempts: 2, retries: 1}  # out of attempts: it fails, and so does the run
+ *     onFailure: {id: cleanup, runtime: 10s}       # the failure node: runs when the workflow fails
+ *     onFailurePolicy: afterExecutableNodesComplete # default: immediately
  *   other: {crd: crds/wf.json}  # a FlyteWorkflow CR file, relative to this file
  * executions:
  *   - workflow: main
@@ -66,6 +69,8 @@ export interface WorkflowBodyFile {
   specBytes?: number;
   closureBytes?: number;
   maxParallelism?: number;
+  onFailure?: NodeFile;
+  onFailurePolicy?: 'immediately' | 'afterExecutableNodesComplete';
 }
 
 export interface NodeFile {
@@ -79,6 +84,7 @@ export interface NodeFile {
   templateBytes?: number;
   runtime?: Distribution;
   failedAttempts?: number;
+  retries?: number;
   cache?: 'hit' | 'miss';
   inputBytes?: number;
   outputBytes?: number;
@@ -100,6 +106,7 @@ export interface CrdWorkflowFile {
 export interface OverrideFile {
   runtime?: Distribution;
   failedAttempts?: number;
+  retries?: number;
   cache?: 'hit' | 'miss';
   inputBytes?: number;
   outputBytes?: number;
@@ -143,6 +150,8 @@ const bodySchema: z.ZodType<WorkflowBodyFile> = z.lazy(() =>
     specBytes: bytesSchema().optional(),
     closureBytes: bytesSchema().optional(),
     maxParallelism: z.number().int().min(0).optional(),
+    onFailure: nodeSchema.optional(),
+    onFailurePolicy: z.enum(['immediately', 'afterExecutableNodesComplete']).optional(),
   }),
 );
 
@@ -162,6 +171,7 @@ const nodeSchema: z.ZodType<NodeFile> = z.lazy(() =>
     templateBytes: bytesSchema().optional(),
     runtime: distributionSchema().optional(),
     failedAttempts: z.number().int().min(0).optional(),
+    retries: z.number().int().min(0).optional(),
     cache: cacheSchema.optional(),
     inputBytes: bytesSchema().optional(),
     outputBytes: bytesSchema().optional(),
@@ -185,6 +195,7 @@ const nodeSchema: z.ZodType<NodeFile> = z.lazy(() =>
 const overrideSchema: z.ZodType<OverrideFile> = z.strictObject({
   runtime: distributionSchema().optional(),
   failedAttempts: z.number().int().min(0).optional(),
+  retries: z.number().int().min(0).optional(),
   cache: cacheSchema.optional(),
   inputBytes: bytesSchema().optional(),
   outputBytes: bytesSchema().optional(),
@@ -368,6 +379,7 @@ class Compiler {
       if (!node) this.fail(at, `unknown node "${id}" in the CR (nodes: ${[...byId.keys()].join(', ')})`);
       if (o.runtime) node.runtime = o.runtime;
       if (o.failedAttempts !== undefined) node.failedAttempts = o.failedAttempts;
+      if (o.retries !== undefined) node.maxAttempts = o.retries + 1;
       if (o.cache) node.cache = { hit: o.cache === 'hit' };
       if (o.inputBytes !== undefined) node.inputBytes = o.inputBytes;
       if (o.outputBytes !== undefined) node.outputBytes = o.outputBytes;
@@ -496,6 +508,17 @@ class Compiler {
       item.node.upstream = [...up];
     }
 
+    // The failure node: outside the DAG (no upstream, nothing depends on it).
+    if (wf.onFailure !== undefined) {
+      const f = wf.onFailure;
+      const p: Path = [...at, 'onFailure'];
+      for (const k of ['after', 'repeat', 'branch'] as const) {
+        if (f[k] !== undefined) this.fail([...p, k], `a failure node has no ${k}: it runs alone, when the workflow fails`);
+      }
+      claim(f.id, [...p, 'id']);
+      parts.failureNode = this.node(name, f, f.id, p, parts);
+    }
+
     // Implicit start and end.
     const hasDownstream = new Set<string>();
     for (const n of nodes) for (const u of n.upstream) hasDownstream.add(u);
@@ -525,7 +548,7 @@ class Compiler {
     const taskLike = kind === 'task' || kind === 'map' || kind === 'dynamic';
     if (f.cache !== undefined && !taskLike) this.fail([...p, 'cache'], `a ${kind} node cannot be cached (only task, map and dynamic nodes)`);
     if (f.runtime !== undefined && !taskLike) this.fail([...p, 'runtime'], `a ${kind} node has no runtime of its own`);
-    for (const k of ['task', 'taskType', 'templateBytes', 'failedAttempts'] as const) {
+    for (const k of ['task', 'taskType', 'templateBytes', 'failedAttempts', 'retries'] as const) {
       if (f[k] !== undefined && !taskLike) this.fail([...p, k], `a ${kind} node has no ${k}`);
     }
     if (taskLike) {
@@ -533,6 +556,7 @@ class Compiler {
       const runtime = f.runtime ?? defaults.runtime;
       if (runtime) node.runtime = runtime;
       if (f.failedAttempts) node.failedAttempts = f.failedAttempts;
+      if (f.retries !== undefined) node.maxAttempts = f.retries + 1;
       if (f.cache) node.cache = { hit: f.cache === 'hit' };
       const template = f.task ?? id;
       const bytes = f.templateBytes ?? TASK_TEMPLATE_BYTES;
@@ -609,6 +633,7 @@ interface Parts {
   /** Distinct inline subworkflows → their bytes (nested ones included). */
   subworkflows: Map<string, number>;
   ordered?: WorkflowNode[];
+  failureNode?: WorkflowNode;
 }
 
 function mergeInlineParts(parent: Parts, key: string, sub: Parts): void {
@@ -632,12 +657,18 @@ function finishStandalone(name: string, parts: Parts, wf: WorkflowBodyFile): Wor
     wf.closureBytes ?? (wf.specBytes !== undefined ? Math.round((wf.specBytes * est.closureBytes) / est.specBytes) : est.closureBytes);
   if (def.closureBytes > def.specBytes) def.closureBytes = def.specBytes;
   if (wf.maxParallelism !== undefined) def.maxParallelism = wf.maxParallelism;
-  return def;
+  return withFailureHandling(def, parts, wf);
 }
 
 function finishInline(name: string, parts: Parts, wf: WorkflowBodyFile): WorkflowDef {
   const def: WorkflowDef = { name, nodes: parts.ordered!, specBytes: wf.specBytes ?? estimateSubworkflow(parts.nodes, parts.edges) };
   if (wf.maxParallelism !== undefined) def.maxParallelism = wf.maxParallelism;
+  return withFailureHandling(def, parts, wf);
+}
+
+function withFailureHandling(def: WorkflowDef, parts: Parts, wf: WorkflowBodyFile): WorkflowDef {
+  if (parts.failureNode !== undefined) def.failureNode = parts.failureNode;
+  if (wf.onFailurePolicy !== undefined && wf.onFailurePolicy !== 'immediately') def.onFailurePolicy = wf.onFailurePolicy;
   return def;
 }
 

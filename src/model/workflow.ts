@@ -26,8 +26,16 @@ export interface WorkflowNode {
   taskType?: string;
   /** User-code runtime of one pod attempt. Default: the scenario/model default runtime. */
   runtime?: Distribution;
-  /** Number of attempts that fail (retryable) before the one that succeeds. Default 0. */
+  /**
+   * Number of attempts whose pod fails (a retryable user error) before the one that succeeds.
+   * Default 0. With `maxAttempts`, a node whose failing attempts use them all fails.
+   */
   failedAttempts?: number;
+  /**
+   * Attempts the node may make (its retry strategy's `minAttempts`: retries + 1). Absent: every
+   * failing attempt is retried.
+   */
+  maxAttempts?: number;
   /** Cacheable task: whether the catalog lookup hits. Absent: not cacheable. */
   cache?: { hit: boolean };
   /** Bytes of the node's inputs.pb and outputs.pb. */
@@ -75,9 +83,17 @@ export interface WorkflowDef {
   maxParallelism?: number;
   /**
    * The workflow's failure node (`onFailure` in a CR): outside the DAG, it runs only when the
-   * workflow fails. Listed in the record so reports name it; not started in a successful run.
+   * workflow fails (phase HandlingFailureNode, then Failed). Listed in the record so reports name
+   * it; not started in a successful run. A subworkflow's failure node is listed, never run.
    */
   failureNode?: WorkflowNode;
+  /**
+   * What a failed node does to the rest (`onFailurePolicy`): by default the workflow fails at
+   * once; with 'afterExecutableNodesComplete' (FAIL_AFTER_EXECUTABLE_NODES_COMPLETE) the nodes
+   * that can still run do, those downstream of a failure are skipped, and the workflow fails once
+   * nothing is left to run.
+   */
+  onFailurePolicy?: 'immediately' | 'afterExecutableNodesComplete';
 }
 
 /** One execution to simulate. */

@@ -9,7 +9,7 @@ import * as phases from './phases.js';
 import type { RoundCtx } from './round-context.js';
 
 // Bound once: imported bindings are property getters under tsx/vitest, too slow for the hot path.
-const { NODE_EVENT_PHASE, PLUGIN_PHASE_NAMES, WF_EVENT_PHASE, isTerminalWorkflow } = phases;
+const { NODE_EVENT_PHASE, PLUGIN_PHASE_NAMES, WF_EVENT_OF, WF_EVENT_PHASE, isTerminalWorkflow } = phases;
 
 const THROTTLED = 'ResourceExhausted: Admin EventSink throttling admin traffic';
 const RPC_FAILED = 'Unavailable: failed to send event to Admin';
@@ -73,7 +73,7 @@ export class EventSink {
   workflow(rc: RoundCtx, wfPhase: number): number {
     const exec = rc.exec;
     const phase = WF_EVENT_PHASE[wfPhase]!;
-    const bit = 1 << wfPhase;
+    const bit = 1 << WF_EVENT_OF[wfPhase]!;
     if (exec.sentWorkflowEvents & bit) {
       rc.op('workflowEvent', 0, undefined, undefined, phase, undefined, 'alreadyExists');
       return 0;

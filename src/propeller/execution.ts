@@ -38,7 +38,9 @@ export class ExecState {
   readonly top: Scope;
   /** Every node (nested ones right after their enclosing node), in record order. */
   readonly nodes: NodeState[] = [];
-  /** Records of failure nodes: they run only when a workflow fails; the simulator does not run them. */
+  /** The top-level workflow's failure node: it runs when the workflow fails (HandlingFailureNode). */
+  failureNode: NodeState | null = null;
+  /** Records of subworkflows' failure nodes: listed, not run. */
   private readonly failureRecords: NodeRecord[] = [];
   readonly record: Execution;
 
@@ -84,6 +86,8 @@ export class ExecState {
   adminTerminalAt = Infinity;
   readonly specPart: number;
   readonly maxParallelism: number;
+  /** `onFailurePolicy: FAIL_AFTER_EXECUTABLE_NODES_COMPLETE`: a failure waits for the nodes that can still run. */
+  readonly failAfterAll: boolean;
 
   readonly rngEtcd: Rng;
   readonly rngCpu: Rng;
@@ -139,6 +143,7 @@ export class ExecState {
       ? Math.max(OFFLOADED_SPEC_BYTES, wf.specBytes - (wf.closureBytes ?? wf.specBytes))
       : wf.specBytes;
     this.maxParallelism = wf.maxParallelism && wf.maxParallelism > 0 ? wf.maxParallelism : model.propeller.maxParallelism;
+    this.failAfterAll = wf.onFailurePolicy === 'afterExecutableNodesComplete';
     this.rngEtcd = streams.stream('etcd', plan.id);
     this.rngCpu = streams.stream('cpu', plan.id);
     this.rngWorkflowEvents = streams.stream('events', plan.id, '', 'workflow');
@@ -282,6 +287,9 @@ export class ExecState {
       }
     }
 
+    // The top-level failure node is outside the DAG: no edges, never reached by the traversal.
+    if (def.failureNode && !owner) this.failureNode = add(def.failureNode);
+
     // DFS preorder from the start node in connection order: the traversal's visiting order.
     let order = 0;
     const seen = new Set<NodeState>();
@@ -297,7 +305,7 @@ export class ExecState {
       }
     }
     for (const n of scope.nodes) if (!seen.has(n)) n.order = order++;
-    if (def.failureNode) {
+    if (def.failureNode && owner) {
       const rec: NodeRecord = { id: prefix + def.failureNode.id, kind: recordKind(def.failureNode), transitions: [] };
       if (owner) rec.parent = owner.id;
       this.failureRecords.push(rec);

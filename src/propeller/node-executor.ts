@@ -12,7 +12,7 @@ import type { Activity } from './sim-context.js';
 // Bound once: imported bindings are property getters under tsx/vitest, too slow for the hot path.
 const { F_DYNAMIC_COMPILED, F_ERROR, F_FUTURES, F_FUTURES_COMPILED, F_INPUTS, F_OUTPUTS } = blobStore;
 const { nsSampler } = latencies;
-const { DYNAMIC_RUNNING, FAILED, NEV_ABORTED, NEV_DYNAMIC_RUNNING, NEV_FAILED, NEV_QUEUED, NEV_RUNNING, NEV_SUCCEEDED, NYS, PLUGIN_INITIALIZING, PLUGIN_NONE, PLUGIN_QUEUED, PLUGIN_RETRYABLE_FAILURE, PLUGIN_RUNNING, PLUGIN_SUCCESS, QUEUED, RETRYABLE_FAILURE, RUNNING, SKIPPED, SUCCEEDED, SUCCEEDING, WF_FAILED, isSuccessLike, isTerminalNode } = phases;
+const { DYNAMIC_RUNNING, FAILED, FAILING, NEV_ABORTED, NEV_DYNAMIC_RUNNING, NEV_FAILED, NEV_QUEUED, NEV_RUNNING, NEV_SKIPPED, NEV_SUCCEEDED, NYS, PLUGIN_INITIALIZING, PLUGIN_NONE, PLUGIN_QUEUED, PLUGIN_RETRYABLE_FAILURE, PLUGIN_RUNNING, PLUGIN_SUCCESS, QUEUED, RETRYABLE_FAILURE, RUNNING, SKIPPED, SUCCEEDED, SUCCEEDING, TIMED_OUT, WF_FAILED, isSuccessLike, isTerminalNode } = phases;
 const { POD_FAILED, POD_INITIALIZING, POD_RUNNING, POD_SUCCEEDED } = pods;
 
 /**
@@ -101,8 +101,10 @@ function activate(exec: ExecState, scope: Scope): void {
 export function* visitScope(rc: RoundCtx, scope: Scope): Gen<number> {
   const nodes = scope.current();
   const byOrder = scope.byOrder;
+  // handleDownstream: a failed node ends the traversal at once, unless the workflow's failure
+  // policy lets the nodes that can still run go on (the scope then fails once none is left).
+  const failFast = !rc.exec.failAfterAll;
   let partial = false;
-  let failed = false;
   let open = 0;
   let i = 0;
   for (; i < nodes.length; i++) {
@@ -115,7 +117,7 @@ export function* visitScope(rc: RoundCtx, scope: Scope): Gen<number> {
     const done = r === SYNC_NEEDS_HANDLER ? ((yield handlerOf(rc, n)) as boolean) : r === SYNC_SUCCEEDED;
     if (rc.error !== null) return SCOPE_RUNNING;
     if (done) partial = true;
-    if (n.phase === FAILED) failed = true;
+    if (failFast && n.phase === FAILED) return SCOPE_FAILED;
   }
   if (i < nodes.length) {
     const others = scope.others;
@@ -130,12 +132,12 @@ export function* visitScope(rc: RoundCtx, scope: Scope): Gen<number> {
       const done = r === SYNC_NEEDS_HANDLER ? ((yield handlerOf(rc, n)) as boolean) : r === SYNC_SUCCEEDED;
       if (rc.error !== null) return SCOPE_RUNNING;
       if (done) partial = true;
-      if (n.phase === FAILED) failed = true;
+      if (failFast && n.phase === FAILED) return SCOPE_FAILED;
     }
   }
-  if (failed) return SCOPE_FAILED;
   if (partial) return SCOPE_PARTIAL;
-  return open === 0 ? SCOPE_COMPLETE : SCOPE_RUNNING;
+  if (open > 0) return SCOPE_RUNNING;
+  return scope.failures > 0 ? SCOPE_FAILED : SCOPE_COMPLETE;
 }
 
 /**
@@ -151,9 +153,10 @@ function needsWork(rc: RoundCtx, n: NodeState): boolean {
   const phase = n.phase;
   if (phase === NYS) {
     if (n.kind === 'start' || n.isCase) return true;
+    if (rc.exec.failAfterAll && upstreamSkips(rc, n)) return true;
     return upstreamsDone(rc, n);
   }
-  if (phase === QUEUED || phase === SUCCEEDING || phase === RETRYABLE_FAILURE || phase === DYNAMIC_RUNNING) return true;
+  if (phase === QUEUED || phase === SUCCEEDING || phase === RETRYABLE_FAILURE || phase === DYNAMIC_RUNNING || phase === FAILING) return true;
   if (phase !== RUNNING) return false;
   switch (n.kind) {
     case 'task':
@@ -187,6 +190,11 @@ function handleSync(rc: RoundCtx, n: NodeState): number {
     // `node succeeding`: plugin Finalize, then Succeeded; no event.
     rc.transition(n, SUCCEEDED);
     return SYNC_SUCCEEDED;
+  }
+  if (phase === FAILING) {
+    // `node failing`: abort + finalize, then Failed; no event (FAILED was sent on entering Failing).
+    rc.transition(n, FAILED);
+    return SYNC_DONE;
   }
   if (phase === RETRYABLE_FAILURE) {
     // Abort + finalize the failed attempt, then a new attempt from a clean task status; no event.
@@ -244,6 +252,36 @@ function upstreamsDone(rc: RoundCtx, n: NodeState): boolean {
   return true;
 }
 
+/**
+ * CanExecute's skip: every upstream's phase is final (and not just changed in this round) and one
+ * of them failed, timed out or was skipped. Only the FAIL_AFTER_EXECUTABLE_NODES_COMPLETE policy
+ * gets here: otherwise the workflow fails before such a node is visited.
+ */
+function upstreamSkips(rc: RoundCtx, n: NodeState): boolean {
+  let skip = false;
+  for (const u of n.upstream) {
+    if (u.touched === rc.serial) return false;
+    const p = u.phase;
+    if (p === FAILED || p === SKIPPED || p === TIMED_OUT) skip = true;
+    else if (!isSuccessLike(p)) return false;
+  }
+  return skip;
+}
+
+/**
+ * `handleFailureNode`: the workflow's failure node handled alone (it has no edges). SCOPE_COMPLETE
+ * once its success is persisted, SCOPE_FAILED when it failed, SCOPE_PARTIAL when it just
+ * succeeded (the workflow is re-enqueued), else SCOPE_RUNNING.
+ */
+export function* visitFailureNode(rc: RoundCtx, n: NodeState): Gen<number> {
+  if (isTerminalNode(n.phase)) return n.phase === FAILED || n.phase === TIMED_OUT ? SCOPE_FAILED : SCOPE_COMPLETE;
+  if (!needsWork(rc, n)) return SCOPE_RUNNING;
+  const done = (yield handleNode(rc, n)) as boolean;
+  if (rc.error !== null) return SCOPE_RUNNING;
+  if (n.phase === FAILED) return SCOPE_FAILED;
+  return done ? SCOPE_PARTIAL : SCOPE_RUNNING;
+}
+
 /** Handles one node; returns true when it just reached Succeeded/Skipped (partial completion). */
 function* handleNode(rc: RoundCtx, n: NodeState): Gen<boolean> {
   const r = handleSync(rc, n);
@@ -258,6 +296,12 @@ function* handleNotYetStarted(rc: RoundCtx, n: NodeState): Gen<boolean> {
   if (n.kind === 'start') {
     // The start node skips preExecute; its outputs.pb was written when the DAG started.
     d = transitionAndSend(rc, n, SUCCEEDED, NEV_SUCCEEDED);
+    if (d > 0) yield d;
+    return true;
+  }
+  if (rc.exec.failAfterAll && upstreamSkips(rc, n)) {
+    // `Node Skipped as parent node was skipped`: before any input is read.
+    d = transitionAndSend(rc, n, SKIPPED, NEV_SKIPPED);
     if (d > 0) yield d;
     return true;
   }
@@ -324,6 +368,14 @@ function* handleTask(rc: RoundCtx, n: NodeState): Gen<boolean> {
     d = setPluginAndSend(rc, n, plugin, 0);
     if (d > 0) yield d;
     if (rc.error !== null) return false;
+    const max = n.def.maxAttempts;
+    if (max !== undefined && n.attempt + 1 >= max) {
+      // isEligibleForRetry: attempts exhausted, `RetriesExhausted`: Failing, with a FAILED event.
+      d = transitionAndSend(rc, n, FAILING, NEV_FAILED);
+      if (d > 0) yield d;
+      rc.par++;
+      return false;
+    }
     // No node event for RetryableFailure (the node is still running from admin's view).
     rc.transition(n, RETRYABLE_FAILURE);
     rc.par++;

@@ -224,6 +224,8 @@ export class Scope {
   private deadOrders: number[] = [];
   /** Distinct nodes the traversal reaches (its cost). */
   reached = 0;
+  /** Nodes of this scope whose failure (Failed, TimedOut) is persisted. */
+  failures = 0;
   /** Listed in the execution's active nested scopes. */
   active = false;
 

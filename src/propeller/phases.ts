@@ -52,15 +52,23 @@ export const WF_SUCCEEDING = 2;
 export const WF_SUCCEEDED = 3;
 export const WF_FAILING = 4;
 export const WF_FAILED = 5;
+/** The failure node runs (`handleFailureNode`), after Failing and before Failed. */
+export const WF_HANDLING_FAILURE_NODE = 6;
 
-export const WF_PHASE_NAMES: readonly string[] = ['Ready', 'Running', 'Succeeding', 'Succeeded', 'Failing', 'Failed'];
+export const WF_PHASE_NAMES: readonly string[] = ['Ready', 'Running', 'Succeeding', 'Succeeded', 'Failing', 'Failed', 'HandlingFailureNode'];
 
 export function isTerminalWorkflow(p: number): boolean {
   return p === WF_SUCCEEDED || p === WF_FAILED;
 }
 
-/** Workflow event phase sent when entering each workflow phase (Ready sends none). */
-export const WF_EVENT_PHASE: readonly string[] = ['', 'RUNNING', 'SUCCEEDING', 'SUCCEEDED', 'FAILING', 'FAILED'];
+/**
+ * Workflow event phase sent when entering each workflow phase (Ready sends none). Entering
+ * HandlingFailureNode sends FAILING again (`TransitionToPhase` falls through to Failing), which
+ * admin already has.
+ */
+export const WF_EVENT_PHASE: readonly string[] = ['', 'RUNNING', 'SUCCEEDING', 'SUCCEEDED', 'FAILING', 'FAILED', 'FAILING'];
+/** The workflow phase whose event admin takes for each phase's (its dedup bit). */
+export const WF_EVENT_OF: readonly number[] = [WF_READY, WF_RUNNING, WF_SUCCEEDING, WF_SUCCEEDED, WF_FAILING, WF_FAILED, WF_FAILING];
 
 // Plugin (task) phases as stored in the node's task status.
 export const PLUGIN_NONE = 0;

@@ -6,7 +6,7 @@ import * as phases from './phases.js';
 import type { Sim } from './sim-context.js';
 
 // Bound once: imported bindings are property getters under tsx/vitest, too slow for the hot path.
-const { NODE_PHASE_NAMES, SUCCEEDED: SUCCEEDED_PHASE, WF_PHASE_NAMES, isTerminalNode } = phases;
+const { FAILED, NODE_PHASE_NAMES, SUCCEEDED: SUCCEEDED_PHASE, TIMED_OUT, WF_PHASE_NAMES, isTerminalNode } = phases;
 const { exactTransition } = stamp;
 
 /**
@@ -288,6 +288,7 @@ export class RoundCtx {
       if (isTerminalNode(to) && !isTerminalNode(from)) {
         if (n.kind !== 'subnode') {
           n.scope.markStale(n);
+          if (to === FAILED || to === TIMED_OUT) n.scope.failures++;
           if (!n.isCase) for (const d of n.downstream) n.scope.reach(d);
         }
         if (n.inner && n.inner.active) {

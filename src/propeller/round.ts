@@ -12,8 +12,9 @@ import * as workflowStore from './workflow-store.js';
 // Bound once: imported bindings are property getters under tsx/vitest, too slow for the hot path.
 const { F_CLOSURE, F_OUTPUTS } = blobStore;
 const { ERROR_MESSAGE_BYTES } = execution;
-const { SCOPE_COMPLETE, SCOPE_FAILED, SCOPE_PARTIAL, abortRunningNodes, visitScope } = nodeExecutor;
-const { WF_FAILED, WF_FAILING, WF_PHASE_NAMES, WF_READY, WF_RUNNING, WF_SUCCEEDED, WF_SUCCEEDING, isTerminalWorkflow } = phases;
+const { SCOPE_COMPLETE, SCOPE_FAILED, SCOPE_PARTIAL, abortRunningNodes, visitFailureNode, visitScope } = nodeExecutor;
+const { WF_FAILED, WF_FAILING, WF_HANDLING_FAILURE_NODE, WF_PHASE_NAMES, WF_READY, WF_RUNNING, WF_SUCCEEDED, WF_SUCCEEDING, isTerminalWorkflow } =
+  phases;
 const { WRITE_OK } = workflowStore;
 const { errorClass } = errorClasses;
 
@@ -142,13 +143,27 @@ function* workflowPhaseWork(sim: Sim, rc: RoundCtx, exec: ExecState): Activity<v
       d = sim.sink.workflow(rc, WF_SUCCEEDED);
       if (d > 0) yield d;
       return;
-    case WF_FAILING:
+    case WF_FAILING: {
       yield abortRunningNodes(rc);
       if (rc.error !== null) return;
-      rc.workflowTransition(WF_FAILED);
-      d = sim.sink.workflow(rc, WF_FAILED);
+      // handleFailingWorkflow: a workflow with a failure node runs it before it fails.
+      const to = exec.failureNode !== null ? WF_HANDLING_FAILURE_NODE : WF_FAILED;
+      rc.workflowTransition(to);
+      d = sim.sink.workflow(rc, to);
       if (d > 0) yield d;
       return;
+    }
+    case WF_HANDLING_FAILURE_NODE: {
+      // handleFailureNode: once the failure node finished (either way), the workflow fails.
+      const r = (yield visitFailureNode(rc, exec.failureNode!)) as number;
+      if (rc.error !== null) return;
+      if (r === SCOPE_COMPLETE || r === SCOPE_FAILED) {
+        rc.workflowTransition(WF_FAILED);
+        d = sim.sink.workflow(rc, WF_FAILED);
+        if (d > 0) yield d;
+      } else if (r === SCOPE_PARTIAL) sim.enqueueSub(exec, 'partial');
+      return;
+    }
   }
 }
 

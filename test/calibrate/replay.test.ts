@@ -11,6 +11,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TRUE, trueModel, workload } from './workload.js';
+import { defaultModel } from '../../src/model/defaults.js';
+import { failures } from '../roundtrip/shape.js';
 
 const plans = workload(24);
 let rec: Recording;
@@ -152,6 +154,28 @@ describe('replay keeps what shapes a map task and a gate', () => {
       expect(value).toBeGreaterThan(15);
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('replay of a failed execution', () => {
+  it('keeps the node that ran out of attempts, and the failure node outside the DAG, from the simulation and from its logs', async () => {
+    const failed = simulate(failures(), defaultModel(), { seed: 1, replication: 0 });
+    const dir = mkdtempSync(join(tmpdir(), 'propsim-replay-fail-'));
+    const file = join(dir, 'propeller.log');
+    await writeLogs(failed, file, { format: 'json', cri: true });
+    const sources = { simulated: replayPlans(failed), logs: replayPlans(await readRecording([file])) };
+    rmSync(dir, { recursive: true, force: true });
+    for (const [source, replayed] of Object.entries(sources)) {
+      const fast = replayed.find((p) => p.id.startsWith('fast'))!;
+      expect(fast.workflow.nodes.find((n) => n.id === 'b'), source).toMatchObject({ failedAttempts: 2, maxAttempts: 2 });
+      expect(fast.workflow.failureNode, source).toMatchObject({ id: 'cleanup', upstream: [] });
+      expect(fast.workflow.nodes.some((n) => n.id === 'cleanup'), source).toBe(false);
+      // re-simulated, it fails the same way
+      const again = simulate(replayed, defaultModel(), { seed: 2, replication: 0 });
+      for (const e of again.executions) expect(e.phase, `${source} ${e.id}`).toBe('Failed');
+      const f = again.executions.find((e) => e.id === fast.id)!;
+      expect(f.workflowTransitions.map((t) => t.to), source).toEqual(['Running', 'Failing', 'HandlingFailureNode', 'Failed']);
     }
   });
 });

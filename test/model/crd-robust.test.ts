@@ -91,6 +91,7 @@ describe('hand-written FlyteWorkflow CRs', () => {
     expect(new Set(byId.get('approve')!.upstream)).toEqual(new Set(['route', 'fanout']));
     expect(byId.get('notify')).toMatchObject({ kind: 'launchplan', launchplan: { name: 'pipelines.notify_lp' } });
     expect(wf.failureNode).toMatchObject({ id: 'efn', kind: 'task', taskType: 'python-task' });
+    expect(wf.onFailurePolicy).toBe('afterExecutableNodesComplete');
     // The size propeller writes leaves the status out; managedFields are part of the object.
     const { status: _s, ...rest } = cr;
     expect(wf.specBytes).toBe(Buffer.byteLength(JSON.stringify(rest)));
@@ -268,7 +269,8 @@ describe('hand-written FlyteWorkflow CRs', () => {
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^ {4}route-wait \(skipped\) +gate /m);
     expect(r.out).toMatch(/^ {4}route-big +task .* parent started$/m);
-    expect(r.out).toMatch(/not started: route-small\/start-node, .*route-small\/sfn, efn$/m);
+    // the workflow's failure node (a node of the top DAG's record) and the subworkflow's
+    expect(r.out).toMatch(/not started: route-small\/start-node, .*, efn, route-small\/sfn$/m);
     const html = join(tmp, 'cluster.html');
     expect((await runCli(['simulate', join(dir, 'cluster-running.yaml'), '--html', html])).code).toBe(0);
     expect(readFileSync(html, 'utf8')).toContain('route-wait (skipped)');
@@ -316,6 +318,19 @@ describe('a scenario naming a CR file', () => {
 });
 
 describe('WorkflowDef of a CR', () => {
+  it("a task node's attempts are its retry strategy's minAttempts, else propeller's default of one", () => {
+    const cr = readCr('cluster-running.yaml');
+    const byId = new Map(crdToWorkflow(cr).nodes.map((n) => [n.id, n]));
+    expect(byId.get('extract')!.maxAttempts).toBe(3);
+    expect(byId.get('dedupe')!.maxAttempts).toBe(1);
+    cr.spec.nodes.dedupe.retry = { minAttempts: '4' };
+    expect(crdToWorkflow(cr).nodes.find((n) => n.id === 'dedupe')!.maxAttempts).toBe(4);
+    delete cr.spec.onFailurePolicy;
+    expect(crdToWorkflow(cr).onFailurePolicy).toBeUndefined();
+    cr.spec.onFailurePolicy = 1;
+    expect(crdToWorkflow(cr).onFailurePolicy).toBe('afterExecutableNodesComplete');
+  });
+
   it('a failure node id that is also a DAG node is an error naming the field', () => {
     const cr = readCr('list.json').items[0];
     cr.spec.onFailure = { id: 'n0', kind: 'task', task: 'hello' };

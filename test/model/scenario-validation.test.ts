@@ -45,6 +45,34 @@ describe('scenario validation errors', () => {
     expect(e).toMatchObject({ file, line: 10, path: 'workflows.big.nodes[3].after' });
   });
 
+  it('retries and failure nodes: where they do not fit, the error names the field', () => {
+    let { e } = fail(head + 'workflows:\n  w:\n    nodes:\n      - {id: a, gate: 5s, retries: 2}\n');
+    expect(e.path).toBe('workflows.w.nodes[0].retries');
+    expect(e.message).toBe('a gate node has no retries');
+    ({ e } = fail(head + 'workflows:\n  w:\n    nodes:\n      - {id: a}\n    onFailure: {id: c, after: [a]}\n'));
+    expect(e.path).toBe('workflows.w.onFailure.after');
+    expect(e.message).toMatch(/a failure node has no after/);
+    ({ e } = fail(head + 'workflows:\n  w:\n    nodes:\n      - {id: a}\n    onFailure: {id: a}\n'));
+    expect(e.path).toBe('workflows.w.onFailure.id');
+    expect(e.message).toContain('duplicate node id "a"');
+    ({ e } = fail(head + 'workflows:\n  w:\n    nodes:\n      - {id: a}\n    onFailurePolicy: later\n'));
+    expect(e.path).toBe('workflows.w.onFailurePolicy');
+  });
+
+  it('retries, a failure node and the failure policy reach the workflow', () => {
+    const file = write(
+      head +
+        'workflows:\n  w:\n    nodes:\n      - {id: a, retries: 2, failedAttempts: 1}\n      - {id: b, after: [a]}\n' +
+        '    onFailure: {id: cleanup, runtime: 2s}\n    onFailurePolicy: afterExecutableNodesComplete\nexecutions:\n  - workflow: w\n',
+    );
+    const wf = loadScenario(file).executions[0]!.workflow;
+    expect(wf.nodes.find((n) => n.id === 'a')).toMatchObject({ maxAttempts: 3, failedAttempts: 1 });
+    expect(wf.nodes.find((n) => n.id === 'b')!.maxAttempts).toBeUndefined();
+    expect(wf.failureNode).toMatchObject({ id: 'cleanup', kind: 'task', upstream: [], runtime: { type: 'constant', value: 2 } });
+    expect(wf.nodes.some((n) => n.id === 'cleanup')).toBe(false);
+    expect(wf.onFailurePolicy).toBe('afterExecutableNodesComplete');
+  });
+
   it('cycles', () => {
     const { e } = fail(head + 'workflows:\n  w:\n    nodes:\n      - {id: a, after: [c]}\n      - {id: b, after: [a]}\n      - {id: c, after: [b]}\n');
     expect(e.path).toMatch(/^workflows\.w\.nodes\[\d\]\.after$/);

@@ -8,6 +8,7 @@ import { computeReport } from '../../src/metrics/report.js';
 import { simulate } from '../../src/propeller/simulator.js';
 import type { LogRecord } from '../../src/ingest/record.js';
 import type { Execution, Round } from '../../src/timeline/types.js';
+import { failures } from './shape.js';
 
 /** True when `r` is the last round of its Handle call (its streak ended with it). */
 function lastRoundOf(e: Execution, r: Round): Round | undefined {
@@ -28,14 +29,17 @@ const failing = () => {
   return m;
 };
 
+const scenario = (name: string) => () => loadSimulationInput(`scenarios/${name}.yaml`).executions;
+
 describe.each([
-  ['hello', defaultModel],
-  ['chained-cache', defaultModel],
-  ['mixed-load', defaultModel],
-  ['too-large', defaultModel],
-  ['mixed-load', failing],
-] as const)('Info-level log of %s', (name, model) => {
-  const rec = simulate(loadSimulationInput(`scenarios/${name}.yaml`).executions, model(), { seed: 1, replication: 0 });
+  ['hello', scenario('hello'), defaultModel],
+  ['chained-cache', scenario('chained-cache'), defaultModel],
+  ['mixed-load', scenario('mixed-load'), defaultModel],
+  ['too-large', scenario('too-large'), defaultModel],
+  ['mixed-load', scenario('mixed-load'), failing],
+  ['failing workflows', failures, defaultModel],
+] as const)('Info-level log of %s', (_name, plans, model) => {
+  const rec = simulate(plans(), model(), { seed: 1, replication: 0 });
   const fold = (level: number) =>
     foldRecordList([...logLines(rec, { level })].map((l) => decodeLine(l, {})).filter((r): r is LogRecord => typeof r === 'object' && r !== null && 'msg' in r));
   const folded = fold(4);
@@ -71,8 +75,8 @@ describe.each([
       const moves = (x: Execution) => x.workflowTransitions.map((t) => `${t.from}>${t.to}@${t.handle}.${t.round}`);
       expect(moves(f), e.id).toEqual(moves(e));
       expect(g.counts.workflowEvents, e.id).toBe(t.counts.workflowEvents);
-      // the Debug-level fold's makespan lies within the Info-level one's bounds (a log ends an
-      // execution at its terminal transition line; a simulation when that phase is written)
+      // the Debug-level fold's makespan lies within the Info-level one's bounds (both end an
+      // execution at its terminal transition)
       const d = debugFold.executions.find((x) => x.id === e.id)!;
       expect(g.makespanLoNs, e.id).toBeLessThanOrEqual(d.makespanNs);
       expect(g.makespanHiNs, e.id).toBeGreaterThanOrEqual(d.makespanNs);

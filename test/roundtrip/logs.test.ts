@@ -15,6 +15,7 @@ import { ERROR_CLASSES, errorClass } from '../../src/timeline/error-class.js';
 import type { Recording } from '../../src/timeline/types.js';
 import {
   EXTRAS_YAML,
+  failures,
   fewWorkers,
   logRoundTrip,
   portfolio,
@@ -42,6 +43,8 @@ interface Coverage {
   launches?: boolean;
   retries?: boolean;
   cacheHits?: boolean;
+  /** Executions that end Failed. */
+  failed?: number;
 }
 
 interface Case {
@@ -60,6 +63,12 @@ const CASES: Case[] = [
   { name: 'too-large', plans: () => portfolio('too-large'), model: defaultModel, covers: { executions: 1, errorClasses: ['tooLarge'] } },
   { name: 'mixed load on 3 workers', plans: smallMixedLoad, model: () => fewWorkers(3), covers: { executions: 13, workers: 3, nested: true, cacheHits: true } },
   { name: 'retries, branch, gate, cache', plans: () => loadSimulationInput(join(dir, 'extras.yaml')).executions, model: defaultModel, covers: { retries: true, cacheHits: true } },
+  {
+    name: 'a task out of retries, a failure node, both failure policies',
+    plans: failures,
+    model: defaultModel,
+    covers: { executions: 2, retries: true, failed: 2 },
+  },
   {
     name: 'mixed load under event throttling, RPC failures and a streak cap of 3',
     plans: smallMixedLoad,
@@ -91,7 +100,8 @@ function coverage(rec: Recording) {
       if (n.cache === 'hit') cacheHits = true;
     }
   }
-  return { executions: rec.executions.filter((e) => e.handles.length > 0).length, workers, errorClasses, endReasons, nested, launches, retries, cacheHits };
+  const failed = rec.executions.filter((e) => e.phase === 'Failed').length;
+  return { executions: rec.executions.filter((e) => e.handles.length > 0).length, workers, errorClasses, endReasons, nested, launches, retries, cacheHits, failed };
 }
 
 /**
@@ -142,6 +152,7 @@ describe.each(CASES)('logs round trip: $name', (c) => {
     if (c.covers.launches) expect(cov.launches).toBe(true);
     if (c.covers.retries) expect(cov.retries).toBe(true);
     if (c.covers.cacheHits) expect(cov.cacheHits).toBe(true);
+    if (c.covers.failed !== undefined) expect(cov.failed).toBe(c.covers.failed);
   });
 
   it.each(VARIANTS)('$format, cri=$cri: same structure, times exact with CRI and bounded without', async ({ format, cri }) => {

@@ -13,7 +13,7 @@ import type { Model } from '../../src/model/model.js';
 import type { ExecutionPlan } from '../../src/model/workflow.js';
 import type { Recording } from '../../src/timeline/types.js';
 import { withoutExactBounds } from '../support/exact-bounds.js';
-import { logRoundTrip, portfolio, simulateWith, smallMapFanout, smallMixedLoad, stressModel, tempDir } from './shape.js';
+import { failures, logRoundTrip, portfolio, simulateWith, smallMapFanout, smallMixedLoad, stressModel, tempDir } from './shape.js';
 
 const dir = tempDir('otlp');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -41,6 +41,7 @@ const CASES: { name: string; plans: () => ExecutionPlan[]; model: () => Model }[
   { name: 'nested-dynamic', plans: () => portfolio('nested-dynamic'), model: defaultModel },
   { name: 'map-fanout-small', plans: smallMapFanout, model: defaultModel },
   { name: 'mixed-stress', plans: smallMixedLoad, model: stressModel },
+  { name: 'failures', plans: failures, model: defaultModel },
 ];
 
 describe.each(CASES)('OTLP round trip: $name', (c) => {

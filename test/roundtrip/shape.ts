@@ -4,7 +4,7 @@
  * its logs can be compared with a strict deep equality (every list keeps its length and order, every
  * count must match). `timeErrors` then compares the instants of the matched items.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeLogs, type LogEmitOptions } from '../../src/export/logs.js';
@@ -252,6 +252,43 @@ workflows:
         cache: hit
         runtime: 5s
 `;
+
+/**
+ * Failing workflows: a task out of retries with a failure node, and the same under the
+ * FAIL_AFTER_EXECUTABLE_NODES_COMPLETE policy (the other branch finishes, the rest is skipped).
+ */
+export const FAILURES_YAML = `name: failures
+description: a task out of retries, a failure node, both failure policies
+workflows:
+  fast:
+    nodes:
+      - {id: a, runtime: 5s}
+      - {id: b, after: [a], runtime: 5s, failedAttempts: 2, retries: 1}
+      - {id: c, after: [b]}
+      - {id: d, after: [a], runtime: 30s}
+    onFailure: {id: cleanup, runtime: 3s}
+  patient:
+    nodes:
+      - {id: a, runtime: 5s}
+      - {id: b, after: [a], runtime: 5s, failedAttempts: 1, retries: 0}
+      - {id: c, after: [b]}
+      - {id: d, after: [a], runtime: 30s}
+    onFailurePolicy: afterExecutableNodesComplete
+executions:
+  - {workflow: fast}
+  - {workflow: patient, arrival: 2s}
+`;
+
+/** The executions of FAILURES_YAML. */
+export function failures(): ExecutionPlan[] {
+  const d = tempDir('failures');
+  try {
+    writeFileSync(join(d, 'failures.yaml'), FAILURES_YAML);
+    return loadSimulationInput(join(d, 'failures.yaml')).executions;
+  } finally {
+    rmSync(d, { recursive: true, force: true });
+  }
+}
 
 /** Default model with few workers (executions compete for them). */
 export function fewWorkers(n: number): Model {

@@ -1,0 +1,133 @@
+/**
+ * How a failure runs through a workflow, as propeller's node and workflow executors handle it:
+ * retries exhausted (`isEligibleForRetry`), the failed node ending the traversal
+ * (`handleDownstream`), the failure node (`handleFailingWorkflow`, `handleFailureNode`) and the
+ * FAIL_AFTER_EXECUTABLE_NODES_COMPLETE policy (`CanExecute` skips what follows a failure).
+ */
+import { describe, expect, it } from 'vitest';
+import { simulate } from '../../src/propeller/simulator.js';
+import type { WorkflowDef, WorkflowNode } from '../../src/model/workflow.js';
+import type { Execution, Op } from '../../src/timeline/types.js';
+import { exec, plan, task, testModel, workflow } from './helpers.js';
+
+const committed = (e: Execution): Op[] => e.handles.flatMap((h) => h.rounds.filter((r) => r.changed && !r.error).flatMap((r) => r.ops));
+const node = (e: Execution, id: string) => {
+  const n = e.nodes.find((x) => x.id === id);
+  if (!n) throw new Error(`no node ${id}`);
+  return n;
+};
+const path = (e: Execution, id: string) => node(e, id).transitions.map((t) => `${t.from}>${t.to}`);
+const nodeEvents = (e: Execution, id: string) => committed(e).filter((o) => o.kind === 'nodeEvent' && o.node === id).map((o) => o.to);
+const wfPath = (e: Execution) => e.workflowTransitions.map((t) => `${t.from}>${t.to}`);
+
+/** a → b → c, a → d: b fails its first `failing` attempts and may make `attempts`; d runs long. */
+function fanWorkflow(failing: number, attempts: number | undefined, extra: Partial<WorkflowDef> = {}): WorkflowDef {
+  const b: WorkflowNode = task('b', ['a'], { failedAttempts: failing });
+  if (attempts !== undefined) b.maxAttempts = attempts;
+  const wf = workflow('wf', [task('a', []), b, task('c', ['b']), task('d', ['a'], { runtime: { type: 'constant', value: 60 } })]);
+  return { ...wf, ...extra };
+}
+const run = (wf: WorkflowDef, seed = 3) => exec(simulate([plan('x', wf)], testModel(), { seed, replication: 0 }), 'x');
+
+describe('retries', () => {
+  it('a node out of attempts fails: one FAILED event on entering Failing, then Failed without one', () => {
+    const e = run(fanWorkflow(2, 2));
+    expect(path(e, 'b')).toEqual([
+      'NotYetStarted>Queued',
+      'Queued>Running',
+      'Running>RetryableFailure',
+      'RetryableFailure>Running',
+      'Running>Failing',
+      'Failing>Failed',
+    ]);
+    expect(nodeEvents(e, 'b')).toEqual(['QUEUED', 'RUNNING', 'FAILED']);
+    expect(node(e, 'b').pods!.length).toBe(2);
+    expect(e.phase).toBe('Failed');
+    // nothing downstream of the failure starts
+    expect(node(e, 'c').transitions).toEqual([]);
+  });
+
+  it('without a retry budget every failing attempt is retried until one succeeds', () => {
+    const e = run(fanWorkflow(2, undefined));
+    expect(e.phase).toBe('Succeeded');
+    expect(node(e, 'b').pods!.length).toBe(3);
+    expect(path(e, 'b').at(-1)).toBe('Succeeding>Succeeded');
+  });
+
+  it('attempts to spare: the node succeeds on its last allowed attempt', () => {
+    const e = run(fanWorkflow(2, 3));
+    expect(e.phase).toBe('Succeeded');
+    expect(nodeEvents(e, 'b')).toEqual(['QUEUED', 'RUNNING', 'SUCCEEDED']);
+  });
+});
+
+describe('a failed node fails the workflow (default policy)', () => {
+  it('in the round the node fails, the workflow moves to Failing; the next round aborts what runs and fails it', () => {
+    const e = run(fanWorkflow(1, 1));
+    const failed = node(e, 'b').transitions.find((t) => t.to === 'Failed')!;
+    const failing = e.workflowTransitions.find((t) => t.to === 'Failing')!;
+    expect([failing.handle, failing.round]).toEqual([failed.handle, failed.round]);
+    expect(wfPath(e)).toEqual(['Ready>Running', 'Running>Failing', 'Failing>Failed']);
+    // d was running: it is aborted (an ABORTED event), not finished
+    expect(nodeEvents(e, 'd')).toContain('ABORTED');
+    expect(path(e, 'd').some((t) => t.endsWith('>Succeeded'))).toBe(false);
+    expect(e.ended!.at).toBe(e.workflowTransitions.at(-1)!.at);
+  });
+});
+
+describe('failure node', () => {
+  const cleanup = task('cleanup', [], { runtime: { type: 'constant', value: 3 } });
+  cleanup.upstream = [];
+
+  it('runs after the abort, in HandlingFailureNode; the workflow fails once it finished', () => {
+    const e = run(fanWorkflow(1, 1, { failureNode: cleanup }));
+    expect(wfPath(e)).toEqual(['Ready>Running', 'Running>Failing', 'Failing>HandlingFailureNode', 'HandlingFailureNode>Failed']);
+    expect(path(e, 'cleanup')).toEqual(['NotYetStarted>Queued', 'Queued>Running', 'Running>Succeeding', 'Succeeding>Succeeded']);
+    const toHandling = e.workflowTransitions[2]!;
+    const toFailed = e.workflowTransitions[3]!;
+    const c = node(e, 'cleanup').transitions;
+    expect(c[0]!.at).toBeGreaterThanOrEqual(toHandling.at);
+    expect(toFailed.at).toBeGreaterThan(c.at(-1)!.at);
+    expect(node(e, 'cleanup').pod!.started).toBeDefined();
+    // entering HandlingFailureNode sends FAILING again, which admin already has
+    const wfEvents = committed(e).filter((o) => o.kind === 'workflowEvent');
+    expect(wfEvents.filter((o) => o.to === 'FAILING').map((o) => o.outcome)).toEqual(['ok', 'alreadyExists']);
+    expect(e.phase).toBe('Failed');
+  });
+
+  it('stays unstarted in a run that succeeds', () => {
+    const e = run(fanWorkflow(0, 1, { failureNode: cleanup }));
+    expect(e.phase).toBe('Succeeded');
+    expect(node(e, 'cleanup').transitions).toEqual([]);
+    expect(wfPath(e)).not.toContain('Failing>HandlingFailureNode');
+  });
+
+  it('a failure node that fails itself still ends the workflow Failed', () => {
+    const bad = task('cleanup', [], { failedAttempts: 1 });
+    bad.upstream = [];
+    bad.maxAttempts = 1;
+    const e = run(fanWorkflow(1, 1, { failureNode: bad }));
+    expect(path(e, 'cleanup').at(-1)).toBe('Failing>Failed');
+    expect(wfPath(e).at(-1)).toBe('HandlingFailureNode>Failed');
+  });
+});
+
+describe('onFailurePolicy: FAIL_AFTER_EXECUTABLE_NODES_COMPLETE', () => {
+  it('lets the nodes that can run finish, skips what follows the failure, then fails', () => {
+    const e = run(fanWorkflow(1, 1, { onFailurePolicy: 'afterExecutableNodesComplete' }));
+    expect(path(e, 'd').at(-1)).toBe('Succeeding>Succeeded');
+    expect(path(e, 'c')).toEqual(['NotYetStarted>Skipped']);
+    expect(path(e, 'end-node')).toEqual(['NotYetStarted>Skipped']);
+    expect(nodeEvents(e, 'c')).toEqual(['SKIPPED']);
+    const failing = e.workflowTransitions.find((t) => t.to === 'Failing')!;
+    expect(failing.at).toBeGreaterThan(node(e, 'd').transitions.at(-1)!.at);
+    expect(failing.at).toBeGreaterThan(node(e, 'end-node').transitions.at(-1)!.at);
+    expect(e.phase).toBe('Failed');
+  });
+
+  it('changes nothing in a run without a failure', () => {
+    const a = run(fanWorkflow(0, 1));
+    const b = run(fanWorkflow(0, 1, { onFailurePolicy: 'afterExecutableNodesComplete' }));
+    expect(JSON.stringify(b)).toBe(JSON.stringify(a));
+  });
+});
