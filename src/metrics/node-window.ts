@@ -1,9 +1,11 @@
 /**
  * A node's window: from when it became runnable to its first terminal transition.
  *
- * End: the first transition into Succeeded/Failed/Skipped/TimedOut/Recovered; a node that never
- * got there is flagged `complete: false` and ends at the execution's last instant seen (when
- * given), else at its own last transition.
+ * End: the first transition into Succeeded/Failed/Skipped/TimedOut/Recovered. A node that never
+ * got there but was aborted (a failing workflow aborts what still runs: an ABORTED node event,
+ * while propeller leaves the node's phase as it was) ends at that event, flagged `aborted`. Any
+ * other is flagged `complete: false` and ends at the execution's last instant seen (when given),
+ * else at its own last transition.
  *
  * Runnable, by the first rule that applies:
  * - `start`: the top-level start-node becomes runnable when the execution was created.
@@ -30,6 +32,7 @@
  * runnable; a later upstream end only means inconsistent or coarse input), flagged `capped`.
  */
 import { TERMINAL_NODE_PHASES, type Execution, type NodeRecord, type Ns, type Transition } from '../timeline/types.js';
+import { startHi, startLo } from '../timeline/bounds.js';
 import { instant, type Instant } from './intervals.js';
 
 export type RunnableRule = 'start' | 'upstream' | 'sibling' | 'parallelism' | 'parent' | 'created';
@@ -50,6 +53,8 @@ export interface NodeWindow {
   capped: boolean;
   /** True for nodes without a recorded parent node (their windows are summed for the workflow). */
   topLevel: boolean;
+  /** It ended aborted (its ABORTED event); `endTransition` then stands for that event. */
+  aborted?: boolean;
 }
 
 function at(t: Transition): Instant {
@@ -103,6 +108,26 @@ interface Partial {
   endTransition: Transition;
   complete: boolean;
   topLevel: boolean;
+  aborted?: boolean;
+}
+
+/**
+ * The first ABORTED node event of each node, as the transition it stands for (from the node's
+ * phase then to `Aborted`), in the round that sent it.
+ */
+function abortsOf(exec: Execution): Map<string, Transition> {
+  const out = new Map<string, Transition>();
+  exec.handles.forEach((h, hi) =>
+    h.rounds.forEach((r, ri) => {
+      if (r.error !== undefined) return;
+      for (const o of r.ops) {
+        if (o.kind !== 'nodeEvent' || o.to !== 'ABORTED' || o.node === undefined || out.has(o.node)) continue;
+        if (o.outcome !== undefined && o.outcome !== 'ok' && o.outcome !== 'alreadyExists') continue;
+        out.set(o.node, { from: '', to: 'Aborted', at: o.start, atLo: startLo(o), atHi: startHi(o), handle: hi, round: ri });
+      }
+    }),
+  );
+  return out;
 }
 
 function cmpTerminal(x: Partial, y: Partial): number {
@@ -151,6 +176,7 @@ export function nodeWindows(exec: Execution, created: Instant, seenUntil?: Insta
   const parts: Partial[] = [];
   const byId = new Map<string, Partial>();
   const recorded = new Set(exec.nodes.map((n) => n.id));
+  let aborts: Map<string, Transition> | undefined;
   for (const node of exec.nodes) {
     const s = scan(node.transitions);
     if (!s) continue;
@@ -161,6 +187,14 @@ export function nodeWindows(exec: Execution, created: Instant, seenUntil?: Insta
       complete: s.terminal !== undefined,
       topLevel: node.parent === undefined || !recorded.has(node.parent),
     };
+    if (!p.complete) {
+      const a = (aborts ??= abortsOf(exec)).get(node.id);
+      if (a !== undefined && a.at >= s.last.at) {
+        p.endTransition = { ...a, from: s.last.to };
+        p.complete = true;
+        p.aborted = true;
+      }
+    }
     parts.push(p);
     byId.set(node.id, p);
   }
@@ -264,6 +298,7 @@ export function nodeWindows(exec: Execution, created: Instant, seenUntil?: Insta
       ...(from !== undefined ? { from } : {}),
       capped,
       topLevel: p.topLevel,
+      ...(p.aborted ? { aborted: true } : {}),
     };
   });
 }

@@ -39,6 +39,8 @@ export interface NodeReport {
   complete: boolean;
   /** The node ended Skipped (a branch case not taken): it never ran. */
   skipped?: boolean;
+  /** The node was aborted (a failing workflow aborted it while it ran): it ends at its ABORTED event. */
+  aborted?: boolean;
   /** True for nodes summed into the workflow overhead (no recorded parent). */
   topLevel: boolean;
   /** Pod attempts of the node itself. */

@@ -85,6 +85,7 @@ export function executionReport(exec: Execution, children: readonly Execution[] 
       waitNs: n.wait.est,
       complete: w.complete,
       ...(w.complete && w.endTransition.to === 'Skipped' ? { skipped: true } : {}),
+      ...(w.aborted ? { aborted: true } : {}),
       topLevel: w.topLevel,
       pods: n.pods,
       ...(n.childExecutions.length > 0 ? { childExecutions: n.childExecutions } : {}),

@@ -162,12 +162,13 @@ describe('FlyteWorkflow CR import', () => {
     const fails = Object.entries(decisions[f] ?? {}).filter(([, v]) => v === FAILS);
     const want = expectedOf(cr, decisions[f]);
     const rows = new Set(rep.nodes.map((n) => n.id));
-    // Nodes still running when the workflow failed are aborted, not completed.
+    // Nodes still running when the workflow failed are aborted: they end at their ABORTED event.
     const aborted = new Set<string>();
     for (const h of exec.handles) for (const r of h.rounds) for (const o of r.ops) if (o.kind === 'nodeEvent' && o.to === 'ABORTED') aborted.add(o.node!);
     if (fails.length === 0) expect(aborted.size).toBe(0);
     for (const n of rep.nodes) {
-      expect(n.complete, n.id).toBe(!aborted.has(n.id));
+      expect(n.complete, n.id).toBe(true);
+      expect(n.aborted === true, `${n.id} aborted`).toBe(aborted.has(n.id));
       expect(n.skipped === true, `${n.id} skipped`).toBe(want.skipped.has(n.id));
       for (const v of [n.timeNs, n.userNs, n.flyteNs, n.externalNs, n.waitNs]) {
         expect(Number.isFinite(v) && v >= 0, `${n.id}: ${v}`).toBe(true);
