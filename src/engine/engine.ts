@@ -23,6 +23,8 @@ export class Engine {
   now = 0;
   /** Number of events processed so far. */
   processed = 0;
+  /** The `until` of the `run` under way (Infinity outside one). */
+  private until = Infinity;
 
   constructor(private readonly handler: EventHandler) {}
 
@@ -47,6 +49,20 @@ export class Engine {
     return this.heap.peekTime();
   }
 
+  /**
+   * Processes an event `delay` ns from now at once, in the handler that would schedule it, when it
+   * would be the next one popped anyway: no pending event is due at or before its time, and the
+   * run under way reaches it. Returns false (nothing done) otherwise; the caller then schedules it.
+   * The order of events is the same either way; only the heap traffic is saved.
+   */
+  runInline(delay: number): boolean {
+    const at = this.now + Math.round(delay);
+    if (!(delay >= 0) || at > this.until || at >= this.heap.peekTime()) return false;
+    this.now = at;
+    this.processed++;
+    return true;
+  }
+
   /** Processes one event; returns false when none is pending. */
   step(): boolean {
     const h = this.heap;
@@ -62,12 +78,14 @@ export class Engine {
     const h = this.heap;
     const start = this.processed;
     const handler = this.handler;
+    this.until = until;
     while (h.size > 0 && h.peekTime() <= until) {
       h.pop();
       this.now = h.poppedTime;
       this.processed++;
       handler(h.poppedKind, h.poppedTarget, this.now);
     }
+    this.until = Infinity;
     if (until !== Infinity && until > this.now) this.now = until;
     return this.processed - start;
   }

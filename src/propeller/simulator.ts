@@ -84,6 +84,8 @@ class Simulator implements Sim {
   private pumping = false;
   private lastEventAt = 0;
   private pumpAgain = false;
+  /** Depth of `advance` calls under way (a worker step can hand keys to other workers). */
+  private depth = 0;
   /** Executions created or about to be, not yet terminal: keep the resync ticker alive. */
   private live = 0;
   private resyncAt = -1;
@@ -172,7 +174,7 @@ class Simulator implements Sim {
     this.lastEventAt = now;
     switch (kind) {
       case EV_WORKER_STEP:
-        this.advance(this.pool.workers[target]!);
+        this.advance(this.pool.workers[target]!, true);
         break;
       case EV_POD_UPDATE:
         this.pods.onUpdate(target, now);
@@ -281,8 +283,19 @@ class Simulator implements Sim {
     this.pumping = false;
   }
 
-  /** Runs the worker's Handle call until its next timed step, or to its end. */
-  private advance(w: Worker): void {
+  /**
+   * Runs the worker's Handle call until its next timed step, or to its end. `fromEvent`: called for
+   * the worker's own step event, not from within other work at this instant (handing out keys,
+   * another worker's step): only then may its next step be taken at once (`Engine.runInline`),
+   * since nothing else is left to do before it.
+   */
+  private advance(w: Worker, fromEvent = false): void {
+    this.depth++;
+    this.advanceSteps(w, fromEvent && this.depth === 1);
+    this.depth--;
+  }
+
+  private advanceSteps(w: Worker, inline: boolean): void {
     const stack = w.stack;
     let value: unknown = undefined;
     for (;;) {
@@ -300,6 +313,11 @@ class Simulator implements Sim {
       const step = r.value;
       if (typeof step === 'number') {
         if (step > 0) {
+          // The worker's next step is the next event anyway: take it now, without the heap.
+          if (inline && this.engine.runInline(step)) {
+            this.lastEventAt = this.engine.now;
+            continue;
+          }
           this.engine.schedule(step, EV_WORKER_STEP, w.index);
           return;
         }

@@ -36,4 +36,35 @@ describe('EventHeap', () => {
       expect(e.processed).toBe(delays.length + 1);
     },
   );
+
+  test.prop([
+    fc.array(fc.array(fc.integer({ min: 0, max: 30 }), { minLength: 1, maxLength: 8 }), { minLength: 1, maxLength: 6 }),
+    fc.integer({ min: 0, max: 200 }),
+  ])('steps taken inline (runInline) are the events scheduling them would give, in the same order, up to the run horizon', (chains, until) => {
+    // Each chain is an actor taking steps of the given delays, as a worker does; an actor may take
+    // its next step inline when the engine allows it.
+    const trace = (inline: boolean) => {
+      const seen: string[] = [];
+      const next = chains.map(() => 0);
+      const e = new Engine((actor, _t, now) => {
+        for (;;) {
+          seen.push(`${actor}@${now}`);
+          const d = chains[actor]![next[actor]!++];
+          if (d === undefined) return;
+          if (inline && e.runInline(d)) {
+            now = e.now;
+            continue;
+          }
+          e.schedule(d, actor, 0);
+          return;
+        }
+      });
+      chains.forEach((_, a) => e.schedule(a % 3, a, 0));
+      e.run(until);
+      return { seen, processed: e.processed, now: e.now };
+    };
+    const a = trace(false);
+    const b = trace(true);
+    expect(b).toEqual(a);
+  });
 });

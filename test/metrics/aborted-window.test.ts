@@ -35,8 +35,8 @@ function exec(abortOps: Round[]): Execution {
         id: 'long',
         kind: 'task',
         transitions: [
-          { from: 'NotYetStarted', to: 'Queued', at: T(500), handle: 0, round: 0 },
-          { from: 'Queued', to: 'Running', at: T(900), handle: 0, round: 0 },
+          { from: 'NotYetStarted', to: 'Queued', at: T(500), atLo: T(500), atHi: T(500), handle: 0, round: 0 },
+          { from: 'Queued', to: 'Running', at: T(900), atLo: T(900), atHi: T(900), handle: 0, round: 0 },
         ],
         pod: { created: T(900), started: T(1000) },
       },
