@@ -59,7 +59,7 @@ function nodeRow(n: NodeReport, depth: number): string[] {
       ? `${n.runnableFrom}${n.runnableRule === 'sibling' ? ' (inferred)' : n.runnableRule === 'parallelism' ? ' (inferred; held by max parallelism)' : ''}`
       : (RUNNABLE_NOTE[n.runnableRule] ?? n.runnableRule);
   return [
-    '  '.repeat(depth) + n.id + (n.complete ? '' : ' (incomplete)') + (n.skipped ? ' (skipped)' : '') + (n.aborted ? ' (aborted)' : ''),
+    '  '.repeat(depth) + n.id + (n.complete ? '' : ' (incomplete)') + (n.skipped ? ' (skipped)' : '') + (n.aborted ? ' (aborted)' : '') + (n.failed ? ' (failed)' : ''),
     n.kind,
     dur(n.timeNs, b.timeNs),
     dur(n.waitNs, b.waitNs),

@@ -41,6 +41,8 @@ export interface NodeReport {
   skipped?: boolean;
   /** The node was aborted (a failing workflow aborted it while it ran): it ends at its ABORTED event. */
   aborted?: boolean;
+  /** The node ended Failed (or TimedOut). */
+  failed?: boolean;
   /** True for nodes summed into the workflow overhead (no recorded parent). */
   topLevel: boolean;
   /** Pod attempts of the node itself. */

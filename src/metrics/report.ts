@@ -86,6 +86,7 @@ export function executionReport(exec: Execution, children: readonly Execution[] 
       complete: w.complete,
       ...(w.complete && w.endTransition.to === 'Skipped' ? { skipped: true } : {}),
       ...(w.aborted ? { aborted: true } : {}),
+      ...(w.complete && (w.endTransition.to === 'Failed' || w.endTransition.to === 'TimedOut') ? { failed: true } : {}),
       topLevel: w.topLevel,
       pods: n.pods,
       ...(n.childExecutions.length > 0 ? { childExecutions: n.childExecutions } : {}),

@@ -78,5 +78,9 @@ describe('an aborted node', () => {
     const sim = flags(rec);
     expect(sim).toEqual([expect.stringMatching(/^fast-0001\/d@/)]);
     expect(flags(folded)).toEqual(sim);
+    // the node that ran out of attempts is marked failed, the failure node that ran is not
+    const failed = (r: Recording) => computeReport(r).executions.flatMap((e) => e.nodes.filter((n) => n.failed).map((n) => `${e.id}/${n.id}`)).sort();
+    expect(failed(rec)).toEqual(['fast-0001/b', 'patient-0001/b']);
+    expect(failed(folded)).toEqual(failed(rec));
   });
 });
