@@ -1318,6 +1318,8 @@ export class LogFolder {
       o.startLo = startLo(rs.r);
       o.outcome = outcome;
     }
+    // A PhaseRetryableFailure event that failed moved nothing: the round's changes are dropped.
+    if (o !== null && o.kind === 'taskEvent' && o.to === 'PhaseRetryableFailure' && o.node !== undefined) this.dropInferredRetry(ex, rs, o.node);
     this.failRound(rs, failureText(msg), o);
   }
 

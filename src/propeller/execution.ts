@@ -288,7 +288,12 @@ export class ExecState {
     }
 
     // The top-level failure node is outside the DAG: no edges, never reached by the traversal.
-    if (def.failureNode && !owner) this.failureNode = add(def.failureNode);
+    if (def.failureNode && !owner) {
+      this.failureNode = add(def.failureNode);
+      // FailureNodeLookup: its one upstream is the start node (its inputs come from there); the
+      // start node does not lead to it.
+      this.failureNode.upstream.push(start);
+    }
 
     // DFS preorder from the start node in connection order: the traversal's visiting order.
     let order = 0;

@@ -42,6 +42,8 @@ const DYN_EXECUTING = 3;
 // ArrayNode sub-phases.
 const MAP_EXECUTING = 1;
 const MAP_SUCCEEDING = 2;
+/** A nested DAG (subworkflow, dynamic) failed: the next round aborts what still runs in it, then fails its node. */
+const INNER_FAILING = 4;
 
 const gateSamplers = new WeakMap<Distribution, NsSampler>();
 
@@ -106,18 +108,26 @@ export function* visitScope(rc: RoundCtx, scope: Scope): Gen<number> {
   const failFast = !rc.exec.failAfterAll;
   let partial = false;
   let open = 0;
+  // Nodes that failed in this round: a failed node counts as complete (FAIL_AFTER policy).
+  let failedNow = 0;
+  let below: Map<NodeState, boolean> | null = null;
   let i = 0;
   for (; i < nodes.length; i++) {
     const n = byOrder[nodes[i]!]!;
     if (isTerminalNode(n.phase)) continue;
-    open++;
+    // Under the FAIL_AFTER policy, what lies only below a failure is visited (and skipped) but
+    // nothing waits for it: its result is dropped with the failed node's (handleDownstream).
+    if (failFast || (scope.failures === 0 && failedNow === 0) || !belowFailure(n, (below ??= new Map()))) open++;
     if (n.countsForParallelism && rc.maxPar > 0 && rc.par >= rc.maxPar) break;
     if (!needsWork(rc, n)) continue;
     const r = handleSync(rc, n);
     const done = r === SYNC_NEEDS_HANDLER ? ((yield handlerOf(rc, n)) as boolean) : r === SYNC_SUCCEEDED;
     if (rc.error !== null) return SCOPE_RUNNING;
     if (done) partial = true;
-    if (failFast && n.phase === FAILED) return SCOPE_FAILED;
+    if (n.phase === FAILED) {
+      if (failFast) return SCOPE_FAILED;
+      failedNow++;
+    }
   }
   if (i < nodes.length) {
     const others = scope.others;
@@ -132,12 +142,15 @@ export function* visitScope(rc: RoundCtx, scope: Scope): Gen<number> {
       const done = r === SYNC_NEEDS_HANDLER ? ((yield handlerOf(rc, n)) as boolean) : r === SYNC_SUCCEEDED;
       if (rc.error !== null) return SCOPE_RUNNING;
       if (done) partial = true;
-      if (failFast && n.phase === FAILED) return SCOPE_FAILED;
+      if (n.phase === FAILED) {
+        if (failFast) return SCOPE_FAILED;
+        failedNow++;
+      }
     }
   }
   if (partial) return SCOPE_PARTIAL;
-  if (open > 0) return SCOPE_RUNNING;
-  return scope.failures > 0 ? SCOPE_FAILED : SCOPE_COMPLETE;
+  if (open > failedNow) return SCOPE_RUNNING;
+  return scope.failures + failedNow > 0 ? SCOPE_FAILED : SCOPE_COMPLETE;
 }
 
 /**
@@ -253,6 +266,25 @@ function upstreamsDone(rc: RoundCtx, n: NodeState): boolean {
 }
 
 /**
+ * True when every way to `n` goes through a failed (or timed-out) node: it can only be skipped.
+ * `memo` holds the answers of this traversal.
+ */
+function belowFailure(n: NodeState, memo: Map<NodeState, boolean>): boolean {
+  const known = memo.get(n);
+  if (known !== undefined) return known;
+  let below = n.upstream.length > 0;
+  for (const u of n.upstream) {
+    if (u.phase === FAILED || u.phase === TIMED_OUT) continue;
+    if (!belowFailure(u, memo)) {
+      below = false;
+      break;
+    }
+  }
+  memo.set(n, below);
+  return below;
+}
+
+/**
  * CanExecute's skip: every upstream's phase is final (and not just changed in this round) and one
  * of them failed, timed out or was skipped. Only the FAIL_AFTER_EXECUTABLE_NODES_COMPLETE policy
  * gets here: otherwise the workflow fails before such a node is visited.
@@ -269,17 +301,18 @@ function upstreamSkips(rc: RoundCtx, n: NodeState): boolean {
 }
 
 /**
- * `handleFailureNode`: the workflow's failure node handled alone (it has no edges). SCOPE_COMPLETE
- * once its success is persisted, SCOPE_FAILED when it failed, SCOPE_PARTIAL when it just
- * succeeded (the workflow is re-enqueued), else SCOPE_RUNNING.
+ * `handleFailureNode`: the workflow's failure node handled alone. Returns true when the workflow
+ * now fails: the node failed, or it is done (its success persisted), or its handling answered
+ * Pending (a retry set up, a cache hit straight from NotYetStarted), which handleFailureNode
+ * takes as the end too. Queued, Running or just succeeded: false (the workflow is re-enqueued).
  */
-export function* visitFailureNode(rc: RoundCtx, n: NodeState): Gen<number> {
-  if (isTerminalNode(n.phase)) return n.phase === FAILED || n.phase === TIMED_OUT ? SCOPE_FAILED : SCOPE_COMPLETE;
-  if (!needsWork(rc, n)) return SCOPE_RUNNING;
-  const done = (yield handleNode(rc, n)) as boolean;
-  if (rc.error !== null) return SCOPE_RUNNING;
-  if (n.phase === FAILED) return SCOPE_FAILED;
-  return done ? SCOPE_PARTIAL : SCOPE_RUNNING;
+export function* failureNodeEnds(rc: RoundCtx, n: NodeState): Gen<boolean> {
+  if (isTerminalNode(n.phase)) return true;
+  const before = n.phase;
+  if (!needsWork(rc, n)) return false;
+  yield handleNode(rc, n);
+  if (rc.error !== null) return false;
+  return before === RETRYABLE_FAILURE || n.phase === FAILED || n.phase === TIMED_OUT || (before === NYS && n.phase === SUCCEEDED);
 }
 
 /** Handles one node; returns true when it just reached Succeeded/Skipped (partial completion). */
@@ -421,6 +454,7 @@ function* handleDynamic(rc: RoundCtx, n: NodeState): Gen<boolean> {
   const inner = n.inner;
   const futures = n.def.dynamic?.specBytes ?? DEFAULT_LITERAL_BYTES;
   let d: number;
+  if (n.aux === INNER_FAILING) return (yield failAfterInner(rc, n)) as boolean;
   if (n.aux === DYN_PARENT_FINALIZED) {
     d = sim.blob.read(rc, n, F_FUTURES, futures);
     if (d > 0) yield d;
@@ -469,8 +503,21 @@ function* handleSubworkflow(rc: RoundCtx, n: NodeState): Gen<boolean> {
     if (r === SCOPE_PARTIAL) sim.enqueueSub(rc.exec, 'partial');
     return false;
   }
+  if (n.aux === INNER_FAILING) return (yield failAfterInner(rc, n)) as boolean;
   // FinalizeRequired is false: straight to Succeeded.
   return (yield afterInner(rc, n, inner, SUCCEEDED)) as boolean;
+}
+
+/**
+ * `HandleFailingSubWorkflow`: the round after its DAG failed, abort what still runs in it (ABORTED
+ * events, pods deleted), then the node fails (Failing and Failed at once: no finalize).
+ */
+function* failAfterInner(rc: RoundCtx, n: NodeState): Gen<boolean> {
+  yield abortRunningNodes(rc, n);
+  if (rc.error !== null) return false;
+  const d = transitionAndSend(rc, n, FAILED, NEV_FAILED);
+  if (d > 0) yield d;
+  return false;
 }
 
 /**
@@ -494,8 +541,8 @@ function* afterInner(rc: RoundCtx, n: NodeState, inner: Scope, done: number): Ge
     return done === SUCCEEDED;
   }
   if (r === SCOPE_FAILED) {
-    d = transitionAndSend(rc, n, FAILED, NEV_FAILED);
-    if (d > 0) yield d;
+    // The node stays running this round (its workflow-node state says Failing).
+    rc.setAux(n, INNER_FAILING);
     return false;
   }
   if (r === SCOPE_PARTIAL) sim.enqueueSub(rc.exec, 'partial');
@@ -798,13 +845,20 @@ function maxLane(l: number[]): number {
   return m;
 }
 
-/** Failing workflow: best-effort abort of every started, unfinished node (pod deleted, ABORTED event). */
-export function* abortRunningNodes(rc: RoundCtx): Gen<void> {
+/**
+ * Failing workflow: best-effort abort of every started, unfinished node (pod deleted, ABORTED
+ * event); with `under`, of the nodes nested in that node.
+ */
+export function* abortRunningNodes(rc: RoundCtx, under?: NodeState): Gen<void> {
   const exec = rc.exec;
   const sim = rc.sim;
+  const prefix = under !== undefined ? `${under.id}/` : '';
   let d: number;
   for (const n of exec.nodes) {
     if (n.phase === NYS || isTerminalNode(n.phase) || n.collapsed || n.kind === 'subnode') continue;
+    if (under !== undefined && !n.id.startsWith(prefix)) continue;
+    // the abort walks the DAG from the start node: the failure node is not in it
+    if (n === exec.failureNode) continue;
     rc.sim.pods.kill(n.pods[n.attempt]);
     if (n.subnodes) for (const s of n.subnodes) rc.sim.pods.kill(s.pods[s.attempt]);
     d = sim.sink.node(rc, n, NEV_ABORTED);

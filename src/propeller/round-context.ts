@@ -289,6 +289,7 @@ export class RoundCtx {
         if (n.kind !== 'subnode') {
           n.scope.markStale(n);
           if (to === FAILED || to === TIMED_OUT) n.scope.failures++;
+          // below a failed node too: the traversal goes on there, and skips what it finds
           if (!n.isCase) for (const d of n.downstream) n.scope.reach(d);
         }
         if (n.inner && n.inner.active) {
@@ -302,7 +303,8 @@ export class RoundCtx {
         }
         if (n.kind === 'subnode' && n.owner) n.owner.openSubnodes--;
       }
-      if (n.attempt > 0) n.record.retries = n.attempt;
+      // A retry counts once its attempt runs (its pod exists): one set up as the workflow failed never ran.
+      if (n.attempt > 0 && n.pods[n.attempt] !== undefined) n.record.retries = n.attempt;
       // A gate that opened: its deadline (sleep elapsed, approval or signal arrived) is final now.
       if (n.kind === 'gate' && to === SUCCEEDED_PHASE) n.record.gateOpened = n.deadline;
     }
@@ -310,6 +312,7 @@ export class RoundCtx {
       const n = this.tpNode[i]!;
       (n.record.taskPhases ??= []).push(exactTransition(this.tpFrom[i]!, this.tpTo[i]!, this.tpAt[i]!, h, r));
       n.lastTaskEvent = this.tpTo[i]!;
+      if (n.attempt > 0 && n.pods[n.attempt] !== undefined) n.record.retries = n.attempt;
     }
     for (let i = 0; i < this.wfCount; i++) {
       exec.record.workflowTransitions.push(exactTransition(WF_PHASE_NAMES[this.wfFrom[i]!]!, WF_PHASE_NAMES[this.wfTo[i]!]!, this.wfAt[i]!, h, r));

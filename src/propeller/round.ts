@@ -12,7 +12,7 @@ import * as workflowStore from './workflow-store.js';
 // Bound once: imported bindings are property getters under tsx/vitest, too slow for the hot path.
 const { F_CLOSURE, F_OUTPUTS } = blobStore;
 const { ERROR_MESSAGE_BYTES } = execution;
-const { SCOPE_COMPLETE, SCOPE_FAILED, SCOPE_PARTIAL, abortRunningNodes, visitFailureNode, visitScope } = nodeExecutor;
+const { SCOPE_COMPLETE, SCOPE_FAILED, SCOPE_PARTIAL, abortRunningNodes, failureNodeEnds, visitScope } = nodeExecutor;
 const { WF_FAILED, WF_FAILING, WF_HANDLING_FAILURE_NODE, WF_PHASE_NAMES, WF_READY, WF_RUNNING, WF_SUCCEEDED, WF_SUCCEEDING, isTerminalWorkflow } =
   phases;
 const { WRITE_OK } = workflowStore;
@@ -154,14 +154,15 @@ function* workflowPhaseWork(sim: Sim, rc: RoundCtx, exec: ExecState): Activity<v
       return;
     }
     case WF_HANDLING_FAILURE_NODE: {
-      // handleFailureNode: once the failure node finished (either way), the workflow fails.
-      const r = (yield visitFailureNode(rc, exec.failureNode!)) as number;
+      // handleFailureNode: once the failure node is done (either way) the workflow fails; while
+      // it is queued or running the workflow re-enqueues itself every round.
+      const ends = (yield failureNodeEnds(rc, exec.failureNode!)) as boolean;
       if (rc.error !== null) return;
-      if (r === SCOPE_COMPLETE || r === SCOPE_FAILED) {
+      if (ends) {
         rc.workflowTransition(WF_FAILED);
         d = sim.sink.workflow(rc, WF_FAILED);
         if (d > 0) yield d;
-      } else if (r === SCOPE_PARTIAL) sim.enqueueSub(exec, 'partial');
+      } else sim.enqueueSub(exec, 'partial');
       return;
     }
   }

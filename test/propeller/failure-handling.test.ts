@@ -75,6 +75,24 @@ describe('a failed node fails the workflow (default policy)', () => {
   });
 });
 
+describe('a failure inside a subworkflow', () => {
+  it('leaves the subworkflow node running one round; the next aborts what still runs inside, then fails it', () => {
+    const inner = workflow('inner', [task('x', [], { failedAttempts: 1, maxAttempts: 1 }), task('y', [], { runtime: { type: 'constant', value: 60 } })]);
+    const wf = workflow('wf', [{ id: 's', kind: 'subworkflow', upstream: [], subworkflow: inner }]);
+    const e = run(wf);
+    const x = node(e, 's/x').transitions.find((t) => t.to === 'Failed')!;
+    const s = node(e, 's').transitions.find((t) => t.to === 'Failed')!;
+    // the node fails a round after its DAG failed: the Handle call's next round, or a later call
+    expect(s.handle! > x.handle! || (s.handle === x.handle && s.round! > x.round!)).toBe(true);
+    expect(nodeEvents(e, 's/y')).toContain('ABORTED');
+    const aborted = committed(e).find((o) => o.kind === 'nodeEvent' && o.node === 's/y' && o.to === 'ABORTED')!;
+    expect(aborted.start).toBeLessThanOrEqual(s.at);
+    expect(e.phase).toBe('Failed');
+    // nothing of the subworkflow runs on after the workflow ended
+    expect(node(e, 's/y').pod!.finished === undefined || node(e, 's/y').pod!.finished! <= e.ended!.at).toBe(true);
+  });
+});
+
 describe('failure node', () => {
   const cleanup = task('cleanup', [], { runtime: { type: 'constant', value: 3 } });
   cleanup.upstream = [];
@@ -102,6 +120,30 @@ describe('failure node', () => {
     expect(wfPath(e)).not.toContain('Failing>HandlingFailureNode');
   });
 
+  it('while it runs, the workflow re-enqueues itself every round (handleFailureNode)', () => {
+    const e = run(fanWorkflow(1, 1, { failureNode: cleanup }));
+    const from = e.workflowTransitions.find((t) => t.to === 'HandlingFailureNode')!.at;
+    const to = e.workflowTransitions.find((t) => t.to === 'Failed')!.at;
+    const polls = e.enqueues.filter((q) => q.source === 'partial' && q.at >= from && q.at < to).length;
+    const rounds = e.handles.flatMap((h) => h.rounds).filter((r) => r.phase === 'HandlingFailureNode' && !r.error).length;
+    expect(polls).toBeGreaterThanOrEqual(3);
+    expect(polls).toBe(rounds - 1);
+  });
+
+  it('a retry of the failure node is not run: handleFailureNode takes the Pending it answers as the end', () => {
+    const flaky = task('cleanup', [], { failedAttempts: 1 });
+    flaky.upstream = [];
+    flaky.maxAttempts = 2;
+    const e = run(fanWorkflow(1, 1, { failureNode: flaky }));
+    expect(path(e, 'cleanup').slice(-2)).toEqual(['Running>RetryableFailure', 'RetryableFailure>Running']);
+    expect(node(e, 'cleanup').pods!.length).toBe(1);
+    expect(node(e, 'cleanup').retries).toBeUndefined();
+    const retry = node(e, 'cleanup').transitions.at(-1)!;
+    const failed = e.workflowTransitions.at(-1)!;
+    expect(failed.to).toBe('Failed');
+    expect([failed.handle, failed.round]).toEqual([retry.handle, retry.round]);
+  });
+
   it('a failure node that fails itself still ends the workflow Failed', () => {
     const bad = task('cleanup', [], { failedAttempts: 1 });
     bad.upstream = [];
@@ -122,6 +164,16 @@ describe('onFailurePolicy: FAIL_AFTER_EXECUTABLE_NODES_COMPLETE', () => {
     const failing = e.workflowTransitions.find((t) => t.to === 'Failing')!;
     expect(failing.at).toBeGreaterThan(node(e, 'd').transitions.at(-1)!.at);
     expect(failing.at).toBeGreaterThan(node(e, 'end-node').transitions.at(-1)!.at);
+    expect(e.phase).toBe('Failed');
+  });
+
+  it('what lies only below the failure is not waited for: in a chain the workflow fails with the node', () => {
+    const wf = workflow('wf', [task('b', [], { failedAttempts: 1, maxAttempts: 1 }), task('c', ['b'])]);
+    const e = run({ ...wf, onFailurePolicy: 'afterExecutableNodesComplete' });
+    const failed = node(e, 'b').transitions.find((t) => t.to === 'Failed')!;
+    const failing = e.workflowTransitions.find((t) => t.to === 'Failing')!;
+    expect([failing.handle, failing.round]).toEqual([failed.handle, failed.round]);
+    expect(node(e, 'c').transitions).toEqual([]);
     expect(e.phase).toBe('Failed');
   });
 

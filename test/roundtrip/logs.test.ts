@@ -70,6 +70,12 @@ const CASES: Case[] = [
     covers: { executions: 2, retries: true, failed: 2 },
   },
   {
+    name: 'failing runs under event throttling and failures',
+    plans: failures,
+    model: stressModel,
+    covers: { executions: 2, failed: 2, errorClasses: ['error', 'conflict'] },
+  },
+  {
     name: 'mixed load under event throttling, RPC failures and a streak cap of 3',
     plans: smallMixedLoad,
     model: stressModel,
