@@ -138,7 +138,31 @@ function topLevelDef(b: PlanBuilder, exec: Execution, name: string): WorkflowDef
   const wf = b.def(name, undefined);
   const max = statedMaxParallelism(exec);
   if (max !== undefined) wf.maxParallelism = max;
+  if (failedAfterAll(exec)) wf.onFailurePolicy = 'afterExecutableNodesComplete';
   return wf;
+}
+
+/**
+ * The run followed FAIL_AFTER_EXECUTABLE_NODES_COMPLETE: its move to Failing came in a later
+ * round than the first node's failure (by default the workflow fails in that very round), or a
+ * top-level node was skipped below a failure (outside a branch nothing else skips).
+ */
+function failedAfterAll(exec: Execution): boolean {
+  const failing = exec.workflowTransitions.find((t) => t.to === 'Failing');
+  if (failing === undefined) return false;
+  const order = (t: { handle?: number; round?: number }) => (t.handle ?? -1) * 1e6 + (t.round ?? -1);
+  let first: number | undefined;
+  for (const n of exec.nodes) {
+    if (n.parent !== undefined) continue;
+    for (const t of n.transitions) {
+      if (t.to === 'Skipped' && t.from === 'NotYetStarted' && n.kind !== 'branch') {
+        const up = n.upstream;
+        if (up === undefined || up.length > 0) return true;
+      }
+      if (t.to === 'Failed' && t.handle !== undefined && (first === undefined || order(t) < first)) first = order(t);
+    }
+  }
+  return first !== undefined && failing.handle !== undefined && order(failing) > first;
 }
 
 class PlanBuilder {
@@ -169,6 +193,11 @@ class PlanBuilder {
       // phase (Succeeding, or its terminal phase) is when propeller saw it end.
       const end = n.transitions.find((t) => t.to === 'Succeeding' || TERMINAL_NODE_PHASES.has(t.to))?.at;
       if (end !== undefined) last = { ...last, finished: end };
+      else {
+        // An aborted pod ran at least until the abort.
+        const w = this.windows.get(n.id);
+        if (w?.aborted) last = { ...last, finished: w.end.at };
+      }
     }
     const r: { runtime?: number; podStart?: number } = {};
     const lag = this.opts.podStartLagSeconds ?? 0;
@@ -259,7 +288,9 @@ class PlanBuilder {
     // A node whose kind the input does not say (logs that do record task events), that ran no
     // pod, sent no task event and holds no nodes of its own, only waited: a gate, or a launch plan whose child a log does not
     // link. Replaying it as a task would invent a pod; a gate of the recorded time keeps its time.
-    if (n.kind === 'unknown' && this.taskEvents && podsOf(n).length === 0 && (n.taskPhases?.length ?? 0) === 0 && !this.exec.nodes.some((c) => c.parent === n.id)) {
+    // (A node that was only skipped never ran: it stays a task.)
+    const onlySkipped = n.transitions.length > 0 && n.transitions.every((t) => t.to === 'Skipped');
+    if (n.kind === 'unknown' && this.taskEvents && !onlySkipped && podsOf(n).length === 0 && (n.taskPhases?.length ?? 0) === 0 && !this.exec.nodes.some((c) => c.parent === n.id)) {
       kind = 'gate';
     }
     let upstream: string[];

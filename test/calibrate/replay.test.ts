@@ -176,6 +176,19 @@ describe('replay of a failed execution', () => {
       for (const e of again.executions) expect(e.phase, `${source} ${e.id}`).toBe('Failed');
       const f = again.executions.find((e) => e.id === fast.id)!;
       expect(f.workflowTransitions.map((t) => t.to), source).toEqual(['Running', 'Failing', 'HandlingFailureNode', 'Failed']);
+      // the failure policy: under FAIL_AFTER_EXECUTABLE_NODES_COMPLETE d runs to its end again
+      const patient = replayed.find((p) => p.id.startsWith('patient'))!;
+      expect(patient.workflow.onFailurePolicy, source).toBe('afterExecutableNodesComplete');
+      expect(fast.workflow.onFailurePolicy, source).toBeUndefined();
+      const p2 = again.executions.find((e) => e.id === patient.id)!;
+      expect(p2.nodes.find((n) => n.id === 'd')!.transitions.at(-1)!.to, source).toBe('Succeeded');
+      // an aborted pod ran at least until the abort
+      const d = failed.executions.find((e) => e.id === fast.id)!.nodes.find((n) => n.id === 'd')!;
+      const abort = computeReport(failed).executions.find((e) => e.id === fast.id)!.nodes.find((n) => n.id === 'd')!;
+      expect(abort.aborted).toBe(true);
+      expect(fast.replay?.d?.runtime, source).toBeGreaterThanOrEqual((abort.endAtNs - d.pod!.started!) / 1e9 - 1);
+      // a node that was only skipped stays a task
+      expect(patient.workflow.nodes.find((n) => n.id === 'c')!.kind, source).toBe('task');
     }
   });
 });
