@@ -490,16 +490,26 @@ function enqueueEvents(ctx: ExecContext): Ev[] {
   list.sort((a, b) => a.at - b.at);
   const subqueueAt = new Set(list.filter((e) => e.source === 'subqueue').map((e) => e.at));
   const out: Ev[] = [];
+  // An enqueue made while one of the execution's Handle calls runs (its round re-enqueues the
+  // workflow) ties with that call's lines: at the call's last instant it still precedes the lines
+  // of a call that starts then on the same worker.
+  const handles = ex.handles;
+  let hj = 0;
   for (const e of list) {
+    while (hj < handles.length && handles[hj]!.end < e.at) hj++;
+    const h = handles[hj];
+    const inCall = h !== undefined && h.start <= e.at;
+    const k = inCall ? h.start : e.at;
+    const end = inCall ? h.end : e.at;
     if (e.source === 'workflow' || e.source === 'resync') {
-      out.push({ t: e.at, k: e.at, e: e.at, tmpl: 'enqueueWorkflow', msg: MSG.enqueueWorkflow(ctx.key), fields: ctx.none });
+      out.push({ t: e.at, k, e: end, tmpl: 'enqueueWorkflow', msg: MSG.enqueueWorkflow(ctx.key), fields: ctx.none });
     } else if (e.source === 'owner') {
-      out.push({ t: e.at, k: e.at, e: e.at, tmpl: 'enqueueOwner', msg: MSG.enqueueOwner(ex.namespace, e.object ?? ex.id), fields: ctx.none });
+      out.push({ t: e.at, k, e: end, tmpl: 'enqueueOwner', msg: MSG.enqueueOwner(ex.namespace, e.object ?? ex.id), fields: ctx.none });
       // The owner update adds the key to the sub-queue in the same call; unless the Timeline
       // records that as its own enqueue, log it here.
-      if (!subqueueAt.has(e.at)) out.push({ t: e.at, k: e.at, e: e.at, tmpl: 'enqueueSubqueue', msg: MSG.enqueueSubqueue(ctx.key), fields: ctx.none });
+      if (!subqueueAt.has(e.at)) out.push({ t: e.at, k, e: end, tmpl: 'enqueueSubqueue', msg: MSG.enqueueSubqueue(ctx.key), fields: ctx.none });
     } else {
-      out.push({ t: e.at, k: e.at, e: e.at, tmpl: 'enqueueSubqueue', msg: MSG.enqueueSubqueue(ctx.key), fields: ctx.none });
+      out.push({ t: e.at, k, e: end, tmpl: 'enqueueSubqueue', msg: MSG.enqueueSubqueue(ctx.key), fields: ctx.none });
     }
   }
   return out;

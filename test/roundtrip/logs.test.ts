@@ -208,3 +208,23 @@ describe('a condition read back from logs', () => {
     expect(top(folded)).toBe(top(rec));
   });
 });
+
+describe('logs round trip of failing runs of every kind', () => {
+  const plans = loadSimulationInput(new URL('../fixtures/scenarios/failing-runs.yaml', import.meta.url).pathname).executions;
+  it.each([
+    { model: 'default', seed: 'roundtrip', cri: true },
+    { model: 'default', seed: 's3', cri: false },
+    // a Handle call that ends on a worker at the instant another execution's starts there
+    { model: 'stress', seed: 's2', cri: true },
+    { model: 'stress', seed: 's3', cri: false },
+  ])('$model model, seed $seed, cri=$cri: same structure and times', async ({ model, seed, cri }) => {
+    const m = model === 'stress' ? stressModel() : defaultModel();
+    const rec = simulateWith(plans, m, seed);
+    expect(rec.executions.filter((e) => e.phase === 'Failed').length).toBeGreaterThanOrEqual(8);
+    const { folded } = await logRoundTrip(rec, join(dir, `failing-${model}-${seed}.log`), { format: 'json', cri, maxStreak: m.propeller.maxStreakLength });
+    expect(shape(folded)).toStrictEqual(shape(rec));
+    const { errors, checked } = timeErrors(rec, folded, cri);
+    expect(checked).toBeGreaterThan(100);
+    expect(errors.slice(0, 5)).toEqual([]);
+  });
+});
