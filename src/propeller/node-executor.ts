@@ -211,10 +211,10 @@ function handleSync(rc: RoundCtx, n: NodeState): number {
   }
   if (phase === RETRYABLE_FAILURE) {
     // Abort + finalize the failed attempt, then a new attempt from a clean task status; no event.
+    // The task handler does not run, so the node does not count towards this round's parallelism.
     rc.setAttempt(n, n.attempt + 1);
     rc.setPlugin(n, PLUGIN_NONE, 0);
     rc.transition(n, RUNNING);
-    if (n.countsForParallelism) rc.par++;
     return SYNC_DONE;
   }
   if (phase === DYNAMIC_RUNNING && n.aux === DYN_PARENT_FINALIZING) {
@@ -402,16 +402,15 @@ function* handleTask(rc: RoundCtx, n: NodeState): Gen<boolean> {
     if (d > 0) yield d;
     if (rc.error !== null) return false;
     const max = n.def.maxAttempts;
+    // A terminal plugin phase: the task no longer counts towards the round's parallelism.
     if (max !== undefined && n.attempt + 1 >= max) {
       // isEligibleForRetry: attempts exhausted, `RetriesExhausted`: Failing, with a FAILED event.
       d = transitionAndSend(rc, n, FAILING, NEV_FAILED);
       if (d > 0) yield d;
-      rc.par++;
       return false;
     }
     // No node event for RetryableFailure (the node is still running from admin's view).
     rc.transition(n, RETRYABLE_FAILURE);
-    rc.par++;
     return false;
   }
   // PhaseSuccess: dynamic check (futures.pb), then ValidateOutput.

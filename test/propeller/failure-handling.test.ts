@@ -75,6 +75,19 @@ describe('a failed node fails the workflow (default policy)', () => {
   });
 });
 
+describe('max parallelism', () => {
+  it('a task whose attempt just failed frees its slot in that round: a waiting node is queued there', () => {
+    const wf = workflow('wf', [task('b', [], { failedAttempts: 1 }), task('d', [], { runtime: { type: 'constant', value: 5 } })]);
+    const e = run({ ...wf, maxParallelism: 1 });
+    expect(e.phase).toBe('Succeeded');
+    const failedAttempt = node(e, 'b').transitions.find((t) => t.to === 'RetryableFailure')!;
+    const dQueued = node(e, 'd').transitions.find((t) => t.to === 'Queued')!;
+    // d waited for b's slot (b was first in the traversal), and got it in the round b's attempt failed
+    expect(dQueued.at).toBeGreaterThan(node(e, 'b').transitions.find((t) => t.to === 'Running')!.at);
+    expect([dQueued.handle, dQueued.round]).toEqual([failedAttempt.handle, failedAttempt.round]);
+  });
+});
+
 describe('a failure inside a subworkflow', () => {
   it('leaves the subworkflow node running one round; the next aborts what still runs inside, then fails it', () => {
     const inner = workflow('inner', [task('x', [], { failedAttempts: 1, maxAttempts: 1 }), task('y', [], { runtime: { type: 'constant', value: 60 } })]);
