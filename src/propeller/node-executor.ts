@@ -137,6 +137,7 @@ export function* visitScope(rc: RoundCtx, scope: Scope): Gen<number> {
     for (; k < others.length; k++) {
       const n = byOrder[nodes[others[k]!]!]!;
       if (isTerminalNode(n.phase)) continue;
+      if (!failFast && !belowFailure(n, (below ??= new Map()))) open++;
       if (!needsWork(rc, n)) continue;
       const r = handleSync(rc, n);
       const done = r === SYNC_NEEDS_HANDLER ? ((yield handlerOf(rc, n)) as boolean) : r === SYNC_SUCCEEDED;
