@@ -249,20 +249,17 @@ function handlerOf(rc: RoundCtx, n: NodeState): Gen<boolean> {
 }
 
 /**
- * CanExecute: every upstream succeeded (or was skipped). Upstreams whose success is already
- * persisted are passed once and for all (a cursor), so a wide fan-in costs O(1) per round.
+ * CanExecute: every upstream succeeded (or was skipped), and none changed in this round (its
+ * status is dirty: NotReady until it is persisted). Upstreams whose success is persisted are
+ * passed once and for all (a cursor), so a wide fan-in costs O(1) per round.
  */
 function upstreamsDone(rc: RoundCtx, n: NodeState): boolean {
   const ups = n.upstream;
-  let k = n.readyCursor;
-  for (; k < ups.length; k++) {
+  for (let k = n.readyCursor; k < ups.length; k++) {
     const u = ups[k]!;
-    if (!isSuccessLike(u.phase)) return false;
-    // Succeeded in this very round: not yet persisted, so not passed for good.
-    if (u.touched === rc.serial) break;
+    if (!isSuccessLike(u.phase) || u.touched === rc.serial) return false;
     n.readyCursor = k + 1;
   }
-  for (; k < ups.length; k++) if (!isSuccessLike(ups[k]!.phase)) return false;
   return true;
 }
 

@@ -190,6 +190,16 @@ describe('onFailurePolicy: FAIL_AFTER_EXECUTABLE_NODES_COMPLETE', () => {
     expect(e.phase).toBe('Failed');
   });
 
+  it('a node after two skipped ones is skipped too, not run', () => {
+    const fail = { failedAttempts: 1, maxAttempts: 1 };
+    // u keeps the workflow going while what lies below the failures is visited (and skipped)
+    const long = { runtime: { type: 'constant' as const, value: 60 } };
+    const wf = workflow('wf', [task('b', [], fail), task('c', [], fail), task('d', ['b']), task('f', ['c']), task('g', ['d', 'f']), task('u', [], long)]);
+    const e = run({ ...wf, onFailurePolicy: 'afterExecutableNodesComplete' });
+    for (const id of ['d', 'f', 'g']) expect(path(e, id), id).toEqual(['NotYetStarted>Skipped']);
+    expect(e.phase).toBe('Failed');
+  });
+
   it('changes nothing in a run without a failure', () => {
     const a = run(fanWorkflow(0, 1));
     const b = run(fanWorkflow(0, 1, { onFailurePolicy: 'afterExecutableNodesComplete' }));

@@ -287,3 +287,18 @@ describe('queue and workers', () => {
     expect(opsOf(e).some((o) => o.kind === 'parallelismLimit')).toBe(true);
   });
 });
+
+describe('a join (CanExecute)', () => {
+  it('starts in a round after the one in which its last upstream finished: a dirty upstream is not ready', () => {
+    for (const seed of [1, 2, 3, 4]) {
+      const e = exec(
+        simulate([plan('j', workflow('wf', [task('a', []), task('b', ['a']), task('c', ['a']), task('d', ['b', 'c'])]))], testModel(), { seed, replication: 0 }),
+        'j',
+      );
+      const at = (id: string, to: string) => node(e, id).transitions.find((t) => t.to === to)!;
+      const last = [at('b', 'Succeeded'), at('c', 'Succeeded')].sort((x, y) => x.handle! - y.handle! || x.round! - y.round!)[1]!;
+      const q = at('d', 'Queued');
+      expect(q.handle! > last.handle! || (q.handle === last.handle && q.round! > last.round!), `seed ${seed}`).toBe(true);
+    }
+  });
+});
