@@ -154,15 +154,17 @@ function failedAfterAll(exec: Execution): boolean {
   let first: number | undefined;
   for (const n of exec.nodes) {
     if (n.parent !== undefined) continue;
-    for (const t of n.transitions) {
-      if (t.to === 'Skipped' && t.from === 'NotYetStarted' && n.kind !== 'branch') {
-        const up = n.upstream;
-        if (up === undefined || up.length > 0) return true;
-      }
-      if (t.to === 'Failed' && t.handle !== undefined && (first === undefined || order(t) < first)) first = order(t);
-    }
+    for (const t of n.transitions) if (t.to === 'Failed' && t.handle !== undefined && (first === undefined || order(t) < first)) first = order(t);
   }
-  return first !== undefined && failing.handle !== undefined && order(failing) > first;
+  if (first === undefined) return false;
+  if (failing.handle !== undefined && order(failing) > first) return true;
+  // A skip after the first failure (a branch's untaken case is skipped when the branch decides,
+  // and a log may not say that it is one).
+  for (const n of exec.nodes) {
+    if (n.parent !== undefined || (n.upstream !== undefined && n.upstream.length === 0)) continue;
+    for (const t of n.transitions) if (t.to === 'Skipped' && t.handle !== undefined && order(t) > first) return true;
+  }
+  return false;
 }
 
 class PlanBuilder {

@@ -123,7 +123,8 @@ export function* visitScope(rc: RoundCtx, scope: Scope): Gen<number> {
     const r = handleSync(rc, n);
     const done = r === SYNC_NEEDS_HANDLER ? ((yield handlerOf(rc, n)) as boolean) : r === SYNC_SUCCEEDED;
     if (rc.error !== null) return SCOPE_RUNNING;
-    if (done) partial = true;
+    // a skip below a failure completes nothing anyone waits for: no re-enqueue
+    if (done && (failFast || !belowFailure(n, (below ??= new Map())))) partial = true;
     if (n.phase === FAILED) {
       if (failFast) return SCOPE_FAILED;
       failedNow++;
@@ -507,12 +508,13 @@ function* handleSubworkflow(rc: RoundCtx, n: NodeState): Gen<boolean> {
 
 /**
  * `HandleFailingSubWorkflow`: the round after its DAG failed, abort what still runs in it (ABORTED
- * events, pods deleted), then the node fails (Failing and Failed at once: no finalize).
+ * events, pods deleted), then the node fails: a subworkflow at once (no finalize), a dynamic node
+ * through Failing (its task needs finalizing: Failed the next round).
  */
 function* failAfterInner(rc: RoundCtx, n: NodeState): Gen<boolean> {
   yield abortRunningNodes(rc, n);
   if (rc.error !== null) return false;
-  const d = transitionAndSend(rc, n, FAILED, NEV_FAILED);
+  const d = transitionAndSend(rc, n, n.kind === 'dynamic' ? FAILING : FAILED, NEV_FAILED);
   if (d > 0) yield d;
   return false;
 }

@@ -7,12 +7,13 @@ import { topologicalOrder } from '../../src/model/dag.js';
 import type { ExecutionPlan } from '../../src/model/workflow.js';
 import { simulate } from '../../src/propeller/simulator.js';
 import type { Recording } from '../../src/timeline/types.js';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TRUE, trueModel, workload } from './workload.js';
 import { defaultModel } from '../../src/model/defaults.js';
 import { failures } from '../roundtrip/shape.js';
+import { loadSimulationInput } from '../../src/model/load.js';
 
 const plans = workload(24);
 let rec: Recording;
@@ -190,5 +191,23 @@ describe('replay of a failed execution', () => {
       // a node that was only skipped stays a task
       expect(patient.workflow.nodes.find((n) => n.id === 'c')!.kind, source).toBe('task');
     }
+  });
+
+  it("keeps the default failure policy for a failing run whose branch skipped a case the log does not name as one", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'propsim-replay-br-'));
+    const yaml = join(dir, 'br.yaml');
+    writeFileSync(
+      yaml,
+      'name: br\ndescription: d\nworkflows:\n  w:\n    nodes:\n' +
+        '      - {id: br, branch: {cases: [{id: c1, runtime: 2s}, {id: c2, runtime: 2s}], taken: c1}}\n' +
+        '      - {id: b, after: [br], failedAttempts: 1, retries: 0, runtime: 2s}\n      - {id: u, runtime: 30s}\nexecutions:\n  - workflow: w\n',
+    );
+    const failedRun = simulate(loadSimulationInput(yaml).executions, defaultModel(), { seed: 1, replication: 0 });
+    expect(failedRun.executions[0]!.phase).toBe('Failed');
+    const file = join(dir, 'propeller.log');
+    await writeLogs(failedRun, file, { format: 'json', cri: true });
+    const replayed = replayPlans(await readRecording([file]));
+    rmSync(dir, { recursive: true, force: true });
+    expect(replayed[0]!.workflow.onFailurePolicy).toBeUndefined();
   });
 });

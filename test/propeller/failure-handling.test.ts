@@ -106,6 +106,19 @@ describe('a failure inside a subworkflow', () => {
   });
 });
 
+describe('a failure inside a dynamic node', () => {
+  it('moves the node through Failing (its task needs finalizing), then Failed, and then the workflow', () => {
+    const sub = workflow('sub', [task('x', [], { failedAttempts: 1, maxAttempts: 1 })]);
+    const wf = workflow('wf', [{ id: 'dy', kind: 'dynamic', upstream: [], dynamic: sub }]);
+    const e = run(wf);
+    expect(path(e, 'dy').slice(-2)).toEqual(['DynamicRunning>Failing', 'Failing>Failed']);
+    expect(nodeEvents(e, 'dy').filter((p) => p === 'FAILED')).toHaveLength(1);
+    const failed = node(e, 'dy').transitions.at(-1)!;
+    const failing = e.workflowTransitions.find((t) => t.to === 'Failing')!;
+    expect([failing.handle, failing.round]).toEqual([failed.handle, failed.round]);
+  });
+});
+
 describe('failure node', () => {
   const cleanup = task('cleanup', [], { runtime: { type: 'constant', value: 3 } });
   cleanup.upstream = [];
@@ -188,6 +201,18 @@ describe('onFailurePolicy: FAIL_AFTER_EXECUTABLE_NODES_COMPLETE', () => {
     expect([failing.handle, failing.round]).toEqual([failed.handle, failed.round]);
     expect(node(e, 'c').transitions).toEqual([]);
     expect(e.phase).toBe('Failed');
+  });
+
+  it('a skip below a failure re-enqueues nothing (the failed node\'s downstream result is dropped)', () => {
+    const long = { runtime: { type: 'constant' as const, value: 60 } };
+    const wf = workflow('wf', [task('b', [], { failedAttempts: 1, maxAttempts: 1 }), task('c', ['b']), task('d', ['c']), task('u', [], long)]);
+    const e = run({ ...wf, onFailurePolicy: 'afterExecutableNodesComplete' });
+    // the rounds that skipped c and d (nothing else happens in them: u runs on)
+    const rounds = ['c', 'd'].map((id) => {
+      const t = node(e, id).transitions.find((x) => x.to === 'Skipped')!;
+      return e.handles[t.handle!]!.rounds[t.round!]!;
+    });
+    for (const r of rounds) expect(e.enqueues.filter((q) => q.source === 'partial' && q.at >= r.start && q.at <= r.end)).toEqual([]);
   });
 
   it('a node after two skipped ones is skipped too, not run', () => {
