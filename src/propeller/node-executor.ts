@@ -135,6 +135,14 @@ export function* visitScope(rc: RoundCtx, scope: Scope): Gen<number> {
     let k = 0;
     while (k < others.length && others[k]! < i) k++;
     rc.parallelismLimited(byOrder[nodes[i]!]!, scope.deferredFrom(i, k));
+    // Under FAIL_AFTER, the tasks past the cut are still to run (Running for propeller): the scope
+    // is not over while one of them is left (the nodes that do not count follow below).
+    if (!failFast) {
+      for (let j = i + 1; j < nodes.length; j++) {
+        const m = byOrder[nodes[j]!]!;
+        if (m.countsForParallelism && !isTerminalNode(m.phase) && !belowFailure(m, (below ??= new Map()))) open++;
+      }
+    }
     for (; k < others.length; k++) {
       const n = byOrder[nodes[others[k]!]!]!;
       if (isTerminalNode(n.phase)) continue;
