@@ -300,6 +300,16 @@ class PlanBuilder {
     else {
       const from = this.windows.get(n.id)?.from;
       upstream = from !== undefined ? [localId(from, parent)] : [];
+      // A node that was only skipped lay below a failure: the nodes of its scope that had failed
+      // by then become its upstreams, so that a replay skips it again instead of running it.
+      if (onlySkipped) {
+        const at = n.transitions[0]!.at;
+        for (const m of this.exec.nodes) {
+          if (m === n || m.parent !== n.parent || !m.transitions.some((t) => t.to === 'Failed' && t.at <= at)) continue;
+          const u = localId(m.id, parent);
+          if (!upstream.includes(u)) upstream.push(u);
+        }
+      }
     }
     const wn: WorkflowNode = { id, kind, upstream };
     const blob = this.blobs.get(n.id);

@@ -188,8 +188,9 @@ describe('replay of a failed execution', () => {
       const abort = computeReport(failed).executions.find((e) => e.id === fast.id)!.nodes.find((n) => n.id === 'd')!;
       expect(abort.aborted).toBe(true);
       expect(fast.replay?.d?.runtime, source).toBeGreaterThanOrEqual((abort.endAtNs - d.pod!.started!) / 1e9 - 1);
-      // a node that was only skipped stays a task
+      // a node that was only skipped stays a task, and is skipped again, not run
       expect(patient.workflow.nodes.find((n) => n.id === 'c')!.kind, source).toBe('task');
+      expect(p2.nodes.find((n) => n.id === 'c')!.transitions.some((t) => t.to === 'Queued'), source).toBe(false);
     }
   });
 
@@ -209,5 +210,25 @@ describe('replay of a failed execution', () => {
     const replayed = replayPlans(await readRecording([file]));
     rmSync(dir, { recursive: true, force: true });
     expect(replayed[0]!.workflow.onFailurePolicy).toBeUndefined();
+  });
+
+  it('skips again, on replay from logs, a node that was only skipped below a failure', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'propsim-replay-skip-'));
+    const yaml = join(dir, 'd.yaml');
+    writeFileSync(
+      yaml,
+      'name: d\ndescription: d\nworkflows:\n  w:\n    onFailurePolicy: afterExecutableNodesComplete\n    nodes:\n' +
+        '      - {id: a, runtime: 3s}\n      - {id: b, after: [a], failedAttempts: 1, retries: 0, runtime: 2s}\n' +
+        '      - {id: c, after: [a], runtime: 20s}\n      - {id: d, after: [b, c], runtime: 2s}\nexecutions:\n  - workflow: w\n',
+    );
+    const run = simulate(loadSimulationInput(yaml).executions, defaultModel(), { seed: 1, replication: 0 });
+    expect(run.executions[0]!.nodes.find((n) => n.id === 'd')!.transitions.map((t) => t.to)).toEqual(['Skipped']);
+    const file = join(dir, 'propeller.log');
+    await writeLogs(run, file, { format: 'json', cri: true });
+    const replayed = replayPlans(await readRecording([file]));
+    rmSync(dir, { recursive: true, force: true });
+    expect(replayed[0]!.workflow.nodes.find((n) => n.id === 'd')!.upstream).toContain('b');
+    const again = simulate(replayed, defaultModel(), { seed: 2, replication: 0 });
+    expect(again.executions[0]!.nodes.find((n) => n.id === 'd')!.transitions.map((t) => t.to)).toEqual(['Skipped']);
   });
 });
