@@ -194,41 +194,38 @@ describe('replay of a failed execution', () => {
     }
   });
 
+  /** Simulates a one-workflow scenario (its nodes as YAML lines), writes its logs, replays them. */
+  async function viaLogs(workflow: string): Promise<{ run: Recording; replayed: ExecutionPlan[] }> {
+    const dir = mkdtempSync(join(tmpdir(), 'propsim-replay-logs-'));
+    try {
+      const yaml = join(dir, 's.yaml');
+      writeFileSync(yaml, `name: s\ndescription: d\nworkflows:\n  w:\n${workflow}executions:\n  - workflow: w\n`);
+      const run = simulate(loadSimulationInput(yaml).executions, defaultModel(), { seed: 1, replication: 0 });
+      const file = join(dir, 'propeller.log');
+      await writeLogs(run, file, { format: 'json', cri: true });
+      return { run, replayed: replayPlans(await readRecording([file])) };
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
   it("keeps the default failure policy for a failing run whose branch skipped a case the log does not name as one", async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'propsim-replay-br-'));
-    const yaml = join(dir, 'br.yaml');
-    writeFileSync(
-      yaml,
-      'name: br\ndescription: d\nworkflows:\n  w:\n    nodes:\n' +
-        '      - {id: br, branch: {cases: [{id: c1, runtime: 2s}, {id: c2, runtime: 2s}], taken: c1}}\n' +
-        '      - {id: b, after: [br], failedAttempts: 1, retries: 0, runtime: 2s}\n      - {id: u, runtime: 30s}\nexecutions:\n  - workflow: w\n',
+    const { run, replayed } = await viaLogs(
+      '    nodes:\n      - {id: br, branch: {cases: [{id: c1, runtime: 2s}, {id: c2, runtime: 2s}], taken: c1}}\n' +
+        '      - {id: b, after: [br], failedAttempts: 1, retries: 0, runtime: 2s}\n      - {id: u, runtime: 30s}\n',
     );
-    const failedRun = simulate(loadSimulationInput(yaml).executions, defaultModel(), { seed: 1, replication: 0 });
-    expect(failedRun.executions[0]!.phase).toBe('Failed');
-    const file = join(dir, 'propeller.log');
-    await writeLogs(failedRun, file, { format: 'json', cri: true });
-    const replayed = replayPlans(await readRecording([file]));
-    rmSync(dir, { recursive: true, force: true });
+    expect(run.executions[0]!.phase).toBe('Failed');
     expect(replayed[0]!.workflow.onFailurePolicy).toBeUndefined();
   });
 
   it('skips again, on replay from logs, a node that was only skipped below a failure', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'propsim-replay-skip-'));
-    const yaml = join(dir, 'd.yaml');
-    writeFileSync(
-      yaml,
-      'name: d\ndescription: d\nworkflows:\n  w:\n    onFailurePolicy: afterExecutableNodesComplete\n    nodes:\n' +
-        '      - {id: a, runtime: 3s}\n      - {id: b, after: [a], failedAttempts: 1, retries: 0, runtime: 2s}\n' +
-        '      - {id: c, after: [a], runtime: 20s}\n      - {id: d, after: [b, c], runtime: 2s}\nexecutions:\n  - workflow: w\n',
+    const { run, replayed } = await viaLogs(
+      '    onFailurePolicy: afterExecutableNodesComplete\n    nodes:\n      - {id: a, runtime: 3s}\n' +
+        '      - {id: b, after: [a], failedAttempts: 1, retries: 0, runtime: 2s}\n      - {id: c, after: [a], runtime: 20s}\n      - {id: d, after: [b, c], runtime: 2s}\n',
     );
-    const run = simulate(loadSimulationInput(yaml).executions, defaultModel(), { seed: 1, replication: 0 });
-    expect(run.executions[0]!.nodes.find((n) => n.id === 'd')!.transitions.map((t) => t.to)).toEqual(['Skipped']);
-    const file = join(dir, 'propeller.log');
-    await writeLogs(run, file, { format: 'json', cri: true });
-    const replayed = replayPlans(await readRecording([file]));
-    rmSync(dir, { recursive: true, force: true });
+    const steps = (r: Recording) => r.executions[0]!.nodes.find((n) => n.id === 'd')!.transitions.map((t) => t.to);
+    expect(steps(run)).toEqual(['Skipped']);
     expect(replayed[0]!.workflow.nodes.find((n) => n.id === 'd')!.upstream).toContain('b');
-    const again = simulate(replayed, defaultModel(), { seed: 2, replication: 0 });
-    expect(again.executions[0]!.nodes.find((n) => n.id === 'd')!.transitions.map((t) => t.to)).toEqual(['Skipped']);
+    expect(steps(simulate(replayed, defaultModel(), { seed: 2, replication: 0 }))).toEqual(['Skipped']);
   });
 });
