@@ -311,9 +311,7 @@ export class ExecState {
     }
     for (const n of scope.nodes) if (!seen.has(n)) n.order = order++;
     if (def.failureNode && owner) {
-      const rec: NodeRecord = { id: prefix + def.failureNode.id, kind: recordKind(def.failureNode), transitions: [] };
-      if (owner) rec.parent = owner.id;
-      this.failureRecords.push(rec);
+      this.failureRecords.push({ id: prefix + def.failureNode.id, kind: recordKind(def.failureNode), transitions: [], parent: owner.id });
     }
     scope.seal();
     return scope;

@@ -110,21 +110,20 @@ export function* visitScope(rc: RoundCtx, scope: Scope): Gen<number> {
   let open = 0;
   // Nodes that failed in this round: a failed node counts as complete (FAIL_AFTER policy).
   let failedNow = 0;
-  let below: Map<NodeState, boolean> | null = null;
+  // Which nodes lie only below a failure (FAIL_AFTER only): answers of this traversal.
+  const below = failFast ? null : new Map<NodeState, boolean>();
   let i = 0;
   for (; i < nodes.length; i++) {
     const n = byOrder[nodes[i]!]!;
     if (isTerminalNode(n.phase)) continue;
-    // Under the FAIL_AFTER policy, what lies only below a failure is visited (and skipped) but
-    // nothing waits for it: its result is dropped with the failed node's (handleDownstream).
-    if (failFast || (scope.failures === 0 && failedNow === 0) || !belowFailure(n, (below ??= new Map()))) open++;
+    if (waitedFor(n, below, scope.failures + failedNow)) open++;
     if (n.countsForParallelism && rc.maxPar > 0 && rc.par >= rc.maxPar) break;
     if (!needsWork(rc, n)) continue;
     const r = handleSync(rc, n);
     const done = r === SYNC_NEEDS_HANDLER ? ((yield handlerOf(rc, n)) as boolean) : r === SYNC_SUCCEEDED;
     if (rc.error !== null) return SCOPE_RUNNING;
     // a skip below a failure completes nothing anyone waits for: no re-enqueue
-    if (done && (failFast || !belowFailure(n, (below ??= new Map())))) partial = true;
+    if (done && waitedFor(n, below, scope.failures + failedNow)) partial = true;
     if (n.phase === FAILED) {
       if (failFast) return SCOPE_FAILED;
       failedNow++;
@@ -140,13 +139,13 @@ export function* visitScope(rc: RoundCtx, scope: Scope): Gen<number> {
     if (!failFast) {
       for (let j = i + 1; j < nodes.length; j++) {
         const m = byOrder[nodes[j]!]!;
-        if (m.countsForParallelism && !isTerminalNode(m.phase) && !belowFailure(m, (below ??= new Map()))) open++;
+        if (m.countsForParallelism && !isTerminalNode(m.phase) && waitedFor(m, below, scope.failures + failedNow)) open++;
       }
     }
     for (; k < others.length; k++) {
       const n = byOrder[nodes[others[k]!]!]!;
       if (isTerminalNode(n.phase)) continue;
-      if (!failFast && !belowFailure(n, (below ??= new Map()))) open++;
+      if (!failFast && waitedFor(n, below, scope.failures + failedNow)) open++;
       if (!needsWork(rc, n)) continue;
       const r = handleSync(rc, n);
       const done = r === SYNC_NEEDS_HANDLER ? ((yield handlerOf(rc, n)) as boolean) : r === SYNC_SUCCEEDED;
@@ -270,6 +269,15 @@ function upstreamsDone(rc: RoundCtx, n: NodeState): boolean {
     n.readyCursor = k + 1;
   }
   return true;
+}
+
+/**
+ * Whether the scope waits for `n`. Under the FAIL_AFTER policy (`memo` given), what lies only below
+ * a failure is visited (and skipped) but nothing waits for it: its result is dropped with the
+ * failed node's (handleDownstream).
+ */
+function waitedFor(n: NodeState, memo: Map<NodeState, boolean> | null, failures: number): boolean {
+  return memo === null || failures === 0 || !belowFailure(n, memo);
 }
 
 /**

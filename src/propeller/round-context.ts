@@ -303,8 +303,7 @@ export class RoundCtx {
         }
         if (n.kind === 'subnode' && n.owner) n.owner.openSubnodes--;
       }
-      // A retry counts once its attempt runs (its pod exists): one set up as the workflow failed never ran.
-      if (n.attempt > 0 && n.pods[n.attempt] !== undefined) n.record.retries = n.attempt;
+      noteRetries(n);
       // A gate that opened: its deadline (sleep elapsed, approval or signal arrived) is final now.
       if (n.kind === 'gate' && to === SUCCEEDED_PHASE) n.record.gateOpened = n.deadline;
     }
@@ -312,7 +311,7 @@ export class RoundCtx {
       const n = this.tpNode[i]!;
       (n.record.taskPhases ??= []).push(exactTransition(this.tpFrom[i]!, this.tpTo[i]!, this.tpAt[i]!, h, r));
       n.lastTaskEvent = this.tpTo[i]!;
-      if (n.attempt > 0 && n.pods[n.attempt] !== undefined) n.record.retries = n.attempt;
+      noteRetries(n);
     }
     for (let i = 0; i < this.wfCount; i++) {
       exec.record.workflowTransitions.push(exactTransition(WF_PHASE_NAMES[this.wfFrom[i]!]!, WF_PHASE_NAMES[this.wfTo[i]!]!, this.wfAt[i]!, h, r));
@@ -322,6 +321,11 @@ export class RoundCtx {
     this.touchedCount = 0;
     this.clearPending();
   }
+}
+
+/** A retry counts once its attempt runs (its pod exists): one set up as the workflow failed never ran. */
+function noteRetries(n: NodeState): void {
+  if (n.attempt > 0 && n.pods[n.attempt] !== undefined) n.record.retries = n.attempt;
 }
 
 /**
