@@ -225,6 +225,20 @@ describe('onFailurePolicy: FAIL_AFTER_EXECUTABLE_NODES_COMPLETE', () => {
     expect(e.phase).toBe('Failed');
   });
 
+  it('tasks past a max-parallelism cut are still waited for, though the cut falls on a node below the failure', () => {
+    // One slot: in some rounds a top-level task visited before the subworkflow holds it, so the cut
+    // falls on t1 (below the failed t0, waited for by nobody) while t2 and t3 past it have not run yet.
+    const sub = workflow('sub', [task('t0', [], { failedAttempts: 1, maxAttempts: 1 }), task('t1', ['t0']), task('t2', []), task('t3', [])]);
+    const wf = workflow('wf', [task('n0', []), { id: 'n1', kind: 'subworkflow', upstream: [], subworkflow: sub }, task('n2', ['n0']), task('n3', ['n2']), task('n4', [])]);
+    const e = run({ ...wf, maxParallelism: 1, onFailurePolicy: 'afterExecutableNodesComplete' }, 0);
+    for (const id of ['n1/t2', 'n1/t3']) expect(path(e, id).at(-1), id).toBe('Succeeding>Succeeded');
+    expect(node(e, 'n1/t1').transitions.every((t) => t.to === 'Skipped')).toBe(true);
+    const subFailed = node(e, 'n1').transitions.at(-1)!;
+    expect(subFailed.to).toBe('Failed');
+    for (const id of ['n1/t2', 'n1/t3']) expect(subFailed.at).toBeGreaterThan(node(e, id).transitions.at(-1)!.at);
+    expect(e.phase).toBe('Failed');
+  });
+
   it('changes nothing in a run without a failure', () => {
     const a = run(fanWorkflow(0, 1));
     const b = run(fanWorkflow(0, 1, { onFailurePolicy: 'afterExecutableNodesComplete' }));
