@@ -85,6 +85,7 @@ const OP_NAME: Record<string, string> = {
   catalogGet: 'CatalogGet',
   catalogPut: 'CatalogPut',
   podCreate: 'PodCreate',
+  podDelete: 'PodDelete',
   launchExecution: 'LaunchExecution',
   closureRead: 'ClosureRead',
   parallelismLimit: 'ParallelismLimit',

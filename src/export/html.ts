@@ -283,6 +283,7 @@ const INFRA_ROWS: [string, string, InfraMetric, boolean][] = [
   ['catalog', 'gets', 'catalogGets', false],
   ['', 'puts', 'catalogPuts', false],
   ['kube', 'pod creates', 'podCreates', false],
+  ['', 'pod deletes', 'podDeletes', false],
   ['admin', 'launch plans', 'launchExecutions', false],
   ['propeller', 'rounds', 'rounds', true],
   ['', 'streaks (Handle calls)', 'handles', true],

@@ -77,6 +77,7 @@ const LEVELS: Partial<Record<Tmpl, LevelName>> = {
   taskNoChange: 'debug',
   bufferedTaskEvents: 'debug',
   creatingObject: 'debug',
+  abortInvoked: 'debug',
   finalizeInvoked: 'debug',
   nodeSucceeding: 'debug',
   nodeFailing: 'debug',
@@ -634,6 +635,8 @@ function roundEvents(ctx: ExecContext, hi: number, ri: number, base: FieldSet, e
   let queuedPending = false;
   let parallelism = 0;
   let failure: { text: string; kind: OpKind } | undefined;
+  // A node abort under way on this worker (from its `Abort invoked` line to its ABORTED node event).
+  let aborting = false;
   const lastTo = new Map<string, string>();
 
   // How HandleNode treats the open node: not yet started (pre-execute), started (its handler runs
@@ -773,6 +776,7 @@ function roundEvents(ctx: ExecContext, hi: number, ri: number, base: FieldSet, e
         break;
       }
       case 'nodeEvent': {
+        aborting = false;
         const id = node ?? '';
         const phase = nodeEventPhase(op.to ?? lastTo.get(id));
         const eventId = `node_id:"${id}" execution_id:{${ctx.idText}}`;
@@ -787,11 +791,30 @@ function roundEvents(ctx: ExecContext, hi: number, ri: number, base: FieldSet, e
         }
         break;
       }
+      case 'podDelete':
+        emit(op.start, 'abortInvoked', MSG.abortInvoked(op.from ?? 'PhaseRunning'), taskFields(rf.with({ node: node ?? '' })));
+        emit(op.start, 'killTask', MSG.killTask(op.detail ?? `${ex.id}-${node ?? 'n0'}-0`), taskFields(rf.with({ node: node ?? '' })));
+        aborting = true;
+        break;
       case 'podCreate':
         emit(op.start, 'creatingObject', MSG.creatingObject(ex.namespace, op.detail ?? `${ex.id}-${node ?? 'n0'}-0`), taskFields(nf));
         break;
       case 'taskEvent': {
         const tf = taskFields(nf);
+        if (op.to === 'PhaseAborted') {
+          // An ArrayNode's one event for its subtasks has no line of its own (propeller prints the
+          // subtasks' aborts); with none under way its array's `Abort invoked` stands for them.
+          if (!aborting) emit(op.start, 'abortInvoked', MSG.abortInvoked(op.from ?? 'PhaseRunning'), tf);
+          aborting = true;
+          emit(op.start, 'bufferedTaskEvents', MSG.bufferedTaskEvents(), tf);
+          if (op.outcome === 'alreadyExists') emit(op.end, 'taskEventFailed', MSG.taskEventFailed(op.detail ?? 'AlreadyExists', 'ABORTED'), tf);
+          else if (isFailedOutcome(op.outcome)) {
+            const err = failText(op, r);
+            emit(op.end, 'taskEventRecordingFailed', MSG.taskEventRecordingFailed(TASK_PLUGIN, 'ABORTED', err), tf);
+            failure ??= { text: err, kind: op.kind };
+          }
+          break;
+        }
         const phase = op.to === 'FAILED' && node !== undefined && retrying.has(node) ? 'PhaseRetryableFailure' : pluginPhase(op.to);
         emit(op.start, 'bufferedTaskEvents', MSG.bufferedTaskEvents(), tf);
         emit(op.start, 'pluginTransition', MSG.pluginTransition(phase), tf);

@@ -39,6 +39,11 @@ export interface Worker {
    * propeller does not log) when the event returns, i.e. at the worker's next line.
    */
   retry: { op: FoldOp; ex: ExecState; rs: RoundState; node: string } | null;
+  /**
+   * The node executor is aborting a node on this worker (`Abort invoked`, until its ABORTED node
+   * event): `Sending buffered Task events.` there precedes the task event ABORTED.
+   */
+  aborting: boolean;
   /** The op the current line just ended, for outcome lines such as "already exist". */
   closed: FoldOp | null;
   /** True for the stand-in worker of an execution whose lines carry no `routine`. */
@@ -140,6 +145,7 @@ export function newWorker(routine: string, replica: string | undefined, pseudo: 
     pending: null,
     pendingEx: null,
     retry: null,
+    aborting: false,
     closed: null,
     pseudo,
     hasPrev: false,

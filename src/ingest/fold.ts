@@ -471,6 +471,8 @@ export class LogFolder {
 
       // ---- rounds and streaks
       case K.handling:
+        // an abort that failed (its round errored) ends with its round
+        if (ws !== null) ws.aborting = false;
         this.onHandling(ex, ws, msg, rec.resVer);
         return;
       case K.handlingDone: {
@@ -580,6 +582,7 @@ export class LogFolder {
         this.nodeTransition(ex, this.roundFor(ex, ws, rec.resVer), rec.node, 'RetryableFailure', 'Running');
         return;
       case K.nodeEvent: {
+        if (ws !== null) ws.aborting = false;
         const rs = this.roundFor(ex, ws, rec.resVer);
         const node = rec.node ?? nodeEventArgs(msg).node;
         const phase = nodeEventPhase(msg);
@@ -604,7 +607,15 @@ export class LogFolder {
 
       // ---- tasks
       case K.taskEvent:
+        if (ws !== null) ws.aborting = false;
         this.onTaskEvent(ex, ws, msg, rec);
+        return;
+      case K.abortInvoked:
+        if (ws !== null) ws.aborting = true;
+        return;
+      case K.bufferedTaskEvents:
+        // In a Handle the plugin's transition line follows; in an abort, the task event ABORTED.
+        if (ws !== null && ws.aborting) this.onAbortTaskEvent(ex, ws, rec);
         return;
       case K.taskEventIgnored: {
         const rs = this.roundFor(ex, ws, rec.resVer);
@@ -1405,6 +1416,26 @@ export class LogFolder {
       pod.createdLo = Math.min(rs.r.startLo, at);
       pod.createdHi = hi;
     }
+  }
+
+  /** The task event ABORTED of a node being aborted (its status keeps the plugin phase it had). */
+  private onAbortTaskEvent(ex: ExecState, ws: Worker, rec: LogRecord): void {
+    const rs = this.roundFor(ex, ws, rec.resVer);
+    const o = this.addOp(rs, 'taskEvent');
+    o.to = 'PhaseAborted';
+    o.outcome = 'ok';
+    this.setPending(ws, o, ex);
+    const node = rec.node;
+    if (node === undefined) return;
+    o.node = node;
+    const ns = this.nodeState(ex, node);
+    const prev = ns.plugin ?? 'PhaseUndefined';
+    o.from = prev;
+    // a node aborted again in the same abort (reached from two finished upstreams) records it once
+    if (rs.discarded || prev === 'PhaseAborted') return;
+    (rs.touched ??= []).push(ns);
+    (ns.rec.taskPhases ??= []).push(this.transitionHere(rs, prev, 'PhaseAborted'));
+    ns.plugin = 'PhaseAborted';
   }
 
   private onTaskEvent(ex: ExecState, ws: Worker | null, msg: string, rec: LogRecord): void {

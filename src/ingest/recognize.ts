@@ -69,6 +69,9 @@ export const K = {
   launchExists: 50,
   // branches
   branchSkip: 51,
+  // aborts
+  abortInvoked: 52,
+  bufferedTaskEvents: 53,
 } as const;
 
 export type MsgKind = (typeof K)[keyof typeof K];
@@ -123,6 +126,9 @@ const P_SEND_FAILED = 'failed to send event to Admin';
 const P_ERROR_SYNCING = "error syncing '";
 const P_LAUNCHED = 'Launched launchplan with ID [';
 const P_LAUNCH_EXISTS = 'Execution already exists [';
+/** The task handler's Abort (`nodes/task/handler.go`); its task event ABORTED follows `Sending buffered Task events.` */
+const P_ABORT_INVOKED = 'Abort invoked with phase [';
+const P_BUFFERED_TASK_EVENTS = 'Sending buffered Task events';
 
 /**
  * Propeller messages (domain notes §6.2, and lines seen in real debug logs) that carry no timing
@@ -144,7 +150,9 @@ const UNTIMED_PREFIXES: readonly string[] = [
   'Node not yet started, running pre-execute',
   'Node pre-execute completed',
   'No state change for Task, previously observed same transition',
-  'Sending buffered Task events',
+  'KillTask invoked. We will attempt to delete object [',
+  'Aborting regular node RetryAttempt [',
+  'Finalizing Parent node RetryAttempt [',
   'Creating Object: Type:[',
   'Finalize invoked',
   'Branch Node[',
@@ -238,6 +246,8 @@ const RULES: readonly Rule[] = [
   rule(P_NODE_EVENT, K.nodeEvent),
   rule(P_NODE_EVENT_EXISTS, K.nodeEventExists),
   rule(P_TASK_EVENT, K.taskEvent),
+  rule(P_ABORT_INVOKED, K.abortInvoked),
+  rule(P_BUFFERED_TASK_EVENTS, K.bufferedTaskEvents),
   rule(P_STREAK_ENDED, K.streakEnded),
   rule(P_SYNCED, K.synced),
   rule(P_CACHE_RECORDED, K.cacheRecorded),

@@ -4,7 +4,7 @@
  *
  * Durations (end − start of each sample, with bounds from the instants' Lo/Hi):
  * - one metric per timed op kind: workflowEvents, nodeEvents, taskEvents (admin event RPCs),
- *   etcdUpdates, blobReads/Writes/Heads/Copies, catalogGets/Puts, podCreates, launchExecutions,
+ *   etcdUpdates, blobReads/Writes/Heads/Copies, catalogGets/Puts, podCreates/Deletes, launchExecutions,
  *   closureReads, deepCopies, traversals;
  * - rounds (one `streak()` iteration), handles (one Handle call = one streak),
  *   queueWaits (Handle start − the time its key became ready, when known).
@@ -37,6 +37,7 @@ const OP_METRIC: Partial<Record<OpKind, InfraMetric>> = {
   catalogGet: 'catalogGets',
   catalogPut: 'catalogPuts',
   podCreate: 'podCreates',
+  podDelete: 'podDeletes',
   launchExecution: 'launchExecutions',
   closureRead: 'closureReads',
   deepCopy: 'deepCopies',

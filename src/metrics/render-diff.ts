@@ -134,6 +134,7 @@ const INFRA_LABEL: Record<string, string> = {
   catalogGets: 'catalog gets',
   catalogPuts: 'catalog puts',
   podCreates: 'kube pod creates',
+  podDeletes: 'kube pod deletes',
   launchExecutions: 'admin launch plans',
   closureReads: 'propeller closure reads',
   deepCopies: 'propeller deep copies',

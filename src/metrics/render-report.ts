@@ -151,6 +151,7 @@ const INFRA_ROWS: { group: string; label: string; metric: InfraMetric; always: b
   { group: 'catalog', label: 'gets', metric: 'catalogGets', always: false },
   { group: '', label: 'puts', metric: 'catalogPuts', always: false },
   { group: 'kube', label: 'pod creates', metric: 'podCreates', always: false },
+  { group: '', label: 'pod deletes', metric: 'podDeletes', always: false },
   { group: 'admin', label: 'launch plans', metric: 'launchExecutions', always: false },
   { group: 'propeller', label: 'rounds', metric: 'rounds', always: true },
   { group: '', label: 'streaks (Handle calls)', metric: 'handles', always: true },

@@ -152,6 +152,7 @@ export const INFRA_METRICS = [
   'catalogGets',
   'catalogPuts',
   'podCreates',
+  'podDeletes',
   'launchExecutions',
   'closureReads',
   'deepCopies',

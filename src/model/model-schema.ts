@@ -68,7 +68,7 @@ function sections(partial: boolean) {
     etcd: obj({ update: dist(), watch: dist() }),
     blob: obj({ head: dist(), read: dist(), write: dist(), copy: dist() }),
     catalog: obj({ get: dist(), put: dist() }),
-    kube: obj({ podCreate: dist(), podSchedule: dist().optional(), podStart: dist(), podUpdate: dist() }),
+    kube: obj({ podCreate: dist(), podDelete: dist().optional(), podSchedule: dist().optional(), podStart: dist(), podUpdate: dist() }),
     admin: obj({ createExecution: dist() }),
     cpu: obj({ round: dist(), deepCopy: dist(), traversal: dist() }),
     dynamic: obj({ compile: dist() }),

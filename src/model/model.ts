@@ -89,6 +89,8 @@ export interface Model {
   kube: {
     /** Pod create API call. */
     podCreate: Distribution;
+    /** Pod DELETE when a node is aborted (default: the create's latency). */
+    podDelete?: Distribution;
     /** Pod created → container running (scheduling, image pull, start). */
     podStart: Distribution;
     /** Pod created → scheduled with containers being created (plugin phase Initializing). Default 0. */

@@ -100,6 +100,15 @@ export class EventSink {
     return d;
   }
 
+  /**
+   * The same task event again within one round (a node aborted twice): the filter answers
+   * AlreadyExists, and the phase is already recorded.
+   */
+  taskAgain(rc: RoundCtx, n: NodeState, plugin: number): number {
+    rc.op('taskEvent', 0, n.id, undefined, PLUGIN_PHASE_NAMES[plugin]!, undefined, 'alreadyExists');
+    return 0;
+  }
+
   /** Task event for plugin phase `plugin` (PLUGIN_*) with a phase version. */
   task(rc: RoundCtx, n: NodeState, plugin: number, version: number): number {
     const phase = PLUGIN_PHASE_NAMES[plugin]!;

@@ -33,6 +33,7 @@ export class Latencies {
   readonly catalogGet: NsSampler;
   readonly catalogPut: NsSampler;
   readonly podCreate: NsSampler;
+  readonly podDelete: NsSampler;
   readonly podStart: NsSampler;
   readonly podSchedule: NsSampler;
   readonly podUpdate: NsSampler;
@@ -56,6 +57,7 @@ export class Latencies {
     this.catalogGet = toNs(compile(m.catalog.get));
     this.catalogPut = toNs(compile(m.catalog.put));
     this.podCreate = toNs(compile(m.kube.podCreate));
+    this.podDelete = toNs(compile(m.kube.podDelete ?? m.kube.podCreate));
     this.podStart = toNs(compile(m.kube.podStart));
     this.podSchedule = toNs(compile(m.kube.podSchedule ?? { type: 'constant', value: 0 }));
     this.podUpdate = toNs(compile(m.kube.podUpdate));

@@ -1,4 +1,5 @@
 import type { Distribution } from '../engine/distributions.js';
+import * as abort from './abort.js';
 import * as blobStore from './blob-store.js';
 import type { ExecState } from './execution.js';
 import * as latencies from './latencies.js';
@@ -12,6 +13,7 @@ import type { Activity } from './sim-context.js';
 // Bound once: imported bindings are property getters under tsx/vitest, too slow for the hot path.
 const { F_DYNAMIC_COMPILED, F_ERROR, F_FUTURES, F_FUTURES_COMPILED, F_INPUTS, F_OUTPUTS } = blobStore;
 const { nsSampler } = latencies;
+const { abortScope } = abort;
 const { DYNAMIC_RUNNING, FAILED, FAILING, NEV_ABORTED, NEV_DYNAMIC_RUNNING, NEV_FAILED, NEV_QUEUED, NEV_RUNNING, NEV_SKIPPED, NEV_SUCCEEDED, NYS, PLUGIN_INITIALIZING, PLUGIN_NONE, PLUGIN_QUEUED, PLUGIN_RETRYABLE_FAILURE, PLUGIN_RUNNING, PLUGIN_SUCCESS, QUEUED, RETRYABLE_FAILURE, RUNNING, SKIPPED, SUCCEEDED, SUCCEEDING, TIMED_OUT, WF_FAILED, isSuccessLike, isTerminalNode } = phases;
 const { POD_FAILED, POD_INITIALIZING, POD_RUNNING, POD_SUCCEEDED } = pods;
 
@@ -528,7 +530,7 @@ function* handleSubworkflow(rc: RoundCtx, n: NodeState): Gen<boolean> {
  * through Failing (its task needs finalizing: Failed the next round).
  */
 function* failAfterInner(rc: RoundCtx, n: NodeState): Gen<boolean> {
-  yield abortRunningNodes(rc, n);
+  yield abortScope(rc, n.inner!);
   if (rc.error !== null) return false;
   const d = transitionAndSend(rc, n, n.kind === 'dynamic' ? FAILING : FAILED, NEV_FAILED);
   if (d > 0) yield d;
@@ -860,24 +862,3 @@ function maxLane(l: number[]): number {
   return m;
 }
 
-/**
- * Failing workflow: best-effort abort of every started, unfinished node (pod deleted, ABORTED
- * event); with `under`, of the nodes nested in that node.
- */
-export function* abortRunningNodes(rc: RoundCtx, under?: NodeState): Gen<void> {
-  const exec = rc.exec;
-  const sim = rc.sim;
-  const prefix = under !== undefined ? `${under.id}/` : '';
-  let d: number;
-  for (const n of exec.nodes) {
-    if (n.phase === NYS || isTerminalNode(n.phase) || n.collapsed || n.kind === 'subnode') continue;
-    if (under !== undefined && !n.id.startsWith(prefix)) continue;
-    // the abort walks the DAG from the start node: the failure node is not in it
-    if (n === exec.failureNode) continue;
-    rc.sim.pods.kill(n.pods[n.attempt]);
-    if (n.subnodes) for (const s of n.subnodes) rc.sim.pods.kill(s.pods[s.attempt]);
-    d = sim.sink.node(rc, n, NEV_ABORTED);
-    if (d > 0) yield d;
-    if (rc.error !== null) return;
-  }
-}

@@ -77,13 +77,19 @@ export const PLUGIN_INITIALIZING = 2;
 export const PLUGIN_RUNNING = 3;
 export const PLUGIN_SUCCESS = 4;
 export const PLUGIN_RETRYABLE_FAILURE = 5;
+export const PLUGIN_ABORTED = 6;
+
+/** A final plugin phase: the task handler's Abort returns at once (no plugin call, no task event). */
+export function isTerminalPlugin(p: number): boolean {
+  return p === PLUGIN_SUCCESS || p === PLUGIN_RETRYABLE_FAILURE || p === PLUGIN_ABORTED;
+}
 
 /**
  * Plugin phase names (`pluginmachinery/core/phase.go`), as propeller logs them with each task event
  * (`Sending transition event for plugin phase [PhaseX]`). The Timeline keeps these rather than the
  * admin event phase, which folds a retryable and a permanent failure into one FAILED.
  */
-export const PLUGIN_PHASE_NAMES: readonly string[] = ['PhaseUndefined', 'PhaseQueued', 'PhaseInitializing', 'PhaseRunning', 'PhaseSuccess', 'PhaseRetryableFailure'];
+export const PLUGIN_PHASE_NAMES: readonly string[] = ['PhaseUndefined', 'PhaseQueued', 'PhaseInitializing', 'PhaseRunning', 'PhaseSuccess', 'PhaseRetryableFailure', 'PhaseAborted'];
 
 // Node event phases (`ToNodeExecutionEvent`), as bit positions for the sink's dedup filter.
 export const NEV_QUEUED = 0;

@@ -140,9 +140,20 @@ export class Pods {
     this.sim.enqueueSub(pod.exec, 'owner', pod.name);
   }
 
-  /** Abort: the pod is deleted, no further updates. */
-  kill(pod: PodRef | undefined): void {
-    if (pod) this.list[pod.idx]!.dead = true;
+  /**
+   * The k8s plugin's Abort (`KillTask`): one DELETE through the kube client (the same QPS/burst
+   * bucket as creates) for `n`'s current attempt, starting at `at` (default now). The pod sends no
+   * further updates. Without a pod (none created yet, or deleted by an earlier abort) the API answers
+   * NotFound, which the plugin takes as done (the op's outcome is `ok` either way). `from` is the
+   * plugin phase the abort found. Returns the call's duration.
+   */
+  delete(rc: RoundCtx, n: NodeState, from: string, at = rc.now): number {
+    const wait = this.bucket.reserve(at);
+    const dur = wait + this.lat.podDelete(n.rngKube());
+    const ref = n.pods[n.attempt];
+    rc.op('podDelete', dur, n.id, from, undefined, undefined, 'ok', Pods.podName(n, n.attempt), at);
+    if (ref) this.list[ref.idx]!.dead = true;
+    return dur;
   }
 
   observed(pod: PodRef): number {

@@ -1,5 +1,6 @@
 import * as errorClasses from '../timeline/error-class.js';
 import type { HandleCall, Round } from '../timeline/types.js';
+import * as abort from './abort.js';
 import * as blobStore from './blob-store.js';
 import * as execution from './execution.js';
 import type { ExecState } from './execution.js';
@@ -12,7 +13,8 @@ import * as workflowStore from './workflow-store.js';
 // Bound once: imported bindings are property getters under tsx/vitest, too slow for the hot path.
 const { F_CLOSURE, F_OUTPUTS } = blobStore;
 const { ERROR_MESSAGE_BYTES } = execution;
-const { SCOPE_COMPLETE, SCOPE_FAILED, SCOPE_PARTIAL, abortRunningNodes, failureNodeEnds, visitScope } = nodeExecutor;
+const { SCOPE_COMPLETE, SCOPE_FAILED, SCOPE_PARTIAL, failureNodeEnds, visitScope } = nodeExecutor;
+const { abortScope } = abort;
 const { WF_FAILED, WF_FAILING, WF_HANDLING_FAILURE_NODE, WF_PHASE_NAMES, WF_READY, WF_RUNNING, WF_SUCCEEDED, WF_SUCCEEDING, isTerminalWorkflow } =
   phases;
 const { WRITE_OK } = workflowStore;
@@ -118,7 +120,7 @@ function* workflowPhaseWork(sim: Sim, rc: RoundCtx, exec: ExecState): Activity<v
   let d: number;
   if (exec.failedAttempts > sim.model.propeller.maxWorkflowRetries && !isTerminalWorkflow(exec.wfPhase)) {
     // HandleAbortedWorkflow: system retries exhausted.
-    yield abortRunningNodes(rc);
+    yield abortScope(rc, exec.top);
     if (rc.error === null) {
       rc.workflowTransition(WF_FAILED);
       d = sim.sink.workflow(rc, WF_FAILED);
@@ -144,7 +146,7 @@ function* workflowPhaseWork(sim: Sim, rc: RoundCtx, exec: ExecState): Activity<v
       if (d > 0) yield d;
       return;
     case WF_FAILING: {
-      yield abortRunningNodes(rc);
+      yield abortScope(rc, exec.top);
       if (rc.error !== null) return;
       // handleFailingWorkflow: a workflow with a failure node runs it before it fails.
       const to = exec.failureNode !== null ? WF_HANDLING_FAILURE_NODE : WF_FAILED;

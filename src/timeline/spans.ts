@@ -50,6 +50,7 @@ export const OP_SPAN: Record<OpKind, string> = {
   catalogGet: SPAN.catalogCheck,
   catalogPut: SPAN.catalogWrite,
   podCreate: 'propsim.podCreate',
+  podDelete: 'propsim.podDelete',
   launchExecution: 'propsim.launchExecution',
   closureRead: SPAN.closure,
   parallelismLimit: 'propsim.parallelismLimit',

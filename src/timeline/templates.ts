@@ -55,6 +55,9 @@ export const MSG = {
   /** The k8s plugin creates the pod (`plugin_manager.go:285`). */
   creatingObject: (ns: string, name: string) => `Creating Object: Type:[/v1, Kind=Pod], Object:[${ns}/${name}]`,
   finalizeInvoked: () => 'Finalize invoked.',
+  /** The task handler's Abort (`nodes/task/handler.go`), then the k8s plugin's (`plugin_manager.go`). */
+  abortInvoked: (pluginPhase: string) => `Abort invoked with phase [${pluginPhase}]`,
+  killTask: (name: string) => `KillTask invoked. We will attempt to delete object [${name}].`,
   /** `DecideBranch` (`nodes/branch/evaluator.go`): a case not taken, then the one taken. */
   branchSkip: (node: string) => `Branch Setting Node[${node}] status to Skipped!`,
   branchSelected: (node: string) => `Branch Node[${node}] selected!`,

@@ -95,6 +95,7 @@ export type OpKind =
   | 'catalogGet'
   | 'catalogPut'
   | 'podCreate'
+  | 'podDelete'
   | 'launchExecution'
   | 'closureRead'
   | 'parallelismLimit';

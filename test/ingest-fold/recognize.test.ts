@@ -61,6 +61,8 @@ describe('classify: every timing-relevant template rendered by timeline/template
     ['taskEventFailed (ignored)', MSG.taskEventFailed('AlreadyExists', 'RUNNING'), K.taskEventIgnored],
     ['maxParallelism', MSG.maxParallelism(25, 25), K.maxParallelism],
     ['pluginTransition', MSG.pluginTransition('PhaseRunning'), K.taskEvent],
+    ['abortInvoked', MSG.abortInvoked('PhaseRunning'), K.abortInvoked],
+    ['bufferedTaskEvents', MSG.bufferedTaskEvents(), K.bufferedTaskEvents],
     ['cacheMiss', MSG.cacheMiss(), K.cacheMiss],
     ['cacheHit', MSG.cacheHit('p', 'd', 'n', 'v'), K.cacheHit],
     ['cacheRecording', MSG.cacheRecording('p', 'd', 'n', 'v'), K.cacheRecording],
@@ -113,8 +115,8 @@ describe('classify: every timing-relevant template rendered by timeline/template
       MSG.preExecute(),
       MSG.preExecuteCompleted(),
       MSG.taskNoChange(),
-      MSG.bufferedTaskEvents(),
       MSG.creatingObject('ns', 'pod'),
+      MSG.killTask('x-n0-0'),
       MSG.finalizeInvoked(),
       MSG.branchSelected('n0-n1'),
       // a warning of the task handler (flyte issue 1457)

@@ -75,6 +75,70 @@ describe('a failed node fails the workflow (default policy)', () => {
   });
 });
 
+describe('the abort (AbortHandler)', () => {
+  const long = { runtime: { type: 'constant' as const, value: 60 } };
+  /** The ops of the committed round that moved the workflow out of Failing (the abort's round). */
+  const abortRound = (e: Execution) => {
+    const t = e.workflowTransitions.find((x) => x.from === 'Failing')!;
+    return e.handles[t.handle!]!.rounds[t.round!]!.ops;
+  };
+  const abortOps = (e: Execution) =>
+    abortRound(e)
+      .filter((o) => o.kind === 'podDelete' || o.kind === 'taskEvent' || o.kind === 'nodeEvent')
+      .map((o) => `${o.kind}:${o.node}:${o.kind === 'podDelete' ? o.from : o.to}:${o.outcome}`);
+
+  it('a running task: its pod is deleted, then a task event ABORTED, then its node event ABORTED', () => {
+    const e = run(fanWorkflow(1, 1));
+    expect(abortOps(e)).toEqual(['podDelete:d:PhaseRunning:ok', 'taskEvent:d:PhaseAborted:ok', 'nodeEvent:d:ABORTED:ok']);
+    // the DELETE takes time on the worker, and nothing of d runs on after it
+    const del = abortRound(e).find((o) => o.kind === 'podDelete')!;
+    expect(del.end).toBeGreaterThan(del.start);
+    expect(node(e, 'd').pod!.finished).toBeUndefined();
+    expect(node(e, 'd').taskPhases!.at(-1)!.to).toBe('PhaseAborted');
+    // the node's status is left as it was
+    expect(path(e, 'd').at(-1)).toBe('Queued>Running');
+  });
+
+  it('walks from the start node: a subworkflow\'s nested nodes are aborted before its own event', () => {
+    const inner = workflow('inner', [task('y', [], long)]);
+    const wf = workflow('wf', [task('b', [], { failedAttempts: 1, maxAttempts: 1 }), { id: 's', kind: 'subworkflow', upstream: [], subworkflow: inner }]);
+    const e = run(wf);
+    expect(abortOps(e)).toEqual(['podDelete:s/y:PhaseRunning:ok', 'taskEvent:s/y:PhaseAborted:ok', 'nodeEvent:s/y:ABORTED:ok', 'nodeEvent:s:ABORTED:ok']);
+  });
+
+  it('no visited set: a running join reached from two finished upstreams is aborted twice, the repeat finding its events sent', () => {
+    const wf = workflow('wf', [task('a1', []), task('a2', []), task('j', ['a1', 'a2'], long), task('b', ['a1'], { runtime: { type: 'constant', value: 20 }, failedAttempts: 1, maxAttempts: 1 })]);
+    const e = run(wf);
+    expect(abortOps(e)).toEqual([
+      'podDelete:j:PhaseRunning:ok',
+      'taskEvent:j:PhaseAborted:ok',
+      'nodeEvent:j:ABORTED:ok',
+      'podDelete:j:PhaseRunning:ok',
+      'taskEvent:j:PhaseAborted:alreadyExists',
+      'nodeEvent:j:ABORTED:alreadyExists',
+    ]);
+    expect(node(e, 'j').taskPhases!.filter((t) => t.to === 'PhaseAborted')).toHaveLength(1);
+  });
+
+  it('a map task: each running subtask\'s pod is deleted in index order, then one task event for the array', () => {
+    const wf = workflow('wf', [task('b', [], { runtime: { type: 'constant', value: 20 }, failedAttempts: 1, maxAttempts: 1 }), { id: 'm', kind: 'map', upstream: [], map: { size: 3, parallelism: 0, runtime: { type: 'constant', value: 90 } } }]);
+    const e = run(wf);
+    expect(abortOps(e)).toEqual(['podDelete:m/n0:PhaseRunning:ok', 'podDelete:m/n1:PhaseRunning:ok', 'podDelete:m/n2:PhaseRunning:ok', 'taskEvent:m:PhaseAborted:ok', 'nodeEvent:m:ABORTED:ok']);
+  });
+
+  it('a task whose plugin phase is final (its pod succeeded) gets only the node event', () => {
+    // d's pod ends as b fails: d is Succeeding when the abort comes
+    const wf = workflow('wf', [task('b', [], { failedAttempts: 1, maxAttempts: 1 }), task('d', [])]);
+    for (let seed = 0; seed < 40; seed++) {
+      const e = run(wf, seed);
+      if (path(e, 'd').at(-1) !== 'Running>Succeeding') continue;
+      expect(abortOps(e).filter((o) => o.includes(':d:'))).toEqual(['nodeEvent:d:ABORTED:ok']);
+      return;
+    }
+    throw new Error('no seed left d Succeeding at the abort');
+  });
+});
+
 describe('max parallelism', () => {
   it('a task whose attempt just failed frees its slot in that round: a waiting node is queued there', () => {
     const wf = workflow('wf', [task('b', [], { failedAttempts: 1 }), task('d', [], { runtime: { type: 'constant', value: 5 } })]);

@@ -1,0 +1,94 @@
+import type { NodeState, Scope } from './node-state.js';
+import * as phases from './phases.js';
+import type { RoundCtx } from './round-context.js';
+import type { Activity } from './sim-context.js';
+
+// Bound once: imported bindings are property getters under tsx/vitest, too slow for the hot path.
+const { NEV_ABORTED, NYS, PLUGIN_ABORTED, PLUGIN_PHASE_NAMES, SKIPPED, SUCCEEDED, isTerminalNode, isTerminalPlugin } = phases;
+
+/**
+ * How propeller aborts what still runs when a workflow fails (`cleanupRunningNodes`) or a nested DAG
+ * fails (`HandleFailingSubWorkflow`): `AbortHandler` walks the DAG depth-first from the start node,
+ * through the nodes that succeeded or were skipped, and aborts each started, unfinished node it
+ * reaches without walking on below it. Unstarted and failed nodes stop the walk. An aborted node's
+ * status is left as it was; admin gets a NodeExecutionEvent ABORTED after the handler's Abort and
+ * Finalize (`nodeExecutor.Abort`):
+ * - a task (or a dynamic node whose parent task still runs): unless its plugin phase is final, the
+ *   k8s plugin deletes the pod (a kube call under the client's QPS/burst), then the task handler
+ *   sends a TaskExecutionEvent ABORTED;
+ * - an ArrayNode: each started, unfinished subtask's pod is deleted, in index order, then one task
+ *   event ABORTED goes out for the array;
+ * - a subworkflow, or a dynamic node running its sub-DAG: the nested DAG is aborted first;
+ * - a branch: the case it took is aborted first;
+ * - a gate or a launch plan: the event only (the child execution is not terminated here).
+ * Finalize makes no API call (no pod finalizer: propeller's `inject-finalizer` default).
+ *
+ * Propeller keeps no visited set: a running node reached from several finished upstreams is aborted
+ * once for each (the repeated events answer AlreadyExists, the repeated DELETE NotFound). The walk
+ * here passes through each finished node once, which keeps that, while propeller's walk repeats
+ * whole finished sub-DAGs once per path.
+ */
+export function* abortScope(rc: RoundCtx, scope: Scope): Activity<void> {
+  yield abortWalk(rc, scope, new Set<NodeState>());
+}
+
+/** `aborted`: the nodes this abort already reached (their repeats find the events sent). */
+function* abortWalk(rc: RoundCtx, scope: Scope, aborted: Set<NodeState>): Activity<void> {
+  for (const n of abortOrder(rc, scope)) {
+    yield abortNode(rc, n, aborted);
+    if (rc.error !== null) return;
+  }
+}
+
+/** The started, unfinished nodes the walk reaches, in the order it reaches them (repeats included). */
+function abortOrder(rc: RoundCtx, scope: Scope): NodeState[] {
+  const out: NodeState[] = [];
+  const through = new Set<NodeState>();
+  const stack: NodeState[] = [scope.start];
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    if (n.phase === NYS || n.collapsed || n === rc.exec.failureNode) continue;
+    if (n.phase === SUCCEEDED || n.phase === SKIPPED) {
+      if (through.has(n)) continue;
+      through.add(n);
+      for (let i = n.downstream.length - 1; i >= 0; i--) stack.push(n.downstream[i]!);
+    } else if (!isTerminalNode(n.phase)) out.push(n);
+  }
+  return out;
+}
+
+/** One node's abort: what its handler aborts, then its ABORTED event. */
+function* abortNode(rc: RoundCtx, n: NodeState, aborted: Set<NodeState>): Activity<void> {
+  const sim = rc.sim;
+  const again = aborted.has(n);
+  aborted.add(n);
+  let d: number;
+  if (n.subnodes !== null) {
+    for (const s of n.subnodes) {
+      if (s.phase === NYS || isTerminalNode(s.phase)) continue;
+      d = sim.pods.delete(rc, s, PLUGIN_PHASE_NAMES[s.plugin]!);
+      if (d > 0) yield d;
+    }
+    // one event for the array, its subtasks as external resources (sent even with none started)
+    d = again ? sim.sink.taskAgain(rc, n, PLUGIN_ABORTED) : sim.sink.task(rc, n, PLUGIN_ABORTED, 0);
+    if (d > 0) yield d;
+    if (rc.error !== null) return;
+  } else if (n.inner !== null && n.inner.active) {
+    yield abortWalk(rc, n.inner, aborted);
+    if (rc.error !== null) return;
+  } else if (n.kind === 'branch') {
+    const taken = n.taken;
+    if (taken !== null && taken.phase !== NYS && !isTerminalNode(taken.phase)) {
+      yield abortNode(rc, taken, aborted);
+      if (rc.error !== null) return;
+    }
+  } else if ((n.kind === 'task' || n.kind === 'dynamic') && !isTerminalPlugin(n.plugin)) {
+    d = sim.pods.delete(rc, n, PLUGIN_PHASE_NAMES[n.plugin]!);
+    if (d > 0) yield d;
+    d = again ? sim.sink.taskAgain(rc, n, PLUGIN_ABORTED) : sim.sink.task(rc, n, PLUGIN_ABORTED, 0);
+    if (d > 0) yield d;
+    if (rc.error !== null) return;
+  }
+  d = sim.sink.node(rc, n, NEV_ABORTED);
+  if (d > 0) yield d;
+}
