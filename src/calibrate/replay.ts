@@ -217,6 +217,27 @@ class PlanBuilder {
   }
 
   /**
+   * Map subtasks that failed attempts: each fails as many as its recording saw fail. A subtask that
+   * ended Failed ran out of attempts, which sets every subtask's budget (one retry strategy for all);
+   * an array that succeeded with some failed needed no more successes than it got.
+   */
+  private subtaskFailures(n: NodeRecord, subs: NodeRecord[], wn: WorkflowNode): void {
+    let budget = 0;
+    let succeeded = 0;
+    for (const s of subs) {
+      const attempts = Math.max(podsOf(s).length, (s.retries ?? 0) + 1);
+      const failed = s.transitions.some((t) => t.to === 'Failed');
+      if (s.transitions.at(-1)?.to === 'Succeeded') succeeded++;
+      const failedAttempts = failed ? attempts : attempts - 1;
+      if (failed) budget = Math.max(budget, attempts);
+      if (failedAttempts > 0) (this.replay[s.id] ??= {}).failedAttempts = failedAttempts;
+    }
+    if (budget === 0) return;
+    wn.maxAttempts = budget;
+    if (n.transitions.at(-1)?.to === 'Succeeded') wn.map!.minSuccesses = succeeded;
+  }
+
+  /**
    * When a gate (or a node replayed as one) opened, from the round that saw it open at
    * `terminal`: a gate opens between two rounds and only the next one notices, so the recorded
    * time holds that wait too, which the simulation adds again. The midpoint between the last
@@ -334,6 +355,7 @@ class PlanBuilder {
         const subs = this.exec.nodes.filter((c) => c.parent === n.id && c.kind !== 'start' && c.kind !== 'end');
         for (const s of subs) this.recordTimes(s);
         wn.map = { size: Math.max(1, subs.length), parallelism: observedParallelism(subs) };
+        this.subtaskFailures(n, subs, wn);
         break;
       }
       case 'gate': {

@@ -578,9 +578,12 @@ export class LogFolder {
       case K.nodeTimingOut:
         this.nodeTransition(ex, this.roundFor(ex, ws, rec.resVer), rec.node, 'TimingOut', 'TimedOut');
         return;
-      case K.nodeRetry:
-        this.nodeTransition(ex, this.roundFor(ex, ws, rec.resVer), rec.node, 'RetryableFailure', 'Running');
+      case K.nodeRetry: {
+        const rs = this.roundFor(ex, ws, rec.resVer);
+        if (rec.node !== undefined) this.inferRetryableFailure(ex, rs, rec.node);
+        this.nodeTransition(ex, rs, rec.node, 'RetryableFailure', 'Running');
         return;
+      }
       case K.nodeEvent: {
         if (ws !== null) ws.aborting = false;
         const rs = this.roundFor(ex, ws, rec.resVer);
@@ -1415,6 +1418,43 @@ export class LogFolder {
       pod.created = at;
       pod.createdLo = Math.min(rs.r.startLo, at);
       pod.createdHi = hi;
+    }
+  }
+
+  /**
+   * A retry line for a node whose move into RetryableFailure no line showed: an ArrayNode's subtask,
+   * whose failed attempt goes out inside the array's one task event. It happened in the latest
+   * earlier round of the execution that kept its changes (the retry follows at the next evaluation),
+   * somewhere within that round.
+   */
+  private inferRetryableFailure(ex: ExecState, rs: RoundState, node: string): void {
+    const ns = this.nodeState(ex, node);
+    const last = ns.rec.transitions.at(-1);
+    if (last === undefined || last.to === 'RetryableFailure' || rs.discarded) return;
+    const handles = ex.rec.handles as FoldHandle[];
+    for (let h = rs.hs.index; h >= 0; h--) {
+      const rounds = handles[h]?.rounds ?? [];
+      for (let r = (h === rs.hs.index ? rs.index : rounds.length) - 1; r >= 0; r--) {
+        const round = rounds[r]!;
+        if (!round.changed || round.error !== undefined) continue;
+        if (round.start < last.at) return;
+        const o: FoldOp = {
+          kind: 'nodeTransition',
+          start: round.start,
+          end: round.start,
+          startLo: round.startLo,
+          startHi: round.endHi,
+          endLo: round.startLo,
+          endHi: round.endHi,
+          node,
+          from: last.to,
+          to: 'RetryableFailure',
+        };
+        round.ops.push(o);
+        ns.rec.transitions.push({ from: last.to, to: 'RetryableFailure', at: round.start, atLo: round.startLo, atHi: round.endHi, handle: h, round: r });
+        ns.rec.retries = (ns.rec.retries ?? 0) + 1;
+        return;
+      }
     }
   }
 

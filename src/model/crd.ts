@@ -344,6 +344,13 @@ function compileNode(
       };
       // `Parallelism` is a *uint32: nil (null or absent) means "the workflow's", 0 unlimited.
       if (typeof par !== 'number') node.map.workflowParallelism = true;
+      // Success criteria: `minSuccesses` wins over `minSuccessRatio`; neither means every subtask.
+      const minN = a.minSuccesses ?? a.MinSuccesses;
+      const minR = a.minSuccessRatio ?? a.MinSuccessRatio;
+      if (typeof minN === 'number' && minN >= 0) node.map.minSuccesses = Math.floor(minN);
+      else if (typeof minR === 'number' && minR >= 0 && minR <= 1) node.map.minSuccessRatio = minR;
+      // Each subtask's attempts: the sub-node's retry strategy (the ArrayNode itself never retries).
+      node.maxAttempts = minAttempts(sub.retry);
       if (t.cacheable) node.cache = { hit: cacheHit(id, ctx) };
       if (runtime) {
         node.runtime = runtime;

@@ -33,6 +33,9 @@ import { formatPath, inputErrorFromZod } from './zod-errors.js';
  *         repeat: 8             # eight nodes shard-0 .. shard-7 (`chain: true` links them in a line);
  *         after: [prep]         # `after: [shard]` means all of them (the last one when chained)
  *       - {id: fan, map: {size: 100, parallelism: 10, runtime: 5s}, after: [prep]}
+ *       - {id: sweep, map: {size: 20, failing: 2, minSuccessRatio: 0.9}, retries: 1}  # 2 subtasks fail
+ *                             # each attempt (retries/failedAttempts count per subtask; without
+ *                             # retries a failing subtask has one attempt); 18 of 20 must succeed
  *       - {id: dyn, dynamic: {nodes: [{id: a}, {id: b, after: [a]}]}}
  *       - {id: sub, subworkflow: other}              # a workflow of this file, or inline {nodes: [...]}
  *       - {id: child, launchplan: other}             # a child execution of a workflow of this file
@@ -88,12 +91,21 @@ export interface NodeFile {
   cache?: 'hit' | 'miss';
   inputBytes?: number;
   outputBytes?: number;
-  map?: { size: number; parallelism?: number; runtime?: Distribution };
+  map?: MapFile;
   dynamic?: string | WorkflowBodyFile;
   subworkflow?: string | WorkflowBodyFile;
   launchplan?: string;
   branch?: { cases: NodeFile[]; taken?: string };
   gate?: Distribution;
+}
+
+export interface MapFile {
+  size: number;
+  parallelism?: number;
+  runtime?: Distribution;
+  failing?: number;
+  minSuccesses?: number;
+  minSuccessRatio?: number;
 }
 
 export interface CrdWorkflowFile {
@@ -180,7 +192,11 @@ const nodeSchema: z.ZodType<NodeFile> = z.lazy(() =>
         size: z.number().int().min(1),
         parallelism: z.number().int().min(0).optional(),
         runtime: distributionSchema().optional(),
+        failing: z.number().int().min(0).optional(),
+        minSuccesses: z.number().int().min(0).optional(),
+        minSuccessRatio: z.number().min(0).max(1).optional(),
       })
+      .refine((m) => m.minSuccesses === undefined || m.minSuccessRatio === undefined, 'give minSuccesses or minSuccessRatio, not both')
       .optional(),
     dynamic: workflowRefSchema.optional(),
     subworkflow: workflowRefSchema.optional(),
@@ -571,6 +587,14 @@ class Compiler {
       case 'map': {
         const m = f.map!;
         node.map = { size: m.size, parallelism: m.parallelism ?? 0 };
+        if (m.failing !== undefined && m.failing > m.size) this.fail([...p, 'map', 'failing'], `${m.failing} failing subtasks, but the map has ${m.size}`);
+        if (m.failing) {
+          node.map.failing = m.failing;
+          // a subtask that always fails gets propeller's default of one attempt without retries
+          node.maxAttempts ??= 1;
+        }
+        if (m.minSuccesses !== undefined) node.map.minSuccesses = m.minSuccesses;
+        if (m.minSuccessRatio !== undefined) node.map.minSuccessRatio = m.minSuccessRatio;
         const runtime = m.runtime ?? node.runtime;
         if (runtime) {
           node.map.runtime = runtime;

@@ -51,6 +51,14 @@ export interface WorkflowNode {
      * runs the subnodes within the workflow's max parallelism instead of without limit.
      */
     workflowParallelism?: boolean;
+    /**
+     * Subtasks that fail every attempt, spread evenly over the indices (the node's `failedAttempts`
+     * and `maxAttempts` apply to each subtask; the ArrayNode itself never retries).
+     */
+    failing?: number;
+    /** Success criteria (`min_successes`, else `min_success_ratio`; default: every subtask). */
+    minSuccesses?: number;
+    minSuccessRatio?: number;
   };
   /** Dynamic: the sub-DAG the parent task yields at run time. */
   dynamic?: WorkflowDef;
@@ -110,7 +118,7 @@ export interface ExecutionPlan {
    * Replay: measured quantities to keep instead of sampling, keyed by node id (nested ids with
    * `/`). Only what the recording measured; everything else is resampled.
    */
-  replay?: Record<string, { runtime?: number; podStart?: number }>;
+  replay?: Record<string, { runtime?: number; podStart?: number; failedAttempts?: number }>;
 }
 
 /** A scenario: what to simulate. */

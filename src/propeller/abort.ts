@@ -57,6 +57,24 @@ function abortOrder(rc: RoundCtx, scope: Scope): NodeState[] {
   return out;
 }
 
+/**
+ * An ArrayNode's Abort: each started, unfinished subtask in index order (its task handler's Abort:
+ * a pod DELETE unless its plugin phase is final), then one task event ABORTED for the array, its
+ * subtasks as external resources (sent even with none under way). `again`: this abort already
+ * sent it.
+ */
+export function* abortArray(rc: RoundCtx, n: NodeState, again: boolean): Activity<void> {
+  const sim = rc.sim;
+  let d: number;
+  for (const s of n.subnodes!) {
+    if (s.phase === NYS || isTerminalNode(s.phase) || isTerminalPlugin(s.plugin)) continue;
+    d = sim.pods.delete(rc, s, PLUGIN_PHASE_NAMES[s.plugin]!);
+    if (d > 0) yield d;
+  }
+  d = again ? sim.sink.taskAgain(rc, n, PLUGIN_ABORTED) : sim.sink.task(rc, n, PLUGIN_ABORTED, 0);
+  if (d > 0) yield d;
+}
+
 /** One node's abort: what its handler aborts, then its ABORTED event. */
 function* abortNode(rc: RoundCtx, n: NodeState, aborted: Set<NodeState>): Activity<void> {
   const sim = rc.sim;
@@ -64,14 +82,7 @@ function* abortNode(rc: RoundCtx, n: NodeState, aborted: Set<NodeState>): Activi
   aborted.add(n);
   let d: number;
   if (n.subnodes !== null) {
-    for (const s of n.subnodes) {
-      if (s.phase === NYS || isTerminalNode(s.phase)) continue;
-      d = sim.pods.delete(rc, s, PLUGIN_PHASE_NAMES[s.plugin]!);
-      if (d > 0) yield d;
-    }
-    // one event for the array, its subtasks as external resources (sent even with none started)
-    d = again ? sim.sink.taskAgain(rc, n, PLUGIN_ABORTED) : sim.sink.task(rc, n, PLUGIN_ABORTED, 0);
-    if (d > 0) yield d;
+    yield abortArray(rc, n, again);
     if (rc.error !== null) return;
   } else if (n.inner !== null && n.inner.active) {
     yield abortWalk(rc, n.inner, aborted);

@@ -116,8 +116,9 @@ export class EventSink {
     const sent0 = n.sentTaskEvents;
     if (sent0 && sent0.includes(key)) {
       rc.op('taskEvent', 0, n.id, undefined, phase, undefined, 'alreadyExists');
-      // Sent by a round that was rolled back: this round persists the phase.
-      rc.taskPhase(n, phase);
+      // Sent by a round that was rolled back: this round persists the phase (unless a committed
+      // round already did: an ArrayNode aborted again).
+      if (n.lastTaskEvent !== phase) rc.taskPhase(n, phase);
       return 0;
     }
     const d = this.send(rc, 'taskEvent', n.id, phase, this.lat.taskEvent, n.rngEvents(), this.model.events.task.failureProbability, false);

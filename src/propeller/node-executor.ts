@@ -1,4 +1,5 @@
 import type { Distribution } from '../engine/distributions.js';
+import type { WorkflowNode } from '../model/workflow.js';
 import * as abort from './abort.js';
 import * as blobStore from './blob-store.js';
 import type { ExecState } from './execution.js';
@@ -13,7 +14,7 @@ import type { Activity } from './sim-context.js';
 // Bound once: imported bindings are property getters under tsx/vitest, too slow for the hot path.
 const { F_DYNAMIC_COMPILED, F_ERROR, F_FUTURES, F_FUTURES_COMPILED, F_INPUTS, F_OUTPUTS } = blobStore;
 const { nsSampler } = latencies;
-const { abortScope } = abort;
+const { abortArray, abortScope } = abort;
 const { DYNAMIC_RUNNING, FAILED, FAILING, NEV_ABORTED, NEV_DYNAMIC_RUNNING, NEV_FAILED, NEV_QUEUED, NEV_RUNNING, NEV_SKIPPED, NEV_SUCCEEDED, NYS, PLUGIN_INITIALIZING, PLUGIN_NONE, PLUGIN_QUEUED, PLUGIN_RETRYABLE_FAILURE, PLUGIN_RUNNING, PLUGIN_SUCCESS, QUEUED, RETRYABLE_FAILURE, RUNNING, SKIPPED, SUCCEEDED, SUCCEEDING, TIMED_OUT, WF_FAILED, isSuccessLike, isTerminalNode } = phases;
 const { POD_FAILED, POD_INITIALIZING, POD_RUNNING, POD_SUCCEEDED } = pods;
 
@@ -44,6 +45,7 @@ const DYN_EXECUTING = 3;
 // ArrayNode sub-phases.
 const MAP_EXECUTING = 1;
 const MAP_SUCCEEDING = 2;
+const MAP_FAILING = 3;
 /** A nested DAG (subworkflow, dynamic) failed: the next round aborts what still runs in it, then fails its node. */
 const INNER_FAILING = 4;
 
@@ -216,6 +218,8 @@ function handleSync(rc: RoundCtx, n: NodeState): number {
     return SYNC_SUCCEEDED;
   }
   if (phase === FAILING) {
+    // an ArrayNode's abort makes calls again (its handler)
+    if (n.subnodes !== null) return SYNC_NEEDS_HANDLER;
     // `node failing`: abort + finalize, then Failed; no event (FAILED was sent on entering Failing).
     rc.transition(n, FAILED);
     return SYNC_DONE;
@@ -685,7 +689,11 @@ function* handleEnd(rc: RoundCtx, n: NodeState): Gen<boolean> {
  * ArrayNode (map task). Queued → Running reads the input collection; each Executing round evaluates
  * up to `parallelism` non-terminal subnodes on `node-execution-worker-count` goroutines (each subnode a
  * small task state machine with its own pod), then sends one aggregated task event if any subnode
- * phase changed. When all succeeded: gather outputs, write one collection, Succeeding → Succeeded.
+ * phase changed. A subtask out of attempts goes Failing, then Failed a round later. Once the
+ * subtasks left cannot reach the success criteria (`min_successes`, `min_success_ratio`; all by
+ * default) the array goes Failing: the next round aborts the subtasks still running and the node
+ * fails (Failing, FAILED event; Failed after a second abort). Once enough succeeded and none runs:
+ * gather the outputs of those that succeeded, write one collection, Succeeding → Succeeded.
  */
 function* handleMap(rc: RoundCtx, n: NodeState): Gen<boolean> {
   const sim = rc.sim;
@@ -704,13 +712,30 @@ function* handleMap(rc: RoundCtx, n: NodeState): Gen<boolean> {
     rc.par++;
     return false;
   }
+  if (n.phase === FAILING) {
+    // `node failing`: the array's Abort again (the subtasks' status still shows them running; its
+    // event finds itself sent), then Failed.
+    yield abortArray(rc, n, false);
+    if (rc.error !== null) return false;
+    rc.transition(n, FAILED);
+    return false;
+  }
+  if (n.aux === MAP_FAILING) {
+    yield abortArray(rc, n, false);
+    if (rc.error !== null) return false;
+    d = transitionAndSend(rc, n, FAILING, NEV_FAILED);
+    if (d > 0) yield d;
+    return false;
+  }
   const lanes = lanesFor(rc);
   const start = rc.now;
   if (n.aux === MAP_SUCCEEDING) {
-    // Gather every subnode's outputs.pb in parallel, write one collection.
+    // Gather the outputs.pb of every subnode that succeeded in parallel (the others' are nil),
+    // write one collection.
     lanes.fill(start);
     const each = subBytes(n.def.outputBytes, subs.length);
     for (const s of subs) {
+      if (s.phase !== SUCCEEDED) continue;
       const k = minLane(lanes);
       lanes[k] = lanes[k]! + sim.blob.read(rc, s, F_OUTPUTS, each, lanes[k]!);
     }
@@ -731,8 +756,11 @@ function* handleMap(rc: RoundCtx, n: NodeState): Gen<boolean> {
   const par = m && m.parallelism > 0 ? m.parallelism : m?.workflowParallelism ? rc.exec.maxParallelism : Infinity;
   lanes.fill(start);
   let changed = false;
-  let allDone = true;
   const pods = sim.pods;
+  // Subnode phase changes of this round (the counters on `n` are as of the last commit).
+  let ended = 0;
+  let failedNow = 0;
+  let failingNow = 0;
   // A subnode needs evaluating unless it is quiet: running, with its pod showing the phase it last
   // recorded. A quiet subnode's evaluation takes no time and changes nothing (see evalSubnode).
   const quiet = (s: NodeState): boolean => {
@@ -743,41 +771,38 @@ function* handleMap(rc: RoundCtx, n: NodeState): Gen<boolean> {
   const evaluate = (s: NodeState): void => {
     const k = minLane(lanes);
     const before = s.touched === rc.serial;
+    const from = s.phase;
     const dur = evalSubnode(rc, s, lanes[k]!);
     lanes[k] = lanes[k]! + dur;
     if (s.touched === rc.serial && !before) changed = true;
+    const to = s.phase;
+    if (to === from) return;
+    if (isTerminalNode(to)) ended++;
+    if (to === FAILED) failedNow++;
+    if (to === FAILING) failingNow++;
+    if (from === FAILING) failingNow--;
   };
   const wake = n.wake;
   if (par === Infinity && wake) {
     // Every subnode is evaluated: only the awake ones can have work (SubnodeWake).
-    let succeeded = 0;
     for (const i of wake.take()) {
       const s = subs[i]!;
-      if (s.phase === SUCCEEDED || quiet(s)) {
+      if (isTerminalNode(s.phase) || quiet(s)) {
         wake.drop(i);
         continue;
       }
       evaluate(s);
-      if (s.phase === SUCCEEDED) {
-        succeeded++;
-        wake.drop(i);
-      } else if (quiet(s)) wake.drop(i);
+      if (isTerminalNode(s.phase) || quiet(s)) wake.drop(i);
       else wake.keep(i);
     }
-    // Subnodes only end as Succeeded; openSubnodes counts the others as of the last commit.
-    allDone = n.openSubnodes - succeeded === 0;
   } else {
+    // Every unfinished subnode takes a slot (RetryableFailure and Failing ones too).
     let evaluated = 0;
-    for (let i = 0; i < subs.length; i++) {
+    for (let i = 0; i < subs.length && evaluated < par; i++) {
       const s = subs[i]!;
-      if (s.phase === SUCCEEDED) continue;
-      if (evaluated >= par) {
-        allDone = false;
-        break;
-      }
+      if (isTerminalNode(s.phase)) continue;
       evaluated++;
       if (!quiet(s)) evaluate(s);
-      if (s.phase !== SUCCEEDED) allDone = false;
     }
   }
   d = maxLane(lanes) - start;
@@ -787,9 +812,23 @@ function* handleMap(rc: RoundCtx, n: NodeState): Gen<boolean> {
     if (d > 0) yield d;
     if (rc.error !== null) return false;
   }
-  if (allDone) rc.setAux(n, MAP_SUCCEEDING);
+  // The array's verdict over all its subnodes (openSubnodes and the others: as of the last commit).
+  const size = subs.length;
+  const failed = n.failedSubnodes + failedNow;
+  const open = n.openSubnodes - ended;
+  const running = open - (n.failingSubnodes + failingNow);
+  const need = minSuccesses(n.def.map, size);
+  if (size - failed < need) rc.setAux(n, MAP_FAILING);
+  else if (size - open - failed >= need && running === 0) rc.setAux(n, MAP_SUCCEEDING);
   rc.par++;
   return false;
+}
+
+/** Subtasks that must succeed: `min_successes`, else ⌈min_success_ratio·N⌉, else all N. */
+function minSuccesses(m: WorkflowNode['map'], size: number): number {
+  if (m?.minSuccesses !== undefined) return Math.min(size, m.minSuccesses);
+  if (m?.minSuccessRatio !== undefined) return Math.min(size, Math.ceil(m.minSuccessRatio * size));
+  return size;
 }
 
 /** One subnode of an ArrayNode, on a node-executor goroutine starting at `at`; returns its busy time. */
@@ -809,6 +848,10 @@ function evalSubnode(rc: RoundCtx, s: NodeState, at: number): number {
       return t - at;
     case SUCCEEDING:
       rc.transition(s, SUCCEEDED, t);
+      return 0;
+    case FAILING:
+      // `node failing`: its plugin phase is final, so the abort makes no call
+      rc.transition(s, FAILED, t);
       return 0;
     case RETRYABLE_FAILURE:
       rc.setAttempt(s, s.attempt + 1);
@@ -833,9 +876,12 @@ function evalSubnode(rc: RoundCtx, s: NodeState, at: number): number {
         return t - at;
       }
       if (plugin === PLUGIN_RETRYABLE_FAILURE) {
+        t += sim.blob.read(rc, s, F_ERROR, ERROR_DOC_BYTES, t);
         rc.setPlugin(s, plugin, 0);
-        rc.transition(s, RETRYABLE_FAILURE, t);
-        return 0;
+        // isEligibleForRetry on the subtask's own budget: out of attempts, it fails
+        const max = owner.def.maxAttempts;
+        rc.transition(s, max !== undefined && s.attempt + 1 >= max ? FAILING : RETRYABLE_FAILURE, t);
+        return t - at;
       }
       rc.setPlugin(s, plugin, 0);
       return 0;

@@ -49,6 +49,9 @@ export class NodeState {
   /** Map (ArrayNode): the subnodes, and how many are not yet terminal. */
   subnodes: NodeState[] | null = null;
   openSubnodes = 0;
+  /** Map: subnodes Failed, and in Failing (as of the last commit). */
+  failedSubnodes = 0;
+  failingSubnodes = 0;
   /** Index among the map's subnodes. */
   subIndex = 0;
   /** Map: which subnodes may have work (see SubnodeWake). */

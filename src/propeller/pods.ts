@@ -107,7 +107,9 @@ export class Pods {
     const start = replay?.podStart !== undefined ? Math.round(replay.podStart * 1e9) : this.lat.podStart(rng);
     if (sched > start) sched = start;
     const runtime = replay?.runtime !== undefined ? Math.round(replay.runtime * 1e9) : this.runtimeOf(n)(n.rngRuntime());
-    const fails = n.kind !== 'subnode' && attempt < (n.def.failedAttempts ?? 0);
+    // A replayed map subtask fails the attempts its recording saw fail; the node's own count otherwise.
+    const failedAttempts = n.kind === 'subnode' ? (replay?.failedAttempts ?? n.def.failedAttempts ?? 0) : (n.def.failedAttempts ?? 0);
+    const fails = attempt < failedAttempts || (n.kind === 'subnode' && alwaysFails(n));
     const times: PodTimes = { created: sent };
     const pod = new Pod(this.list.length, n.exec, n, name, times, created, created + sched, created + start, created + start + runtime, fails);
     this.list.push(pod);
@@ -159,4 +161,12 @@ export class Pods {
   observed(pod: PodRef): number {
     return this.list[pod.idx]!.observed;
   }
+}
+
+/** A map subtask among the scenario's `failing` ones (spread evenly over the indices): every attempt fails. */
+function alwaysFails(s: NodeState): boolean {
+  const k = s.def.map?.failing ?? 0;
+  const size = s.owner?.subnodes?.length ?? 0;
+  if (k <= 0 || size === 0) return false;
+  return Math.floor(((s.subIndex + 1) * k) / size) > Math.floor((s.subIndex * k) / size);
 }

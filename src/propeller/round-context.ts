@@ -6,7 +6,7 @@ import * as phases from './phases.js';
 import type { Sim } from './sim-context.js';
 
 // Bound once: imported bindings are property getters under tsx/vitest, too slow for the hot path.
-const { FAILED, NODE_PHASE_NAMES, SUCCEEDED: SUCCEEDED_PHASE, TIMED_OUT, WF_PHASE_NAMES, isTerminalNode } = phases;
+const { FAILED, FAILING, NODE_PHASE_NAMES, SUCCEEDED: SUCCEEDED_PHASE, TIMED_OUT, WF_PHASE_NAMES, isTerminalNode } = phases;
 const { exactTransition } = stamp;
 
 /**
@@ -302,6 +302,11 @@ export class RoundCtx {
           if (k >= 0) exec.activeMaps.splice(k, 1);
         }
         if (n.kind === 'subnode' && n.owner) n.owner.openSubnodes--;
+      }
+      if (n.kind === 'subnode' && n.owner) {
+        if (to === FAILED) n.owner.failedSubnodes++;
+        if (to === FAILING) n.owner.failingSubnodes++;
+        if (from === FAILING) n.owner.failingSubnodes--;
       }
       noteRetries(n);
       // A gate that opened: its deadline (sleep elapsed, approval or signal arrived) is final now.

@@ -218,6 +218,24 @@ describe('replay of a failed execution', () => {
     expect(replayed[0]!.workflow.onFailurePolicy).toBeUndefined();
   });
 
+  it('keeps map subtasks that failed: the array fails again, or succeeds again with as many successes', async () => {
+    const outcome = (r: Recording, id: string) => r.executions[0]!.nodes.find((n) => n.id === id)!.transitions.at(-1)!.to;
+    for (const [map, phase] of [
+      ['{size: 5, failing: 1, runtime: 3s}', 'Failed'],
+      ['{size: 5, failing: 2, minSuccessRatio: 0.6, runtime: 3s}, failedAttempts: 1, retries: 1', 'Succeeded'],
+    ] as const) {
+      const { run, replayed } = await viaLogs(`    nodes:\n      - {id: m, map: ${map}}\n`);
+      expect(run.executions[0]!.phase, map).toBe(phase);
+      const again = simulate(replayed, defaultModel(), { seed: 2, replication: 0 });
+      expect(again.executions[0]!.phase, map).toBe(phase);
+      // the same subtasks fail, the others end as they did (unless the array stopped them)
+      for (const s of run.executions[0]!.nodes.filter((n) => n.id.startsWith('m/n'))) {
+        if (outcome(run, s.id) === 'Failed') expect(outcome(again, s.id), `${map} ${s.id}`).toBe('Failed');
+        if (phase === 'Succeeded') expect(outcome(again, s.id), `${map} ${s.id}`).toBe(outcome(run, s.id));
+      }
+    }
+  });
+
   it('skips again, on replay from logs, a node that was only skipped below a failure', async () => {
     const { run, replayed } = await viaLogs(
       '    onFailurePolicy: afterExecutableNodesComplete\n    nodes:\n      - {id: a, runtime: 3s}\n' +

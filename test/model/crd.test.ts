@@ -263,7 +263,20 @@ describe('FlyteWorkflow CR import', () => {
     ]);
     expect(n.get('lp')).toMatchObject({ kind: 'launchplan', launchplan: child });
     expect(n.get('g')).toMatchObject({ kind: 'gate', gate: { type: 'constant', value: 90 }, upstream: ['sw', 'lp'] });
-    expect(n.get('arr')).toMatchObject({ kind: 'map', map: { size: 7, parallelism: 4 }, upstream: ['g'] });
+    expect(n.get('arr')).toMatchObject({ kind: 'map', map: { size: 7, parallelism: 4 }, upstream: ['g'], maxAttempts: 1 });
+    expect(n.get('arr')!.map!.minSuccesses).toBeUndefined();
+    expect(n.get('arr')!.map!.minSuccessRatio).toBeUndefined();
+    // success criteria (minSuccesses wins), and each subtask's attempts from the sub-node's retry
+    cr.spec.nodes.arr.array.minSuccessRatio = 0.5;
+    cr.spec.nodes.arr.array.subNodeSpec.retry = { minAttempts: 3 };
+    expect(byId(crdToWorkflow(cr, { defaultMapSize: 7 })).get('arr')).toMatchObject({ maxAttempts: 3, map: { minSuccessRatio: 0.5 } });
+    cr.spec.nodes.arr.array.minSuccesses = 5;
+    const both = byId(crdToWorkflow(cr, { defaultMapSize: 7 })).get('arr')!;
+    expect(both.map).toMatchObject({ minSuccesses: 5 });
+    expect(both.map!.minSuccessRatio).toBeUndefined();
+    delete cr.spec.nodes.arr.array.minSuccesses;
+    delete cr.spec.nodes.arr.array.minSuccessRatio;
+    delete cr.spec.nodes.arr.array.subNodeSpec.retry;
     expect(wf.closureBytes).toBe(
       Buffer.byteLength(JSON.stringify(cr.tasks)) +
         Buffer.byteLength(JSON.stringify(cr.subWorkflows)) +

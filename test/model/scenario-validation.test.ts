@@ -73,6 +73,26 @@ describe('scenario validation errors', () => {
     expect(wf.onFailurePolicy).toBe('afterExecutableNodesComplete');
   });
 
+  it('failing map subtasks and success criteria: reach the node, errors name the field', () => {
+    const file = write(
+      head +
+        'workflows:\n  w:\n    nodes:\n      - {id: m, map: {size: 10, failing: 2, minSuccessRatio: 0.8}}\n' +
+        '      - {id: r, map: {size: 4, failing: 1, minSuccesses: 3}, retries: 2}\nexecutions:\n  - workflow: w\n',
+    );
+    const wf = loadScenario(file).executions[0]!.workflow;
+    // without retries a subtask that always fails has one attempt
+    expect(wf.nodes.find((n) => n.id === 'm')).toMatchObject({ maxAttempts: 1, map: { size: 10, failing: 2, minSuccessRatio: 0.8 } });
+    expect(wf.nodes.find((n) => n.id === 'r')).toMatchObject({ maxAttempts: 3, map: { failing: 1, minSuccesses: 3 } });
+    let { e } = fail(head + 'workflows:\n  w:\n    nodes:\n      - {id: m, map: {size: 3, failing: 4}}\n');
+    expect(e.path).toBe('workflows.w.nodes[0].map.failing');
+    expect(e.message).toContain('4 failing subtasks, but the map has 3');
+    ({ e } = fail(head + 'workflows:\n  w:\n    nodes:\n      - {id: m, map: {size: 3, minSuccesses: 2, minSuccessRatio: 0.5}}\n'));
+    expect(e.path).toBe('workflows.w.nodes[0].map');
+    expect(e.message).toContain('not both');
+    ({ e } = fail(head + 'workflows:\n  w:\n    nodes:\n      - {id: m, map: {size: 3, minSuccessRatio: 1.5}}\n'));
+    expect(e.path).toBe('workflows.w.nodes[0].map.minSuccessRatio');
+  });
+
   it('cycles', () => {
     const { e } = fail(head + 'workflows:\n  w:\n    nodes:\n      - {id: a, after: [c]}\n      - {id: b, after: [a]}\n      - {id: c, after: [b]}\n');
     expect(e.path).toMatch(/^workflows\.w\.nodes\[\d\]\.after$/);

@@ -139,6 +139,80 @@ describe('the abort (AbortHandler)', () => {
   });
 });
 
+describe('map subtasks that fail (ArrayNode)', () => {
+  const mapNode = (map: Partial<NonNullable<WorkflowNode['map']>>, extra: Partial<WorkflowNode> = {}): WorkflowNode => ({
+    id: 'm',
+    kind: 'map',
+    upstream: [],
+    map: { size: 4, parallelism: 0, runtime: { type: 'constant', value: 5 }, ...map },
+    ...extra,
+  });
+  const pos = (t: { handle?: number; round?: number }) => t.handle! * 1e6 + t.round!;
+  const taskOps = (e: Execution, id: string) => committed(e).filter((o) => o.kind === 'taskEvent' && o.node === id);
+
+  it('one subtask out of attempts fails the array: Failing, Failed a round later, then the array aborts the others and fails', () => {
+    // subtask 3 of 4 fails its only attempt; runtimes vary, so others may still run when it fails
+    const wf = workflow('wf', [mapNode({ failing: 1, size: 4, runtime: { type: 'uniform', min: 1, max: 100 } }, { maxAttempts: 1 })]);
+    let checked = false;
+    for (let seed = 0; seed < 30 && !checked; seed++) {
+      const e = run(wf, seed);
+      const running = [0, 1, 2].map((i) => `m/n${i}`).filter((id) => path(e, id).at(-1) === 'Queued>Running');
+      if (running.length === 0) continue;
+      checked = true;
+      expect(path(e, 'm/n3').slice(-2)).toEqual(['Running>Failing', 'Failing>Failed']);
+      const subFailed = node(e, 'm/n3').transitions.at(-1)!;
+      expect(path(e, 'm').slice(-2)).toEqual(['Running>Failing', 'Failing>Failed']);
+      const mFailing = node(e, 'm').transitions.at(-2)!;
+      expect(pos(mFailing)).toBeGreaterThan(pos(subFailed));
+      expect(nodeEvents(e, 'm')).toEqual(['QUEUED', 'RUNNING', 'FAILED']);
+      // the array stopped the subtasks still running instead of waiting for them: their pods were
+      // deleted in index order (and again by the second abort, Failing → Failed), the array's
+      // ABORTED event went out once (the second abort finds it sent)
+      const deletes = committed(e).filter((o) => o.kind === 'podDelete').map((o) => o.node);
+      expect(deletes).toEqual([...running, ...running]);
+      expect(taskOps(e, 'm').filter((o) => o.to === 'PhaseAborted').map((o) => o.outcome)).toEqual(['ok', 'alreadyExists']);
+      expect(node(e, 'm').taskPhases!.filter((t) => t.to === 'PhaseAborted')).toHaveLength(1);
+      for (const id of running) expect(node(e, id).pod!.finished).toBeUndefined();
+      expect(e.phase).toBe('Failed');
+    }
+    expect(checked).toBe(true);
+  });
+
+  it('min_success_ratio tolerates failures: the array succeeds once the others finished, gathering only their outputs', () => {
+    const wf = workflow('wf', [mapNode({ failing: 1, minSuccessRatio: 0.75 }, { maxAttempts: 1 })]);
+    const e = run(wf);
+    expect(path(e, 'm/n3').at(-1)).toBe('Failing>Failed');
+    for (const i of [0, 1, 2]) expect(path(e, `m/n${i}`).at(-1)).toBe('Succeeding>Succeeded');
+    expect(path(e, 'm').at(-1)).toBe('Succeeding>Succeeded');
+    const gathered = committed(e).filter((o) => o.kind === 'blobRead' && o.node?.startsWith('m/') && o.detail?.includes('outputs'));
+    expect(gathered.map((o) => o.node).sort()).toEqual(['m/n0', 'm/n1', 'm/n2']);
+    expect(e.phase).toBe('Succeeded');
+  });
+
+  it('min_successes: two failures of four leave too few to reach three', () => {
+    const wf = workflow('wf', [mapNode({ failing: 2, minSuccesses: 3 }, { maxAttempts: 1 })]);
+    expect(run(wf).phase).toBe('Failed');
+    const ok = workflow('wf', [mapNode({ failing: 2, minSuccesses: 2 }, { maxAttempts: 1 })]);
+    expect(run(ok).phase).toBe('Succeeded');
+  });
+
+  it('a subtask retries on its own budget: each failed attempt, then a new pod two rounds later', () => {
+    const wf = workflow('wf', [mapNode({}, { failedAttempts: 1, maxAttempts: 2 })]);
+    const e = run(wf);
+    expect(e.phase).toBe('Succeeded');
+    for (let i = 0; i < 4; i++) {
+      const id = `m/n${i}`;
+      expect(node(e, id).pods).toHaveLength(2);
+      const p = path(e, id);
+      expect(p).toContain('Running>RetryableFailure');
+      expect(p).toContain('RetryableFailure>Running');
+      expect(p.at(-1)).toBe('Succeeding>Succeeded');
+    }
+    // the array itself never retries
+    expect(node(e, 'm').retries ?? 0).toBe(0);
+  });
+});
+
 describe('max parallelism', () => {
   it('a task whose attempt just failed frees its slot in that round: a waiting node is queued there', () => {
     const wf = workflow('wf', [task('b', [], { failedAttempts: 1 }), task('d', [], { runtime: { type: 'constant', value: 5 } })]);
