@@ -117,6 +117,12 @@ describe('classify: every timing-relevant template rendered by timeline/template
       MSG.taskNoChange(),
       MSG.creatingObject('ns', 'pod'),
       MSG.killTask('x-n0-0'),
+      'Trying to abort a node in state [Failed]',
+      'Node not yet started, will not finalize',
+      'Calling aborting & finalize',
+      'Aborting regular node RetryAttempt [0]',
+      'Finalizing Parent node RetryAttempt [0]',
+      'Returning immediately from Abort since task is already in terminal phase.',
       MSG.finalizeInvoked(),
       MSG.branchSelected('n0-n1'),
       // a warning of the task handler (flyte issue 1457)
