@@ -87,6 +87,7 @@ const OP_NAME: Record<string, string> = {
   podCreate: 'PodCreate',
   podDelete: 'PodDelete',
   launchExecution: 'LaunchExecution',
+  terminateExecution: 'TerminateExecution',
   closureRead: 'ClosureRead',
   parallelismLimit: 'ParallelismLimit',
 };

@@ -120,6 +120,13 @@ export interface ExecState {
   terminated: LineAt | null;
   /** A Debug-level line of the execution was seen: the log has what the Info-level inferences make up. */
   debug: boolean;
+  /**
+   * Child executions it launched that are not handed over yet, and whether one ended since: the
+   * admin launcher's poll enqueues the parent when it sees a child end (up to a poll period
+   * later), even a parent that has ended.
+   */
+  liveChildren: number;
+  childEnded: boolean;
 }
 
 /** Where a line was: its instant and the round it belongs to. */

@@ -680,7 +680,10 @@ export class LogFolder {
         // The child execution's name is its exec_id: link it to this node when it is handed over.
         if (rec.node !== undefined) {
           this.nodeState(ex, rec.node).launched = true;
-          if (child !== undefined) this.launchedBy.set(child, { parent: ex.rec.id, node: rec.node });
+          if (child !== undefined && !this.launchedBy.has(child)) {
+            this.launchedBy.set(child, { parent: ex.rec.id, node: rec.node });
+            ex.liveChildren++;
+          }
         }
         o.outcome = kind === K.launchExists ? 'alreadyExists' : 'ok';
         return;
@@ -766,6 +769,8 @@ export class LogFolder {
       completed: [],
       terminated: null,
       debug: false,
+      liveChildren: 0,
+      childEnded: false,
     };
     this.execs.set(id, ex);
     if (this.execs.size > this.maxInFlight) this.maxInFlight = this.execs.size;
@@ -1561,12 +1566,20 @@ export class LogFolder {
   private emitQuiet(): void {
     const now = this.nowSec;
     for (const ex of this.candidates) {
-      if (ex.open === null && ex.lastSec + (ex.pendingEnq === null ? this.graceSec : this.enqueuedGraceSec) < now) this.emit(ex);
+      if (ex.open !== null || ex.liveChildren > 0) continue;
+      if (ex.lastSec + (ex.pendingEnq === null && !ex.childEnded ? this.graceSec : this.enqueuedGraceSec) < now) this.emit(ex);
     }
   }
 
   private emit(ex: ExecState): void {
     ex.emitted = true;
+    const link = this.launchedBy.get(ex.rec.id);
+    const parent = link !== undefined ? this.execs.get(link.parent) : undefined;
+    if (parent !== undefined && parent.liveChildren > 0) {
+      parent.liveChildren--;
+      parent.childEnded = true;
+      if (parent.lastSec < this.nowSec) parent.lastSec = this.nowSec;
+    }
     const rec = this.finalize(ex);
     this.execs.delete(rec.id);
     this.candidates.delete(ex);

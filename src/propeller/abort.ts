@@ -20,7 +20,9 @@ const { NEV_ABORTED, NYS, PLUGIN_ABORTED, PLUGIN_PHASE_NAMES, SKIPPED, SUCCEEDED
  *   event ABORTED goes out for the array;
  * - a subworkflow, or a dynamic node running its sub-DAG: the nested DAG is aborted first;
  * - a branch: the case it took is aborted first;
- * - a gate or a launch plan: the event only (the child execution is not terminated here).
+ * - a launch plan: admin's TerminateExecution of its child (admin deletes the child's CR, whose
+ *   next round aborts it in turn);
+ * - a gate: the event only.
  * Finalize makes no API call (no pod finalizer: propeller's `inject-finalizer` default).
  *
  * Propeller keeps no visited set: a running node reached from several finished upstreams is aborted
@@ -93,6 +95,9 @@ function* abortNode(rc: RoundCtx, n: NodeState, aborted: Set<NodeState>): Activi
       yield abortNode(rc, taken, aborted);
       if (rc.error !== null) return;
     }
+  } else if (n.kind === 'launchplan' && n.child !== null) {
+    d = sim.launcher.terminate(rc, n);
+    if (d > 0) yield d;
   } else if ((n.kind === 'task' || n.kind === 'dynamic') && !isTerminalPlugin(n.plugin)) {
     d = sim.pods.delete(rc, n, PLUGIN_PHASE_NAMES[n.plugin]!);
     if (d > 0) yield d;

@@ -60,6 +60,8 @@ export class ExecState {
   lastInputRv = -1;
   /** The terminated-workflow filter has this execution. */
   terminatedFilter = false;
+  /** The version that carries the CR's deletion timestamp (admin terminated it); 0: none. */
+  deletionRv = 0;
   /** The informer holds the CR (not yet removed by the completed label). */
   informerHas = false;
   /** Watch deliveries in flight: version and whether it removes the CR from the informer. */

@@ -56,6 +56,20 @@ export class AdminLauncher {
     return dur;
   }
 
+  /**
+   * The launch-plan handler's abort (`Kill`): TerminateExecution of `n`'s child (the parent is
+   * aborting), after which admin deletes the child's CR. Returns the RPC's duration.
+   */
+  terminate(rc: RoundCtx, n: NodeState): number {
+    const child = n.child!;
+    const now = rc.now;
+    const wait = this.bucket.reserve(now);
+    const dur = wait + this.lat.createExecution(rc.exec.streams.stream('admin', rc.exec.id, n.id));
+    rc.op('terminateExecution', dur, n.id, undefined, undefined, undefined, 'ok', child.id);
+    this.sim.store.markDeleted(child, now + dur);
+    return dur;
+  }
+
   private schedulePoll(now: number): void {
     if (this.pollAt >= now) return;
     const k = Math.floor((now - this.phaseNs) / this.periodNs) + 1;

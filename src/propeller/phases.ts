@@ -54,11 +54,13 @@ export const WF_FAILING = 4;
 export const WF_FAILED = 5;
 /** The failure node runs (`handleFailureNode`), after Failing and before Failed. */
 export const WF_HANDLING_FAILURE_NODE = 6;
+/** The CR was deleted (admin's TerminateExecution): `HandleAbortedWorkflow`. */
+export const WF_ABORTED = 7;
 
-export const WF_PHASE_NAMES: readonly string[] = ['Ready', 'Running', 'Succeeding', 'Succeeded', 'Failing', 'Failed', 'HandlingFailureNode'];
+export const WF_PHASE_NAMES: readonly string[] = ['Ready', 'Running', 'Succeeding', 'Succeeded', 'Failing', 'Failed', 'HandlingFailureNode', 'Aborted'];
 
 export function isTerminalWorkflow(p: number): boolean {
-  return p === WF_SUCCEEDED || p === WF_FAILED;
+  return p === WF_SUCCEEDED || p === WF_FAILED || p === WF_ABORTED;
 }
 
 /**
@@ -66,9 +68,9 @@ export function isTerminalWorkflow(p: number): boolean {
  * HandlingFailureNode sends FAILING again (`TransitionToPhase` falls through to Failing), which
  * admin already has.
  */
-export const WF_EVENT_PHASE: readonly string[] = ['', 'RUNNING', 'SUCCEEDING', 'SUCCEEDED', 'FAILING', 'FAILED', 'FAILING'];
+export const WF_EVENT_PHASE: readonly string[] = ['', 'RUNNING', 'SUCCEEDING', 'SUCCEEDED', 'FAILING', 'FAILED', 'FAILING', 'ABORTED'];
 /** The workflow phase whose event admin takes for each phase's (its dedup bit). */
-export const WF_EVENT_OF: readonly number[] = [WF_READY, WF_RUNNING, WF_SUCCEEDING, WF_SUCCEEDED, WF_FAILING, WF_FAILED, WF_FAILING];
+export const WF_EVENT_OF: readonly number[] = [WF_READY, WF_RUNNING, WF_SUCCEEDING, WF_SUCCEEDED, WF_FAILING, WF_FAILED, WF_FAILING, WF_ABORTED];
 
 // Plugin (task) phases as stored in the node's task status.
 export const PLUGIN_NONE = 0;

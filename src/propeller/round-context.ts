@@ -328,9 +328,13 @@ export class RoundCtx {
   }
 }
 
-/** A retry counts once its attempt runs (its pod exists): one set up as the workflow failed never ran. */
+/**
+ * A retry counts once its attempt runs (its pod exists): one set up as the workflow failed never
+ * ran. A map subtask's counts when its next attempt starts (RetryableFailure → Running), the last
+ * of its steps a log shows.
+ */
 function noteRetries(n: NodeState): void {
-  if (n.attempt > 0 && n.pods[n.attempt] !== undefined) n.record.retries = n.attempt;
+  if (n.attempt > 0 && (n.kind === 'subnode' || n.pods[n.attempt] !== undefined)) n.record.retries = n.attempt;
 }
 
 /**

@@ -15,7 +15,7 @@ const { F_CLOSURE, F_OUTPUTS } = blobStore;
 const { ERROR_MESSAGE_BYTES } = execution;
 const { SCOPE_COMPLETE, SCOPE_FAILED, SCOPE_PARTIAL, failureNodeEnds, visitScope } = nodeExecutor;
 const { abortScope } = abort;
-const { WF_FAILED, WF_FAILING, WF_HANDLING_FAILURE_NODE, WF_PHASE_NAMES, WF_READY, WF_RUNNING, WF_SUCCEEDED, WF_SUCCEEDING, isTerminalWorkflow } =
+const { WF_ABORTED, WF_FAILED, WF_FAILING, WF_HANDLING_FAILURE_NODE, WF_PHASE_NAMES, WF_READY, WF_RUNNING, WF_SUCCEEDED, WF_SUCCEEDING, isTerminalWorkflow } =
   phases;
 const { WRITE_OK } = workflowStore;
 const { errorClass } = errorClasses;
@@ -77,7 +77,15 @@ export function* runRound(
   if (d > 0) yield d;
   if (conflict) return (yield conflictWrite(sim, rc, round, preBytes)) as number;
 
-  if (exec.wfPhase === WF_RUNNING && exec.failedAttempts <= sim.model.propeller.maxWorkflowRetries) {
+  if (exec.deletionRv > 0 && inputRv >= exec.deletionRv && !isTerminalWorkflow(exec.wfPhase)) {
+    // HandleAbortedWorkflow: the CR was deleted (admin terminated the execution).
+    yield abortScope(rc, exec.top);
+    if (rc.error === null) {
+      rc.workflowTransition(WF_ABORTED);
+      d = sim.sink.workflow(rc, WF_ABORTED);
+      if (d > 0) yield d;
+    }
+  } else if (exec.wfPhase === WF_RUNNING && exec.failedAttempts <= sim.model.propeller.maxWorkflowRetries) {
     const r = (yield visitScope(rc, exec.top)) as number;
     if (rc.error === null) {
       if (r === SCOPE_COMPLETE || r === SCOPE_FAILED) {

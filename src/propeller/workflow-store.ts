@@ -51,6 +51,17 @@ export class WorkflowStore {
     return true;
   }
 
+  /**
+   * Admin's TerminateExecution deletes the CR at `now`: its finalizer keeps it, with a deletion
+   * timestamp (a new version) that propeller's next round sees (`HandleAbortedWorkflow`).
+   */
+  markDeleted(exec: ExecState, now: number): void {
+    if (!exec.created || exec.deletionRv > 0 || exec.terminatedFilter) return;
+    exec.rv = ++this.revision;
+    exec.deletionRv = exec.rv;
+    this.deliver(exec, exec.rv, now, false);
+  }
+
   private deliver(exec: ExecState, rv: number, writtenAt: number, removes: boolean): void {
     let at = writtenAt + this.lat.etcdWatch(exec.rngWatch);
     if (at < exec.lastWatchAt) at = exec.lastWatchAt;

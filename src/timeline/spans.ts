@@ -52,6 +52,7 @@ export const OP_SPAN: Record<OpKind, string> = {
   podCreate: 'propsim.podCreate',
   podDelete: 'propsim.podDelete',
   launchExecution: 'propsim.launchExecution',
+  terminateExecution: 'propsim.terminateExecution',
   closureRead: SPAN.closure,
   parallelismLimit: 'propsim.parallelismLimit',
 };

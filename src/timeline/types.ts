@@ -97,6 +97,7 @@ export type OpKind =
   | 'podCreate'
   | 'podDelete'
   | 'launchExecution'
+  | 'terminateExecution'
   | 'closureRead'
   | 'parallelismLimit';
 

@@ -126,6 +126,31 @@ describe('the abort (AbortHandler)', () => {
     expect(abortOps(e)).toEqual(['podDelete:m/n0:PhaseRunning:ok', 'podDelete:m/n1:PhaseRunning:ok', 'podDelete:m/n2:PhaseRunning:ok', 'taskEvent:m:PhaseAborted:ok', 'nodeEvent:m:ABORTED:ok']);
   });
 
+  it('a launch plan: admin terminates its child, whose next round aborts its nodes and ends it Aborted', () => {
+    const child = workflow('child', [task('c1', [], long)]);
+    const wf = workflow('wf', [task('b', [], { runtime: { type: 'constant', value: 20 }, failedAttempts: 1, maxAttempts: 1 }), { id: 'lp', kind: 'launchplan', upstream: [], launchplan: child }]);
+    const rec = simulate([plan('x', wf)], testModel(), { seed: 3, replication: 0 });
+    const parent = exec(rec, 'x');
+    const term = abortRound(parent).find((o) => o.kind === 'terminateExecution')!;
+    expect(term).toMatchObject({ node: 'lp', outcome: 'ok' });
+    expect(abortOps(parent)).toEqual(['nodeEvent:lp:ABORTED:ok']);
+    const kid = rec.executions.find((e) => e.parent === 'x')!;
+    expect(term.detail).toBe(kid.id);
+    expect(kid.phase).toBe('Aborted');
+    const aborted = kid.workflowTransitions.at(-1)!;
+    expect(aborted).toMatchObject({ from: 'Running', to: 'Aborted' });
+    // after the terminate call returned, well before its task would have finished
+    expect(aborted.at).toBeGreaterThan(term.end);
+    expect(aborted.at).toBeLessThan(term.end + 10e9);
+    const round = kid.handles[aborted.handle!]!.rounds[aborted.round!]!.ops;
+    expect(round.filter((o) => o.kind === 'podDelete' || o.kind === 'nodeEvent' || o.kind === 'workflowEvent').map((o) => `${o.kind}:${o.node ?? ''}:${o.to ?? ''}`)).toEqual([
+      'podDelete:c1:',
+      'nodeEvent:c1:ABORTED',
+      'workflowEvent::ABORTED',
+    ]);
+    expect(kid.nodes.find((n) => n.id === 'c1')!.pod!.finished).toBeUndefined();
+  });
+
   it('a task whose plugin phase is final (its pod succeeded) gets only the node event', () => {
     // d's pod ends as b fails: d is Succeeding when the abort comes
     const wf = workflow('wf', [task('b', [], { failedAttempts: 1, maxAttempts: 1 }), task('d', [])]);
