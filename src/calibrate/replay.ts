@@ -224,17 +224,23 @@ class PlanBuilder {
   private subtaskFailures(n: NodeRecord, subs: NodeRecord[], wn: WorkflowNode): void {
     let budget = 0;
     let succeeded = 0;
+    let failedCount = 0;
     for (const s of subs) {
       const attempts = Math.max(podsOf(s).length, (s.retries ?? 0) + 1);
-      const failed = s.transitions.some((t) => t.to === 'Failed');
+      // out of attempts: Failed, or still Failing when the array decided in that round
+      const failed = s.transitions.some((t) => t.to === 'Failed' || t.to === 'Failing');
       if (s.transitions.at(-1)?.to === 'Succeeded') succeeded++;
       const failedAttempts = failed ? attempts : attempts - 1;
       if (failed) budget = Math.max(budget, attempts);
+      // the array's verdict counts only those already Failed
+      if (s.transitions.some((t) => t.to === 'Failed')) failedCount++;
       if (failedAttempts > 0) (this.replay[s.id] ??= {}).failedAttempts = failedAttempts;
     }
     if (budget === 0) return;
     wn.maxAttempts = budget;
+    // the criteria the recording met, or failed at its last failure
     if (n.transitions.at(-1)?.to === 'Succeeded') wn.map!.minSuccesses = succeeded;
+    else wn.map!.minSuccesses = Math.max(1, subs.length - failedCount + 1);
   }
 
   /**

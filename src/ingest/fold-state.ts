@@ -40,10 +40,11 @@ export interface Worker {
    */
   retry: { op: FoldOp; ex: ExecState; rs: RoundState; node: string } | null;
   /**
-   * The node executor is aborting a node on this worker (`Abort invoked`, until its ABORTED node
-   * event): `Sending buffered Task events.` there precedes the task event ABORTED.
+   * The node whose task handler is aborting on this worker (`Abort invoked`, until its Finalize or
+   * its ABORTED node event): `Sending buffered Task events.` of that node (or, for an ArrayNode, of
+   * the array whose subtask it is) precedes the task event ABORTED.
    */
-  aborting: boolean;
+  aborting: string | null;
   /** The op the current line just ended, for outcome lines such as "already exist". */
   closed: FoldOp | null;
   /** True for the stand-in worker of an execution whose lines carry no `routine`. */
@@ -152,7 +153,7 @@ export function newWorker(routine: string, replica: string | undefined, pseudo: 
     pending: null,
     pendingEx: null,
     retry: null,
-    aborting: false,
+    aborting: null,
     closed: null,
     pseudo,
     hasPrev: false,

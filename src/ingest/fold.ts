@@ -472,7 +472,7 @@ export class LogFolder {
       // ---- rounds and streaks
       case K.handling:
         // an abort that failed (its round errored) ends with its round
-        if (ws !== null) ws.aborting = false;
+        if (ws !== null) ws.aborting = null;
         this.onHandling(ex, ws, msg, rec.resVer);
         return;
       case K.handlingDone: {
@@ -585,7 +585,7 @@ export class LogFolder {
         return;
       }
       case K.nodeEvent: {
-        if (ws !== null) ws.aborting = false;
+        if (ws !== null) ws.aborting = null;
         const rs = this.roundFor(ex, ws, rec.resVer);
         const node = rec.node ?? nodeEventArgs(msg).node;
         const phase = nodeEventPhase(msg);
@@ -610,16 +610,21 @@ export class LogFolder {
 
       // ---- tasks
       case K.taskEvent:
-        if (ws !== null) ws.aborting = false;
+        if (ws !== null) ws.aborting = null;
         this.onTaskEvent(ex, ws, msg, rec);
         return;
       case K.abortInvoked:
-        if (ws !== null) ws.aborting = true;
+        if (ws !== null) ws.aborting = rec.node ?? null;
         return;
-      case K.bufferedTaskEvents:
+      case K.abortDone:
+        if (ws !== null) ws.aborting = null;
+        return;
+      case K.bufferedTaskEvents: {
         // In a Handle the plugin's transition line follows; in an abort, the task event ABORTED.
-        if (ws !== null && ws.aborting) this.onAbortTaskEvent(ex, ws, rec);
+        const a = ws?.aborting ?? null;
+        if (ws !== null && a !== null && rec.node !== undefined && (a === rec.node || a.startsWith(rec.node + '/'))) this.onAbortTaskEvent(ex, ws, rec);
         return;
+      }
       case K.taskEventIgnored: {
         const rs = this.roundFor(ex, ws, rec.resVer);
         this.setOutcome(ws, rs, 'taskEvent', 'alreadyExists');

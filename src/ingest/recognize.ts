@@ -72,6 +72,8 @@ export const K = {
   // aborts
   abortInvoked: 52,
   bufferedTaskEvents: 53,
+  /** Lines that end a task abort's events (Finalize follows Abort; a final plugin phase sends none). */
+  abortDone: 54,
 } as const;
 
 export type MsgKind = (typeof K)[keyof typeof K];
@@ -159,11 +161,9 @@ const UNTIMED_PREFIXES: readonly string[] = [
   'Calling aborting & finalize',
   'Trying to abort a node in state [',
   'Node not yet started, will not finalize',
-  'Returning immediately from Abort since task is already in terminal phase',
   'Subworkflow finalize invoked. Nothing to be done',
   'Finalizers are already empty for Resource with name',
   'Creating Object: Type:[',
-  'Finalize invoked',
   'Branch Node[',
   'No plugin found for Handler-type [',
   'Acquired leader lease',
@@ -257,6 +257,8 @@ const RULES: readonly Rule[] = [
   rule(P_TASK_EVENT, K.taskEvent),
   rule(P_ABORT_INVOKED, K.abortInvoked),
   rule(P_BUFFERED_TASK_EVENTS, K.bufferedTaskEvents),
+  rule('Finalize invoked', K.abortDone),
+  rule('Returning immediately from Abort since task is already in terminal phase', K.abortDone),
   rule(P_STREAK_ENDED, K.streakEnded),
   rule(P_SYNCED, K.synced),
   rule(P_CACHE_RECORDED, K.cacheRecorded),

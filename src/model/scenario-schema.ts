@@ -593,6 +593,7 @@ class Compiler {
           // a subtask that always fails gets propeller's default of one attempt without retries
           node.maxAttempts ??= 1;
         }
+        if (m.minSuccesses !== undefined && m.minSuccesses > m.size) this.fail([...p, 'map', 'minSuccesses'], `${m.minSuccesses} successes needed, but the map has ${m.size} subtasks`);
         if (m.minSuccesses !== undefined) node.map.minSuccesses = m.minSuccesses;
         if (m.minSuccessRatio !== undefined) node.map.minSuccessRatio = m.minSuccessRatio;
         const runtime = m.runtime ?? node.runtime;

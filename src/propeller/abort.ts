@@ -26,7 +26,8 @@ const { NEV_ABORTED, NYS, PLUGIN_ABORTED, PLUGIN_PHASE_NAMES, SKIPPED, SUCCEEDED
  * Finalize makes no API call (no pod finalizer: propeller's `inject-finalizer` default).
  *
  * Propeller keeps no visited set: a running node reached from several finished upstreams is aborted
- * once for each (the repeated events answer AlreadyExists, the repeated DELETE NotFound). The walk
+ * once for each (the repeated events answer AlreadyExists; the kube client skips a repeated DELETE,
+ * remembering what it deleted). The walk
  * here passes through each finished node once, which keeps that, while propeller's walk repeats
  * whole finished sub-DAGs once per path.
  */

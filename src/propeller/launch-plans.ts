@@ -63,8 +63,8 @@ export class AdminLauncher {
   terminate(rc: RoundCtx, n: NodeState): number {
     const child = n.child!;
     const now = rc.now;
-    const wait = this.bucket.reserve(now);
-    const dur = wait + this.lat.createExecution(rc.exec.streams.stream('admin', rc.exec.id, n.id));
+    // TerminateExecution goes straight to admin (no launcher rate limiter); its latency is a create's.
+    const dur = this.lat.createExecution(rc.exec.streams.stream('admin', rc.exec.id, n.id));
     rc.op('terminateExecution', dur, n.id, undefined, undefined, undefined, 'ok', child.id);
     this.sim.store.markDeleted(child, now + dur);
     return dur;

@@ -820,14 +820,19 @@ function* handleMap(rc: RoundCtx, n: NodeState): Gen<boolean> {
   const need = minSuccesses(n.def.map, size);
   if (size - failed < need) rc.setAux(n, MAP_FAILING);
   else if (size - open - failed >= need && running === 0) rc.setAux(n, MAP_SUCCEEDING);
-  rc.par++;
+  // only an array still executing holds a slot for the rest of the round
+  else rc.par++;
   return false;
 }
 
-/** Subtasks that must succeed: `min_successes`, else ⌈min_success_ratio·N⌉, else all N. */
+/**
+ * Subtasks that must succeed: `min_successes` (more than N fails the array at once, as in
+ * propeller), else ⌈min_success_ratio·N⌉ with the ratio a float32 as the CR stores it (0.8 of 10
+ * is 9), else all N.
+ */
 function minSuccesses(m: WorkflowNode['map'], size: number): number {
-  if (m?.minSuccesses !== undefined) return Math.min(size, m.minSuccesses);
-  if (m?.minSuccessRatio !== undefined) return Math.min(size, Math.ceil(m.minSuccessRatio * size));
+  if (m?.minSuccesses !== undefined) return m.minSuccesses;
+  if (m?.minSuccessRatio !== undefined) return Math.ceil(Math.fround(m.minSuccessRatio) * size);
   return size;
 }
 

@@ -29,7 +29,10 @@ export class Pod implements PodRef {
   observed = POD_PENDING;
   /** Status updates delivered so far (1 containers creating, 2 running, 3 exited). */
   stage = 0;
+  /** No further updates (aborted). */
   dead = false;
+  /** An abort's DELETE succeeded (the kube client's delete filter has it). */
+  deleted = false;
   constructor(
     readonly idx: number,
     readonly exec: ExecState,
@@ -145,16 +148,22 @@ export class Pods {
   /**
    * The k8s plugin's Abort (`KillTask`): one DELETE through the kube client (the same QPS/burst
    * bucket as creates) for `n`'s current attempt, starting at `at` (default now). The pod sends no
-   * further updates. Without a pod (none created yet, or deleted by an earlier abort) the API answers
-   * NotFound, which the plugin takes as done (the op's outcome is `ok` either way). `from` is the
-   * plugin phase the abort found. Returns the call's duration.
+   * further updates. Without a pod (none created yet) the API answers NotFound, which the plugin
+   * takes as done (the op's outcome is `ok` either way). A pod an earlier abort deleted costs
+   * nothing: propeller's kube client remembers the objects it deleted and skips the call (no op).
+   * `from` is the plugin phase the abort found. Returns the call's duration.
    */
   delete(rc: RoundCtx, n: NodeState, from: string, at = rc.now): number {
+    const ref = n.pods[n.attempt];
+    const pod = ref ? this.list[ref.idx]! : undefined;
+    if (pod?.deleted) return 0;
     const wait = this.bucket.reserve(at);
     const dur = wait + this.lat.podDelete(n.rngKube());
-    const ref = n.pods[n.attempt];
     rc.op('podDelete', dur, n.id, from, undefined, undefined, 'ok', Pods.podName(n, n.attempt), at);
-    if (ref) this.list[ref.idx]!.dead = true;
+    if (pod) {
+      pod.dead = true;
+      pod.deleted = true;
+    }
     return dur;
   }
 

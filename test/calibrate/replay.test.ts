@@ -222,7 +222,9 @@ describe('replay of a failed execution', () => {
     const outcome = (r: Recording, id: string) => r.executions[0]!.nodes.find((n) => n.id === id)!.transitions.at(-1)!.to;
     for (const [map, phase] of [
       ['{size: 5, failing: 1, runtime: 3s}', 'Failed'],
-      ['{size: 5, failing: 2, minSuccessRatio: 0.6, runtime: 3s}, failedAttempts: 1, retries: 1', 'Succeeded'],
+      ['{size: 5, failing: 2, minSuccessRatio: 0.5, runtime: 3s}, failedAttempts: 1, retries: 1', 'Succeeded'],
+      // a recording made under a ratio fails at its second failure, not its first
+      ['{size: 4, failing: 2, minSuccessRatio: 0.75, runtime: {uniform: {min: 2s, max: 20s}}}', 'Failed'],
     ] as const) {
       const { run, replayed } = await viaLogs(`    nodes:\n      - {id: m, map: ${map}}\n`);
       expect(run.executions[0]!.phase, map).toBe(phase);

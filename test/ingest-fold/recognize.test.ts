@@ -63,6 +63,8 @@ describe('classify: every timing-relevant template rendered by timeline/template
     ['pluginTransition', MSG.pluginTransition('PhaseRunning'), K.taskEvent],
     ['abortInvoked', MSG.abortInvoked('PhaseRunning'), K.abortInvoked],
     ['bufferedTaskEvents', MSG.bufferedTaskEvents(), K.bufferedTaskEvents],
+    ['finalizeInvoked', MSG.finalizeInvoked(), K.abortDone],
+    ['abort returns at once', 'Returning immediately from Abort since task is already in terminal phase.', K.abortDone],
     ['cacheMiss', MSG.cacheMiss(), K.cacheMiss],
     ['cacheHit', MSG.cacheHit('p', 'd', 'n', 'v'), K.cacheHit],
     ['cacheRecording', MSG.cacheRecording('p', 'd', 'n', 'v'), K.cacheRecording],
@@ -122,8 +124,7 @@ describe('classify: every timing-relevant template rendered by timeline/template
       'Calling aborting & finalize',
       'Aborting regular node RetryAttempt [0]',
       'Finalizing Parent node RetryAttempt [0]',
-      'Returning immediately from Abort since task is already in terminal phase.',
-      MSG.finalizeInvoked(),
+
       MSG.branchSelected('n0-n1'),
       // a warning of the task handler (flyte issue 1457)
       'No plugin found for Handler-type [python-task], defaulting to [container]',
