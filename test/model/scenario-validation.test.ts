@@ -91,6 +91,9 @@ describe('scenario validation errors', () => {
     expect(e.message).toContain('not both');
     ({ e } = fail(head + 'workflows:\n  w:\n    nodes:\n      - {id: m, map: {size: 3, minSuccessRatio: 1.5}}\n'));
     expect(e.path).toBe('workflows.w.nodes[0].map.minSuccessRatio');
+    ({ e } = fail(head + 'workflows:\n  w:\n    nodes:\n      - {id: m, map: {size: 3, minSuccesses: 4}}\n'));
+    expect(e.path).toBe('workflows.w.nodes[0].map.minSuccesses');
+    expect(e.message).toContain('4 successes needed, but the map has 3 subtasks');
   });
 
   it('cycles', () => {
