@@ -35,12 +35,13 @@ export function* abortScope(rc: RoundCtx, scope: Scope): Activity<void> {
   yield abortWalk(rc, scope, new Set<NodeState>());
 }
 
-/** `aborted`: the nodes this abort already reached (their repeats find the events sent). */
+/**
+ * `aborted`: the nodes this abort already reached (their repeats find the events sent). A node
+ * whose abort fails gets no event, and the walk goes on with the others (`AbortHandler` collects
+ * the errors; the round then fails).
+ */
 function* abortWalk(rc: RoundCtx, scope: Scope, aborted: Set<NodeState>): Activity<void> {
-  for (const n of abortOrder(rc, scope)) {
-    yield abortNode(rc, n, aborted);
-    if (rc.error !== null) return;
-  }
+  for (const n of abortOrder(rc, scope)) yield abortNode(rc, n, aborted);
 }
 
 /** The started, unfinished nodes the walk reaches, in the order it reaches them (repeats included). */
@@ -81,20 +82,21 @@ export function* abortArray(rc: RoundCtx, n: NodeState, again: boolean): Activit
 /** One node's abort: what its handler aborts, then its ABORTED event. */
 function* abortNode(rc: RoundCtx, n: NodeState, aborted: Set<NodeState>): Activity<void> {
   const sim = rc.sim;
+  const f0 = rc.failures;
   const again = aborted.has(n);
   aborted.add(n);
   let d: number;
   if (n.subnodes !== null) {
     yield abortArray(rc, n, again);
-    if (rc.error !== null) return;
+    if (rc.failures !== f0) return;
   } else if (n.inner !== null && n.inner.active) {
     yield abortWalk(rc, n.inner, aborted);
-    if (rc.error !== null) return;
+    if (rc.failures !== f0) return;
   } else if (n.kind === 'branch') {
     const taken = n.taken;
     if (taken !== null && taken.phase !== NYS && !isTerminalNode(taken.phase)) {
       yield abortNode(rc, taken, aborted);
-      if (rc.error !== null) return;
+      if (rc.failures !== f0) return;
     }
   } else if (n.kind === 'launchplan' && n.child !== null) {
     d = sim.launcher.terminate(rc, n);
@@ -104,7 +106,7 @@ function* abortNode(rc: RoundCtx, n: NodeState, aborted: Set<NodeState>): Activi
     if (d > 0) yield d;
     d = again ? sim.sink.taskAgain(rc, n, PLUGIN_ABORTED) : sim.sink.task(rc, n, PLUGIN_ABORTED, 0);
     if (d > 0) yield d;
-    if (rc.error !== null) return;
+    if (rc.failures !== f0) return;
   }
   d = sim.sink.node(rc, n, NEV_ABORTED);
   if (d > 0) yield d;

@@ -39,6 +39,8 @@ export class RoundCtx {
 
   /** Why the round failed, or null. */
   error: string | null = null;
+  /** Failed steps in this round (a step that fails after the first still counts). */
+  failures = 0;
   /** Something in the status changed (a write is due). */
   changed = false;
   /** A node just succeeded (partial completion): enqueue the workflow through the sub-queue. */
@@ -85,6 +87,7 @@ export class RoundCtx {
     this.parLimitOp = null;
     this.parLimited = 0;
     this.error = null;
+    this.failures = 0;
     this.changed = false;
     this.partial = false;
     this.touchedCount = 0;
@@ -249,6 +252,7 @@ export class RoundCtx {
   }
 
   fail(message: string): void {
+    this.failures++;
     if (this.error === null) this.error = message;
   }
 

@@ -151,6 +151,30 @@ describe('the abort (AbortHandler)', () => {
     expect(kid.nodes.find((n) => n.id === 'c1')!.pod!.finished).toBeUndefined();
   });
 
+  it('a node whose abort fails gets no event, and the walk goes on with the others (the round fails, the next redoes it)', () => {
+    const wf = workflow('wf', [task('b', [], { failedAttempts: 1, maxAttempts: 1 }), task('d1', [], long), task('d2', [], long), task('d3', [], long)]);
+    const m = testModel();
+    m.events.task.failureProbability = 0.3;
+    let checked = false;
+    for (let seed = 0; seed < 60 && !checked; seed++) {
+      const e = exec(simulate([plan('x', wf)], m, { seed, replication: 0 }), 'x');
+      for (const h of e.handles)
+        for (const r of h.rounds) {
+          if (r.phase !== 'Failing' || r.error === undefined) continue;
+          const ops = r.ops.filter((o) => o.kind === 'podDelete' || o.kind === 'taskEvent' || o.kind === 'nodeEvent');
+          const bad = ops.findIndex((o) => o.kind === 'taskEvent' && o.outcome === 'error');
+          if (bad < 0 || bad === ops.length - 1) continue;
+          checked = true;
+          // the node whose task event failed gets no node event; the nodes after it are still aborted
+          const failedNode = ops[bad]!.node;
+          expect(ops.some((o) => o.kind === 'nodeEvent' && o.node === failedNode)).toBe(false);
+          expect(ops.slice(bad + 1).some((o) => o.kind === 'podDelete' || o.kind === 'nodeEvent')).toBe(true);
+        }
+      if (checked) expect(e.phase).toBe('Failed');
+    }
+    expect(checked).toBe(true);
+  });
+
   it('a task whose plugin phase is final (its pod succeeded) gets only the node event', () => {
     // d's pod ends as b fails: d is Succeeding when the abort comes
     const wf = workflow('wf', [task('b', [], { failedAttempts: 1, maxAttempts: 1 }), task('d', [])]);
