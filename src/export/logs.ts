@@ -78,6 +78,7 @@ const LEVELS: Partial<Record<Tmpl, LevelName>> = {
   bufferedTaskEvents: 'debug',
   creatingObject: 'debug',
   abortInvoked: 'debug',
+  callingAbort: 'debug',
   finalizeInvoked: 'debug',
   nodeSucceeding: 'debug',
   nodeFailing: 'debug',
@@ -637,6 +638,7 @@ function roundEvents(ctx: ExecContext, hi: number, ri: number, base: FieldSet, e
   let failure: { text: string; kind: OpKind } | undefined;
   // A node abort under way on this worker (from its `Abort invoked` line to its ABORTED node event).
   let aborting = false;
+  let abortAttempt = 0;
   const lastTo = new Map<string, string>();
 
   // How HandleNode treats the open node: not yet started (pre-execute), started (its handler runs
@@ -743,8 +745,13 @@ function roundEvents(ctx: ExecContext, hi: number, ri: number, base: FieldSet, e
       }
     }
     let nf = rf;
-    if (NODE_LEVEL.has(op.kind) && node !== undefined) nf = openNode(node, op.start);
-    else closeNode(op.start);
+    // An abort (`AbortHandler`) handles no node: its lines carry the node's fields only.
+    const abortOp = (op.kind === 'nodeEvent' && op.to === 'ABORTED') || (op.kind === 'taskEvent' && op.to === 'PhaseAborted') || op.kind === 'podDelete';
+    if (NODE_LEVEL.has(op.kind) && node !== undefined && !abortOp) nf = openNode(node, op.start);
+    else {
+      closeNode(op.start);
+      if (abortOp && node !== undefined) nf = rf.with({ node });
+    }
 
     switch (op.kind) {
       case 'nodeTransition': {
@@ -791,11 +798,18 @@ function roundEvents(ctx: ExecContext, hi: number, ri: number, base: FieldSet, e
         }
         break;
       }
-      case 'podDelete':
-        emit(op.start, 'abortInvoked', MSG.abortInvoked(op.from ?? 'PhaseRunning'), taskFields(rf.with({ node: node ?? '' })));
-        emit(op.start, 'killTask', MSG.killTask(op.detail ?? `${ex.id}-${node ?? 'n0'}-0`), taskFields(rf.with({ node: node ?? '' })));
+      case 'podDelete': {
+        const tf = taskFields(nf);
+        const pod = op.detail ?? `${ex.id}-${node ?? 'n0'}-0`;
+        const attempt = Number(pod.slice(pod.lastIndexOf('-') + 1)) || 0;
+        emit(op.start, 'callingAbort', MSG.callingAbort(), tf);
+        emit(op.start, 'abortingRegularNode', MSG.abortingRegularNode(attempt), tf);
+        emit(op.start, 'abortInvoked', MSG.abortInvoked(op.from ?? 'PhaseRunning'), tf);
+        emit(op.start, 'killTask', MSG.killTask(pod), tf);
         aborting = true;
+        abortAttempt = attempt;
         break;
+      }
       case 'podCreate':
         emit(op.start, 'creatingObject', MSG.creatingObject(ex.namespace, op.detail ?? `${ex.id}-${node ?? 'n0'}-0`), taskFields(nf));
         break;
@@ -812,7 +826,11 @@ function roundEvents(ctx: ExecContext, hi: number, ri: number, base: FieldSet, e
             const err = failText(op, r);
             emit(op.end, 'taskEventRecordingFailed', MSG.taskEventRecordingFailed(TASK_PLUGIN, 'ABORTED', err), tf);
             failure ??= { text: err, kind: op.kind };
+            break;
           }
+          // Finalize follows the abort (the parent task's, through the dynamic handler)
+          emit(op.end, 'finalizingParentNode', MSG.finalizingParentNode(abortAttempt), tf);
+          emit(op.end, 'finalizeInvoked', MSG.finalizeInvoked(), tf);
           break;
         }
         const phase = op.to === 'FAILED' && node !== undefined && retrying.has(node) ? 'PhaseRetryableFailure' : pluginPhase(op.to);

@@ -58,6 +58,10 @@ export const MSG = {
   /** The task handler's Abort (`nodes/task/handler.go`), then the k8s plugin's (`plugin_manager.go`). */
   abortInvoked: (pluginPhase: string) => `Abort invoked with phase [${pluginPhase}]`,
   killTask: (name: string) => `KillTask invoked. We will attempt to delete object [${name}].`,
+  /** `nodeExecutor.Abort`, then the dynamic handler around a task's Abort and Finalize. */
+  callingAbort: () => 'Calling aborting & finalize',
+  abortingRegularNode: (attempt: number) => `Aborting regular node RetryAttempt [${attempt}]`,
+  finalizingParentNode: (attempt: number) => `Finalizing Parent node RetryAttempt [${attempt}]`,
   /** `DecideBranch` (`nodes/branch/evaluator.go`): a case not taken, then the one taken. */
   branchSkip: (node: string) => `Branch Setting Node[${node}] status to Skipped!`,
   branchSelected: (node: string) => `Branch Node[${node}] selected!`,
