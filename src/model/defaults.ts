@@ -91,6 +91,8 @@ export function defaultModel(): Model {
     kube: {
       // Pod create API call.
       podCreate: lognormal(0.02, 0.5),
+      // Pod DELETE when a failing workflow aborts a running task: an API call like the create.
+      podDelete: lognormal(0.02, 0.5),
       // Pod created -> scheduled (PodInitializing seen); part of the start time below by default.
       podSchedule: zero,
       // Scheduling + image pull (usually cached) + container start: a few seconds.

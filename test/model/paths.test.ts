@@ -14,7 +14,8 @@ describe('model paths', () => {
     expect(paths).toContain('store.offloadClosure');
     expect(paths).toContain('defaultRuntime');
     expect(paths).not.toContain('events.node.latency.mu'); // distributions are leaves
-    expect(paths).toHaveLength(53);
+    expect(paths).toContain('kube.podDelete');
+    expect(paths).toHaveLength(54);
   });
 
   it('wildcards match one segment', () => {
