@@ -27,9 +27,8 @@ const { NEV_ABORTED, NYS, PLUGIN_ABORTED, PLUGIN_PHASE_NAMES, SKIPPED, SUCCEEDED
  *
  * Propeller keeps no visited set: a running node reached from several finished upstreams is aborted
  * once for each (the repeated events answer AlreadyExists; the kube client skips a repeated DELETE,
- * remembering what it deleted). The walk
- * here passes through each finished node once, which keeps that, while propeller's walk repeats
- * whole finished sub-DAGs once per path.
+ * remembering what it deleted). The walk here passes through each finished node once, which keeps
+ * that, while propeller's walk repeats whole finished sub-DAGs once per path.
  */
 export function* abortScope(rc: RoundCtx, scope: Scope): Activity<void> {
   yield abortWalk(rc, scope, new Set<NodeState>());

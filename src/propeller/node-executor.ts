@@ -721,6 +721,8 @@ function* handleMap(rc: RoundCtx, n: NodeState): Gen<boolean> {
     return false;
   }
   if (n.aux === MAP_FAILING) {
+    // ArrayNodePhaseFailing: abort the subtasks still running, then fail the node (its error is the
+    // subtasks' failures): Failing, with the FAILED event.
     yield abortArray(rc, n, false);
     if (rc.error !== null) return false;
     d = transitionAndSend(rc, n, FAILING, NEV_FAILED);
