@@ -31,16 +31,9 @@ const { NEV_ABORTED, NYS, PLUGIN_ABORTED, PLUGIN_PHASE_NAMES, SKIPPED, SUCCEEDED
  * that, while propeller's walk repeats whole finished sub-DAGs once per path.
  */
 export function* abortScope(rc: RoundCtx, scope: Scope): Activity<void> {
-  yield abortWalk(rc, scope, new Set<NodeState>());
-}
-
-/**
- * `aborted`: the nodes this abort already reached (their repeats find the events sent). A node
- * whose abort fails gets no event, and the walk goes on with the others (`AbortHandler` collects
- * the errors; the round then fails).
- */
-function* abortWalk(rc: RoundCtx, scope: Scope, aborted: Set<NodeState>): Activity<void> {
-  for (const n of abortOrder(rc, scope)) yield abortNode(rc, n, aborted);
+  // A node whose abort fails gets no event, and the walk goes on with the others (`AbortHandler`
+  // collects the errors; the round then fails).
+  for (const n of abortOrder(rc, scope)) yield abortNode(rc, n);
 }
 
 /** The started, unfinished nodes the walk reaches, in the order it reaches them (repeats included). */
@@ -63,10 +56,9 @@ function abortOrder(rc: RoundCtx, scope: Scope): NodeState[] {
 /**
  * An ArrayNode's Abort: each started, unfinished subtask in index order (its task handler's Abort:
  * a pod DELETE unless its plugin phase is final), then one task event ABORTED for the array, its
- * subtasks as external resources (sent even with none under way). `again`: this abort already
- * sent it.
+ * subtasks as external resources (sent even with none under way).
  */
-export function* abortArray(rc: RoundCtx, n: NodeState, again: boolean): Activity<void> {
+export function* abortArray(rc: RoundCtx, n: NodeState): Activity<void> {
   const sim = rc.sim;
   let d: number;
   for (const s of n.subnodes!) {
@@ -74,27 +66,25 @@ export function* abortArray(rc: RoundCtx, n: NodeState, again: boolean): Activit
     d = sim.pods.delete(rc, s, PLUGIN_PHASE_NAMES[s.plugin]!);
     if (d > 0) yield d;
   }
-  d = again ? sim.sink.taskAgain(rc, n, PLUGIN_ABORTED) : sim.sink.task(rc, n, PLUGIN_ABORTED, 0);
+  d = sim.sink.task(rc, n, PLUGIN_ABORTED, 0);
   if (d > 0) yield d;
 }
 
 /** One node's abort: what its handler aborts, then its ABORTED event. */
-function* abortNode(rc: RoundCtx, n: NodeState, aborted: Set<NodeState>): Activity<void> {
+function* abortNode(rc: RoundCtx, n: NodeState): Activity<void> {
   const sim = rc.sim;
   const f0 = rc.failures;
-  const again = aborted.has(n);
-  aborted.add(n);
   let d: number;
   if (n.subnodes !== null) {
-    yield abortArray(rc, n, again);
+    yield abortArray(rc, n);
     if (rc.failures !== f0) return;
   } else if (n.inner !== null && n.inner.active) {
-    yield abortWalk(rc, n.inner, aborted);
+    yield abortScope(rc, n.inner);
     if (rc.failures !== f0) return;
   } else if (n.kind === 'branch') {
     const taken = n.taken;
     if (taken !== null && taken.phase !== NYS && !isTerminalNode(taken.phase)) {
-      yield abortNode(rc, taken, aborted);
+      yield abortNode(rc, taken);
       if (rc.failures !== f0) return;
     }
   } else if (n.kind === 'launchplan' && n.child !== null) {
@@ -103,7 +93,7 @@ function* abortNode(rc: RoundCtx, n: NodeState, aborted: Set<NodeState>): Activi
   } else if ((n.kind === 'task' || n.kind === 'dynamic') && !isTerminalPlugin(n.plugin)) {
     d = sim.pods.delete(rc, n, PLUGIN_PHASE_NAMES[n.plugin]!);
     if (d > 0) yield d;
-    d = again ? sim.sink.taskAgain(rc, n, PLUGIN_ABORTED) : sim.sink.task(rc, n, PLUGIN_ABORTED, 0);
+    d = sim.sink.task(rc, n, PLUGIN_ABORTED, 0);
     if (d > 0) yield d;
     if (rc.failures !== f0) return;
   }

@@ -100,15 +100,6 @@ export class EventSink {
     return d;
   }
 
-  /**
-   * The same task event again within one round (a node aborted twice): the filter answers
-   * AlreadyExists, and the phase is already recorded.
-   */
-  taskAgain(rc: RoundCtx, n: NodeState, plugin: number): number {
-    rc.op('taskEvent', 0, n.id, undefined, PLUGIN_PHASE_NAMES[plugin]!, undefined, 'alreadyExists');
-    return 0;
-  }
-
   /** Task event for plugin phase `plugin` (PLUGIN_*) with a phase version. */
   task(rc: RoundCtx, n: NodeState, plugin: number, version: number): number {
     const phase = PLUGIN_PHASE_NAMES[plugin]!;
@@ -116,9 +107,9 @@ export class EventSink {
     const sent0 = n.sentTaskEvents;
     if (sent0 && sent0.includes(key)) {
       rc.op('taskEvent', 0, n.id, undefined, phase, undefined, 'alreadyExists');
-      // Sent by a round that was rolled back: this round persists the phase (unless a committed
-      // round already did: an ArrayNode aborted again).
-      if (plugin !== PLUGIN_ABORTED || n.lastTaskEvent !== phase) rc.taskPhase(n, phase);
+      // Sent by a round that was rolled back: this round persists the phase. An abort's event sent
+      // again (a node reached twice, an ArrayNode's second abort) is recorded already.
+      if (plugin !== PLUGIN_ABORTED || (n.lastTaskEvent !== phase && !rc.hasTaskPhase(n, phase))) rc.taskPhase(n, phase);
       return 0;
     }
     const d = this.send(rc, 'taskEvent', n.id, phase, this.lat.taskEvent, n.rngEvents(), this.model.events.task.failureProbability, false);

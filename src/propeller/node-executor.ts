@@ -15,7 +15,7 @@ import type { Activity } from './sim-context.js';
 const { F_DYNAMIC_COMPILED, F_ERROR, F_FUTURES, F_FUTURES_COMPILED, F_INPUTS, F_OUTPUTS } = blobStore;
 const { nsSampler } = latencies;
 const { abortArray, abortScope } = abort;
-const { DYNAMIC_RUNNING, FAILED, FAILING, NEV_ABORTED, NEV_DYNAMIC_RUNNING, NEV_FAILED, NEV_QUEUED, NEV_RUNNING, NEV_SKIPPED, NEV_SUCCEEDED, NYS, PLUGIN_INITIALIZING, PLUGIN_NONE, PLUGIN_QUEUED, PLUGIN_RETRYABLE_FAILURE, PLUGIN_RUNNING, PLUGIN_SUCCESS, QUEUED, RETRYABLE_FAILURE, RUNNING, SKIPPED, SUCCEEDED, SUCCEEDING, TIMED_OUT, WF_FAILED, isSuccessLike, isTerminalNode } = phases;
+const { DYNAMIC_RUNNING, FAILED, FAILING, NEV_DYNAMIC_RUNNING, NEV_FAILED, NEV_QUEUED, NEV_RUNNING, NEV_SKIPPED, NEV_SUCCEEDED, NYS, PLUGIN_INITIALIZING, PLUGIN_NONE, PLUGIN_QUEUED, PLUGIN_RETRYABLE_FAILURE, PLUGIN_RUNNING, PLUGIN_SUCCESS, QUEUED, RETRYABLE_FAILURE, RUNNING, SKIPPED, SUCCEEDED, SUCCEEDING, TIMED_OUT, WF_FAILED, isSuccessLike, isTerminalNode } = phases;
 const { POD_FAILED, POD_INITIALIZING, POD_RUNNING, POD_SUCCEEDED } = pods;
 
 /**
@@ -715,7 +715,7 @@ function* handleMap(rc: RoundCtx, n: NodeState): Gen<boolean> {
   if (n.phase === FAILING) {
     // `node failing`: the array's Abort again (the subtasks' status still shows them running; its
     // event finds itself sent), then Failed.
-    yield abortArray(rc, n, false);
+    yield abortArray(rc, n);
     if (rc.error !== null) return false;
     rc.transition(n, FAILED);
     return false;
@@ -723,7 +723,7 @@ function* handleMap(rc: RoundCtx, n: NodeState): Gen<boolean> {
   if (n.aux === MAP_FAILING) {
     // ArrayNodePhaseFailing: abort the subtasks still running, then fail the node (its error is the
     // subtasks' failures): Failing, with the FAILED event.
-    yield abortArray(rc, n, false);
+    yield abortArray(rc, n);
     if (rc.error !== null) return false;
     d = transitionAndSend(rc, n, FAILING, NEV_FAILED);
     if (d > 0) yield d;

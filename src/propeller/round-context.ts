@@ -216,6 +216,12 @@ export class RoundCtx {
   }
 
   /** A task event was sent: remembered for the node's `taskPhases` if the round persists. */
+  /** This round already recorded task phase `phase` for `n` (a scan: for the rare repeated event). */
+  hasTaskPhase(n: NodeState, phase: string): boolean {
+    for (let i = 0; i < this.tpCount; i++) if (this.tpNode[i] === n && this.tpTo[i] === phase) return true;
+    return false;
+  }
+
   taskPhase(n: NodeState, phase: string): void {
     const i = this.tpCount++;
     this.tpNode[i] = n;
