@@ -815,30 +815,21 @@ function roundEvents(ctx: ExecContext, hi: number, ri: number, base: FieldSet, e
         break;
       case 'taskEvent': {
         const tf = taskFields(nf);
-        if (op.to === 'PhaseAborted') {
+        const aborted = op.to === 'PhaseAborted';
+        const phase = op.to === 'FAILED' && node !== undefined && retrying.has(node) ? 'PhaseRetryableFailure' : pluginPhase(op.to);
+        if (aborted) {
           // An ArrayNode's one event for its subtasks has no line of its own (propeller prints the
           // subtasks' aborts); with none under way its array's `Abort invoked` stands for them.
           if (!aborting) emit(op.start, 'abortInvoked', MSG.abortInvoked(op.from ?? 'PhaseRunning'), tf);
           aborting = true;
           emit(op.start, 'bufferedTaskEvents', MSG.bufferedTaskEvents(), tf);
-          if (op.outcome === 'alreadyExists') emit(op.end, 'taskEventFailed', MSG.taskEventFailed(op.detail ?? 'AlreadyExists', 'ABORTED'), tf);
-          else if (isFailedOutcome(op.outcome)) {
-            const err = failText(op, r);
-            emit(op.end, 'taskEventRecordingFailed', MSG.taskEventRecordingFailed(TASK_PLUGIN, 'ABORTED', err), tf);
-            failure ??= { text: err, kind: op.kind };
-            break;
+        } else {
+          emit(op.start, 'bufferedTaskEvents', MSG.bufferedTaskEvents(), tf);
+          emit(op.start, 'pluginTransition', MSG.pluginTransition(phase), tf);
+          // A task still under way counts towards the round's parallelism (after its event is sent).
+          if (RUNNING_PLUGIN_PHASES.has(phase) && op.outcome !== 'alreadyExists' && !isFailedOutcome(op.outcome)) {
+            emit(op.end, 'parallelismSet', MSG.parallelismSet(++parallelism), tf);
           }
-          // Finalize follows the abort (the parent task's, through the dynamic handler)
-          emit(op.end, 'finalizingParentNode', MSG.finalizingParentNode(abortAttempt), tf);
-          emit(op.end, 'finalizeInvoked', MSG.finalizeInvoked(), tf);
-          break;
-        }
-        const phase = op.to === 'FAILED' && node !== undefined && retrying.has(node) ? 'PhaseRetryableFailure' : pluginPhase(op.to);
-        emit(op.start, 'bufferedTaskEvents', MSG.bufferedTaskEvents(), tf);
-        emit(op.start, 'pluginTransition', MSG.pluginTransition(phase), tf);
-        // A task still under way counts towards the round's parallelism (after its event is sent).
-        if (RUNNING_PLUGIN_PHASES.has(phase) && op.outcome !== 'alreadyExists' && !isFailedOutcome(op.outcome)) {
-          emit(op.end, 'parallelismSet', MSG.parallelismSet(++parallelism), tf);
         }
         if (op.outcome === 'alreadyExists') {
           emit(op.end, 'taskEventFailed', MSG.taskEventFailed(op.detail ?? 'AlreadyExists', TASK_EVENT_PHASE[phase] ?? 'UNDEFINED'), tf);
@@ -846,6 +837,12 @@ function roundEvents(ctx: ExecContext, hi: number, ri: number, base: FieldSet, e
           const err = failText(op, r);
           emit(op.end, 'taskEventRecordingFailed', MSG.taskEventRecordingFailed(TASK_PLUGIN, TASK_EVENT_PHASE[phase] ?? 'UNDEFINED', err), tf);
           failure ??= { text: err, kind: op.kind };
+          break;
+        }
+        // Finalize follows an abort (the parent task's, through the dynamic handler)
+        if (aborted) {
+          emit(op.end, 'finalizingParentNode', MSG.finalizingParentNode(abortAttempt), tf);
+          emit(op.end, 'finalizeInvoked', MSG.finalizeInvoked(), tf);
         }
         break;
       }
