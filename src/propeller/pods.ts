@@ -29,9 +29,7 @@ export class Pod implements PodRef {
   observed = POD_PENDING;
   /** Status updates delivered so far (1 containers creating, 2 running, 3 exited). */
   stage = 0;
-  /** No further updates (aborted). */
-  dead = false;
-  /** An abort's DELETE succeeded (the kube client's delete filter has it). */
+  /** An abort deleted it: no further updates, and the kube client's delete filter has it. */
   deleted = false;
   constructor(
     readonly idx: number,
@@ -126,7 +124,7 @@ export class Pods {
   /** The next status change of pod `idx` reaches the informer. */
   onUpdate(idx: number, now: number): void {
     const pod = this.list[idx]!;
-    if (pod.dead) return;
+    if (pod.deleted) return;
     const stage = ++pod.stage;
     if (pod.node.kind === 'subnode') pod.node.wakeSubnode();
     const rng = pod.node.rngKube();
@@ -160,10 +158,7 @@ export class Pods {
     const wait = this.bucket.reserve(at);
     const dur = wait + this.lat.podDelete(n.rngKube());
     rc.op('podDelete', dur, n.id, from, undefined, undefined, 'ok', Pods.podName(n, n.attempt), at);
-    if (pod) {
-      pod.dead = true;
-      pod.deleted = true;
-    }
+    if (pod) pod.deleted = true;
     return dur;
   }
 
