@@ -45,6 +45,7 @@ import {
 } from './fold-state.js';
 import type { LogRecord } from './record.js';
 import { pushEnd, tightenInside, type Interval } from './fold-bounds.js';
+import { foldArrayEvents } from './array-events.js';
 import { inferGate, nestBranchCases } from './implicit-nodes.js';
 import { inferInfoLevel } from './info-level.js';
 import { podNodeId } from './pod-name.js';
@@ -1634,6 +1635,7 @@ export class LogFolder {
         const n = ns.rec;
         if ((n.kind === 'unknown' || n.kind === 'task' || n.kind === 'cachedTask') && n.parent !== undefined && ex.nodes.get(n.parent)?.rec.kind === 'map') n.kind = 'subnode';
       }
+      foldArrayEvents(rec.handles, (id) => ex.nodes.get(id)?.rec);
     }
     const nodes: NodeRecord[] = [];
     // A pod is assumed when a node starts running; in a log that has task events, a top-level node
