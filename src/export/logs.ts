@@ -352,6 +352,8 @@ class ExecContext {
   readonly phaseNow = new Map<string, string>();
   /** Top-level task nodes Running as of the round being emitted, in the order they started. */
   readonly runningTasks = new Set<string>();
+  /** Each task node's latest pod (created or deleted so far), for a repeated abort's KillTask. */
+  readonly podOf = new Map<string, string>();
   private readonly baseByWorker = new Map<string, FieldSet>();
   /** Lines logged with `context.TODO()` (enqueues) carry no fields. */
   readonly none = new FieldSet({});
@@ -636,9 +638,18 @@ function roundEvents(ctx: ExecContext, hi: number, ri: number, base: FieldSet, e
   let queuedPending = false;
   let parallelism = 0;
   let failure: { text: string; kind: OpKind } | undefined;
-  // A node abort under way on this worker (from its `Abort invoked` line to its ABORTED node event).
-  let aborting = false;
+  // The node whose abort is under way on this worker (from its `Abort invoked` line to its ABORTED node event).
+  let aborting: string | undefined;
   let abortAttempt = 0;
+  /** A task node's abort up to its plugin's KillTask; returns the attempt (from the pod name). */
+  const killTask = (t: Ns, tf: FieldSet, from: string | undefined, pod: string): number => {
+    const attempt = Number(pod.slice(pod.lastIndexOf('-') + 1)) || 0;
+    emit(t, 'callingAbort', MSG.callingAbort(), tf);
+    emit(t, 'abortingRegularNode', MSG.abortingRegularNode(attempt), tf);
+    emit(t, 'abortInvoked', MSG.abortInvoked(from ?? 'PhaseRunning'), tf);
+    emit(t, 'killTask', MSG.killTask(pod), tf);
+    return attempt;
+  };
   const lastTo = new Map<string, string>();
 
   // How HandleNode treats the open node: not yet started (pre-execute), started (its handler runs
@@ -783,7 +794,7 @@ function roundEvents(ctx: ExecContext, hi: number, ri: number, base: FieldSet, e
         break;
       }
       case 'nodeEvent': {
-        aborting = false;
+        aborting = undefined;
         const id = node ?? '';
         const phase = nodeEventPhase(op.to ?? lastTo.get(id));
         const eventId = `node_id:"${id}" execution_id:{${ctx.idText}}`;
@@ -801,27 +812,32 @@ function roundEvents(ctx: ExecContext, hi: number, ri: number, base: FieldSet, e
       case 'podDelete': {
         const tf = taskFields(nf);
         const pod = op.detail ?? `${ex.id}-${node ?? 'n0'}-0`;
-        const attempt = Number(pod.slice(pod.lastIndexOf('-') + 1)) || 0;
-        emit(op.start, 'callingAbort', MSG.callingAbort(), tf);
-        emit(op.start, 'abortingRegularNode', MSG.abortingRegularNode(attempt), tf);
-        emit(op.start, 'abortInvoked', MSG.abortInvoked(op.from ?? 'PhaseRunning'), tf);
-        emit(op.start, 'killTask', MSG.killTask(pod), tf);
-        aborting = true;
-        abortAttempt = attempt;
+        if (node !== undefined) ctx.podOf.set(node, pod);
+        abortAttempt = killTask(op.start, tf, op.from, pod);
+        aborting = node;
         break;
       }
-      case 'podCreate':
-        emit(op.start, 'creatingObject', MSG.creatingObject(ex.namespace, op.detail ?? `${ex.id}-${node ?? 'n0'}-0`), taskFields(nf));
+      case 'podCreate': {
+        const pod = op.detail ?? `${ex.id}-${node ?? 'n0'}-0`;
+        if (node !== undefined) ctx.podOf.set(node, pod);
+        emit(op.start, 'creatingObject', MSG.creatingObject(ex.namespace, pod), taskFields(nf));
         break;
+      }
       case 'taskEvent': {
         const tf = taskFields(nf);
         const aborted = op.to === 'PhaseAborted';
         const phase = op.to === 'FAILED' && node !== undefined && retrying.has(node) ? 'PhaseRetryableFailure' : pluginPhase(op.to);
         if (aborted) {
-          // An ArrayNode's one event for its subtasks has no line of its own (propeller prints the
-          // subtasks' aborts); with none under way its array's `Abort invoked` stands for them.
-          if (!aborting) emit(op.start, 'abortInvoked', MSG.abortInvoked(op.from ?? 'PhaseRunning'), tf);
-          aborting = true;
+          const id = node ?? '';
+          if (aborting === undefined || (aborting !== id && !aborting.startsWith(id + '/'))) {
+            // An ArrayNode's one event for its subtasks has no line of its own (propeller prints the
+            // subtasks' aborts); with none under way its array's `Abort invoked` stands for them.
+            if (ctx.nodeKind.get(id) === 'map') emit(op.start, 'abortInvoked', MSG.abortInvoked(op.from ?? 'PhaseRunning'), tf);
+            // A task aborted again (its pod already deleted: no DELETE op) goes through the plugin's
+            // abort all the same.
+            else abortAttempt = killTask(op.start, tf, op.from, ctx.podOf.get(id) ?? `${ex.id}-${id}-0`);
+          }
+          aborting = id;
           emit(op.start, 'bufferedTaskEvents', MSG.bufferedTaskEvents(), tf);
         } else {
           emit(op.start, 'bufferedTaskEvents', MSG.bufferedTaskEvents(), tf);

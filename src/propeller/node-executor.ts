@@ -218,8 +218,8 @@ function handleSync(rc: RoundCtx, n: NodeState): number {
     return SYNC_SUCCEEDED;
   }
   if (phase === FAILING) {
-    // an ArrayNode's abort makes calls again (its handler)
-    if (n.subnodes !== null) return SYNC_NEEDS_HANDLER;
+    // an ArrayNode's abort, and a dynamic node's whose sub-DAG failed, make calls again (their handler)
+    if (n.subnodes !== null || (n.kind === 'dynamic' && n.inner !== null && n.inner.active)) return SYNC_NEEDS_HANDLER;
     // `node failing`: abort + finalize, then Failed; no event (FAILED was sent on entering Failing).
     rc.transition(n, FAILED);
     return SYNC_DONE;
@@ -244,7 +244,7 @@ function handlerOf(rc: RoundCtx, n: NodeState): Gen<boolean> {
   if (n.phase === NYS) return handleNotYetStarted(rc, n);
   switch (n.kind) {
     case 'dynamic':
-      return n.phase === DYNAMIC_RUNNING ? handleDynamic(rc, n) : handleTask(rc, n);
+      return n.phase === DYNAMIC_RUNNING ? handleDynamic(rc, n) : n.phase === FAILING ? failDynamic(rc, n) : handleTask(rc, n);
     case 'map':
       return handleMap(rc, n);
     case 'subworkflow':
@@ -538,6 +538,19 @@ function* failAfterInner(rc: RoundCtx, n: NodeState): Gen<boolean> {
   if (rc.error !== null) return false;
   const d = transitionAndSend(rc, n, n.kind === 'dynamic' ? FAILING : FAILED, NEV_FAILED);
   if (d > 0) yield d;
+  return false;
+}
+
+/**
+ * `node failing` of a dynamic node whose sub-DAG failed: its handler's Abort runs over the sub-DAG
+ * again (the dynamic state still says Failing), and the nodes the first abort reached still show
+ * running (an abort leaves their phase): their pods are gone already, their events answer
+ * AlreadyExists. Then Failed, with no event (FAILED went out on entering Failing).
+ */
+function* failDynamic(rc: RoundCtx, n: NodeState): Gen<boolean> {
+  yield abortScope(rc, n.inner!);
+  if (rc.error !== null) return false;
+  rc.transition(n, FAILED);
   return false;
 }
 

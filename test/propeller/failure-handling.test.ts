@@ -310,6 +310,22 @@ describe('a failure inside a dynamic node', () => {
     const failing = e.workflowTransitions.find((t) => t.to === 'Failing')!;
     expect([failing.handle, failing.round]).toEqual([failed.handle, failed.round]);
   });
+
+  it('aborts a running sibling in the sub-DAG on entering Failing, and again (AlreadyExists, no second DELETE) on leaving it', () => {
+    const sub = workflow('sub', [task('x', [], { failedAttempts: 1, maxAttempts: 1 }), task('y', [], { runtime: { type: 'constant', value: 600 } })]);
+    const wf = workflow('wf', [{ id: 'dy', kind: 'dynamic', upstream: [], dynamic: sub }]);
+    const e = run(wf);
+    const rounds = e.handles.flatMap((h, hi) => h.rounds.map((r, ri) => ({ r, hi, ri })));
+    const roundOf = (t: { handle?: number; round?: number }) => rounds.find((x) => x.hi === t.handle && x.ri === t.round)!.r;
+    const moves = node(e, 'dy').transitions;
+    const toFailing = moves.find((t) => t.to === 'Failing')!;
+    const toFailed = moves.find((t) => t.to === 'Failed')!;
+    const yOps = (r: { ops: Op[] }) => r.ops.filter((o) => o.node === 'dy/y').map((o) => `${o.kind}:${o.to ?? ''}:${o.outcome ?? ''}`);
+    expect(yOps(roundOf(toFailing))).toEqual(['podDelete::ok', 'taskEvent:PhaseAborted:ok', 'nodeEvent:ABORTED:ok']);
+    expect(yOps(roundOf(toFailed))).toEqual(['taskEvent:PhaseAborted:alreadyExists', 'nodeEvent:ABORTED:alreadyExists']);
+    expect(committed(e).filter((o) => o.kind === 'podDelete' && o.node === 'dy/y')).toHaveLength(1);
+    expect(e.phase).toBe('Failed');
+  });
 });
 
 describe('failure node', () => {
