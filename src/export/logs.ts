@@ -825,7 +825,8 @@ function roundEvents(ctx: ExecContext, hi: number, ri: number, base: FieldSet, e
       }
       case 'taskEvent': {
         const tf = taskFields(nf);
-        const aborted = op.to === 'PhaseAborted';
+        // an ArrayNode failing reports FAILED from its Abort: the same lines as an abort's event
+        const aborted = op.to === 'PhaseAborted' || (op.to === 'PhasePermanentFailure' && ctx.nodeKind.get(node ?? '') === 'map');
         const phase = op.to === 'FAILED' && node !== undefined && retrying.has(node) ? 'PhaseRetryableFailure' : pluginPhase(op.to);
         if (aborted) {
           const id = node ?? '';

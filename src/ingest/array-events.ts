@@ -5,31 +5,40 @@
  * Task events.` and `Sending transition event for plugin phase [..]` under the subnode's id
  * (`m/n3`), in an abort `Abort invoked` … `Sending buffered Task events.`. With ArrayNode event
  * version 0 (the default) those events only fill a buffer (nodes/array/event_recorder.go): admin
- * gets one TaskExecutionEvent for the whole array, sent with no line of its own once the subnodes
- * are evaluated (`finalize`). So a subnode's task-event lines are not admin calls: they give the
- * subtask's plugin phases, and tell in which rounds the array sent its one event:
+ * gets one TaskExecutionEvent for the whole array, sent with no line of its own (only a failure or
+ * an AlreadyExists answer is logged, under the array's id). So a subnode's task-event lines are
+ * not admin calls: they give the subtask's plugin phases, and tell when the array sent its event
+ * (nodes/array/handler.go):
  * - QUEUED in the round the array moved Queued → Running (phase None faked a QUEUED subnode event each);
- * - RUNNING in an Executing round where a subnode's node or plugin phase changed;
+ * - RUNNING in an Executing round where a subtask recorded a task event;
  * - SUCCEEDED in the round it moved to Succeeding (the outputs gathered);
- * - ABORTED after the aborts of its running subnodes.
- * Each is dated at the line it follows; the lines do not show how long it took.
+ * - FAILED, with the subtasks' errors, in the round it moved to Failing (its Abort, the array's
+ *   state being Failing), and again (AlreadyExists) in the round it moved on to Failed;
+ * - ABORTED when the workflow aborted it while executing (before its ABORTED node event).
+ * Each is dated at the line it follows (or the move it precedes); the lines do not show how long it
+ * took. propsim's own logs write the array's event under the array instead: there only the abort's
+ * phase is told apart (FAILED in the rounds of the array's own failure).
  */
 import type { HandleCall, NodeRecord, Op, Round, Transition } from '../timeline/types.js';
 
-/**
- * Rewrites the events of every map node whose subnodes logged task events (propsim's own logs
- * write the array's event under the array instead, and are left as they are).
- */
+const ABORTED = 'PhaseAborted';
+const FAILED = 'PhasePermanentFailure';
+
+/** Rewrites the task events of every map node (event version 0) that has subnodes. */
 export function foldArrayEvents(handles: HandleCall[], node: (id: string) => NodeRecord | undefined): void {
   const arrays = new Set<string>();
+  // Subnode node events are logged only with event version 1, where subnodes send their own events.
+  const passThrough = new Set<string>();
   for (const h of handles)
     for (const r of h.rounds)
       for (const o of r.ops) {
-        if (o.kind !== 'taskEvent' || o.node === undefined) continue;
+        if (o.node === undefined || (o.kind !== 'taskEvent' && o.kind !== 'nodeEvent' && o.kind !== 'nodeTransition')) continue;
         const parent = parentOf(o.node);
-        if (parent !== undefined && node(o.node)?.kind === 'subnode' && node(parent)?.kind === 'map') arrays.add(parent);
+        if (parent === undefined || node(o.node)?.kind !== 'subnode' || node(parent)?.kind !== 'map') continue;
+        arrays.add(parent);
+        if (o.kind === 'nodeEvent') passThrough.add(parent);
       }
-  for (const id of arrays) foldArray(handles, node(id)!);
+  for (const id of arrays) if (!passThrough.has(id)) foldArray(handles, node(id)!);
 }
 
 function parentOf(id: string): string | undefined {
@@ -37,27 +46,52 @@ function parentOf(id: string): string | undefined {
   return slash > 0 ? id.slice(0, slash) : undefined;
 }
 
-/** The array's event in a round: its phase, when (with bounds), and its place among the round's ops. */
+/** The array's event in a round: its phase and answer, when (with bounds), and its place among the round's ops. */
 interface Place {
+  /** The op of the round that answered the event, if a line did (it takes the phase). */
+  answer?: Op;
   to: string;
+  outcome: string;
   at: number;
   lo: number;
   hi: number;
   index: number;
 }
 
+/** The array's own moves that decide its event's phase, by round. */
+interface Moves {
+  queued?: Transition;
+  succeeding?: Transition;
+  failing?: Transition;
+  failed?: Transition;
+}
+
 function foldArray(handles: HandleCall[], m: NodeRecord): void {
-  const prefix = m.id + '/';
-  const own = (o: Op): boolean => o.node !== undefined && o.node.startsWith(prefix) && o.node.indexOf('/', prefix.length) < 0;
-  const moved = (t: Transition, to: string): boolean => t.to === to && t.handle !== undefined && t.round !== undefined;
-  const queuedAt = m.transitions.find((t) => t.from === 'Queued' && moved(t, 'Running'));
-  const succeedingAt = m.transitions.find((t) => moved(t, 'Succeeding'));
+  const byRound = new Map<string, Moves>();
+  for (const t of m.transitions) {
+    if (t.handle === undefined || t.round === undefined) continue;
+    const k = `${t.handle}:${t.round}`;
+    const mv = byRound.get(k) ?? {};
+    if (t.from === 'Queued' && t.to === 'Running') mv.queued = t;
+    else if (t.to === 'Succeeding') mv.succeeding = t;
+    else if (t.to === 'Failing') mv.failing = t;
+    else if (t.from === 'Failing' && t.to === 'Failed') mv.failed = t;
+    byRound.set(k, mv);
+  }
+  const explicit = (m.taskPhases?.length ?? 0) > 0;
   let phase = 'PhaseUndefined';
   const phases: Transition[] = [];
   handles.forEach((h, hi) => {
     h.rounds.forEach((r, ri) => {
-      const place = placeIn(r, own, m.id, at(queuedAt, hi, ri), at(succeedingAt, hi, ri));
+      const mv = byRound.get(`${hi}:${ri}`) ?? {};
+      const place = placeIn(r, m.id, mv);
       if (place === null) return;
+      if (place.answer !== undefined) {
+        place.answer.from = phase;
+        place.answer.to = place.to;
+        if (r.error === undefined) phase = place.to;
+        return;
+      }
       const op: Op = {
         kind: 'taskEvent',
         start: place.at,
@@ -69,58 +103,91 @@ function foldArray(handles: HandleCall[], m: NodeRecord): void {
         node: m.id,
         from: phase,
         to: place.to,
-        outcome: 'ok',
+        outcome: place.outcome,
       };
       r.ops.splice(place.index, 0, op);
-      if (place.to !== phase) phases.push({ from: phase, to: place.to, at: place.at, atLo: place.lo, atHi: place.hi, handle: hi, round: ri });
+      // a failed round's changes are not kept (its event went out all the same)
+      if (r.error !== undefined) return;
+      if (place.to !== phase && place.outcome === 'ok') phases.push({ from: phase, to: place.to, at: place.at, atLo: place.lo, atHi: place.hi, handle: hi, round: ri });
       phase = place.to;
     });
   });
+  if (explicit) renameFailedAborts(handles, m, byRound);
   // The array's plugin phases are known only from these events (a log has no line for them).
-  if ((m.taskPhases?.length ?? 0) === 0 && phases.length > 0) m.taskPhases = phases;
+  else if (phases.length > 0) m.taskPhases = phases;
 }
 
-/** The array's transition `t` when it happened in round `ri` of Handle call `hi`. */
-function at(t: Transition | undefined, hi: number, ri: number): Transition | undefined {
-  return t !== undefined && t.handle === hi && t.round === ri ? t : undefined;
+/**
+ * propsim's own logs: the array's abort event has a line, which fold reads as ABORTED; in the rounds
+ * of the array's own failure its state was Failing, so the event said FAILED.
+ */
+function renameFailedAborts(handles: HandleCall[], m: NodeRecord, byRound: ReadonlyMap<string, Moves>): void {
+  handles.forEach((h, hi) =>
+    h.rounds.forEach((r, ri) => {
+      const mv = byRound.get(`${hi}:${ri}`);
+      if (mv?.failing === undefined && mv?.failed === undefined) return;
+      for (const o of r.ops) if (o.kind === 'taskEvent' && o.node === m.id && o.to === ABORTED) o.to = FAILED;
+      for (const t of m.taskPhases ?? []) if (t.handle === hi && t.round === ri && t.to === ABORTED) t.to = FAILED;
+    }),
+  );
+  const ts = m.taskPhases ?? [];
+  for (let i = 1; i < ts.length; i++) ts[i]!.from = ts[i - 1]!.to;
 }
 
 /**
  * Drops the subnodes' task-event ops from round `r` and returns the array's one event of the
- * round, if it sent one and the round does not already hold it.
+ * round, if it sent one and the round does not hold it yet. An op of the array's with no phase is
+ * the answer to its event (an AlreadyExists line under the array): it takes the phase found here.
  */
-function placeIn(r: Round, own: (o: Op) => boolean, array: string, queued: Transition | undefined, succeeding: Transition | undefined): Place | null {
-  let explicit = false;
+function placeIn(r: Round, array: string, mv: Moves): Place | null {
+  const prefix = array + '/';
+  let explicit: Op | undefined;
+  let answer: Op | undefined;
+  // a subtask's task event (the array then reports), and the last line of the subtasks' evaluation
+  let recorded = false;
   let last: Op | undefined;
-  let aborted = false;
   // where the event goes: after the last kept op at or before `last`
   let index = 0;
   let kept = 0;
   const ops = r.ops;
   for (let i = 0; i < ops.length; i++) {
     const o = ops[i]!;
-    if (o.node === array && o.kind === 'taskEvent') explicit = true;
-    if (own(o) && (o.kind === 'taskEvent' || o.kind === 'nodeTransition')) {
-      last = o;
-      if (o.kind === 'taskEvent') {
-        if (o.to === 'PhaseAborted') aborted = true;
-        index = kept;
-        continue;
-      }
-      index = kept + 1;
+    if (o.node === array && o.kind === 'taskEvent') {
+      if (o.to === undefined) answer = o;
+      else explicit = o;
+    }
+    const sub = o.node !== undefined && o.node.startsWith(prefix) && o.node.indexOf('/', prefix.length) < 0;
+    if (sub) last = o;
+    if (sub && o.kind === 'taskEvent') {
+      recorded = true;
+      index = kept;
+      continue;
     }
     ops[kept++] = o;
+    if (sub) index = kept;
   }
   ops.length = kept;
-  if (explicit) return null;
-  if (last !== undefined) {
-    // The event follows the subnodes' evaluation (or their aborts): after the last line that shows one.
-    const end = last.end;
-    return { to: aborted ? 'PhaseAborted' : 'PhaseRunning', at: end, lo: last.endLo ?? end, hi: last.endHi ?? end, index };
+  if (explicit !== undefined) return null;
+  const before = (match: (o: Op) => boolean): number => {
+    const k = ops.findIndex(match);
+    return k >= 0 ? k : ops.length;
+  };
+  let place: Place | null = null;
+  const at = (t: Transition, to: string, outcome: string, k: number): Place => ({ to, outcome, at: t.at, lo: t.atLo, hi: t.atHi, index: k });
+  const move = (to: string) => (o: Op) => o.kind === 'nodeTransition' && o.node === array && o.to === to;
+  if (mv.failing !== undefined) place = at(mv.failing, FAILED, 'ok', before(move('Failing')));
+  else if (mv.failed !== undefined) place = at(mv.failed, FAILED, 'alreadyExists', before(move('Failed')));
+  else {
+    const abortEvent = ops.findIndex((o) => o.kind === 'nodeEvent' && o.node === array && o.to === 'ABORTED');
+    if (abortEvent >= 0) {
+      const e = ops[abortEvent]!;
+      place = { to: ABORTED, outcome: 'ok', at: e.start, lo: e.startLo ?? e.start, hi: e.startHi ?? e.start, index: abortEvent };
+    } else if (recorded && last !== undefined) {
+      // after the subtasks' evaluation: the last line that shows a task event of theirs
+      place = { to: 'PhaseRunning', outcome: 'ok', at: last.end, lo: last.endLo ?? last.end, hi: last.endHi ?? last.end, index };
+    } else if (mv.queued !== undefined) place = at(mv.queued, 'PhaseQueued', 'ok', before(move('Running')));
+    else if (mv.succeeding !== undefined) place = at(mv.succeeding, 'PhaseSuccess', 'ok', before(move('Succeeding')));
   }
-  const t = queued ?? succeeding;
-  if (t === undefined) return null;
-  // Sent by the handler, before the node executor logs the array's move.
-  const k = ops.findIndex((o) => o.kind === 'nodeTransition' && o.node === array && o.to === t.to);
-  return { to: t === queued ? 'PhaseQueued' : 'PhaseSuccess', at: t.at, lo: t.atLo, hi: t.atHi, index: k >= 0 ? k : ops.length };
+  if (place !== null && answer !== undefined) place.answer = answer;
+  return place;
 }

@@ -628,6 +628,15 @@ export class LogFolder {
       }
       case K.taskEventIgnored: {
         const rs = this.roundFor(ex, ws, rec.resVer);
+        const last = this.lastOp(ws, rs, 'taskEvent');
+        if (last !== null && rec.node !== undefined && last.node !== undefined && last.node.startsWith(rec.node + '/')) {
+          // An ArrayNode's own event (no line) answered under the array, after its subtasks' lines:
+          // an op without a phase, which the array's events take over (array-events.ts).
+          const o = this.addOp(rs, 'taskEvent');
+          o.node = rec.node;
+          o.outcome = 'alreadyExists';
+          return;
+        }
         this.setOutcome(ws, rs, 'taskEvent', 'alreadyExists');
         return;
       }
@@ -1315,6 +1324,13 @@ export class LogFolder {
 
   /** Sets the outcome of the latest op of `kind`: the one this line ended, else the round's latest. */
   private setOutcome(ws: Worker | null, rs: RoundState, kind: OpKind, outcome: string): FoldOp | null {
+    const o = this.lastOp(ws, rs, kind);
+    if (o !== null) o.outcome = outcome;
+    return o;
+  }
+
+  /** The op of `kind` a line about its outcome refers to: the worker's last, else the round's last. */
+  private lastOp(ws: Worker | null, rs: RoundState, kind: OpKind): FoldOp | null {
     let o: FoldOp | null = null;
     if (ws !== null && ws.closed !== null && ws.closed.kind === kind) o = ws.closed;
     else if (ws !== null && ws.pending !== null && ws.pending.kind === kind) o = ws.pending;
@@ -1328,7 +1344,6 @@ export class LogFolder {
         }
       }
     }
-    if (o !== null) o.outcome = outcome;
     return o;
   }
 
@@ -1647,8 +1662,12 @@ export class LogFolder {
       if (taskEvents && n.parent === undefined && (n.taskPhases?.length ?? 0) === 0 && n.pods === undefined && n.pod?.started === undefined && n.pod?.finished === undefined) {
         delete n.pod;
       }
-      // A launch-plan node runs a child execution, not a pod.
+      // A launch-plan node runs a child execution, not a pod; an ArrayNode's subtasks run its pods.
       if (n.kind === 'launchplan' && (n.taskPhases?.length ?? 0) === 0) delete n.pod;
+      if (n.kind === 'map') {
+        delete n.pod;
+        delete n.pods;
+      }
       if (taskEvents) inferGate(n, n.parent !== undefined ? ex.nodes.get(n.parent)?.rec.kind : undefined, rec.handles);
       for (const p of n.pods ?? (n.pod ? [n.pod] : [])) markUnseen(p);
       nodes.push(n);

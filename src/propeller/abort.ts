@@ -4,7 +4,7 @@ import type { RoundCtx } from './round-context.js';
 import type { Activity } from './sim-context.js';
 
 // Bound once: imported bindings are property getters under tsx/vitest, too slow for the hot path.
-const { NEV_ABORTED, NYS, PLUGIN_ABORTED, PLUGIN_PHASE_NAMES, SKIPPED, SUCCEEDED, isTerminalNode, isTerminalPlugin } = phases;
+const { FAILING, MAP_FAILING, NEV_ABORTED, NYS, PLUGIN_ABORTED, PLUGIN_PERMANENT_FAILURE, PLUGIN_PHASE_NAMES, SKIPPED, SUCCEEDED, isTerminalNode, isTerminalPlugin } = phases;
 
 /**
  * How propeller aborts what still runs when a workflow fails (`cleanupRunningNodes`) or a nested DAG
@@ -55,8 +55,8 @@ function abortOrder(rc: RoundCtx, scope: Scope): NodeState[] {
 
 /**
  * An ArrayNode's Abort: each started, unfinished subtask in index order (its task handler's Abort:
- * a pod DELETE unless its plugin phase is final), then one task event ABORTED for the array, its
- * subtasks as external resources (sent even with none under way).
+ * a pod DELETE unless its plugin phase is final), then one task event for the array, its subtasks as
+ * external resources (sent even with none under way).
  */
 export function* abortArray(rc: RoundCtx, n: NodeState): Activity<void> {
   const sim = rc.sim;
@@ -66,7 +66,9 @@ export function* abortArray(rc: RoundCtx, n: NodeState): Activity<void> {
     d = sim.pods.delete(rc, s, PLUGIN_PHASE_NAMES[s.plugin]!);
     if (d > 0) yield d;
   }
-  d = sim.sink.task(rc, n, PLUGIN_ABORTED, 0);
+  // An array whose own state is Failing reports the failure (FAILED, with the subtasks' errors), one
+  // aborted from outside while executing reports ABORTED (nodes/array/handler.go Abort).
+  d = sim.sink.task(rc, n, n.phase === FAILING || n.aux === MAP_FAILING ? PLUGIN_PERMANENT_FAILURE : PLUGIN_ABORTED, 0);
   if (d > 0) yield d;
 }
 

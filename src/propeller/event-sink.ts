@@ -9,7 +9,7 @@ import * as phases from './phases.js';
 import type { RoundCtx } from './round-context.js';
 
 // Bound once: imported bindings are property getters under tsx/vitest, too slow for the hot path.
-const { NODE_EVENT_PHASE, PLUGIN_ABORTED, PLUGIN_PHASE_NAMES, WF_EVENT_OF, WF_EVENT_PHASE, isTerminalWorkflow } = phases;
+const { NODE_EVENT_PHASE, PLUGIN_ABORTED, PLUGIN_PERMANENT_FAILURE, PLUGIN_PHASE_NAMES, WF_EVENT_OF, WF_EVENT_PHASE, isTerminalWorkflow } = phases;
 
 const THROTTLED = 'ResourceExhausted: Admin EventSink throttling admin traffic';
 const RPC_FAILED = 'Unavailable: failed to send event to Admin';
@@ -109,7 +109,8 @@ export class EventSink {
       rc.op('taskEvent', 0, n.id, undefined, phase, undefined, 'alreadyExists');
       // Sent by a round that was rolled back: this round persists the phase. An abort's event sent
       // again (a node reached twice, an ArrayNode's second abort) is recorded already.
-      if (plugin !== PLUGIN_ABORTED || (n.lastTaskEvent !== phase && !rc.hasTaskPhase(n, phase))) rc.taskPhase(n, phase);
+      const abort = plugin === PLUGIN_ABORTED || plugin === PLUGIN_PERMANENT_FAILURE;
+      if (!abort || (n.lastTaskEvent !== phase && !rc.hasTaskPhase(n, phase))) rc.taskPhase(n, phase);
       return 0;
     }
     const d = this.send(rc, 'taskEvent', n.id, phase, this.lat.taskEvent, n.rngEvents(), this.model.events.task.failureProbability, false);

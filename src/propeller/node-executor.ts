@@ -45,7 +45,7 @@ const DYN_EXECUTING = 3;
 // ArrayNode sub-phases.
 const MAP_EXECUTING = 1;
 const MAP_SUCCEEDING = 2;
-const MAP_FAILING = 3;
+const { MAP_FAILING } = phases;
 /** A nested DAG (subworkflow, dynamic) failed: the next round aborts what still runs in it, then fails its node. */
 const INNER_FAILING = 4;
 
@@ -701,8 +701,8 @@ function* handleEnd(rc: RoundCtx, n: NodeState): Gen<boolean> {
 /**
  * ArrayNode (map task). Queued → Running reads the input collection; each Executing round evaluates
  * up to `parallelism` non-terminal subnodes on `node-execution-worker-count` goroutines (each subnode a
- * small task state machine with its own pod), then sends one aggregated task event if any subnode
- * phase changed. A subtask out of attempts goes Failing, then Failed a round later. Once the
+ * small task state machine with its own pod), then sends one aggregated task event if any subtask
+ * recorded one (its plugin phase changed). A subtask out of attempts goes Failing, then Failed a round later. Once the
  * subtasks left cannot reach the success criteria (`min_successes`, `min_success_ratio`; all by
  * default) the array goes Failing: the next round aborts the subtasks still running and the node
  * fails (Failing, FAILED event; Failed after a second abort). Once enough succeeded and none runs:
@@ -785,11 +785,13 @@ function* handleMap(rc: RoundCtx, n: NodeState): Gen<boolean> {
   };
   const evaluate = (s: NodeState): void => {
     const k = minLane(lanes);
-    const before = s.touched === rc.serial;
     const from = s.phase;
+    const plugin = s.plugin;
     const dur = evalSubnode(rc, s, lanes[k]!);
     lanes[k] = lanes[k]! + dur;
-    if (s.touched === rc.serial && !before) changed = true;
+    // the array reports only what its subtasks' task handlers recorded (a new plugin phase), not
+    // their node-phase moves (event_recorder.go: externalResources come from task events)
+    if (s.plugin !== plugin && s.plugin !== PLUGIN_NONE) changed = true;
     const to = s.phase;
     if (to === from) return;
     if (isTerminalNode(to)) ended++;

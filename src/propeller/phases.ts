@@ -80,10 +80,15 @@ export const PLUGIN_RUNNING = 3;
 export const PLUGIN_SUCCESS = 4;
 export const PLUGIN_RETRYABLE_FAILURE = 5;
 export const PLUGIN_ABORTED = 6;
+/** ArrayNode state Failing (its handler sub-phase, `aux`): set once too few subtasks can succeed. */
+export const MAP_FAILING = 3;
+
+/** A permanent failure: only an ArrayNode's own event uses it (the task handler's go out as RetryableFailure or through the node). */
+export const PLUGIN_PERMANENT_FAILURE = 7;
 
 /** A final plugin phase: the task handler's Abort returns at once (no plugin call, no task event). */
 export function isTerminalPlugin(p: number): boolean {
-  return p === PLUGIN_SUCCESS || p === PLUGIN_RETRYABLE_FAILURE || p === PLUGIN_ABORTED;
+  return p === PLUGIN_SUCCESS || p === PLUGIN_RETRYABLE_FAILURE || p === PLUGIN_ABORTED || p === PLUGIN_PERMANENT_FAILURE;
 }
 
 /**
@@ -91,7 +96,7 @@ export function isTerminalPlugin(p: number): boolean {
  * (`Sending transition event for plugin phase [PhaseX]`). The Timeline keeps these rather than the
  * admin event phase, which folds a retryable and a permanent failure into one FAILED.
  */
-export const PLUGIN_PHASE_NAMES: readonly string[] = ['PhaseUndefined', 'PhaseQueued', 'PhaseInitializing', 'PhaseRunning', 'PhaseSuccess', 'PhaseRetryableFailure', 'PhaseAborted'];
+export const PLUGIN_PHASE_NAMES: readonly string[] = ['PhaseUndefined', 'PhaseQueued', 'PhaseInitializing', 'PhaseRunning', 'PhaseSuccess', 'PhaseRetryableFailure', 'PhaseAborted', 'PhasePermanentFailure'];
 
 // Node event phases (`ToNodeExecutionEvent`), as bit positions for the sink's dedup filter.
 export const NEV_QUEUED = 0;

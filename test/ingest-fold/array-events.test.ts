@@ -50,7 +50,12 @@ const ops = (e: Execution) => e.handles.flatMap((h) => h.rounds.flatMap((r) => r
 const taskOps = (e: Execution, id: string) => ops(e).filter((o) => o.kind === 'taskEvent' && o.node === id).map((o) => o.to);
 const node = (e: Execution, id: string) => e.nodes.find((n) => n.id === id);
 
-/** A map `m` of two subtasks: queued, started, then aborted while running. */
+const nodeEvent = (node: string, phase: string, sec: number) =>
+  line(`Recording NodeEvent [node_id:"${node.replace('/', '-')}" execution_id:{project:"p" domain:"d" name:"${EXEC}"}] phase[${phase}]`, node, 'info', sec);
+const exists = (node: string, sec: number) =>
+  line('Failed to record taskEvent, error [AlreadyExists: event already exists]. Trying to record state: RUNNING. Ignoring this error!', node, 'warning', sec);
+
+/** A map `m` of two subtasks: queued, started, running (one event answered AlreadyExists), then aborted with the workflow. */
 const MAP_LOG = [
   ...round((s) => [move('m', 'NotYetStarted', 'Queued', s)], 1),
   ...round((s) => [move('m', 'Queued', 'Running', s, 'Running')], 2),
@@ -60,19 +65,25 @@ const MAP_LOG = [
     4,
   ),
   ...round((s) => [...taskEvent('m/n0', 'PhaseRunning', s)], 5),
-  ...round((s) => [...abort('m/n0', s), ...abort('m/n1', s)], 6),
+  ...round((s) => [...taskEvent('m/n1', 'PhaseRunning', s), exists('m', s)], 6),
+  ...round((s) => [...abort('m/n0', s), ...abort('m/n1', s), nodeEvent('m', 'ABORTED', s)], 7),
 ];
 
 describe("an ArrayNode's task events in propeller's log", () => {
-  it('are one per round for the array, none for its subnodes', () => {
+  it('are one per round in which a subtask recorded a task event, none for its subnodes', () => {
     const e = fold(MAP_LOG);
     expect(node(e, 'm')?.kind).toBe('map');
     expect(node(e, 'm/n0')?.kind).toBe('subnode');
     expect(taskOps(e, 'm/n0')).toEqual([]);
     expect(taskOps(e, 'm/n1')).toEqual([]);
-    // round 2 (phase None: faked QUEUED subnode events), 3, 4, 5 (subnodes changed), 6 (aborts)
+    // round 2 (phase None: faked QUEUED subnode events), 4, 5, 6 (subtask task events; not round 3:
+    // node-phase moves alone are not reported), 7 (the workflow's abort)
     expect(taskOps(e, 'm')).toEqual(['PhaseQueued', 'PhaseRunning', 'PhaseRunning', 'PhaseRunning', 'PhaseAborted']);
     expect(ops(e).filter((o) => o.kind === 'taskEvent')).toHaveLength(5);
+    // the AlreadyExists line under the array answered the array's event, not a subtask's
+    expect(ops(e).filter((o) => o.kind === 'taskEvent').map((o) => o.outcome)).toEqual(['ok', 'ok', 'ok', 'alreadyExists', 'ok']);
+    // an ArrayNode runs no pod of its own
+    expect(node(e, 'm')?.pod).toBeUndefined();
   });
 
   it("keep the subtasks' plugin phases and give the array its own", () => {
@@ -81,17 +92,41 @@ describe("an ArrayNode's task events in propeller's log", () => {
     expect(node(e, 'm')?.taskPhases?.map((t) => `${t.from}>${t.to}`)).toEqual(['PhaseUndefined>PhaseQueued', 'PhaseQueued>PhaseRunning', 'PhaseRunning>PhaseAborted']);
   });
 
-  it('go where admin got them: before the move they caused, after the subnode lines of their round', () => {
+  it('go where admin got them: before the move or event they caused, after the subnode lines of their round', () => {
     const e = fold(MAP_LOG);
     const rounds = e.handles.flatMap((h) => h.rounds);
     const kinds = (i: number) => rounds[i]!.ops.filter((o) => o.node !== undefined).map((o) => `${o.kind}:${o.node}`);
     expect(kinds(1)).toEqual(['taskEvent:m', 'nodeTransition:m']);
-    expect(kinds(2).at(-1)).toBe('taskEvent:m');
-    expect(kinds(5).at(-1)).toBe('taskEvent:m');
+    expect(kinds(2)).toEqual(['nodeTransition:m/n0', 'nodeTransition:m/n1']);
+    expect(kinds(3).at(-1)).toBe('taskEvent:m');
+    expect(kinds(6).slice(-2)).toEqual(['taskEvent:m', 'nodeEvent:m']);
     // dated within the round's second
     for (const o of ops(e).filter((x) => x.node === 'm' && x.kind === 'taskEvent')) {
       expect(o.startLo! <= o.start && o.start <= o.startHi!).toBe(true);
     }
+  });
+
+  it("say FAILED when the array fails, even with no subtask left to abort, and again (AlreadyExists) as it leaves Failing", () => {
+    const e = fold([
+      ...round((s) => [move('m', 'Queued', 'Running', s, 'Running')], 1),
+      ...round((s) => [...taskEvent('m/n0', 'PhaseQueued', s)], 2),
+      ...round((s) => [...taskEvent('m/n0', 'PhaseRetryableFailure', s), move('m/n0', 'Running', 'Failing', s, 'Failed')], 3),
+      ...round((s) => [move('m/n0', 'Failing', 'Failed', s)], 4),
+      ...round((s) => [move('m', 'Running', 'Failing', s, 'Failed'), nodeEvent('m', 'FAILED', s)], 5),
+      ...round((s) => [line('node failing', 'm', 'debug', s), move('m', 'Failing', 'Failed', s)], 6),
+    ]);
+    expect(taskOps(e, 'm')).toEqual(['PhaseQueued', 'PhaseRunning', 'PhaseRunning', 'PhasePermanentFailure', 'PhasePermanentFailure']);
+    expect(ops(e).filter((o) => o.node === 'm' && o.kind === 'taskEvent').map((o) => o.outcome)).toEqual(['ok', 'ok', 'ok', 'ok', 'alreadyExists']);
+    expect(node(e, 'm')?.taskPhases?.map((t) => t.to)).toEqual(['PhaseQueued', 'PhaseRunning', 'PhasePermanentFailure']);
+  });
+
+  it('are left to the subnodes with event version 1 (they send their own: their node events are logged)', () => {
+    const e = fold([
+      ...round((s) => [move('m', 'Queued', 'Running', s, 'Running')], 1),
+      ...round((s) => [...taskEvent('m/n0', 'PhaseQueued', s), move('m/n0', 'Queued', 'Running', s, 'Running'), nodeEvent('m/n0', 'RUNNING', s)], 2),
+    ]);
+    expect(taskOps(e, 'm/n0')).toEqual(['PhaseQueued']);
+    expect(taskOps(e, 'm')).toEqual([]);
   });
 
   it("leave a subworkflow's nodes alone: they send their own events", () => {

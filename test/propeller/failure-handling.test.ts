@@ -215,12 +215,13 @@ describe('map subtasks that fail (ArrayNode)', () => {
       expect(pos(mFailing)).toBeGreaterThan(pos(subFailed));
       expect(nodeEvents(e, 'm')).toEqual(['QUEUED', 'RUNNING', 'FAILED']);
       // the array stopped the subtasks still running instead of waiting for them: their pods were
-      // deleted in index order (the second abort, Failing → Failed, finds them deleted), the array's
-      // ABORTED event went out once (the second abort finds it sent)
+      // deleted in index order (the second abort, Failing → Failed, finds them deleted); the array's
+      // own state being Failing, its event says FAILED (not ABORTED), once (the second abort finds it sent)
       const deletes = committed(e).filter((o) => o.kind === 'podDelete').map((o) => o.node);
       expect(deletes).toEqual(running);
-      expect(taskOps(e, 'm').filter((o) => o.to === 'PhaseAborted').map((o) => o.outcome)).toEqual(['ok', 'alreadyExists']);
-      expect(node(e, 'm').taskPhases!.filter((t) => t.to === 'PhaseAborted')).toHaveLength(1);
+      expect(taskOps(e, 'm').filter((o) => o.to === 'PhaseAborted')).toEqual([]);
+      expect(taskOps(e, 'm').filter((o) => o.to === 'PhasePermanentFailure').map((o) => o.outcome)).toEqual(['ok', 'alreadyExists']);
+      expect(node(e, 'm').taskPhases!.filter((t) => t.to === 'PhasePermanentFailure')).toHaveLength(1);
       for (const id of running) expect(node(e, id).pod!.finished).toBeUndefined();
       expect(e.phase).toBe('Failed');
     }
