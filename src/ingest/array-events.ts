@@ -188,6 +188,12 @@ function placeIn(r: Round, array: string, mv: Moves): Place | null {
     } else if (mv.queued !== undefined) place = at(mv.queued, 'PhaseQueued', 'ok', before(move('Running')));
     else if (mv.succeeding !== undefined) place = at(mv.succeeding, 'PhaseSuccess', 'ok', before(move('Succeeding')));
   }
-  if (place !== null && answer !== undefined) place.answer = answer;
+  if (place === null) return null;
+  if (answer !== undefined) place.answer = answer;
+  // No line dates the send: it lies between the lines around its place.
+  const prev = ops[place.index - 1];
+  const next = ops[place.index];
+  place.lo = Math.min(place.lo, prev !== undefined ? (prev.endLo ?? prev.end) : (r.startLo ?? r.start));
+  place.hi = Math.max(place.hi, next !== undefined ? (next.startHi ?? next.start) : (r.endHi ?? r.end));
   return place;
 }

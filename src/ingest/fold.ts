@@ -643,6 +643,18 @@ export class LogFolder {
       case K.taskEventFailed:
         this.eventFailed(ex, this.roundFor(ex, ws, rec.resVer), ws, 'taskEvent', msg);
         return;
+      case K.arrayEventFailed: {
+        // `ArrayNode event recording failed: [err]`: the array's own event (no line of its own
+        // otherwise), an op without a phase that the array's events take over (array-events.ts)
+        const rs = this.roundFor(ex, ws, rec.resVer);
+        const o = this.addOp(rs, 'taskEvent');
+        if (rec.node !== undefined) o.node = rec.node;
+        o.outcome = eventFailureClass(msg);
+        const open = msg.indexOf('[');
+        const close = msg.lastIndexOf(']');
+        this.failRound(rs, open >= 0 && close > open ? msg.slice(open + 1, close) : msg, o);
+        return;
+      }
 
       // ---- catalog
       case K.cacheHit:

@@ -74,6 +74,8 @@ export const K = {
   bufferedTaskEvents: 53,
   /** Lines that end a task abort's events (Finalize follows Abort; a final plugin phase sends none). */
   abortDone: 54,
+  /** An ArrayNode's own task event failed (its successful ones have no line). */
+  arrayEventFailed: 55,
 } as const;
 
 export type MsgKind = (typeof K)[keyof typeof K];
@@ -241,6 +243,7 @@ const RULES: readonly Rule[] = [
   // ends with "Ignoring this error!".
   rule(P_FAILED_TASK_EVENT, K.taskEventIgnored, { suffix: 'Ignoring this error!' }),
   rule(P_FAILED_TASK_EVENT, K.taskEventFailed),
+  rule('ArrayNode event recording failed', K.arrayEventFailed),
   rule(P_FAILED_RECORD, K.workflowEventIgnored, { contains: 'workflowEvent' }),
   rule(P_FAILED_UPDATE, K.etcdFailed),
   rule(P_TOO_LARGE, K.tooLarge),

@@ -120,6 +120,21 @@ describe("an ArrayNode's task events in propeller's log", () => {
     expect(node(e, 'm')?.taskPhases?.map((t) => t.to)).toEqual(['PhaseQueued', 'PhaseRunning', 'PhasePermanentFailure']);
   });
 
+  it('that failed are logged under the array: the round fails, the phase stays', () => {
+    const e = fold([
+      ...round((s) => [move('m', 'Queued', 'Running', s, 'Running')], 1),
+      ...round((s) => [...taskEvent('m/n0', 'PhaseQueued', s), line('ArrayNode event recording failed: [ResourceExhausted: Admin EventSink throttling admin traffic]', 'm', 'error', s)], 2),
+      ...round((s) => [...taskEvent('m/n0', 'PhaseQueued', s)], 3),
+    ]);
+    const events = ops(e).filter((o) => o.kind === 'taskEvent' && o.node === 'm');
+    expect(events.map((o) => `${o.to}:${o.outcome}`)).toEqual(['PhaseQueued:ok', 'PhaseRunning:throttled', 'PhaseRunning:ok']);
+    expect(e.handles[1]!.rounds[0]!.error).toBe('throttled');
+    expect(events[1]!.detail).toContain('ResourceExhausted');
+    expect(node(e, 'm')?.taskPhases?.map((t) => `${t.to}@${t.handle}`)).toEqual(['PhaseQueued@0', 'PhaseRunning@2']);
+    // no line dates a successful send: it lies between the lines around it
+    for (const o of events) expect(o.startLo! <= o.start && o.start <= o.startHi!).toBe(true);
+  });
+
   it('are left to the subnodes with event version 1 (they send their own: their node events are logged)', () => {
     const e = fold([
       ...round((s) => [move('m', 'Queued', 'Running', s, 'Running')], 1),
