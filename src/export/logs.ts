@@ -87,6 +87,7 @@ const LEVELS: Partial<Record<Tmpl, LevelName>> = {
   nodeEventFailed: 'warning',
   taskEventFailed: 'warning',
   taskEventRecordingFailed: 'error',
+  arrayEventFailed: 'error',
   pluginTransition: 'debug',
   etcdUpdateStart: 'debug',
   etcdUpdated: 'debug',
@@ -142,6 +143,7 @@ const SRC: Partial<Record<Tmpl, string>> = {
   nodeEventFailed: 'executor.go:1323',
   taskEventFailed: 'node_exec_context.go:39',
   taskEventRecordingFailed: 'handler.go:773',
+  arrayEventFailed: 'handler.go:423',
   maxParallelism: 'executor.go:161',
   pluginTransition: 'handler.go:781',
   cacheMiss: 'cache.go:93',
@@ -297,7 +299,7 @@ const pluginPhase = (p: string | undefined): string =>
   p === undefined ? 'PhaseUndefined' : p.startsWith('Phase') ? p : (PLUGIN_PHASE[p] ?? `Phase${p.charAt(0).toUpperCase()}${p.slice(1).toLowerCase()}`);
 
 /** Op kinds that run inside `HandleNode` for one node. */
-const NODE_LEVEL = new Set<OpKind>(['nodeTransition', 'nodeEvent', 'taskEvent', 'catalogGet', 'catalogPut', 'launchExecution', 'podCreate', 'blobHead', 'blobRead', 'blobWrite', 'blobCopy']);
+const NODE_LEVEL = new Set<OpKind>(['nodeTransition', 'nodeEvent', 'taskEvent', 'bufferedTaskEvent', 'catalogGet', 'catalogPut', 'launchExecution', 'podCreate', 'blobHead', 'blobRead', 'blobWrite', 'blobCopy']);
 /** Op kinds that leave no line at all. */
 const SILENT = new Set<OpKind>(['deepCopy', 'traversal', 'closureRead', 'blobHead', 'blobRead', 'blobWrite', 'blobCopy']);
 /** Plugin phases of a task still under way (`Parallelism now set` follows their transition event). */
@@ -443,7 +445,7 @@ class ExecContext {
         place(t, (x) => synth('nodeTransition', x, n.id), (o) => o.kind === 'nodeTransition' && o.node === n.id && o.from === t.from && o.to === t.to);
       }
       for (const t of n.taskPhases ?? []) {
-        place(t, (x) => synth('taskEvent', x, n.id), (o) => o.kind === 'taskEvent' && o.node === n.id && o.to === t.to);
+        place(t, (x) => synth('taskEvent', x, n.id), (o) => (o.kind === 'taskEvent' || o.kind === 'bufferedTaskEvent') && o.node === n.id && o.to === t.to);
       }
     }
     for (const t of ex.workflowTransitions) {
@@ -473,8 +475,13 @@ function roundOps(ctx: ExecContext, hi: number, ri: number, r: Round): Op[] {
   if (!extra) return r.ops;
   const all = [...r.ops];
   for (const e of extra) {
-    let i = all.length;
-    while (i > 0 && all[i - 1]!.start > e.start) i--;
+    // A task event goes right before its node's move of the same instant (the handler sends it, then
+    // the executor moves the node); ops of ArrayNode subtasks overlap in time, so it is not found by time.
+    let i = e.kind === 'taskEvent' ? all.findIndex((o) => o.kind === 'nodeTransition' && o.node === e.node && o.start === e.start) : -1;
+    if (i < 0) {
+      i = all.length;
+      while (i > 0 && all[i - 1]!.start > e.start) i--;
+    }
     all.splice(i, 0, e);
   }
   return all;
@@ -757,7 +764,8 @@ function roundEvents(ctx: ExecContext, hi: number, ri: number, base: FieldSet, e
     }
     let nf = rf;
     // An abort (`AbortHandler`) handles no node: its lines carry the node's fields only.
-    const abortOp = (op.kind === 'nodeEvent' && op.to === 'ABORTED') || (op.kind === 'taskEvent' && op.to === 'PhaseAborted') || op.kind === 'podDelete';
+    const abortOp =
+      (op.kind === 'nodeEvent' && op.to === 'ABORTED') || ((op.kind === 'taskEvent' || op.kind === 'bufferedTaskEvent') && op.to === 'PhaseAborted') || op.kind === 'podDelete';
     if (NODE_LEVEL.has(op.kind) && node !== undefined && !abortOp) nf = openNode(node, op.start);
     else {
       closeNode(op.start);
@@ -823,21 +831,40 @@ function roundEvents(ctx: ExecContext, hi: number, ri: number, base: FieldSet, e
         emit(op.start, 'creatingObject', MSG.creatingObject(ex.namespace, pod), taskFields(nf));
         break;
       }
-      case 'taskEvent': {
+      case 'bufferedTaskEvent': {
+        // An ArrayNode subtask's task handler: its event goes to the array's buffer (no call, no answer).
         const tf = taskFields(nf);
-        // an ArrayNode failing reports FAILED from its Abort: the same lines as an abort's event
-        const aborted = op.to === 'PhaseAborted' || (op.to === 'PhasePermanentFailure' && ctx.nodeKind.get(node ?? '') === 'map');
+        if (op.to === 'PhaseAborted') {
+          emit(op.start, 'bufferedTaskEvents', MSG.bufferedTaskEvents(), tf);
+          emit(op.start, 'finalizingParentNode', MSG.finalizingParentNode(abortAttempt), tf);
+          emit(op.start, 'finalizeInvoked', MSG.finalizeInvoked(), tf);
+        } else {
+          emit(op.start, 'bufferedTaskEvents', MSG.bufferedTaskEvents(), tf);
+          emit(op.start, 'pluginTransition', MSG.pluginTransition(op.to ?? 'PhaseUndefined'), tf);
+        }
+        break;
+      }
+      case 'taskEvent': {
+        if (ctx.nodeKind.get(node ?? '') === 'map') {
+          // An ArrayNode's own event (its subtasks' events as external resources) has no line of
+          // its own: only an AlreadyExists answer or a failure is logged, under the array.
+          if (op.outcome === 'alreadyExists') {
+            emit(op.end, 'taskEventFailed', MSG.taskEventFailed(op.detail ?? 'AlreadyExists', TASK_EVENT_PHASE[pluginPhase(op.to)] ?? 'UNDEFINED'), nf);
+          } else if (isFailedOutcome(op.outcome)) {
+            const err = failText(op, r);
+            emit(op.end, 'arrayEventFailed', MSG.arrayEventFailed(err), nf);
+            failure ??= { text: err, kind: op.kind };
+          }
+          break;
+        }
+        const tf = taskFields(nf);
+        const aborted = op.to === 'PhaseAborted';
         const phase = op.to === 'FAILED' && node !== undefined && retrying.has(node) ? 'PhaseRetryableFailure' : pluginPhase(op.to);
         if (aborted) {
           const id = node ?? '';
-          if (aborting === undefined || (aborting !== id && !aborting.startsWith(id + '/'))) {
-            // An ArrayNode's one event for its subtasks has no line of its own (propeller prints the
-            // subtasks' aborts); with none under way its array's `Abort invoked` stands for them.
-            if (ctx.nodeKind.get(id) === 'map') emit(op.start, 'abortInvoked', MSG.abortInvoked(op.from ?? 'PhaseRunning'), tf);
-            // A task aborted again (its pod already deleted: no DELETE op) goes through the plugin's
-            // abort all the same.
-            else abortAttempt = killTask(op.start, tf, op.from, ctx.podOf.get(id) ?? `${ex.id}-${id}-0`);
-          }
+          // A task aborted again (its pod already deleted: no DELETE op) goes through the plugin's
+          // abort all the same.
+          if (aborting !== id) abortAttempt = killTask(op.start, tf, op.from, ctx.podOf.get(id) ?? `${ex.id}-${id}-0`);
           aborting = id;
           emit(op.start, 'bufferedTaskEvents', MSG.bufferedTaskEvents(), tf);
         } else {

@@ -16,8 +16,7 @@
  *   state being Failing), and again (AlreadyExists) in the round it moved on to Failed;
  * - ABORTED when the workflow aborted it while executing (before its ABORTED node event).
  * Each is dated at the line it follows (or the move it precedes); the lines do not show how long it
- * took. propsim's own logs write the array's event under the array instead: there only the abort's
- * phase is told apart (FAILED in the rounds of the array's own failure).
+ * took.
  */
 import type { HandleCall, NodeRecord, Op, Round, Transition } from '../timeline/types.js';
 
@@ -38,7 +37,7 @@ export function foldArrayEvents(handles: HandleCall[], node: (id: string) => Nod
         arrays.add(parent);
         if (o.kind === 'nodeEvent') passThrough.add(parent);
       }
-  for (const id of arrays) if (!passThrough.has(id)) foldArray(handles, node(id)!);
+  for (const id of arrays) if (!passThrough.has(id)) foldArray(handles, node(id)!, node);
 }
 
 function parentOf(id: string): string | undefined {
@@ -58,88 +57,99 @@ interface Place {
   index: number;
 }
 
-/** The array's own moves that decide its event's phase, by round. */
-interface Moves {
-  queued?: Transition;
-  succeeding?: Transition;
-  failing?: Transition;
-  failed?: Transition;
+/** An instant with its bounds. */
+interface Instant {
+  at: number;
+  lo: number;
+  hi: number;
 }
 
-function foldArray(handles: HandleCall[], m: NodeRecord): void {
-  const byRound = new Map<string, Moves>();
-  for (const t of m.transitions) {
-    if (t.handle === undefined || t.round === undefined) continue;
-    const k = `${t.handle}:${t.round}`;
-    const mv = byRound.get(k) ?? {};
-    if (t.from === 'Queued' && t.to === 'Running') mv.queued = t;
-    else if (t.to === 'Succeeding') mv.succeeding = t;
-    else if (t.to === 'Failing') mv.failing = t;
-    else if (t.from === 'Failing' && t.to === 'Failed') mv.failed = t;
-    byRound.set(k, mv);
+/** The array's own moves in a round that decide its event's phase (from the round's ops: a failed round's too). */
+interface Moves {
+  queued?: Instant;
+  succeeding?: Instant;
+  failing?: Instant;
+  failed?: Instant;
+}
+
+function movesOf(r: Round, array: string): Moves {
+  const mv: Moves = {};
+  for (const o of r.ops) {
+    if (o.kind !== 'nodeTransition' || o.node !== array) continue;
+    const t = { at: o.start, lo: o.startLo ?? o.start, hi: o.startHi ?? o.start };
+    if (o.from === 'Queued' && o.to === 'Running') mv.queued = t;
+    else if (o.to === 'Succeeding') mv.succeeding = t;
+    else if (o.to === 'Failing') mv.failing = t;
+    else if (o.from === 'Failing' && o.to === 'Failed') mv.failed = t;
   }
-  const explicit = (m.taskPhases?.length ?? 0) > 0;
+  return mv;
+}
+
+function foldArray(handles: HandleCall[], m: NodeRecord, node: (id: string) => NodeRecord | undefined): void {
   let phase = 'PhaseUndefined';
   const phases: Transition[] = [];
   handles.forEach((h, hi) => {
     h.rounds.forEach((r, ri) => {
-      const mv = byRound.get(`${hi}:${ri}`) ?? {};
-      const place = placeIn(r, m.id, mv);
+      const place = placeIn(r, m.id, movesOf(r, m.id), (o) => retryAt(r, o, node(o.node!)));
       if (place === null) return;
+      let outcome = place.outcome;
       if (place.answer !== undefined) {
         place.answer.from = phase;
         place.answer.to = place.to;
-        if (r.error === undefined) phase = place.to;
-        return;
+        outcome = place.answer.outcome ?? 'ok';
+      } else {
+        r.ops.splice(place.index, 0, {
+          kind: 'taskEvent',
+          start: place.at,
+          end: place.at,
+          startLo: place.lo,
+          startHi: place.hi,
+          endLo: place.lo,
+          endHi: place.hi,
+          node: m.id,
+          from: phase,
+          to: place.to,
+          outcome,
+        });
       }
-      const op: Op = {
-        kind: 'taskEvent',
-        start: place.at,
-        end: place.at,
-        startLo: place.lo,
-        startHi: place.hi,
-        endLo: place.lo,
-        endHi: place.hi,
-        node: m.id,
-        from: phase,
-        to: place.to,
-        outcome: place.outcome,
-      };
-      r.ops.splice(place.index, 0, op);
-      // a failed round's changes are not kept (its event went out all the same)
+      // A failed round's changes are not kept (its event went out all the same). Each event sent
+      // is a task phase, a new version of the same phase too; one already sent by a round that
+      // failed is this round's to keep, unless it is the failure's or abort's repeat.
       if (r.error !== undefined) return;
-      if (place.to !== phase && place.outcome === 'ok') phases.push({ from: phase, to: place.to, at: place.at, atLo: place.lo, atHi: place.hi, handle: hi, round: ri });
+      const repeat = place.to === phase && (place.to === FAILED || place.to === ABORTED);
+      if (outcome === 'ok' || (outcome === 'alreadyExists' && !repeat)) {
+        phases.push({ from: phase, to: place.to, at: place.at, atLo: place.lo, atHi: place.hi, handle: hi, round: ri });
+      }
       phase = place.to;
     });
   });
-  if (explicit) renameFailedAborts(handles, m, byRound);
   // The array's plugin phases are known only from these events (a log has no line for them).
-  else if (phases.length > 0) m.taskPhases = phases;
+  if ((m.taskPhases?.length ?? 0) === 0 && phases.length > 0) m.taskPhases = phases;
 }
 
 /**
- * propsim's own logs: the array's abort event has a line, which fold reads as ABORTED; in the rounds
- * of the array's own failure its state was Failing, so the event said FAILED.
+ * A subtask's failed attempt: fold dated its move into RetryableFailure when the event's call
+ * returned, but a buffered event makes no call. The move came with the event's line.
  */
-function renameFailedAborts(handles: HandleCall[], m: NodeRecord, byRound: ReadonlyMap<string, Moves>): void {
-  handles.forEach((h, hi) =>
-    h.rounds.forEach((r, ri) => {
-      const mv = byRound.get(`${hi}:${ri}`);
-      if (mv?.failing === undefined && mv?.failed === undefined) return;
-      for (const o of r.ops) if (o.kind === 'taskEvent' && o.node === m.id && o.to === ABORTED) o.to = FAILED;
-      for (const t of m.taskPhases ?? []) if (t.handle === hi && t.round === ri && t.to === ABORTED) t.to = FAILED;
-    }),
-  );
-  const ts = m.taskPhases ?? [];
-  for (let i = 1; i < ts.length; i++) ts[i]!.from = ts[i - 1]!.to;
+function retryAt(r: Round, o: Op, sub: NodeRecord | undefined): void {
+  if (o.to !== 'PhaseRetryableFailure' || sub === undefined) return;
+  const move = r.ops.find((x) => x.kind === 'nodeTransition' && x.node === o.node && x.to === 'RetryableFailure');
+  const t = sub.transitions.find((x) => x.to === 'RetryableFailure' && x.at === move?.start);
+  if (move === undefined) return;
+  move.start = move.end = o.start;
+  move.startLo = move.endLo = Math.min(o.startLo ?? o.start, move.startLo ?? move.start);
+  if (t !== undefined) {
+    t.at = o.start;
+    t.atLo = Math.min(t.atLo, o.startLo ?? o.start);
+  }
 }
 
 /**
- * Drops the subnodes' task-event ops from round `r` and returns the array's one event of the
+ * Turns the subnodes' task-event ops of round `r` into buffered ones and returns the array's one event of the
  * round, if it sent one and the round does not hold it yet. An op of the array's with no phase is
  * the answer to its event (an AlreadyExists line under the array): it takes the phase found here.
  */
-function placeIn(r: Round, array: string, mv: Moves): Place | null {
+function placeIn(r: Round, array: string, mv: Moves, dropped: (o: Op) => void): Place | null {
   const prefix = array + '/';
   let explicit: Op | undefined;
   let answer: Op | undefined;
@@ -159,9 +169,11 @@ function placeIn(r: Round, array: string, mv: Moves): Place | null {
     const sub = o.node !== undefined && o.node.startsWith(prefix) && o.node.indexOf('/', prefix.length) < 0;
     if (sub) last = o;
     if (sub && o.kind === 'taskEvent') {
+      // not an admin call: the array's buffer took it
+      dropped(o);
+      o.kind = 'bufferedTaskEvent';
+      delete o.outcome;
       recorded = true;
-      index = kept;
-      continue;
     }
     ops[kept++] = o;
     if (sub) index = kept;
@@ -173,7 +185,7 @@ function placeIn(r: Round, array: string, mv: Moves): Place | null {
     return k >= 0 ? k : ops.length;
   };
   let place: Place | null = null;
-  const at = (t: Transition, to: string, outcome: string, k: number): Place => ({ to, outcome, at: t.at, lo: t.atLo, hi: t.atHi, index: k });
+  const at = (t: Instant, to: string, outcome: string, k: number): Place => ({ to, outcome, at: t.at, lo: t.lo, hi: t.hi, index: k });
   const move = (to: string) => (o: Op) => o.kind === 'nodeTransition' && o.node === array && o.to === to;
   if (mv.failing !== undefined) place = at(mv.failing, FAILED, 'ok', before(move('Failing')));
   else if (mv.failed !== undefined) place = at(mv.failed, FAILED, 'alreadyExists', before(move('Failed')));
@@ -193,7 +205,7 @@ function placeIn(r: Round, array: string, mv: Moves): Place | null {
   // No line dates the send: it lies between the lines around its place.
   const prev = ops[place.index - 1];
   const next = ops[place.index];
-  place.lo = Math.min(place.lo, prev !== undefined ? (prev.endLo ?? prev.end) : (r.startLo ?? r.start));
+  place.lo = Math.min(place.lo, prev !== undefined ? (prev.startLo ?? prev.start) : (r.startLo ?? r.start));
   place.hi = Math.max(place.hi, next !== undefined ? (next.startHi ?? next.start) : (r.endHi ?? r.end));
   return place;
 }

@@ -91,6 +91,8 @@ export interface NodeState {
   usedSeq: number;
   /** FoldRound and time of the current attempt's first task event. */
   attemptRound: RoundState | null;
+  /** The round whose first event of a new attempt counted a retry (undone if that round fails). */
+  retriedIn: RoundState | null;
   attemptAt: number;
   attemptHi: number;
   /** The node launched a child execution (`Launched launchplan with ID [..]`). */

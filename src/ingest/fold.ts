@@ -629,8 +629,8 @@ export class LogFolder {
       case K.taskEventIgnored: {
         const rs = this.roundFor(ex, ws, rec.resVer);
         const last = this.lastOp(ws, rs, 'taskEvent');
-        if (last !== null && rec.node !== undefined && last.node !== undefined && last.node.startsWith(rec.node + '/')) {
-          // An ArrayNode's own event (no line) answered under the array, after its subtasks' lines:
+        if (rec.node !== undefined && (last === null || last.node !== rec.node)) {
+          // The answer to an event no line showed (an ArrayNode's own, after its subtasks' lines):
           // an op without a phase, which the array's events take over (array-events.ts).
           const o = this.addOp(rs, 'taskEvent');
           o.node = rec.node;
@@ -840,6 +840,7 @@ export class LogFolder {
         ownerHi: -0,
         usedSeq: 0,
         attemptRound: null,
+        retriedIn: null,
         attemptAt: -0,
         attemptHi: -0,
         launched: false,
@@ -1223,6 +1224,14 @@ export class LogFolder {
     }
     for (const ns of rs.touched ?? []) {
       const n = ns.rec;
+      if (ns.retriedIn === rs) {
+        // the retry this round began did not persist: its attempt starts again later
+        ns.retriedIn = null;
+        n.retries = (n.retries ?? 1) - 1;
+        if (n.retries === 0) delete n.retries;
+        n.pods?.pop();
+        n.pod = n.pods?.[n.pods.length - 1];
+      }
       n.transitions = n.transitions.filter(other);
       if (n.taskPhases !== undefined) {
         n.taskPhases = n.taskPhases.filter(other);
@@ -1544,6 +1553,7 @@ export class LogFolder {
         // A retry: the next attempt creates a new pod in this round. `pods` keeps every
         // attempt, `pod` the latest.
         ns.rec.retries = (ns.rec.retries ?? 0) + 1;
+        ns.retriedIn = rs;
         const pods = (ns.rec.pods ??= pod !== undefined ? [pod] : []);
         pod = { created: this.at, createdLo: Math.min(rs.r.startLo, this.at), createdHi: this.hi };
         ns.rec.pod = pod;

@@ -421,7 +421,7 @@ function eventStamp(e: SpanEvent): Stamp {
 const STREAK_ENDS = new Set<string>(['noChange', 'terminal', 'versionMatched', 'cap', 'stale', 'terminated', 'notFound', 'error', 'unknown']);
 const ENQUEUE_SOURCES = new Set<string>(['workflow', 'owner', 'subqueue', 'resync', 'partial', 'launchplan']);
 const NODE_KINDS = new Set<string>(['start', 'end', 'task', 'cachedTask', 'map', 'dynamic', 'subworkflow', 'launchplan', 'branch', 'gate', 'subnode', 'unknown']);
-const NODE_LEVEL = new Set<OpKind>(['nodeTransition', 'nodeEvent', 'taskEvent', 'catalogGet', 'catalogPut', 'blobHead', 'blobRead', 'blobWrite', 'blobCopy', 'podCreate', 'launchExecution']);
+const NODE_LEVEL = new Set<OpKind>(['nodeTransition', 'nodeEvent', 'taskEvent', 'bufferedTaskEvent', 'catalogGet', 'catalogPut', 'blobHead', 'blobRead', 'blobWrite', 'blobCopy', 'podCreate', 'launchExecution']);
 
 /** Spans propeller emits that carry nothing the Timeline models. */
 function isIgnorable(s: SpanRec): boolean {

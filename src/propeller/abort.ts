@@ -58,13 +58,20 @@ function abortOrder(rc: RoundCtx, scope: Scope): NodeState[] {
  * a pod DELETE unless its plugin phase is final), then one task event for the array, its subtasks as
  * external resources (sent even with none under way).
  */
+const ABORTED = PLUGIN_PHASE_NAMES[PLUGIN_ABORTED]!;
+
 export function* abortArray(rc: RoundCtx, n: NodeState): Activity<void> {
   const sim = rc.sim;
   let d: number;
   for (const s of n.subnodes!) {
     if (s.phase === NYS || isTerminalNode(s.phase) || isTerminalPlugin(s.plugin)) continue;
+    const again = sim.pods.isDeleted(s);
     d = sim.pods.delete(rc, s, PLUGIN_PHASE_NAMES[s.plugin]!);
     if (d > 0) yield d;
+    if (again) continue;
+    // the subtask's task handler records its ABORTED event into the array's buffer
+    rc.op('bufferedTaskEvent', 0, s.id, undefined, ABORTED);
+    if (s.lastTaskEvent !== ABORTED && !rc.hasTaskPhase(s, ABORTED)) rc.taskPhase(s, ABORTED);
   }
   // An array whose own state is Failing reports the failure (FAILED, with the subtasks' errors), one
   // aborted from outside while executing reports ABORTED (nodes/array/handler.go Abort).

@@ -15,7 +15,7 @@ import type { Activity } from './sim-context.js';
 const { F_DYNAMIC_COMPILED, F_ERROR, F_FUTURES, F_FUTURES_COMPILED, F_INPUTS, F_OUTPUTS } = blobStore;
 const { nsSampler } = latencies;
 const { abortArray, abortScope } = abort;
-const { DYNAMIC_RUNNING, FAILED, FAILING, NEV_DYNAMIC_RUNNING, NEV_FAILED, NEV_QUEUED, NEV_RUNNING, NEV_SKIPPED, NEV_SUCCEEDED, NYS, PLUGIN_INITIALIZING, PLUGIN_NONE, PLUGIN_QUEUED, PLUGIN_RETRYABLE_FAILURE, PLUGIN_RUNNING, PLUGIN_SUCCESS, QUEUED, RETRYABLE_FAILURE, RUNNING, SKIPPED, SUCCEEDED, SUCCEEDING, TIMED_OUT, WF_FAILED, isSuccessLike, isTerminalNode } = phases;
+const { DYNAMIC_RUNNING, FAILED, FAILING, NEV_DYNAMIC_RUNNING, NEV_FAILED, NEV_QUEUED, NEV_RUNNING, NEV_SKIPPED, NEV_SUCCEEDED, NYS, PLUGIN_INITIALIZING, PLUGIN_NONE, PLUGIN_PHASE_NAMES, PLUGIN_QUEUED, PLUGIN_RETRYABLE_FAILURE, PLUGIN_RUNNING, PLUGIN_SUCCESS, QUEUED, RETRYABLE_FAILURE, RUNNING, SKIPPED, SUCCEEDED, SUCCEEDING, TIMED_OUT, WF_FAILED, isSuccessLike, isTerminalNode } = phases;
 const { POD_FAILED, POD_INITIALIZING, POD_RUNNING, POD_SUCCEEDED } = pods;
 
 /**
@@ -865,7 +865,7 @@ function evalSubnode(rc: RoundCtx, s: NodeState, at: number): number {
       return t - at;
     case QUEUED:
       t += sim.pods.create(rc, s, t);
-      rc.setPlugin(s, PLUGIN_QUEUED, 0);
+      subtaskPlugin(rc, s, PLUGIN_QUEUED, t);
       rc.transition(s, RUNNING, t);
       return t - at;
     case SUCCEEDING:
@@ -883,7 +883,7 @@ function evalSubnode(rc: RoundCtx, s: NodeState, at: number): number {
     case RUNNING: {
       if (s.plugin === PLUGIN_NONE) {
         t += sim.pods.create(rc, s, t);
-        rc.setPlugin(s, PLUGIN_QUEUED, 0);
+        subtaskPlugin(rc, s, PLUGIN_QUEUED, t);
         return t - at;
       }
       const pod = s.pods[s.attempt];
@@ -893,24 +893,35 @@ function evalSubnode(rc: RoundCtx, s: NodeState, at: number): number {
         t += sim.blob.head(rc, s, F_FUTURES, 0, t);
         t += sim.blob.head(rc, s, F_ERROR, 0, t);
         t += sim.blob.head(rc, s, F_OUTPUTS, subBytes(owner.def.outputBytes, owner.subnodes!.length), t);
-        rc.setPlugin(s, plugin, 0);
+        subtaskPlugin(rc, s, plugin, t);
         rc.transition(s, SUCCEEDING, t);
         return t - at;
       }
       if (plugin === PLUGIN_RETRYABLE_FAILURE) {
         t += sim.blob.read(rc, s, F_ERROR, ERROR_DOC_BYTES, t);
-        rc.setPlugin(s, plugin, 0);
+        subtaskPlugin(rc, s, plugin, t);
         // isEligibleForRetry on the subtask's own budget: out of attempts, it fails
         const max = owner.def.maxAttempts;
         rc.transition(s, max !== undefined && s.attempt + 1 >= max ? FAILING : RETRYABLE_FAILURE, t);
         return t - at;
       }
-      rc.setPlugin(s, plugin, 0);
+      subtaskPlugin(rc, s, plugin, t);
       return 0;
     }
     default:
       return 0;
   }
+}
+
+/**
+ * A subtask's new plugin phase: its task handler records the event (`Sending transition event for
+ * plugin phase`), into the array's buffer; the subtask's Timeline keeps it as its task phase.
+ */
+function subtaskPlugin(rc: RoundCtx, s: NodeState, plugin: number, at: number): void {
+  const phase = PLUGIN_PHASE_NAMES[plugin]!;
+  rc.op('bufferedTaskEvent', 0, s.id, undefined, phase, undefined, undefined, undefined, at);
+  rc.setPlugin(s, plugin, 0);
+  rc.taskPhase(s, phase, at);
 }
 
 let laneBuf: number[] = [];

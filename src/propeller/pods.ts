@@ -162,6 +162,12 @@ export class Pods {
     return dur;
   }
 
+  /** The node's current pod was deleted already (a repeated DELETE makes no call). */
+  isDeleted(n: NodeState): boolean {
+    const ref = n.pods[n.attempt];
+    return ref !== undefined && this.list[ref.idx]!.deleted;
+  }
+
   observed(pod: PodRef): number {
     return this.list[pod.idx]!.observed;
   }

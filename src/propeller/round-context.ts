@@ -222,12 +222,12 @@ export class RoundCtx {
     return false;
   }
 
-  taskPhase(n: NodeState, phase: string): void {
+  taskPhase(n: NodeState, phase: string, at = this.sim.engine.now): void {
     const i = this.tpCount++;
     this.tpNode[i] = n;
     this.tpFrom[i] = n.lastTaskEvent;
     this.tpTo[i] = phase;
-    this.tpAt[i] = this.sim.engine.now;
+    this.tpAt[i] = at;
   }
 
   cacheResult(n: NodeState, hit: boolean): void {

@@ -42,6 +42,7 @@ export const OP_SPAN: Record<OpKind, string> = {
   workflowEvent: SPAN.workflowEvent,
   nodeEvent: SPAN.nodeEvent,
   taskEvent: SPAN.taskEvent,
+  bufferedTaskEvent: 'propsim.bufferedTaskEvent',
   etcdUpdate: SPAN.storeUpdate,
   blobHead: SPAN.rawHead,
   blobRead: SPAN.readProtobuf,

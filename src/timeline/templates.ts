@@ -40,6 +40,7 @@ export const MSG = {
     `Maximum Parallelism for task/launch-plan nodes achieved [${current}] >= Max [${max}], Round will be short-circuited.`,
   pluginTransition: (phase: string) => `Sending transition event for plugin phase [${phase}]`,
   /** A task event the admin rejected (`nodes/task/handler.go`); the round then fails. */
+  arrayEventFailed: (err: string) => `ArrayNode event recording failed: [${err}]`,
   taskEventRecordingFailed: (plugin: string, phase: string, err: string) =>
     `Event recording failed for Plugin [${plugin}], eventPhase [${phase}], error :${err}`,
   parallelismSet: (p: number) => `Parallelism now set to [${p}].`,

@@ -87,6 +87,8 @@ export type OpKind =
   | 'workflowEvent'
   | 'nodeEvent'
   | 'taskEvent'
+  /** A task event an ArrayNode subtask recorded into its array's buffer (no admin call: the array sends one for all). */
+  | 'bufferedTaskEvent'
   | 'etcdUpdate'
   | 'blobHead'
   | 'blobRead'

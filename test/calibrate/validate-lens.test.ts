@@ -1,7 +1,7 @@
 /**
  * Predictions of a log recording are measured as the logs would show them (log-lens.ts), with the
- * same unseen container starts and exits the log folder marks; else map subtasks, whose starts
- * logs rarely show, would be predicted with no user time at all.
+ * same unseen container starts and exits the log folder marks; else a task whose container ran
+ * between two rounds would be predicted with user time the log cannot show.
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,7 +10,7 @@ import { validate } from '../../src/calibrate/index.js';
 import { throughLogs } from '../../src/calibrate/log-lens.js';
 import { readExecutions } from '../../src/cli/inputs.js';
 import { defaultModel } from '../../src/model/defaults.js';
-import { logRoundTrip, simulateWith, smallMixedLoad, tempDir } from '../roundtrip/shape.js';
+import { logRoundTrip, portfolio, simulateWith, smallMixedLoad, tempDir } from '../roundtrip/shape.js';
 
 const dir = tempDir('validate-lens');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -25,7 +25,8 @@ describe('validate on a log with map tasks', () => {
   });
 
   it('the lens marks a pod start no round saw, and an exit none saw, as the folder does', () => {
-    const sim = simulateWith(smallMixedLoad(), defaultModel());
+    // short tasks: some containers start and exit between two rounds
+    const sim = simulateWith(portfolio('short-tasks'), defaultModel());
     const pods = throughLogs(sim).executions.flatMap((e) => e.nodes.flatMap((n) => n.pods ?? (n.pod ? [n.pod] : [])));
     const unseenStart = pods.filter((p) => p.created !== undefined && p.started === undefined);
     expect(unseenStart.length).toBeGreaterThan(0);

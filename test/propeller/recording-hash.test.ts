@@ -71,6 +71,10 @@ import { caseName, fingerprint, hashCases } from './recording-hash.js';
  * changed node phase (NotYetStarted→Queued, Succeeding→Succeeded, a retry starting): it reports what
  * its subtasks' task handlers recorded (event_recorder.go). Only the cases with map tasks moved
  * (fewer events; later rounds shift, so some end times moved too).
+ *
+ * Re-taken when map subtasks' task events entered the Recording: each new plugin phase of a subtask
+ * is a `bufferedTaskEvent` op and a task phase of the subtask (as propeller's logs show them), and a
+ * failing array's own event says FAILED. Only the map cases moved; events and end times unchanged.
  */
 const EXPECTED: Record<string, string> = {
   'cached-dataframe-cr.yaml default seed=1': '315849398f463bf8bd26d16ffb63325dacee81f4a449ace51096a04bcebb5040 198 67552304132',
@@ -89,14 +93,14 @@ const EXPECTED: Record<string, string> = {
   'large-workflow.yaml default seed=propsim': '77a98082ddf0a51ba0a74f715cdd3503512233d8d929ad54fbbd47ab124f8f93 16707 325466799088',
   'large-workflow.yaml flyte-core seed=7': 'cc32c44949feae102a66cc353c7afe837193c984a1db6d0eb0dca97ed0f46cd5 16299 381364093982',
   'large-workflow.yaml stress seed=7': '81430d139df5cc78cadb4beb403b0a1a16e9c0a0406fab34e7745a5d5ac65c88 2849 624489647368',
-  'map-fanout.yaml default seed=1': 'e4907c2222b6318669451f640c277fec60964cc1a6b1263858ae17100851cdef 12191 177552304132',
-  'map-fanout.yaml default seed=propsim': '7ecf26702439cb5e9dda5c44766408777a9e5f1a88f90fd8df92a8714fae345e 12205 165466799088',
-  'map-fanout.yaml flyte-core seed=7': '8c36be9bde0949dd7ba38471205033fe1be2ea585f6a7e4593c5ce4ad181fb4c 9570 237763861475',
-  'map-fanout.yaml stress seed=7': 'cd8c410f3e9eaec792852b745d890047304b656aa1d99e7723eb295c2f6ca3dc 10492 714489647368',
-  'mixed-load.yaml default seed=1': 'bd0f141b3fca2195ccd66ed638e128c8f2fb745c1fe0ff1c5b8b102dfe885a3d 17397 307552304132',
-  'mixed-load.yaml default seed=propsim': 'dbd65db01842539cf218ece47e6c5b624310aedfdddffc69d5053c728486d1dd 17053 305466799088',
-  'mixed-load.yaml flyte-core seed=7': 'a35de65f08aa67400f3774a657e0e27a656c3bb146da40a4067f4182dee1efb7 10272 382532957925',
-  'mixed-load.yaml stress seed=7': 'a264715ef7b3fc973ddc5d2194350e2cceeb2af803d8ac57a816c18fcc039e42 11384 376173775389',
+  'map-fanout.yaml default seed=1': 'fe594dda29c19c5a0c60f97b9ba1e69b0d92f167addb49d078b1d722d69b11f2 12191 177552304132',
+  'map-fanout.yaml default seed=propsim': '45496d2bddf62b3cfe2128ce39e1f52773183e8031d488385ae608081464d10f 12205 165466799088',
+  'map-fanout.yaml flyte-core seed=7': '03987d7e897a201149f7facd64a207069dac28fb5fd5b6b855222e592594f68c 9570 237763861475',
+  'map-fanout.yaml stress seed=7': 'f0f2db0ec969c4b6c0a94c5bd13246dd248262e1cee63d32d0a1208b6cde8b27 10492 714489647368',
+  'mixed-load.yaml default seed=1': '7d9fc12a82931ddc5cb15a6ba9a83bea744684b547025ef6162880dd921b07e4 17397 307552304132',
+  'mixed-load.yaml default seed=propsim': 'df84ddbdbb002feacff758c99ae3bab98c18ad898caf829c0945101092d94e82 17053 305466799088',
+  'mixed-load.yaml flyte-core seed=7': 'b8989aa55f699b5796a4efde4fbcadead068d671b7b4aaa03d3bbf4dc71d7df4 10272 382532957925',
+  'mixed-load.yaml stress seed=7': '3a595f5d806284febb165376a901bfa17f42f5f9c4b80b954c4c63676f49899f 11384 376173775389',
   'nested-dynamic.yaml default seed=1': '3c45dae1969047ea0c3ca782ab61f30d8170434ea3988ff7a7004153a5307b1d 1122 137552304132',
   'nested-dynamic.yaml default seed=propsim': 'e1a70f27518b22ea95a3fd88c1a0521f607db2ba02c1d5cb2909cf1d233b4f4c 1169 145466799088',
   'nested-dynamic.yaml flyte-core seed=7': 'ff7f1605a52676efce73789b4d9e5b599aad80651d858459633a7053bdbabc14 839 180412011117',
@@ -113,18 +117,18 @@ const EXPECTED: Record<string, string> = {
   'too-large.yaml default seed=propsim': '9d8bfe0c03d575c2664844699b33192189a4b7bd6a2e519f2bc82b97a0ebb5d9 1789 55466799088',
   'too-large.yaml flyte-core seed=7': '6c951ff92d6730c7a14fe560243c0381a83b493b81700387cc03c1f80462ed88 1792 167364093982',
   'too-large.yaml stress seed=7': 'b4830d909cbad9f72cf1acb6a576fe55870ddf66c0c58fc3bba17f0240fb7ea4 2262 684489647368',
-  'synthetic:zoo test seed=1': '692c2b368199e79bd8361cc07b3d0201e27c249b46421f6916760cfa983f17b9 4994 157552304132',
-  'synthetic:zoo test seed=propsim': '40ba5ad8d4d44b6671bfc4ea547dec2987a31c7815bf0df627a5ad90c120357d 4991 155466799088',
-  'synthetic:zoo stress seed=7': '0202870659c1c1bf2f52919984771c6342f9285e620d6e1069bb4d99e7663b07 3228 224489647368',
+  'synthetic:zoo test seed=1': 'f8cc134160a0a30c1afcda647dc5447455eb490c62e9981b13b1ae7af26dfa5c 4994 157552304132',
+  'synthetic:zoo test seed=propsim': 'bf4af194f7778febfe7665050523085408878489bfac9e0466ea97a0d203881c 4991 155466799088',
+  'synthetic:zoo stress seed=7': 'f6991d4ab062ffa769c9464702b6cae6248eb70cbf34062b317c6aaccd48dd0d 3228 224489647368',
   'synthetic:chain-300 test seed=1': 'd5536929d0fa0befdd398f959ed615c3b5b8a2feb4d869ef0cb7f2e83171cffc 14219 4807552304132',
   'synthetic:chain-300 test seed=propsim': 'f113a4bed702e2da9e9606dee1cf653fbcdf87647fa8daf6807224ddd7e62eb7 14287 4905466799088',
   'synthetic:chain-300 stress seed=7': '5ef5121e317b41a52139d9aa1e02fd98b148ce18f480978ba89a1b8e7cc88d11 3254 1015291335879',
   'synthetic:fanout-300 test seed=1': '5a7831b3402deb6c9b9f7df0a0dabe6e4099072c08da5cf95e70d111ad79a977 7363 217552304132',
   'synthetic:fanout-300 test seed=propsim': '71dacd022beda75366715d1450194de36cbb042a5537839962ecf7d6a201ab6a 7293 215466799088',
   'synthetic:fanout-300 stress seed=7': 'ab9682b1beda6c7d7d4d30b5253ad196f3fb2201479ec61439c476cf83bf3d35 1391 684489647368',
-  'synthetic:map-1000 test seed=1': '3cf1739a86c3394bd74e2377b285b634a88e1183d2b6627d22d6c25b6ccd1d48 4454 47552304132',
-  'synthetic:map-1000 test seed=propsim': '815550fc2db89eeeed21f4feaccc781b1636596418c52d4d7e40dc899c21028d 4474 45466799088',
-  'synthetic:map-1000 stress seed=7': 'e4541672ab8670646b0f781cc985b806fbf921100d2f9061367fcb247adf7d1f 3517 269682046991',
+  'synthetic:map-1000 test seed=1': 'c6155ebb02388744708f46a9b832fc31c75773b86348bc36304cbd64312e8fe8 4454 47552304132',
+  'synthetic:map-1000 test seed=propsim': 'e6a197562878ba450d7de9384f453d0a40fcc884ba3338dd10164f094dbd7c35 4474 45466799088',
+  'synthetic:map-1000 stress seed=7': '0524d11f8fee8ad76babe3b84375d21d728eb36726fd1513a42b6e3c7a51111c 3517 269682046991',
   'synthetic:concurrent-60 test seed=1': 'b316fc288bf8b6ce9b595f06dc43b9a8a1fd6e6332378b9832a7c189467e3885 10594 87552304132',
   'synthetic:concurrent-60 test seed=propsim': 'ebd5e3e382a7d959fc48353130c49095e902f6bafd2a799ff1f2b23d9788ce5f 10598 95466799088',
   'synthetic:concurrent-60 stress seed=7': '873427700af95cd40b6f21c477a70a3ed85e129fc4666a213d94274216511485 9693 274489647368',
