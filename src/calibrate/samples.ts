@@ -158,7 +158,8 @@ function collectOps(exec: Execution, c: Collector, events: SampleSet['events']):
           const key = o.kind === 'workflowEvent' ? 'workflow' : o.kind === 'nodeEvent' ? 'node' : 'task';
           events[key].sent++;
           if (o.outcome === 'error') events[key].failed++;
-          c.add(ev, durationObservation(opStart(o), opEnd(o)));
+          // an event no line dates (an ArrayNode's own) tells nothing of the latency
+          if (o.untimed !== true) c.add(ev, durationObservation(opStart(o), opEnd(o)));
           continue;
         }
         if (o.kind === 'deepCopy') {

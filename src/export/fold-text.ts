@@ -77,6 +77,7 @@ const OP_NAME: Record<string, string> = {
   workflowEvent: 'WorkflowEvent',
   nodeEvent: 'NodeEvent',
   taskEvent: 'TaskEvent',
+  bufferedTaskEvent: 'BufferedTaskEvent',
   etcdUpdate: 'EtcdUpdate',
   blobHead: 'BlobHead',
   blobRead: 'BlobRead',

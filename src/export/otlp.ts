@@ -337,6 +337,7 @@ function writeRound(
     if (op.bytes !== undefined) oa[PA.bytes] = op.bytes;
     if (op.outcome !== undefined) oa[PA.outcome] = op.outcome;
     if (op.detail !== undefined) oa[PA.detail] = op.detail;
+    if (op.untimed === true) oa[PA.untimed] = true;
     addSpanBounds(oa, op);
     let parent = rctx;
     let kind = SpanKind.INTERNAL;

@@ -93,9 +93,13 @@ function foldArray(handles: HandleCall[], m: NodeRecord, node: (id: string) => N
       const place = placeIn(r, m.id, movesOf(r, m.id), (o) => retryAt(r, o, node(o.node!)));
       if (place === null) return;
       let outcome = place.outcome;
+      // an answer line with nothing else to tell the phase: the event repeated the last one
+      if (place.to === '') place.to = phase;
       if (place.answer !== undefined) {
         place.answer.from = phase;
         place.answer.to = place.to;
+        // its line came when the call returned: when it began, no line says
+        place.answer.untimed = true;
         outcome = place.answer.outcome ?? 'ok';
       } else {
         r.ops.splice(place.index, 0, {
@@ -110,6 +114,7 @@ function foldArray(handles: HandleCall[], m: NodeRecord, node: (id: string) => N
           from: phase,
           to: place.to,
           outcome,
+          untimed: true,
         });
       }
       // A failed round's changes are not kept (its event went out all the same). Each event sent
@@ -134,8 +139,8 @@ function foldArray(handles: HandleCall[], m: NodeRecord, node: (id: string) => N
 function retryAt(r: Round, o: Op, sub: NodeRecord | undefined): void {
   if (o.to !== 'PhaseRetryableFailure' || sub === undefined) return;
   const move = r.ops.find((x) => x.kind === 'nodeTransition' && x.node === o.node && x.to === 'RetryableFailure');
-  const t = sub.transitions.find((x) => x.to === 'RetryableFailure' && x.at === move?.start);
   if (move === undefined) return;
+  const t = sub.transitions.find((x) => x.to === 'RetryableFailure' && x.at === move.start);
   move.start = move.end = o.start;
   move.startLo = move.endLo = Math.min(o.startLo ?? o.start, move.startLo ?? move.start);
   if (t !== undefined) {
@@ -200,7 +205,10 @@ function placeIn(r: Round, array: string, mv: Moves, dropped: (o: Op) => void): 
     } else if (mv.queued !== undefined) place = at(mv.queued, 'PhaseQueued', 'ok', before(move('Running')));
     else if (mv.succeeding !== undefined) place = at(mv.succeeding, 'PhaseSuccess', 'ok', before(move('Succeeding')));
   }
-  if (place === null) return null;
+  if (place === null) {
+    if (answer === undefined) return null;
+    place = { to: '', outcome: answer.outcome ?? 'alreadyExists', at: answer.start, lo: answer.startLo ?? answer.start, hi: answer.startHi ?? answer.start, index: -1 };
+  }
   if (answer !== undefined) place.answer = answer;
   // No line dates the send: it lies between the lines around its place.
   const prev = ops[place.index - 1];

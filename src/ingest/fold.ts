@@ -629,7 +629,7 @@ export class LogFolder {
       case K.taskEventIgnored: {
         const rs = this.roundFor(ex, ws, rec.resVer);
         const last = this.lastOp(ws, rs, 'taskEvent');
-        if (rec.node !== undefined && (last === null || last.node !== rec.node)) {
+        if (rec.node !== undefined && (last === null || last.node !== rec.node) && this.hasNested(ex, rec.node)) {
           // The answer to an event no line showed (an ArrayNode's own, after its subtasks' lines):
           // an op without a phase, which the array's events take over (array-events.ts).
           const o = this.addOp(rs, 'taskEvent');
@@ -1231,6 +1231,7 @@ export class LogFolder {
         if (n.retries === 0) delete n.retries;
         n.pods?.pop();
         n.pod = n.pods?.[n.pods.length - 1];
+        if (n.pods?.length === 0) delete n.pods;
       }
       n.transitions = n.transitions.filter(other);
       if (n.taskPhases !== undefined) {
@@ -1348,6 +1349,13 @@ export class LogFolder {
     const o = this.lastOp(ws, rs, kind);
     if (o !== null) o.outcome = outcome;
     return o;
+  }
+
+  /** Lines named nodes nested in `id` (an ArrayNode's subtasks, a sub-DAG's nodes). */
+  private hasNested(ex: ExecState, id: string): boolean {
+    const prefix = id + '/';
+    for (const k of ex.nodes.keys()) if (k.startsWith(prefix)) return true;
+    return false;
   }
 
   /** The op of `kind` a line about its outcome refers to: the worker's last, else the round's last. */

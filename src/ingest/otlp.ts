@@ -950,6 +950,7 @@ function opFromSpan(
   const detail = str(s.attrs, PA.detail);
   if (detail !== undefined) op.detail = detail;
   else if (!ours && s.status === 2 && s.statusMsg !== '') op.detail = s.statusMsg;
+  if (bool(s.attrs, PA.untimed) === true) op.untimed = true;
   applySpanBounds(op, s.attrs);
   return op;
 }

@@ -73,6 +73,8 @@ class Samples {
   lo: number[] | null = null;
   hi: number[] | null = null;
   res = 0;
+  /** Ops counted whose duration no line shows (`Op.untimed`): in the count, not in the statistics. */
+  untimed = 0;
 
   add(sAt: number, sLo: number, sHi: number, eAt: number, eLo: number, eHi: number): void {
     if (this.lo === null && sLo === sAt && sHi === sAt && eLo === eAt && eHi === eAt) {
@@ -102,7 +104,9 @@ class Samples {
   }
 
   stat(): InfraStat {
-    return boundedStat(this.est, this.lo ?? this.est, this.hi ?? this.est, this.res);
+    const s = boundedStat(this.est, this.lo ?? this.est, this.hi ?? this.est, this.res);
+    s.count += this.untimed;
+    return s;
   }
 
   append(other: Samples): void {
@@ -113,6 +117,7 @@ class Samples {
     }
     appendAll(this.est, other.est);
     this.res = Math.max(this.res, other.res);
+    this.untimed += other.untimed;
   }
 }
 
@@ -268,7 +273,8 @@ export class InfraAccumulator {
         for (const op of r.ops) {
           const k = byKind.get(op.kind);
           if (k === undefined) continue;
-          k.samples.add(op.start, startLo(op), startHi(op), op.end, endLo(op), endHi(op));
+          if (op.untimed === true) k.samples.untimed++;
+          else k.samples.add(op.start, startLo(op), startHi(op), op.end, endLo(op), endHi(op));
           switch (k.count) {
             case COUNT_WORKFLOW_EVENT:
               c.workflowEvents++;

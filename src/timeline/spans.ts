@@ -110,6 +110,7 @@ export const PA = {
   bytes: 'propsim.bytes',
   outcome: 'propsim.outcome',
   detail: 'propsim.detail',
+  untimed: 'propsim.untimed',
   // Execution
   parent: 'propsim.parent',
   parentNode: 'propsim.parent_node',

@@ -132,6 +132,11 @@ export interface Op extends Timed {
   detail?: string;
   /** Source line (logs) where the op was seen, for the fold tree. */
   line?: number;
+  /**
+   * No line dates the call (an ArrayNode's own task event, which propeller does not log): the op
+   * counts, its duration is unknown (its bounds say where it lies).
+   */
+  untimed?: boolean;
 }
 
 export interface Round extends Timed {

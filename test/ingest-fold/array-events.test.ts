@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { foldRecordList } from '../../src/ingest/index.js';
+import { computeReport } from '../../src/metrics/index.js';
 import type { Execution } from '../../src/timeline/types.js';
 import { readBytes } from '../ingest-lines/util.js';
 
@@ -86,6 +87,16 @@ describe("an ArrayNode's task events in propeller's log", () => {
     expect(node(e, 'm')?.pod).toBeUndefined();
   });
 
+  it('count in the report, but their durations, which no line shows, do not', () => {
+    const recs = readBytes(Buffer.from(MAP_LOG.join('\n') + '\n')).records;
+    const rec = foldRecordList(recs);
+    const events = rec.executions[0]!.handles.flatMap((h) => h.rounds.flatMap((r) => r.ops)).filter((o) => o.kind === 'taskEvent');
+    expect(events.every((o) => o.untimed === true)).toBe(true);
+    const t = computeReport(rec).infra.taskEvents!;
+    expect(t.count).toBe(5);
+    expect(t.p50Ns).toBeNull();
+  });
+
   it("keep the subtasks' plugin phases and give the array its own", () => {
     const e = fold(MAP_LOG);
     expect(node(e, 'm/n0')?.taskPhases?.map((t) => t.to)).toEqual(['PhaseQueued', 'PhaseRunning', 'PhaseAborted']);
@@ -142,6 +153,21 @@ describe("an ArrayNode's task events in propeller's log", () => {
     expect(node(e, 'm')?.taskPhases?.map((t) => `${t.to}@${t.handle}`)).toEqual(['PhaseQueued@0', 'PhaseRunning@2']);
     // no line dates a successful send: it lies between the lines around it
     for (const o of events) expect(o.startLo! <= o.start && o.start <= o.startHi!).toBe(true);
+  });
+
+  it("count a subtask's retry once, when the round that began it failed and the next began it again", () => {
+    const failed = (sec: number) => line('ArrayNode event recording failed: [ResourceExhausted: throttled]', 'm', 'error', sec);
+    const e = fold([
+      ...round((s) => [move('m', 'Queued', 'Running', s, 'Running')], 1),
+      ...round((s) => [...taskEvent('m/n0', 'PhaseQueued', s)], 2),
+      ...round((s) => [...taskEvent('m/n0', 'PhaseRetryableFailure', s)], 3),
+      ...round((s) => [...taskEvent('m/n0', 'PhaseQueued', s), failed(s)], 4),
+      ...round((s) => [...taskEvent('m/n0', 'PhaseQueued', s)], 5),
+    ]);
+    const n0 = node(e, 'm/n0')!;
+    expect(n0.retries).toBe(1);
+    expect(n0.pods).toHaveLength(2);
+    expect(n0.taskPhases?.map((t) => t.to)).toEqual(['PhaseQueued', 'PhaseRetryableFailure', 'PhaseQueued']);
   });
 
   it('are left to the subnodes with event version 1 (they send their own: their node events are logged)', () => {
