@@ -17,7 +17,7 @@ const { FAILING, MAP_FAILING, NEV_ABORTED, NYS, PLUGIN_ABORTED, PLUGIN_PERMANENT
  *   k8s plugin deletes the pod (a kube call under the client's QPS/burst), then the task handler
  *   sends a TaskExecutionEvent ABORTED;
  * - an ArrayNode: each started, unfinished subtask's pod is deleted, in index order, then one task
- *   event ABORTED goes out for the array;
+ *   event goes out for the array (FAILED when its own state is Failing, else ABORTED);
  * - a subworkflow, or a dynamic node running its sub-DAG: the nested DAG is aborted first;
  * - a branch: the case it took is aborted first;
  * - a launch plan: admin's TerminateExecution of its child (admin deletes the child's CR, whose
@@ -26,8 +26,7 @@ const { FAILING, MAP_FAILING, NEV_ABORTED, NYS, PLUGIN_ABORTED, PLUGIN_PERMANENT
  * Finalize makes no API call (no pod finalizer: propeller's `inject-finalizer` default).
  *
  * Propeller keeps no visited set: a running node reached from several finished upstreams is aborted
- * once for each (the repeated events answer AlreadyExists; the kube client skips a repeated DELETE,
- * remembering what it deleted). The walk here passes through each finished node once, which keeps
+ * once for each (the repeated events answer AlreadyExists; the repeated DELETE is a call again). The walk here passes through each finished node once, which keeps
  * that, while propeller's walk repeats whole finished sub-DAGs once per path.
  */
 export function* abortScope(rc: RoundCtx, scope: Scope): Activity<void> {
@@ -65,10 +64,8 @@ export function* abortArray(rc: RoundCtx, n: NodeState): Activity<void> {
   let d: number;
   for (const s of n.subnodes!) {
     if (s.phase === NYS || isTerminalNode(s.phase) || isTerminalPlugin(s.plugin)) continue;
-    const again = sim.pods.isDeleted(s);
     d = sim.pods.delete(rc, s, PLUGIN_PHASE_NAMES[s.plugin]!);
     if (d > 0) yield d;
-    if (again) continue;
     // the subtask's task handler records its ABORTED event into the array's buffer
     rc.op('bufferedTaskEvent', 0, s.id, undefined, ABORTED);
     if (s.lastTaskEvent !== ABORTED && !rc.hasTaskPhase(s, ABORTED)) rc.taskPhase(s, ABORTED);

@@ -147,25 +147,19 @@ export class Pods {
    * The k8s plugin's Abort (`KillTask`): one DELETE through the kube client (the same QPS/burst
    * bucket as creates) for `n`'s current attempt, starting at `at` (default now). The pod sends no
    * further updates. Without a pod (none created yet) the API answers NotFound, which the plugin
-   * takes as done (the op's outcome is `ok` either way). A pod an earlier abort deleted costs
-   * nothing: propeller's kube client remembers the objects it deleted and skips the call (no op).
+   * takes as done (the op's outcome is `ok` either way). A pod an earlier abort deleted is deleted
+   * again: propeller's kube client sends every write to the API (executors/kube.go builds a plain
+   * client; the write-through filter that once skipped repeats is no longer used).
    * `from` is the plugin phase the abort found. Returns the call's duration.
    */
   delete(rc: RoundCtx, n: NodeState, from: string, at = rc.now): number {
     const ref = n.pods[n.attempt];
     const pod = ref ? this.list[ref.idx]! : undefined;
-    if (pod?.deleted) return 0;
     const wait = this.bucket.reserve(at);
     const dur = wait + this.lat.podDelete(n.rngKube());
     rc.op('podDelete', dur, n.id, from, undefined, undefined, 'ok', Pods.podName(n, n.attempt), at);
     if (pod) pod.deleted = true;
     return dur;
-  }
-
-  /** The node's current pod was deleted already (a repeated DELETE makes no call). */
-  isDeleted(n: NodeState): boolean {
-    const ref = n.pods[n.attempt];
-    return ref !== undefined && this.list[ref.idx]!.deleted;
   }
 
   observed(pod: PodRef): number {
