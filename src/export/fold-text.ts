@@ -64,8 +64,8 @@ function durText(sAt: number, sLo: number, sHi: number, eAt: number, eLo: number
   return formatBounded(d.est, d.lo, d.hi);
 }
 
-/** Kinds that mark a moment (a phase change), not a call: they get no duration. */
-const INSTANT_KINDS: ReadonlySet<string> = new Set(['nodeTransition', 'workflowTransition', 'parallelismLimit']);
+/** Kinds that mark a moment (a phase change, a buffered event), not a call: they get no duration. */
+const INSTANT_KINDS: ReadonlySet<string> = new Set(['nodeTransition', 'workflowTransition', 'parallelismLimit', 'bufferedTaskEvent']);
 
 function isInstant(op: Op): boolean {
   return INSTANT_KINDS.has(op.kind) && op.start === op.end;

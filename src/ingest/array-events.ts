@@ -160,7 +160,7 @@ function placeIn(r: Round, array: string, mv: Moves, dropped: (o: Op) => void): 
   let answer: Op | undefined;
   // a subtask's task event (the array then reports), and the last line of the subtasks' evaluation
   let recorded = false;
-  let last: Op | undefined;
+  let last: Instant | undefined;
   // where the event goes: after the last kept op at or before `last`
   let index = 0;
   let kept = 0;
@@ -172,12 +172,15 @@ function placeIn(r: Round, array: string, mv: Moves, dropped: (o: Op) => void): 
       else explicit = o;
     }
     const sub = o.node !== undefined && o.node.startsWith(prefix) && o.node.indexOf('/', prefix.length) < 0;
-    if (sub) last = o;
+    if (sub) last = { at: o.end, lo: o.endLo ?? o.end, hi: o.endHi ?? o.end };
     if (sub && o.kind === 'taskEvent') {
-      // not an admin call: the array's buffer took it
+      // not an admin call, no wait: the array's buffer took it
       dropped(o);
       o.kind = 'bufferedTaskEvent';
       delete o.outcome;
+      o.end = o.start;
+      if (o.startLo !== undefined) o.endLo = o.startLo;
+      if (o.startHi !== undefined) o.endHi = o.startHi;
       recorded = true;
     }
     ops[kept++] = o;
@@ -201,7 +204,7 @@ function placeIn(r: Round, array: string, mv: Moves, dropped: (o: Op) => void): 
       place = { to: ABORTED, outcome: 'ok', at: e.start, lo: e.startLo ?? e.start, hi: e.startHi ?? e.start, index: abortEvent };
     } else if (recorded && last !== undefined) {
       // after the subtasks' evaluation: the last line that shows a task event of theirs
-      place = { to: 'PhaseRunning', outcome: 'ok', at: last.end, lo: last.endLo ?? last.end, hi: last.endHi ?? last.end, index };
+      place = { to: 'PhaseRunning', outcome: 'ok', at: last.at, lo: last.lo, hi: last.hi, index };
     } else if (mv.queued !== undefined) place = at(mv.queued, 'PhaseQueued', 'ok', before(move('Running')));
     else if (mv.succeeding !== undefined) place = at(mv.succeeding, 'PhaseSuccess', 'ok', before(move('Succeeding')));
   }

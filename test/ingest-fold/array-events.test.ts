@@ -108,8 +108,10 @@ describe("an ArrayNode's task events in propeller's log", () => {
       'PhaseRunning>PhaseRunning',
       'PhaseRunning>PhaseAborted',
     ]);
-    // the subtasks' lines stay, as buffered events
-    expect(ops(e).filter((o) => o.kind === 'bufferedTaskEvent' && o.node === 'm/n0').map((o) => o.to)).toEqual(['PhaseQueued', 'PhaseRunning', 'PhaseAborted']);
+    // the subtasks' lines stay, as buffered events: moments (no call to wait for)
+    const buffered = ops(e).filter((o) => o.kind === 'bufferedTaskEvent' && o.node === 'm/n0');
+    expect(buffered.map((o) => o.to)).toEqual(['PhaseQueued', 'PhaseRunning', 'PhaseAborted']);
+    for (const o of buffered) expect([o.end, o.endLo, o.endHi]).toEqual([o.start, o.startLo, o.startHi]);
   });
 
   it('go where admin got them: before the move or event they caused, after the subnode lines of their round', () => {
