@@ -354,7 +354,7 @@ class ExecContext {
   readonly phaseNow = new Map<string, string>();
   /** Top-level task nodes Running as of the round being emitted, in the order they started. */
   readonly runningTasks = new Set<string>();
-  /** Each task node's latest pod (created or deleted so far), for a repeated abort's KillTask. */
+  /** Each task node's latest pod (created or deleted so far), for the KillTask of an abort with no DELETE op. */
   readonly podOf = new Map<string, string>();
   private readonly baseByWorker = new Map<string, FieldSet>();
   /** Lines logged with `context.TODO()` (enqueues) carry no fields. */
@@ -862,13 +862,13 @@ function roundEvents(ctx: ExecContext, hi: number, ri: number, base: FieldSet, e
         const phase = op.to === 'FAILED' && node !== undefined && retrying.has(node) ? 'PhaseRetryableFailure' : pluginPhase(op.to);
         if (aborted) {
           const id = node ?? '';
-          // A task aborted again (its pod already deleted: no DELETE op) goes through the plugin's
-          // abort all the same.
+          // An abort whose DELETE the Timeline does not hold (one folded from a log: fold keeps no
+          // DELETE op) still goes through the plugin's abort.
           if (aborting !== id) abortAttempt = killTask(op.start, tf, op.from, ctx.podOf.get(id) ?? `${ex.id}-${id}-0`);
           aborting = id;
-          emit(op.start, 'bufferedTaskEvents', MSG.bufferedTaskEvents(), tf);
-        } else {
-          emit(op.start, 'bufferedTaskEvents', MSG.bufferedTaskEvents(), tf);
+        }
+        emit(op.start, 'bufferedTaskEvents', MSG.bufferedTaskEvents(), tf);
+        if (!aborted) {
           emit(op.start, 'pluginTransition', MSG.pluginTransition(phase), tf);
           // A task still under way counts towards the round's parallelism (after its event is sent).
           if (RUNNING_PLUGIN_PHASES.has(phase) && op.outcome !== 'alreadyExists' && !isFailedOutcome(op.outcome)) {

@@ -45,23 +45,20 @@ function parentOf(id: string): string | undefined {
   return slash > 0 ? id.slice(0, slash) : undefined;
 }
 
-/** The array's event in a round: its phase and answer, when (with bounds), and its place among the round's ops. */
-interface Place {
-  /** The op of the round that answered the event, if a line did (it takes the phase). */
-  answer?: Op;
-  to: string;
-  outcome: string;
-  at: number;
-  lo: number;
-  hi: number;
-  index: number;
-}
-
 /** An instant with its bounds. */
 interface Instant {
   at: number;
   lo: number;
   hi: number;
+}
+
+/** The array's event in a round: its phase and answer, when (with bounds), and its place among the round's ops. */
+interface Place extends Instant {
+  /** The op of the round that answered the event, if a line did (it takes the phase). */
+  answer?: Op;
+  to: string;
+  outcome: string;
+  index: number;
 }
 
 /** The array's own moves in a round that decide its event's phase (from the round's ops: a failed round's too). */
@@ -150,20 +147,19 @@ function retryAt(r: Round, o: Op, sub: NodeRecord | undefined): void {
 }
 
 /**
- * Turns the subnodes' task-event ops of round `r` into buffered ones and returns the array's one event of the
- * round, if it sent one and the round does not hold it yet. An op of the array's with no phase is
+ * Turns the subnodes' task-event ops of round `r` into buffered ones and returns the array's one
+ * event of the round, if it sent one and the round does not hold it yet. An op of the array's with no phase is
  * the answer to its event (an AlreadyExists line under the array): it takes the phase found here.
  */
-function placeIn(r: Round, array: string, mv: Moves, dropped: (o: Op) => void): Place | null {
+function placeIn(r: Round, array: string, mv: Moves, buffered: (o: Op) => void): Place | null {
   const prefix = array + '/';
   let explicit: Op | undefined;
   let answer: Op | undefined;
   // a subtask's task event (the array then reports), and the last line of the subtasks' evaluation
   let recorded = false;
   let last: Instant | undefined;
-  // where the event goes: after the last kept op at or before `last`
+  // where the event goes: after the subtasks' last op
   let index = 0;
-  let kept = 0;
   const ops = r.ops;
   for (let i = 0; i < ops.length; i++) {
     const o = ops[i]!;
@@ -175,7 +171,7 @@ function placeIn(r: Round, array: string, mv: Moves, dropped: (o: Op) => void): 
     if (sub) last = { at: o.end, lo: o.endLo ?? o.end, hi: o.endHi ?? o.end };
     if (sub && o.kind === 'taskEvent') {
       // not an admin call, no wait: the array's buffer took it
-      dropped(o);
+      buffered(o);
       o.kind = 'bufferedTaskEvent';
       delete o.outcome;
       o.end = o.start;
@@ -183,10 +179,8 @@ function placeIn(r: Round, array: string, mv: Moves, dropped: (o: Op) => void): 
       if (o.startHi !== undefined) o.endHi = o.startHi;
       recorded = true;
     }
-    ops[kept++] = o;
-    if (sub) index = kept;
+    if (sub) index = i + 1;
   }
-  ops.length = kept;
   if (explicit !== undefined) return null;
   const before = (match: (o: Op) => boolean): number => {
     const k = ops.findIndex(match);

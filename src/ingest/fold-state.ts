@@ -41,8 +41,8 @@ export interface Worker {
   retry: { op: FoldOp; ex: ExecState; rs: RoundState; node: string } | null;
   /**
    * The node whose task handler is aborting on this worker (`Abort invoked`, until its Finalize or
-   * its ABORTED node event): `Sending buffered Task events.` of that node (or, for an ArrayNode, of
-   * the array whose subtask it is) precedes the task event ABORTED.
+   * its ABORTED node event): `Sending buffered Task events.` of that node precedes its task event
+   * ABORTED (an ArrayNode subtask's goes to the array's buffer: array-events.ts).
    */
   aborting: string | null;
   /** The op the current line just ended, for outcome lines such as "already exist". */
@@ -130,6 +130,8 @@ export interface ExecState {
    */
   liveChildren: number;
   childEnded: boolean;
+  /** Ids of nodes that lines show nested nodes of (`m` for `m/n0`). */
+  nested: Set<string>;
 }
 
 /** Where a line was: its instant and the round it belongs to. */

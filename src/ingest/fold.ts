@@ -623,13 +623,13 @@ export class LogFolder {
       case K.bufferedTaskEvents: {
         // In a Handle the plugin's transition line follows; in an abort, the task event ABORTED.
         const a = ws?.aborting ?? null;
-        if (ws !== null && a !== null && rec.node !== undefined && (a === rec.node || a.startsWith(rec.node + '/'))) this.onAbortTaskEvent(ex, ws, rec);
+        if (ws !== null && a !== null && a === rec.node) this.onAbortTaskEvent(ex, ws, rec);
         return;
       }
       case K.taskEventIgnored: {
         const rs = this.roundFor(ex, ws, rec.resVer);
         const last = this.lastOp(ws, rs, 'taskEvent');
-        if (rec.node !== undefined && (last === null || last.node !== rec.node) && this.hasNested(ex, rec.node)) {
+        if (rec.node !== undefined && (last === null || last.node !== rec.node) && ex.nested.has(rec.node)) {
           // The answer to an event no line showed (an ArrayNode's own, after its subtasks' lines):
           // an op without a phase, which the array's events take over (array-events.ts).
           const o = this.addOp(rs, 'taskEvent');
@@ -798,6 +798,7 @@ export class LogFolder {
       debug: false,
       liveChildren: 0,
       childEnded: false,
+      nested: new Set(),
     };
     this.execs.set(id, ex);
     if (this.execs.size > this.maxInFlight) this.maxInFlight = this.execs.size;
@@ -847,6 +848,8 @@ export class LogFolder {
         taskHandled: false,
       };
       ex.nodes.set(id, ns);
+      // its ancestors have nested nodes (an ArrayNode's subtasks, a sub-DAG's nodes)
+      for (let k = id.lastIndexOf('/'); k > 0; k = id.lastIndexOf('/', k - 1)) ex.nested.add(id.slice(0, k));
     }
     return ns;
   }
@@ -1349,13 +1352,6 @@ export class LogFolder {
     const o = this.lastOp(ws, rs, kind);
     if (o !== null) o.outcome = outcome;
     return o;
-  }
-
-  /** Lines named nodes nested in `id` (an ArrayNode's subtasks, a sub-DAG's nodes). */
-  private hasNested(ex: ExecState, id: string): boolean {
-    const prefix = id + '/';
-    for (const k of ex.nodes.keys()) if (k.startsWith(prefix)) return true;
-    return false;
   }
 
   /** The op of `kind` a line about its outcome refers to: the worker's last, else the round's last. */

@@ -26,8 +26,9 @@ const { FAILING, MAP_FAILING, NEV_ABORTED, NYS, PLUGIN_ABORTED, PLUGIN_PERMANENT
  * Finalize makes no API call (no pod finalizer: propeller's `inject-finalizer` default).
  *
  * Propeller keeps no visited set: a running node reached from several finished upstreams is aborted
- * once for each (the repeated events answer AlreadyExists; the repeated DELETE is a call again). The walk here passes through each finished node once, which keeps
- * that, while propeller's walk repeats whole finished sub-DAGs once per path.
+ * once for each (the repeated events answer AlreadyExists; the repeated DELETE is a call again).
+ * The walk here passes through each finished node once, which keeps that, while propeller's walk
+ * repeats whole finished sub-DAGs once per path.
  */
 export function* abortScope(rc: RoundCtx, scope: Scope): Activity<void> {
   // A node whose abort fails gets no event, and the walk goes on with the others (`AbortHandler`
