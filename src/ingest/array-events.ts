@@ -10,7 +10,8 @@
  * not admin calls: they give the subtask's plugin phases, and tell when the array sent its event
  * (nodes/array/handler.go):
  * - QUEUED in the round the array moved Queued → Running (phase None faked a QUEUED subnode event each);
- * - RUNNING in an Executing round where a subtask recorded a task event;
+ * - RUNNING in an Executing round where a subtask recorded a task event or had a cache hit (which
+ *   sends none: the array reports the subtask SUCCEEDED itself);
  * - SUCCEEDED in the round it moved to Succeeding (the outputs gathered);
  * - FAILED, with the subtasks' errors, in the round it moved to Failing (its Abort, the array's
  *   state being Failing), and again (AlreadyExists) in the round it moved on to Failed;
@@ -179,6 +180,8 @@ function placeIn(r: Round, array: string, mv: Moves, buffered: (o: Op) => void):
       if (o.startHi !== undefined) o.endHi = o.startHi;
       recorded = true;
     }
+    // a cache hit sends no task event: the array reports the subtask SUCCEEDED (CACHE_HIT) itself
+    if (sub && o.kind === 'catalogGet' && o.outcome === 'hit') recorded = true;
     if (sub) index = i + 1;
   }
   if (explicit !== undefined) return null;

@@ -691,7 +691,7 @@ export class LogFolder {
       case K.cacheRecorded:
       case K.cachePutFailed: {
         const rs = this.roundFor(ex, ws, rec.resVer);
-        this.setOutcome(ws, rs, 'catalogPut', kind === K.cacheRecorded ? 'ok' : 'error');
+        this.setOutcome(ws, rs, 'catalogPut', kind === K.cacheRecorded ? 'ok' : 'error', rec.node);
         return;
       }
 
@@ -1348,28 +1348,26 @@ export class LogFolder {
   }
 
   /** Sets the outcome of the latest op of `kind`: the one this line ended, else the round's latest. */
-  private setOutcome(ws: Worker | null, rs: RoundState, kind: OpKind, outcome: string): FoldOp | null {
-    const o = this.lastOp(ws, rs, kind);
+  private setOutcome(ws: Worker | null, rs: RoundState, kind: OpKind, outcome: string, node?: string): FoldOp | null {
+    const o = this.lastOp(ws, rs, kind, node) ?? (node !== undefined ? this.lastOp(ws, rs, kind) : null);
     if (o !== null) o.outcome = outcome;
     return o;
   }
 
-  /** The op of `kind` a line about its outcome refers to: the worker's last, else the round's last. */
-  private lastOp(ws: Worker | null, rs: RoundState, kind: OpKind): FoldOp | null {
-    let o: FoldOp | null = null;
-    if (ws !== null && ws.closed !== null && ws.closed.kind === kind) o = ws.closed;
-    else if (ws !== null && ws.pending !== null && ws.pending.kind === kind) o = ws.pending;
-    else {
-      const ops = rs.r.ops;
-      for (let i = ops.length - 1; i >= 0; i--) {
-        const c = ops[i] as FoldOp;
-        if (c.kind === kind) {
-          o = c;
-          break;
-        }
-      }
+  /**
+   * The op of `kind` a line about its outcome refers to: the worker's last, else the round's last;
+   * with `node`, that node's (an ArrayNode's subtasks run side by side, their lines interleave).
+   */
+  private lastOp(ws: Worker | null, rs: RoundState, kind: OpKind, node?: string): FoldOp | null {
+    const fits = (c: FoldOp | null): c is FoldOp => c !== null && c.kind === kind && (node === undefined || c.node === node);
+    if (ws !== null && fits(ws.closed)) return ws.closed;
+    if (ws !== null && fits(ws.pending)) return ws.pending;
+    const ops = rs.r.ops;
+    for (let i = ops.length - 1; i >= 0; i--) {
+      const c = ops[i] as FoldOp;
+      if (fits(c)) return c;
     }
-    return o;
+    return null;
   }
 
   /** An admin event of `kind` failed with `msg`: so did the latest such op, and its round with it. */

@@ -28,7 +28,8 @@ import { formatPath, inputErrorFromZod } from './zod-errors.js';
  *         runtime: {lognormal: {median: 20s, sigma: 0.3}}
  *       - id: train
  *         after: [prep]         # upstream node ids; none = runs after the start node
- *         cache: hit            # cacheable task: hit | miss
+ *         cache: hit            # cacheable task: hit | miss (also on a map task: each subtask;
+ *                               # on a dynamic task: a hit skips the parent and its sub-DAG)
  *       - id: shard
  *         repeat: 8             # eight nodes shard-0 .. shard-7 (`chain: true` links them in a line);
  *         after: [prep]         # `after: [shard]` means all of them (the last one when chained)

@@ -10,17 +10,17 @@ import type { RoundCtx } from './round-context.js';
 export class Catalog {
   constructor(private readonly lat: Latencies) {}
 
-  /** Cache lookup; returns its duration. */
-  get(rc: RoundCtx, n: NodeState, hit: boolean): number {
+  /** Cache lookup starting at `at` (an ArrayNode subtask's goroutine: its own clock); returns its duration. */
+  get(rc: RoundCtx, n: NodeState, hit: boolean, at = rc.now): number {
     const dur = this.lat.catalogGet(n.rngBlob());
-    rc.op('catalogGet', dur, n.id, undefined, undefined, undefined, hit ? 'hit' : 'miss');
+    rc.op('catalogGet', dur, n.id, undefined, undefined, undefined, hit ? 'hit' : 'miss', undefined, at);
     return dur;
   }
 
-  /** Cache write after a successful run; returns its duration. */
-  put(rc: RoundCtx, n: NodeState): number {
+  /** Cache write after a successful run, starting at `at`; returns its duration. */
+  put(rc: RoundCtx, n: NodeState, at = rc.now): number {
     const dur = this.lat.catalogPut(n.rngBlob());
-    rc.op('catalogPut', dur, n.id, undefined, undefined, undefined, 'ok');
+    rc.op('catalogPut', dur, n.id, undefined, undefined, undefined, 'ok', undefined, at);
     return dur;
   }
 }

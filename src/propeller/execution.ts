@@ -212,7 +212,8 @@ export class ExecState {
       if (kind === 'end') end = ns;
       // Nested nodes follow their enclosing node in the record order.
       if (wn.subworkflow && kind === 'subworkflow') ns.inner = this.buildScope(wn.subworkflow, ns, id + '/');
-      if (wn.dynamic && kind === 'dynamic') ns.inner = this.buildScope(wn.dynamic, ns, id + '/');
+      // a cache hit never runs the parent task, so its sub-DAG never exists
+      if (wn.dynamic && kind === 'dynamic' && !wn.cache?.hit) ns.inner = this.buildScope(wn.dynamic, ns, id + '/');
       if (kind === 'map') {
         const size = Math.max(0, Math.floor(wn.map?.size ?? 0));
         ns.subnodes = [];
@@ -322,5 +323,7 @@ export class ExecState {
 
 function recordKind(n: WorkflowNode): NodeKind {
   if (n.kind === 'task' && n.cache) return 'cachedTask';
+  // a dynamic node that hits the cache is, to everyone watching, a cached task that hit
+  if (n.kind === 'dynamic' && n.cache?.hit) return 'cachedTask';
   return n.kind;
 }

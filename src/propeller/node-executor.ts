@@ -366,7 +366,8 @@ function* handleNotYetStarted(rc: RoundCtx, n: NodeState): Gen<boolean> {
   d = sim.blob.write(rc, n, F_INPUTS, inBytes(n));
   if (d > 0) yield d;
   const cache = n.def.cache;
-  if (cache && n.kind === 'task') {
+  // a dynamic node's task handler is cacheable too: a hit skips the parent task and its sub-DAG
+  if (cache && (n.kind === 'task' || n.kind === 'dynamic')) {
     d = sim.blob.read(rc, n, F_INPUTS, inBytes(n));
     if (d > 0) yield d;
     d = sim.catalog.get(rc, n, cache.hit);
@@ -570,6 +571,15 @@ function* afterInner(rc: RoundCtx, n: NodeState, inner: Scope, done: number): Ge
     if (d > 0) yield d;
     d = sim.blob.copy(rc, n, F_OUTPUTS, outBytes(n));
     if (d > 0) yield d;
+    if (n.kind === 'dynamic' && n.def.cache && !n.def.cache.hit) {
+      // the node executor writes a cacheable node's outputs to the catalog when its handler succeeds
+      d = sim.blob.read(rc, n, F_INPUTS, inBytes(n));
+      if (d > 0) yield d;
+      d = sim.blob.read(rc, n, F_OUTPUTS, outBytes(n));
+      if (d > 0) yield d;
+      d = sim.catalog.put(rc, n);
+      if (d > 0) yield d;
+    }
     d = transitionAndSend(rc, n, done, NEV_SUCCEEDED);
     if (d > 0) yield d;
     return done === SUCCEEDED;
@@ -794,6 +804,9 @@ function* handleMap(rc: RoundCtx, n: NodeState): Gen<boolean> {
     if (s.plugin !== plugin && s.plugin !== PLUGIN_NONE) changed = true;
     const to = s.phase;
     if (to === from) return;
+    // a cache hit sends no task event: the array reports the subtask SUCCEEDED (CACHE_HIT) itself
+    // (event_recorder.go, "fastcache will not emit task events for cache hits")
+    if (from === NYS && to === SUCCEEDED) changed = true;
     if (isTerminalNode(to)) ended++;
     if (to === FAILED) failedNow++;
     if (to === FAILING) failingNow++;
@@ -859,10 +872,25 @@ function evalSubnode(rc: RoundCtx, s: NodeState, at: number): number {
   const owner = s.owner!;
   let t = at;
   switch (s.phase) {
-    case NYS:
-      t += sim.blob.write(rc, s, F_INPUTS, subBytes(owner.def.inputBytes, owner.subnodes!.length), t);
+    case NYS: {
+      const inBytes = subBytes(owner.def.inputBytes, owner.subnodes!.length);
+      t += sim.blob.write(rc, s, F_INPUTS, inBytes, t);
+      // A cacheable map task's subtasks each look themselves up, as a task node does (the
+      // subtask is a task node on the node executor). A hit writes its outputs and succeeds at once.
+      const cache = owner.def.cache;
+      if (cache) {
+        t += sim.blob.read(rc, s, F_INPUTS, inBytes, t);
+        t += sim.catalog.get(rc, s, cache.hit, t);
+        rc.cacheResult(s, cache.hit);
+        if (cache.hit) {
+          t += sim.blob.write(rc, s, F_OUTPUTS, subBytes(owner.def.outputBytes, owner.subnodes!.length), t);
+          rc.transition(s, SUCCEEDED, t);
+          return t - at;
+        }
+      }
       rc.transition(s, QUEUED, t);
       return t - at;
+    }
     case QUEUED:
       t += sim.pods.create(rc, s, t);
       subtaskPlugin(rc, s, PLUGIN_QUEUED, t);
@@ -890,10 +918,17 @@ function evalSubnode(rc: RoundCtx, s: NodeState, at: number): number {
       const plugin = pod ? pluginOf(sim.pods.observed(pod)) : s.plugin;
       if (plugin === s.plugin) return 0;
       if (plugin === PLUGIN_SUCCESS) {
+        const outBytes = subBytes(owner.def.outputBytes, owner.subnodes!.length);
         t += sim.blob.head(rc, s, F_FUTURES, 0, t);
         t += sim.blob.head(rc, s, F_ERROR, 0, t);
-        t += sim.blob.head(rc, s, F_OUTPUTS, subBytes(owner.def.outputBytes, owner.subnodes!.length), t);
+        t += sim.blob.head(rc, s, F_OUTPUTS, outBytes, t);
         subtaskPlugin(rc, s, plugin, t);
+        if (owner.def.cache && !owner.def.cache.hit) {
+          // WriteCatalogCache, as for a task node: read inputs and outputs, then the catalog write.
+          t += sim.blob.read(rc, s, F_INPUTS, subBytes(owner.def.inputBytes, owner.subnodes!.length), t);
+          t += sim.blob.read(rc, s, F_OUTPUTS, outBytes, t);
+          t += sim.catalog.put(rc, s, t);
+        }
         rc.transition(s, SUCCEEDING, t);
         return t - at;
       }

@@ -59,6 +59,51 @@ describe('map task (ArrayNode)', () => {
     // Subnodes send no events of their own (event version 0 folds them into the map's task event).
     expect(opsOf(e).some((o) => (o.kind === 'nodeEvent' || o.kind === 'taskEvent') && o.node?.startsWith('n0/'))).toBe(false);
   });
+
+  const cached = (hit: boolean) =>
+    exec(
+      simulate([plan('m', workflow('wf', [{ id: 'n0', kind: 'map', upstream: [], map: { size: 5, parallelism: 0 }, cache: { hit } }]))], testModel(), {
+        seed: 4,
+        replication: 0,
+      }),
+      'm',
+    );
+
+  it('a cacheable map task: each subtask looks itself up; a hit succeeds at once with no pod, and the array reports it', () => {
+    const e = cached(true);
+    expect(e.phase).toBe('Succeeded');
+    const ops = opsOf(e, true);
+    for (let i = 0; i < 5; i++) {
+      const id = `n0/n${i}`;
+      expect(path(e, id)).toEqual(['NotYetStarted>Succeeded']);
+      expect(node(e, id).cache).toBe('hit');
+      expect(node(e, id).pods ?? []).toEqual([]);
+      expect(ops.filter((o) => o.kind === 'catalogGet' && o.node === id).map((o) => o.outcome)).toEqual(['hit']);
+      // the hit writes the subtask's outputs from the artifact
+      expect(ops.some((o) => o.kind === 'blobWrite' && o.node === id && o.detail?.endsWith('outputs.pb'))).toBe(true);
+    }
+    expect(ops.some((o) => o.kind === 'podCreate' || o.kind === 'bufferedTaskEvent')).toBe(false);
+    // a hit sends no task event of its own: the array reports RUNNING in the round of the hits
+    const hitRound = e.handles.flatMap((h) => h.rounds).find((r) => r.ops.some((o) => o.kind === 'catalogGet'))!;
+    expect(hitRound.ops.filter((o) => o.kind === 'taskEvent' && o.node === 'n0').map((o) => o.to)).toEqual(['PhaseRunning']);
+  });
+
+  it('a cacheable map task that misses runs every subtask and writes each to the catalog', () => {
+    const e = cached(false);
+    expect(e.phase).toBe('Succeeded');
+    const ops = opsOf(e, true);
+    for (let i = 0; i < 5; i++) {
+      const id = `n0/n${i}`;
+      expect(node(e, id).cache).toBe('miss');
+      expect(node(e, id).pod?.started).toBeDefined();
+      expect(ops.filter((o) => o.kind === 'catalogGet' && o.node === id).map((o) => o.outcome)).toEqual(['miss']);
+      expect(ops.filter((o) => o.kind === 'catalogPut' && o.node === id)).toHaveLength(1);
+      // the write follows the subtask's success
+      const put = ops.find((o) => o.kind === 'catalogPut' && o.node === id)!;
+      const success = node(e, id).taskPhases!.find((t) => t.to === 'PhaseSuccess')!;
+      expect(put.start).toBeGreaterThanOrEqual(success.at);
+    }
+  });
 });
 
 describe('dynamic node', () => {
@@ -85,6 +130,37 @@ describe('dynamic node', () => {
     for (const r of subRounds) expect(r.ops.filter((o) => o.node === 'n0' && o.kind === 'blobRead').length).toBeGreaterThanOrEqual(3);
     const nev = opsOf(e, true).filter((o) => o.node === 'n0' && o.kind === 'nodeEvent').map((o) => o.to);
     expect(nev).toEqual(['QUEUED', 'RUNNING', 'DYNAMIC_RUNNING', 'SUCCEEDED']);
+  });
+
+  const cachedDynamic = (hit: boolean) =>
+    exec(
+      simulate(
+        [plan('d', workflow('wf', [{ id: 'n0', kind: 'dynamic', upstream: [], dynamic: workflow('sub', [task('t0', [])]), cache: { hit } }]))],
+        testModel(),
+        { seed: 2, replication: 0 },
+      ),
+      'd',
+    );
+
+  it('a cacheable dynamic node that hits succeeds at once: no parent pod, no sub-DAG', () => {
+    const e = cachedDynamic(true);
+    expect(e.phase).toBe('Succeeded');
+    expect(path(e, 'n0')).toEqual(['NotYetStarted>Succeeded']);
+    const ops = opsOf(e, true);
+    expect(ops.filter((o) => o.kind === 'catalogGet').map((o) => `${o.node}:${o.outcome}`)).toEqual(['n0:hit']);
+    expect(ops.some((o) => o.kind === 'podCreate' || o.node?.startsWith('n0/'))).toBe(false);
+  });
+
+  it('a cacheable dynamic node that misses writes the catalog once its sub-DAG succeeded', () => {
+    const e = cachedDynamic(false);
+    expect(e.phase).toBe('Succeeded');
+    const ops = opsOf(e, true);
+    const puts = ops.filter((o) => o.kind === 'catalogPut');
+    expect(puts.map((o) => o.node)).toEqual(['n0']);
+    const innerDone = node(e, 'n0/end-node').transitions.at(-1)!.at;
+    const succeeding = node(e, 'n0').transitions.find((t) => t.to === 'Succeeding')!.at;
+    expect(puts[0]!.start).toBeGreaterThanOrEqual(innerDone);
+    expect(puts[0]!.end).toBeLessThanOrEqual(succeeding);
   });
 });
 

@@ -248,7 +248,7 @@ export function smallMixedLoad(): ExecutionPlan[] {
 
 /** A workflow with retries, a branch, a gate and a cache hit, written as a scenario file. */
 export const EXTRAS_YAML = `name: extras
-description: retries, a branch, a gate and a cached task
+description: retries, a branch, a gate, a cached task, cached map tasks and dynamic nodes (hit, miss)
 workflows:
   extras:
     nodes:
@@ -269,6 +269,10 @@ workflows:
         after: [wait]
         cache: hit
         runtime: 5s
+      - {id: cmap, after: [cached], map: {size: 4}, cache: hit}
+      - {id: cmiss, after: [cmap], map: {size: 3}, cache: miss, runtime: 4s}
+      - {id: dhit, after: [cmiss], cache: hit, dynamic: {nodes: [{id: a}]}}
+      - {id: dmiss, after: [dhit], cache: miss, dynamic: {nodes: [{id: a, runtime: 2s}]}}
 `;
 
 /**
