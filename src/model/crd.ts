@@ -134,8 +134,10 @@ export function crdToWorkflow(cr: unknown, opts: CrdOptions = {}): WorkflowDef {
   wf.specBytes = bytesOf(withoutStatus);
   wf.closureBytes = bytesOf(ctx.tasks) + bytesOf(ctx.subWorkflows) + bytesOf(cr.spec.nodes);
   const ec = cr.executionConfig;
-  if (isObj(ec) && typeof ec.MaxParallelism === 'number' && ec.MaxParallelism > 0) {
-    wf.maxParallelism = ec.MaxParallelism;
+  // What the CR says is what propeller applies: 0 disables the limit (IsMaxParallelismAchieved);
+  // only a CR without the field gets the model's (admin's default).
+  if (isObj(ec) && typeof ec.MaxParallelism === 'number' && ec.MaxParallelism >= 0) {
+    wf.maxParallelism = Math.floor(ec.MaxParallelism);
   }
   return wf;
 }
@@ -207,7 +209,8 @@ function compileSpec(specValue: unknown, path: Path, ctx: Ctx): WorkflowDef {
   const branches = new Map<string, BranchDef>();
   for (const id of ids) {
     const n = nodes[id];
-    if (!isObj(n) || n.kind !== 'branch') continue;
+    // (the kind inferred as compileNode infers it, for a node written without one)
+    if (!isObj(n) || (n.kind ?? inferredKind(id, n)) !== 'branch') continue;
     const at = [...path, 'nodes', id, 'branch'];
     const b = n.branch;
     if (!isObj(b)) fail(ctx, at, 'branch node without a branch spec');
@@ -312,7 +315,7 @@ function compileNode(
       node.taskType = t.type;
       if (t.type === 'container_array') {
         node.kind = 'map';
-        node.map = { size: t.size ?? mapSizeFromInputs(n, ctx), parallelism: t.parallelism ?? 0 };
+        node.map = { size: t.size ?? mapSizeFromInputs(n, new Set(), ctx), parallelism: t.parallelism ?? 0 };
         if (runtime) node.map.runtime = runtime;
       }
       if (t.cacheable) node.cache = { hit: cacheHit(id, ctx) };
@@ -339,7 +342,7 @@ function compileNode(
       node.kind = 'map';
       node.taskType = t.type;
       node.map = {
-        size: recordedArraySize(id, ctx) ?? t.size ?? mapSizeFromInputs(n, ctx),
+        size: recordedArraySize(id, ctx) ?? t.size ?? mapSizeFromInputs(n, boundInputs(a), ctx),
         parallelism: typeof par === 'number' && par > 0 ? par : 0,
       };
       // `Parallelism` is a *uint32: nil (null or absent) means "the workflow's", 0 unlimited.
@@ -468,25 +471,41 @@ function template(ref: unknown, path: Path, ctx: Ctx): Template {
 }
 
 /** Length of the collection a map node iterates over, when it is bound to a workflow input. */
-function mapSizeFromInputs(n: Obj, ctx: Ctx): number {
-  const fallback = ctx.opts.defaultMapSize ?? 10;
+/** The inputs an ArrayNode passes whole to every subnode (`boundInputs`: not split, so not sized by). */
+function boundInputs(a: Obj): Set<string> {
+  const b = a.boundInputs ?? a.BoundInputs;
+  return new Set(Array.isArray(b) ? b.filter((x): x is string => typeof x === 'string') : []);
+}
+
+/**
+ * An ArrayNode's size from the collections bound to its inputs: a literal list in the binding,
+ * or a workflow input the CR holds. An empty list is a size too (jsonpb writes it as
+ * `{"collection": {}}`): the array runs nothing and succeeds. No collection known: the fallback.
+ */
+function mapSizeFromInputs(n: Obj, bound: Set<string>, ctx: Ctx): number {
   const literals = isObj(ctx.inputs) && isObj(ctx.inputs.literals) ? ctx.inputs.literals : {};
-  let size = 0;
+  let size: number | undefined;
+  const known = (len: number): void => {
+    size = Math.max(size ?? 0, len);
+  };
+  const listLength = (c: unknown, key: string): number | undefined => {
+    if (!isObj(c)) return undefined;
+    const items = c[key];
+    return Array.isArray(items) ? items.length : items === undefined || items === null ? 0 : undefined;
+  };
   for (const b of Array.isArray(n.inputBindings) ? n.inputBindings : []) {
     const binding = isObj(b) && isObj(b.binding) ? b.binding : undefined;
-    if (!binding) continue;
-    if (isObj(binding.collection) && Array.isArray(binding.collection.bindings)) {
-      size = Math.max(size, binding.collection.bindings.length);
-    }
+    if (!binding || (isObj(b) && typeof b.var === 'string' && bound.has(b.var))) continue;
+    const inline = listLength(binding.collection, 'bindings');
+    if (inline !== undefined) known(inline);
     const p = binding.promise;
     if (isObj(p) && p.nodeId === 'start-node' && typeof p.var === 'string') {
       const lit = literals[p.var];
-      if (isObj(lit) && isObj(lit.collection) && Array.isArray(lit.collection.literals)) {
-        size = Math.max(size, lit.collection.literals.length);
-      }
+      const len = isObj(lit) ? listLength(lit.collection, 'literals') : undefined;
+      if (len !== undefined) known(len);
     }
   }
-  return size > 0 ? size : fallback;
+  return size ?? ctx.opts.defaultMapSize ?? 10;
 }
 
 function subworkflow(ref: string, path: Path, ctx: Ctx): WorkflowDef {

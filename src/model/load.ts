@@ -236,6 +236,15 @@ function scenarioFromCrs(src: SourceFile, crs: unknown[], isList: boolean): Scen
     if (n > 1) exec.id = `${exec.id}-${n}`;
     return exec;
   });
+  // Several CRs arrive as admin created them (`acceptedAt`, else the object's creation time), so a
+  // snapshot of a cluster replays with the contention it had rather than as one burst.
+  const created = crs.map(createdAt);
+  let spread = '';
+  if (crs.length > 1 && created.every((t) => t !== undefined)) {
+    const t0 = Math.min(...(created as number[]));
+    executions.forEach((e, i) => (e.arrival = (created[i]! - t0) / 1000));
+    spread = `, arriving as they were accepted (over ${Math.max(...executions.map((e) => e.arrival))} s)`;
+  }
   const first = executions[0]!.workflow;
   const name = basename(src.file).replace(/\.(json|ya?ml)(\.gz)?$/i, '');
   const nodeCount = (wf: WorkflowDef) => wf.nodes.length;
@@ -243,8 +252,19 @@ function scenarioFromCrs(src: SourceFile, crs: unknown[], isList: boolean): Scen
     crs.length === 1
       ? `FlyteWorkflow CR ${basename(src.file)}: workflow ${first.name}, ${nodeCount(first)} nodes, ` +
         `${first.specBytes} spec bytes; runtimes from the model's defaultRuntime${branchNote(first)}`
-      : `${crs.length} FlyteWorkflow CRs from ${basename(src.file)}; runtimes from the model's defaultRuntime`;
+      : `${crs.length} FlyteWorkflow CRs from ${basename(src.file)}${spread}; runtimes from the model's defaultRuntime`;
   return { name, description, executions };
+}
+
+/** When admin accepted the execution (`acceptedAt`), else when the CR was created; ms since the epoch. */
+function createdAt(cr: unknown): number | undefined {
+  if (typeof cr !== 'object' || cr === null) return undefined;
+  const o = cr as { acceptedAt?: unknown; metadata?: { creationTimestamp?: unknown } };
+  for (const v of [o.acceptedAt, o.metadata?.creationTimestamp]) {
+    const t = typeof v === 'string' ? Date.parse(v) : NaN;
+    if (Number.isFinite(t)) return t;
+  }
+  return undefined;
 }
 
 /** What the execution's inputs decided for the branch nodes that run (not those inside a case not taken). */

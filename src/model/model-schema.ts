@@ -40,6 +40,7 @@ const propellerShape = {
   kubeBurst: posInt(),
   maxParallelism: nonNegInt(),
   nodeExecutionWorkers: posInt(),
+  arrayParallelismBehavior: z.enum(['unlimited', 'hybrid', 'workflow']).optional(),
   adminLauncherResyncSeconds: positiveDurationSchema(),
   adminLauncherTps: positive().optional(),
   adminLauncherBurst: posInt().optional(),

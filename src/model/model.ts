@@ -34,6 +34,12 @@ export interface PropellerConfig {
   maxParallelism: number;
   /** ArrayNode subnode goroutines per worker. */
   nodeExecutionWorkers: number;
+  /**
+   * `array-node-config.default-parallelism-behavior`: how an ArrayNode without a parallelism of its
+   * own (nil or 0) runs its subnodes. 'unlimited' (propeller's default): all at once; 'hybrid': nil
+   * within the workflow's max parallelism, 0 unlimited; 'workflow': both within the workflow's.
+   */
+  arrayParallelismBehavior?: 'unlimited' | 'hybrid' | 'workflow';
   /** Admin launcher poll of child executions. */
   adminLauncherResyncSeconds: number;
   /** Admin launcher CreateExecution token bucket (default 100/s, burst 10). */

@@ -47,8 +47,9 @@ export interface WorkflowNode {
     parallelism: number;
     runtime?: Distribution;
     /**
-     * Parallelism unset (an ArrayNode's nil `Parallelism`): propeller's default (hybrid) behaviour
-     * runs the subnodes within the workflow's max parallelism instead of without limit.
+     * Parallelism unset (an ArrayNode's nil `Parallelism`, as opposed to an explicit 0): the
+     * 'hybrid' behaviour (`arrayParallelismBehavior`) then runs the subnodes within the workflow's
+     * max parallelism; the default 'unlimited' runs them all.
      */
     workflowParallelism?: boolean;
     /**
@@ -87,7 +88,7 @@ export interface WorkflowDef {
   specBytes: number;
   /** Size of the task templates inside specBytes (offloading the closure removes them and the node specs). */
   closureBytes?: number;
-  /** Per-execution max parallelism (0 = use the model default). */
+  /** Per-execution max parallelism, as the CR's `executionConfig.MaxParallelism` says it (0 = no limit); unset: the model's. */
   maxParallelism?: number;
   /**
    * The workflow's failure node (`onFailure` in a CR): outside the DAG, it runs only when the

@@ -144,7 +144,7 @@ export class ExecState {
     this.specPart = s.offloadClosure
       ? Math.max(OFFLOADED_SPEC_BYTES, wf.specBytes - (wf.closureBytes ?? wf.specBytes))
       : wf.specBytes;
-    this.maxParallelism = wf.maxParallelism && wf.maxParallelism > 0 ? wf.maxParallelism : model.propeller.maxParallelism;
+    this.maxParallelism = wf.maxParallelism ?? model.propeller.maxParallelism;
     this.failAfterAll = wf.onFailurePolicy === 'afterExecutableNodesComplete';
     this.rngEtcd = streams.stream('etcd', plan.id);
     this.rngCpu = streams.stream('cpu', plan.id);

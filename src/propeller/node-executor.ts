@@ -776,9 +776,7 @@ function* handleMap(rc: RoundCtx, n: NodeState): Gen<boolean> {
     return false;
   }
   const m = n.def.map;
-  // Unset parallelism shares the workflow's max parallelism (its whole budget: an approximation
-  // of propeller's "remaining" parallelism, which also counts the other running nodes).
-  const par = m && m.parallelism > 0 ? m.parallelism : m?.workflowParallelism ? rc.exec.maxParallelism : Infinity;
+  const par = arrayParallelism(m, rc.sim.model.propeller.arrayParallelismBehavior ?? 'unlimited', rc.exec.maxParallelism);
   lanes.fill(start);
   let changed = false;
   const pods = sim.pods;
@@ -853,6 +851,18 @@ function* handleMap(rc: RoundCtx, n: NodeState): Gen<boolean> {
   // only an array still executing holds a slot for the rest of the round
   else rc.par++;
   return false;
+}
+
+/**
+ * How many subnodes an Executing round evaluates (`inferParallelism`): the ArrayNode's own
+ * parallelism when positive, else by the configured behaviour either all of them or the workflow's
+ * max parallelism (its whole budget: an approximation of propeller's "remaining" parallelism, which
+ * also counts the other running nodes; a workflow without a limit has none to share).
+ */
+function arrayParallelism(m: WorkflowNode['map'], behavior: 'unlimited' | 'hybrid' | 'workflow', workflowMax: number): number {
+  if (m && m.parallelism > 0) return m.parallelism;
+  const shareWorkflow = behavior === 'workflow' || (behavior === 'hybrid' && m?.workflowParallelism === true);
+  return shareWorkflow && workflowMax > 0 ? workflowMax : Infinity;
 }
 
 /**

@@ -23,6 +23,7 @@ import { tempDir } from '../roundtrip/shape.js';
 import { expectedOf } from './helpers.js';
 
 const dir = 'test/fixtures/crds';
+const SHARED = 'test/fixtures/flyteworkflow-crds';
 const OFFLOADED = 'offloaded.json';
 const fixtures = readdirSync(dir)
   .filter((f) => /\.(json|ya?ml)$/.test(f) && f !== OFFLOADED)
@@ -138,18 +139,23 @@ describe('hand-written FlyteWorkflow CRs', () => {
   });
 
   it('array nodes: default parallelism, literal lists, launch plans, legacy map tasks; OverwriteCache', () => {
-    const wf = crdToWorkflow(readCr('array-variants.json'), { cacheHit: true });
+    const cr = readCr('array-variants.json');
+    const wf = crdToWorkflow(cr, { cacheHit: true });
     const byId = new Map(wf.nodes.map((n) => [n.id, n]));
-    // OverwriteCache skips the catalog: no hit even when asked for. Parallelism null: the workflow's.
+    // OverwriteCache skips the catalog: no hit even when asked for. Parallelism null: flagged (the
+    // 'hybrid' behaviour shares the workflow's).
     expect(byId.get('default-par')).toMatchObject({ kind: 'map', map: { size: 5, parallelism: 0, workflowParallelism: true }, cache: { hit: false } });
     // Parallelism 0: unlimited.
     expect(byId.get('literal-list')!.map).toEqual({ size: 3, parallelism: 0 });
     expect(byId.get('of-launch-plans')).toMatchObject({ kind: 'map', taskType: 'workflow', map: { size: 10, parallelism: 3 } });
     expect(byId.get('legacy-map')).toMatchObject({ kind: 'map', taskType: 'container_array', map: { size: 6, parallelism: 2 } });
-    expect(wf.maxParallelism).toBeUndefined();
+    // the CR's MaxParallelism 0 is kept: propeller reads it as no limit
+    expect(cr.executionConfig.MaxParallelism).toBe(0);
+    expect(wf.maxParallelism).toBe(0);
   });
 
-  it('an array node without parallelism runs at most max-parallelism subnodes at once', () => {
+  /** Most subnodes of the array `default-par` (12 of them, the workflow's max parallelism 3) running at once. */
+  const mostAtOnce = (behavior?: 'unlimited' | 'hybrid' | 'workflow'): number => {
     const cr = readCr('array-variants.json');
     const xs = cr.inputs.literals.xs.collection.literals;
     cr.inputs.literals.xs.collection.literals = Array.from({ length: 12 }, (_, i) => xs[i % xs.length]);
@@ -157,14 +163,99 @@ describe('hand-written FlyteWorkflow CRs', () => {
     const wf = crdToWorkflow(cr);
     expect(wf.maxParallelism).toBe(3);
     const exec = { id: 'p', arrival: 0, project: 'p', domain: 'd', namespace: 'p-d', workflow: wf };
-    const rec = simulate([exec], defaultModel(), { seed: 1, replication: 0 });
+    const model = defaultModel();
+    if (behavior !== undefined) model.propeller.arrayParallelismBehavior = behavior;
+    const rec = simulate([exec], model, { seed: 1, replication: 0 });
     const subs = rec.executions[0]!.nodes.filter((n) => n.parent === 'default-par');
     expect(subs).toHaveLength(12);
-    // Most subnodes running at once: from each one's first transition to its terminal one.
+    // from each one's first transition to its terminal one
     const iv = subs.map((n) => [n.transitions[0]!.at, n.transitions.at(-1)!.at] as const);
-    const most = Math.max(...iv.map(([s]) => iv.filter(([a, b]) => a <= s && s < b).length));
-    expect(most).toBeLessThanOrEqual(3);
-    expect(most).toBeGreaterThan(1);
+    return Math.max(...iv.map(([s]) => iv.filter(([a, b]) => a <= s && s < b).length));
+  };
+
+  it("an array node without parallelism runs every subnode at once by default (default-parallelism-behavior 'unlimited')", () => {
+    expect(mostAtOnce()).toBe(12);
+    expect(mostAtOnce('unlimited')).toBe(12);
+  });
+
+  it("with the 'hybrid' or 'workflow' behaviour it runs at most the workflow's max parallelism at once", () => {
+    for (const b of ['hybrid', 'workflow'] as const) {
+      const most = mostAtOnce(b);
+      expect(most).toBeLessThanOrEqual(3);
+      expect(most).toBeGreaterThan(1);
+    }
+  });
+
+  it('an array over an empty list has no subnodes and succeeds; a bound input does not size the array', () => {
+    const cr = readCr('array-variants.json');
+    cr.spec.nodes['default-par'].array.MinSuccesses = null;
+    // jsonpb writes an empty list as an empty collection
+    cr.inputs.literals.xs = { collection: {} };
+    const empty = crdToWorkflow(cr);
+    expect(empty.nodes.find((n) => n.id === 'default-par')!.map!.size).toBe(0);
+    const rec = simulate([{ id: 'e', arrival: 0, project: 'p', domain: 'd', namespace: 'p-d', workflow: empty }], defaultModel(), { seed: 1, replication: 0 });
+    const e = rec.executions[0]!;
+    expect(e.phase).toBe('Succeeded');
+    expect(e.nodes.some((n) => n.parent === 'default-par')).toBe(false);
+    expect(e.nodes.find((n) => n.id === 'default-par')!.transitions.at(-1)!.to).toBe('Succeeded');
+
+    // `seed` made a 50-item list passed whole to every subnode: the array still maps over xs (5)
+    const bound = readCr('array-variants.json');
+    bound.inputs.literals.seed = { collection: { literals: Array.from({ length: 50 }, () => bound.inputs.literals.xs.collection.literals[0]) } };
+    bound.spec.nodes['default-par'].array.BoundInputs = ['seed'];
+    expect(crdToWorkflow(bound).nodes.find((n) => n.id === 'default-par')!.map!.size).toBe(5);
+  });
+
+  it('the CRs of a List arrive as admin accepted them, not all at once', () => {
+    const a = readCr('array-variants.json');
+    const b = readCr('array-variants.json');
+    a.acceptedAt = '2024-05-17T22:00:00Z';
+    b.acceptedAt = '2024-05-17T23:00:30Z';
+    const file = join(tmp, 'accepted-list.json');
+    writeFileSync(file, JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [b, a] }));
+    const s = loadSimulationInput(file);
+    expect(s.executions.map((e) => e.arrival)).toEqual([3630, 0]);
+    expect(s.description).toContain('arriving as they were accepted');
+    // without a time on every item, all arrive at once
+    delete a.acceptedAt;
+    delete a.metadata?.creationTimestamp;
+    writeFileSync(file, JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [b, a] }));
+    expect(loadSimulationInput(file).executions.map((e) => e.arrival)).toEqual([0, 0]);
+  });
+
+  it('a branch node written without its kind is still a branch (its cases do not run as free tasks)', () => {
+    const file = readdirSync(SHARED).find((f) => f.includes('nested_conditions'))!;
+    const cr = JSON.parse(readFileSync(join(SHARED, file), 'utf8'));
+    const withKinds = crdToWorkflow(cr);
+    for (const n of Object.values(cr.spec.nodes) as Any[]) delete n.kind;
+    const without = crdToWorkflow(cr);
+    const shape = (wf: WorkflowDef) => wf.nodes.map((n) => `${n.id}:${n.kind}:${n.branchOf ?? ''}:${n.branch?.taken ?? ''}`).sort();
+    expect(without.nodes.some((n) => n.kind === 'branch')).toBe(true);
+    expect(shape(without)).toEqual(shape(withKinds));
+  });
+
+  it("a CR's MaxParallelism 0 means no limit, as in propeller; a CR without it gets the model's", () => {
+    const fan = (max: number | undefined): number => {
+      const cr = readCr('array-variants.json');
+      if (max === undefined) delete cr.executionConfig.MaxParallelism;
+      else cr.executionConfig.MaxParallelism = max;
+      const wf = crdToWorkflow(cr);
+      // 30 tasks side by side after the start node
+      const tasks = Array.from({ length: 30 }, (_, i) => ({ id: `t${i}`, kind: 'task' as const, upstream: ['start-node'] }));
+      const end = { id: 'end-node', kind: 'end' as const, upstream: tasks.map((t) => t.id) };
+      const def: WorkflowDef = { ...wf, nodes: [wf.nodes.find((n) => n.kind === 'start')!, ...tasks, end] };
+      const rec = simulate([{ id: 'f', arrival: 0, project: 'p', domain: 'd', namespace: 'p-d', workflow: def }], defaultModel(), { seed: 1, replication: 0 });
+      const e = rec.executions[0]!;
+      const iv = tasks.map((t) => {
+        const tr = e.nodes.find((n) => n.id === t.id)!.transitions;
+        // a node counts against the limit while queued or running (not once it is succeeding)
+        return [tr.find((x) => x.to === 'Queued')!.at, tr.find((x) => x.to === 'Succeeding')!.at] as const;
+      });
+      return Math.max(...iv.map(([s]) => iv.filter(([a, b]) => a <= s && s < b).length));
+    };
+    expect(fan(0)).toBe(30);
+    expect(fan(undefined)).toBeLessThanOrEqual(defaultModel().propeller.maxParallelism);
+    expect(fan(4)).toBeLessThanOrEqual(4);
   });
 
   it('old or hand-made CRs: kinds inferred, connections, unknown fields and values ignored', () => {
