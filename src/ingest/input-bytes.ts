@@ -9,7 +9,7 @@ import { gunzipSync, constants as zlib } from 'node:zlib';
 import { DockerPartialLines, startsAsDockerJson } from './docker-partials.js';
 import { JsonArrayLines, startsAsJsonArray } from './json-array.js';
 import { OtlpLogsLines, startsAsOtlpLogs } from './otlp-logs.js';
-import { countLines, linesBackward, looksNewestFirst, park, startAndEndNewestFirst, timeSteps } from './newest-first.js';
+import { commonResolution, countLines, linesBackward, looksNewestFirst, park, startAndEndNewestFirst, timeSteps } from './newest-first.js';
 import { hasGzipMagic, openInput, readHead, STDIN, type OpenOptions } from './source.js';
 import { open } from 'node:fs/promises';
 
@@ -133,7 +133,7 @@ export async function inputBytes(path: string, opts: OpenOptions, instantsOf: In
     // a busy log's start may span a second or two: its end confirms or decides (a start that
     // already goes forward decides alone, and costs no second sample)
     const tailInstants = instantsOf(await fileTail(path), path);
-    newestFirst = (newestFirst && looksNewestFirst(tailInstants)) || startAndEndNewestFirst(headInstants, tailInstants);
+    newestFirst = (newestFirst && looksNewestFirst(tailInstants, commonResolution(headInstants, tailInstants))) || startAndEndNewestFirst(headInstants, tailInstants);
   }
 
   if (!newestFirst) {

@@ -11,16 +11,33 @@ import { CHUNK_BYTES } from './source.js';
 
 const NEWLINE = 0x0a;
 
-/** Steps back and forward in time between consecutive records. */
-export function timeSteps(instants: readonly number[]): { back: number; forward: number } {
+/**
+ * Steps back and forward in time between consecutive records (ns). When whole-second stamps
+ * (propeller's own `ts`) mix with finer ones (klog's microseconds), records are compared by their
+ * second: a klog line inside a newest-first log steps forward from the whole second before it,
+ * and a handful of such lines must not hide which way the log runs.
+ */
+export function timeSteps(instants: readonly number[], resolution = commonResolution(instants)): { back: number; forward: number } {
   let back = 0;
   let forward = 0;
   for (let i = 1; i < instants.length; i++) {
-    const d = instants[i]! - instants[i - 1]!;
+    const d = Math.floor(instants[i]! / resolution) - Math.floor(instants[i - 1]! / resolution);
     if (d < 0) back++;
     else if (d > 0) forward++;
   }
   return { back, forward };
+}
+
+/** 1 s when the instants mix whole seconds with finer stamps, else 1 ns. */
+export function commonResolution(...samples: (readonly number[])[]): number {
+  let whole = false;
+  let finer = false;
+  for (const s of samples)
+    for (const t of s) {
+      if (t % 1e9 === 0) whole = true;
+      else finer = true;
+    }
+  return whole && finer ? 1e9 : 1;
 }
 
 /**
@@ -28,8 +45,8 @@ export function timeSteps(instants: readonly number[]): { back: number; forward:
  * than four times as many steps back as forward. Lines of one second shuffled in an oldest-first
  * log step back now and then, but forward as often.
  */
-export function looksNewestFirst(instants: readonly number[]): boolean {
-  const { back, forward } = timeSteps(instants);
+export function looksNewestFirst(instants: readonly number[], resolution?: number): boolean {
+  const { back, forward } = timeSteps(instants, resolution);
   return back >= 2 && back > 4 * forward;
 }
 
@@ -39,9 +56,10 @@ export function looksNewestFirst(instants: readonly number[]): boolean {
  */
 export function startAndEndNewestFirst(head: readonly number[], tail: readonly number[]): boolean {
   if (head.length === 0 || tail.length === 0) return false;
-  const h = timeSteps(head);
-  const t = timeSteps(tail);
-  return h.forward === 0 && t.forward === 0 && h.back + t.back >= 1 && head[0]! > tail[tail.length - 1]!;
+  const res = commonResolution(head, tail);
+  const h = timeSteps(head, res);
+  const t = timeSteps(tail, res);
+  return h.forward === 0 && t.forward === 0 && h.back + t.back >= 1 && Math.floor(head[0]! / res) > Math.floor(tail[tail.length - 1]! / res);
 }
 
 /** Lines in a file: line ends, plus a last line without one. */

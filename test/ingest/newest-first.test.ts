@@ -77,6 +77,14 @@ describe('looksNewestFirst', () => {
     expect(looksNewestFirst([5, 5, 5, 5])).toBe(false);
     expect(looksNewestFirst([5, 4])).toBe(false);
   });
+  it("whole-second lines mixed with klog's microseconds are compared by their second", () => {
+    const S = 1e9;
+    // newest first, with klog lines half a second into the second of the line before them
+    expect(looksNewestFirst([9 * S, 8 * S, 8.5 * S, 8 * S, 7 * S, 6.2 * S, 6 * S, 5 * S])).toBe(true);
+    expect(startAndEndNewestFirst([9 * S, 9.5 * S, 9 * S, 8 * S], [2 * S, 2.5 * S, 2 * S])).toBe(true);
+    // oldest first with the same kind of lines: still not
+    expect(looksNewestFirst([5 * S, 5.5 * S, 5 * S, 6 * S, 6 * S, 6.3 * S, 7 * S, 8 * S])).toBe(false);
+  });
   it("a busy log's start and end decide together: both never step forward, the start is later", () => {
     expect(startAndEndNewestFirst([9, 9, 8, 8], [2, 2, 2])).toBe(true);
     expect(startAndEndNewestFirst([9, 9, 9], [2, 1, 1])).toBe(true);
@@ -104,6 +112,31 @@ function entryOf(criLine: string, i: number): object {
     timestamp: criLine.slice(0, sp),
   };
 }
+
+describe('a whole-second log with klog lines, newest first (tac, logcli --output=raw)', () => {
+  it('is read from its end and folds as the log in time order', async () => {
+    const rec = simulateWith(smallMixedLoad(), defaultModel());
+    const lines: string[] = [];
+    let i = 0;
+    for (const l of logLines(rec, { cri: false })) {
+      lines.push(l);
+      // client-go's klog line: microseconds, half a second into the second of the line before it
+      if (++i % 40 === 0) {
+        const ts = /"ts":"(\d{4})-(\d\d)-(\d\d)T(\d\d:\d\d:\d\d)/.exec(l)!;
+        lines.push(`E${ts[2]}${ts[3]} ${ts[4]}.500000       1 workers.go:103] error syncing 'flyte/elsewhere-${i}': boom`);
+      }
+    }
+    const asc = join(dir, 'klog-asc.jsonl');
+    const desc = join(dir, 'klog-desc.jsonl');
+    writeFileSync(asc, lines.join('\n') + '\n');
+    writeFileSync(desc, [...lines].reverse().join('\n') + '\n');
+    const a = await runCli(['report', asc, '--json']);
+    const d = await runCli(['report', desc, '--json']);
+    expect(a.code).toBe(0);
+    expect(d.err).toContain('lists the newest lines first');
+    expect(JSON.parse(d.out)).toEqual(JSON.parse(a.out));
+  });
+});
 
 describe.each([
   ['hello', () => portfolio('hello')],
