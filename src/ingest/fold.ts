@@ -1413,10 +1413,14 @@ export class LogFolder {
       ev.outcome = 'ok';
       this.setPending(ws ?? rs.hs.worker, ev, ex);
     }
-    ex.rec.phase = ph.to;
+    // A terminal phase is final: a move logged after it in the input but made before it (lines of
+    // one second in another order, as a collector may store them) does not undo it.
     if (TERMINAL_WORKFLOW_PHASES.has(ph.to)) {
+      ex.rec.phase = ph.to;
       ex.rec.ended = { at: this.at, lo: this.lo, hi: this.hi };
       this.markTerminal(ex);
+    } else if (ex.rec.ended === undefined) {
+      ex.rec.phase = ph.to;
     }
   }
 

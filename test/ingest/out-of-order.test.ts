@@ -121,3 +121,29 @@ describe("a node's transitions logged out of order by two workers within a secon
     expect(ts[0]).toBeLessThanOrEqual(ts[1]!);
   });
 });
+
+describe("the workflow's moves logged out of order within a second", () => {
+  const moves = (order: number[]): string[] => {
+    const r = { res_ver: '9', wf: 'p:d:w' };
+    const all = [
+      line('x', 'Processing Workflow.'),
+      line('x', 'Handling Workflow [x], id: [project:"p" domain:"d" name:"x"], p [Running]', r),
+      line('x', 'Transitioning/Recording event for workflow state transition [Running] -> [Succeeding]', r),
+      line('x', 'Transitioning/Recording event for workflow state transition [Succeeding] -> [Succeeded]', r),
+      line('x', 'Handling Workflow [x] Done', r),
+      line('x', 'Completed processing workflow.'),
+    ];
+    return order.map((i) => all[i]!);
+  };
+  const one = (lines: string[]): Execution => fold(lines).get('x')!;
+
+  it('a terminal phase is final: a move to an earlier phase read after it does not undo it', () => {
+    const inOrder = one(moves([0, 1, 2, 3, 4, 5]));
+    expect(inOrder.phase).toBe('Succeeded');
+    // Running -> Succeeding read after Succeeding -> Succeeded
+    const swapped = one(moves([0, 1, 3, 2, 4, 5]));
+    expect(swapped.phase).toBe('Succeeded');
+    expect(swapped.ended).toBeDefined();
+    expect(swapped.workflowTransitions.map((t) => t.to).sort()).toEqual(['Succeeded', 'Succeeding']);
+  });
+});
