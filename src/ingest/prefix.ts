@@ -3,6 +3,7 @@
  * combination:
  * - CRI log file: `2024-05-17T22:55:03.134443862Z stderr F <payload>` (`P` marks a partial line);
  * - `kubectl logs --timestamps`: `2024-05-17T22:55:03.134443862Z <payload>`;
+ * - Grafana's "Download logs" (.txt): `2024-05-17T23:55:03+01:00<TAB><payload>`;
  * - stern / kubetail: `<pod> <container> <payload>` (or `<namespace> <pod> <container>`);
  * - `kubectl logs --prefix`: `[pod/<pod>/<container>] <payload>`;
  * - kubetail: `[<pod>] <payload>` or `[<pod> <container>] <payload>`.
@@ -151,8 +152,10 @@ export function parsePrefix(text: string, end: number): PrefixInfo {
       continue;
     }
     if (looksLikeTimestamp(text, p)) {
-      const sp = text.indexOf(' ', p);
-      if (sp < 0 || sp >= end) break;
+      // a space ends it, or a tab: Grafana's "Download logs" writes `time<TAB>line`
+      let sp = p + 11;
+      while (sp < end && text.charCodeAt(sp) !== 32 && text.charCodeAt(sp) !== 9) sp++;
+      if (sp >= end) break;
       const parts = rfc3339Parts(text.slice(p, sp));
       if (!parts) break;
       if (!out.hasTime) {

@@ -41,6 +41,13 @@ describe('tailer prefixes', () => {
     expect(recs.every((r) => r.replica === 'flytepropeller-0')).toBe(true);
   });
 
+  it("Grafana's 'Download logs' `time<TAB>line` (local offset, whole seconds) reads as the lines themselves", () => {
+    const stamps = ['2024-05-17T23:55:03+01:00', '2024-05-17T23:55:03+01:00', '2024-05-17T23:55:03+01:00', '2024-05-17T23:55:04+01:00'];
+    const recs = read(LINES.map((l, i) => `${stamps[i]}\t${l}`).join('\n') + '\n');
+    expect(recs.map(content)).toEqual(plain.map(content));
+    expect(recs.map((r) => r.sec)).toEqual(plain.map((r) => r.sec));
+  });
+
   it('two kubetail replicas interleaved keep their own streams', () => {
     const text = LINES.flatMap((l, i) => [`[propeller-a] ${l}`, `[propeller-b] ${LINES[i]!.replaceAll(EX, 'other-exec-id')}`]).join('\n');
     const recs = read(text + '\n');
