@@ -147,6 +147,7 @@ export class LineReader {
   private base = 0;
   private readonly spreader = new SecondSpreader();
   private readonly joins = new Map<string, Join>();
+  private readonly recent = new RecentLines(DUPLICATE_WINDOW);
   private maxSec = -Infinity;
   private sinceSniff = SNIFF_BYTES;
   // records handed back by the consumer (see `recycle`), reused instead of allocated
@@ -440,6 +441,15 @@ export class LineReader {
     let haveTime = false;
     if (text.charCodeAt(0) !== 123) {
       const pre = parsePrefix(text, end);
+      // A collector stamps each line it reads to the micro- or nanosecond: the same line with the
+      // same stamp, met again after lines of other stamps, is the same line sent twice (a
+      // shipper's retry, overlapping exports), not a new one. Among lines of one instant it is
+      // kept: two calls logging the same text in one instant, as a simulation's emitted log can.
+      if (pre.hasTime && pre.resNs <= 1000 && this.recent.seen(text.slice(0, end), pre.sec * 1e9 + pre.nsec)) {
+        this.free.push(rec);
+        this.skip('duplicate', ln, text);
+        return;
+      }
       if (pre.criStream !== undefined && this.joinFragment(rec, text, ln, pre, pre.criStream)) return;
       start = pre.start;
       rec.replica = pre.replica;
@@ -596,6 +606,40 @@ function isCriPartial(buf: Buffer, s: number, e: number): boolean {
  * Options: see `ReadOptions`. Input errors (missing file, corrupt gzip) reject the iteration.
  */
 const RELEASE = Symbol('release');
+
+/** Lines remembered to tell a resent line (a shipper retries a batch; exports overlap). */
+const DUPLICATE_WINDOW = 4096;
+
+/** The last `size` distinct stamped lines seen (memory bounded whatever the input). */
+class RecentLines {
+  private readonly ring: (string | undefined)[];
+  /** Each remembered line's run: lines in a row with one stamp share a run. */
+  private readonly runOf = new Map<string, number>();
+  private next = 0;
+  private run = 0;
+  private stamp = NaN;
+  constructor(private readonly size: number) {
+    this.ring = new Array<string | undefined>(size);
+  }
+  /**
+   * True when `line` (stamped `at`, ns) is among the last lines seen, with lines of another stamp
+   * in between; remembers it otherwise.
+   */
+  seen(line: string, at: number): boolean {
+    if (at !== this.stamp) {
+      this.stamp = at;
+      this.run++;
+    }
+    const run = this.runOf.get(line);
+    if (run !== undefined) return run !== this.run;
+    const old = this.ring[this.next];
+    if (old !== undefined) this.runOf.delete(old);
+    this.ring[this.next] = line;
+    this.runOf.set(line, this.run);
+    this.next = (this.next + 1) % this.size;
+    return false;
+  }
+}
 
 /** A batch of `readLogRecords`; a consumer done with its records may hand them back (`releaseBatch`). */
 type Batch = LogRecord[] & { [RELEASE]?: () => void };

@@ -64,5 +64,6 @@ export type SkipReason =
   | 'unrecognized' // an execution's line whose message propsim does not know
   | 'filtered' // excluded by --exec (not decoded)
   | 'joined' // a CRI partial-line fragment after the first, joined into the record of the first
+  | 'duplicate' // the same bytes with the same sub-second collector stamp again (a shipper's retry, overlapping exports)
   | 'late' // a line of an execution the folder had already handed over
   | 'empty';

@@ -161,3 +161,26 @@ describe('CRI fragments with an execution filter', () => {
     expect(r.records).toHaveLength(1);
   });
 });
+
+describe('lines sent twice', () => {
+  // each line with its own nanosecond receive time, as a CRI log file has it
+  const stamped = LINES.map((l, i) => `2024-05-17T22:55:0${3 + (i === 3 ? 1 : 0)}.12345678${i}Z stderr F ${l}`);
+  const plain = read(stamped.join('\n') + '\n');
+
+  it('a batch a shipper resent (same bytes, same nanosecond stamps) is counted as duplicate, not read again', () => {
+    const r = readBytes(Buffer.from([...stamped, ...stamped.slice(1, 3), stamped[3]!.replace('.123456783', '.223456783')].join('\n') + '\n'));
+    expect(accounted(r)).toBe(true);
+    expect(r.stats.skipped.duplicate).toBe(2);
+    expect(r.skips.filter((s) => s.reason === 'duplicate').map((s) => s.line)).toEqual([5, 6]);
+    // the last line has another stamp: a line of its own
+    expect(r.records.map(content)).toEqual([...plain, plain[3]!].map(content));
+  });
+
+  it('the same line again among lines of its own instant is kept (two calls in one instant), and whole-second stamps never make a duplicate', () => {
+    const twice = readBytes(Buffer.from([stamped[0], stamped[0], stamped[1]].join('\n') + '\n'));
+    expect(twice.records).toHaveLength(3);
+    expect(twice.stats.skipped.duplicate).toBeUndefined();
+    const whole = readBytes(Buffer.from([...LINES, ...LINES].join('\n') + '\n'));
+    expect(whole.records).toHaveLength(LINES.length * 2);
+  });
+});
