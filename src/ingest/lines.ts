@@ -148,6 +148,7 @@ export class LineReader {
   private readonly spreader = new SecondSpreader();
   private readonly joins = new Map<string, Join>();
   private readonly recent = new RecentLines(DUPLICATE_WINDOW);
+  private readonly tsTail = new StdlibTsTail();
   private maxSec = -Infinity;
   private sinceSniff = SNIFF_BYTES;
   // records handed back by the consumer (see `recycle`), reused instead of allocated
@@ -396,10 +397,25 @@ export class LineReader {
         }
       } else {
         n++;
+        // a filtered propeller line still takes its place among its second's lines, so that the
+        // kept lines' sub-second estimates are those a fold of the whole log gives them
+        if (c === 123 && !this.byExecution) {
+          const sec = this.tsTail.secondOf(buf, i, nl);
+          if (sec !== undefined) this.spreadPlaceholder(sec);
+        }
       }
       i = nl + 1;
     }
     if (n > 0) this.countFiltered(n);
+  }
+
+  /** A line not kept, of the plain stream at whole second `sec`: it takes its rank in its second. */
+  private spreadPlaceholder(sec: number): void {
+    this.spreader.skip('', sec);
+    if (sec > this.maxSec) {
+      this.maxSec = sec;
+      if (this.spreader.openGroups > 1) this.spreader.closeBefore(sec - QUIET_SECONDS);
+    }
   }
 
   private countFiltered(n: number): void {
@@ -606,6 +622,37 @@ function isCriPartial(buf: Buffer, s: number, e: number): boolean {
  * Options: see `ReadOptions`. Input errors (missing file, corrupt gzip) reject the iteration.
  */
 const RELEASE = Symbol('release');
+
+/**
+ * The whole second of a flytestdlib JSON line from its last field (`..."ts":"2024-05-17T22:00:00Z"}`),
+ * without decoding the line; undefined for any other ending. Lines of one second repeat the same
+ * bytes, so the last one's second is kept.
+ */
+class StdlibTsTail {
+  private last = Buffer.alloc(19);
+  private lastSec: number | undefined;
+  secondOf(buf: Buffer, s: number, e: number): number | undefined {
+    if (e > s && buf[e - 1] === 13) e--;
+    const q = e - 28;
+    // "ts":"YYYY-MM-DDTHH:MM:SSZ"}
+    if (q < s || buf[e - 1] !== 125 || buf[e - 2] !== 34 || buf[e - 3] !== 90 || buf[q] !== 34 || buf[q + 1] !== 116 || buf[q + 2] !== 115 || buf[q + 3] !== 34 || buf[q + 4] !== 58 || buf[q + 5] !== 34) {
+      return undefined;
+    }
+    const d = q + 6;
+    if (this.lastSec !== undefined) {
+      // seconds change fastest: compare from the end
+      const last = this.last;
+      let k = 18;
+      while (k >= 0 && buf[d + k] === last[k]) k--;
+      if (k < 0) return this.lastSec;
+    }
+    const t = Date.parse(buf.toString('latin1', d, d + 20));
+    if (!Number.isFinite(t)) return undefined;
+    buf.copy(this.last, 0, d, d + 19);
+    this.lastSec = t / 1000;
+    return this.lastSec;
+  }
+}
 
 /** Lines remembered to tell a resent line (a shipper retries a batch; exports overlap). */
 const DUPLICATE_WINDOW = 4096;

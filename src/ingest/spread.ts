@@ -12,29 +12,35 @@ export function spreadNsec(k: number, n: number): number {
   return Math.floor((1e9 * (k + 1)) / (n + 1));
 }
 
-/** Assigns `estNsec` to the members of one closed group, in order. */
-export function assignSpread(members: readonly LogRecord[]): void {
-  const n = members.length;
-  for (let k = 0; k < n; k++) (members[k] as LogRecord).estNsec = spreadNsec(k, n);
-}
-
+/**
+ * A second's lines of one stream: the records waiting for their estimate, each with its rank among
+ * all the second's lines (lines not kept, such as other executions' lines under --exec, count too).
+ */
 interface Group {
   sec: number;
   members: LogRecord[];
-  /** Output sequence number of the first member (records before it are final). */
+  ranks: number[];
+  /** Lines of the second so far, kept or not. */
+  count: number;
+  /** Output sequence number of the first member (records before it are final); Infinity without one. */
   firstSeq: number;
-  /** The members lie after this nanosecond of their second (an exact stamp before them). */
+  /** The lines lie after this nanosecond of their second (an exact stamp before them). */
   from: number;
 }
 
-/** Assigns the members estimates spread over [from, to) of their second. */
-function assignBetween(members: readonly LogRecord[], from: number, to: number): void {
+/** Gives the members of a closed group estimates spread over [from, to) of their second, by rank. */
+function assignBetween(g: Group, to: number): void {
+  const n = g.count;
+  const { members, ranks, from } = g;
   if (from === 0 && to === 1e9) {
-    assignSpread(members);
+    for (let k = 0; k < members.length; k++) (members[k] as LogRecord).estNsec = spreadNsec(ranks[k]!, n);
     return;
   }
-  const n = members.length;
-  for (let k = 0; k < n; k++) (members[k] as LogRecord).estNsec = from + Math.floor(((to - from) * (k + 1)) / (n + 1));
+  for (let k = 0; k < members.length; k++) (members[k] as LogRecord).estNsec = from + Math.floor(((to - from) * (ranks[k]! + 1)) / (n + 1));
+}
+
+function newGroup(sec: number, from: number): Group {
+  return { sec, members: [], ranks: [], count: 0, firstSeq: Infinity, from };
 }
 
 /**
@@ -46,16 +52,27 @@ export class SecondSpreader {
 
   /** Adds a whole-second record of stream `key` with output sequence number `seq`. */
   add(key: string, rec: LogRecord, seq: number): void {
+    const g = this.groupFor(key, rec.sec);
+    if (g.members.length === 0) g.firstSeq = seq;
+    g.members.push(rec);
+    g.ranks.push(g.count++);
+  }
+
+  /** A line of stream `key` at whole second `sec` that is not kept: it only takes its rank. */
+  skip(key: string, sec: number): void {
+    this.groupFor(key, sec).count++;
+  }
+
+  /** The open group of `key` for second `sec` (a new one, closing the old, when the second changed). */
+  private groupFor(key: string, sec: number): Group {
     const g = this.open.get(key);
     if (g !== undefined) {
-      if (g.sec === rec.sec) {
-        if (g.members.length === 0) g.firstSeq = seq;
-        g.members.push(rec);
-        return;
-      }
-      assignBetween(g.members, g.from, 1e9);
+      if (g.sec === sec) return g;
+      assignBetween(g, 1e9);
     }
-    this.open.set(key, { sec: rec.sec, members: [rec], firstSeq: seq, from: 0 });
+    const fresh = newGroup(sec, 0);
+    this.open.set(key, fresh);
+    return fresh;
   }
 
   /**
@@ -68,12 +85,8 @@ export class SecondSpreader {
     const g = this.open.get(key);
     if (g === undefined || sec < g.sec) return;
     if (sec === g.sec && nsec < g.from) return;
-    if (sec === g.sec) assignBetween(g.members, g.from, Math.max(nsec, g.from + 1));
-    else assignBetween(g.members, g.from, 1e9);
-    g.sec = sec;
-    g.members = [];
-    g.firstSeq = Infinity;
-    g.from = nsec;
+    assignBetween(g, sec === g.sec ? Math.max(nsec, g.from + 1) : 1e9);
+    this.open.set(key, newGroup(sec, nsec));
   }
 
   /** Smallest sequence number still waiting for its estimate (Infinity when none). */
@@ -87,14 +100,14 @@ export class SecondSpreader {
   closeBefore(sec: number): void {
     for (const [key, g] of this.open) {
       if (g.sec < sec) {
-        assignBetween(g.members, g.from, 1e9);
+        assignBetween(g, 1e9);
         this.open.delete(key);
       }
     }
   }
 
   closeAll(): void {
-    for (const g of this.open.values()) assignBetween(g.members, g.from, 1e9);
+    for (const g of this.open.values()) assignBetween(g, 1e9);
     this.open.clear();
   }
 
