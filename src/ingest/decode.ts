@@ -78,7 +78,9 @@ function nonEmpty(v: unknown): string | undefined {
  *   seconds), `kubernetes.pod_name`;
  * - Loki's `logcli query --output=jsonl`: `line`, `timestamp`, `labels.pod`;
  * - Filebeat and Elastic Common Schema documents: `message` (with no level or severity beside it),
- *   `@timestamp`, `kubernetes.pod.name`.
+ *   `@timestamp`, `kubernetes.pod.name`;
+ * - stern's `-o json` (`message`, `podName`) and `-o extjson` (`message` the line's own JSON
+ *   object, `pod`).
  * The collector's time is when the runtime received the line, finer than propeller's whole
  * seconds: it wins, as a CRI prefix does. Null when `text` is no such record.
  */
@@ -99,8 +101,13 @@ function decodeWrappedLine(
     return null;
   }
   const bare = o.level === undefined && o.severity === undefined && o.msg === undefined;
+  // stern's `-o extjson` embeds the line's JSON object itself as `message`
+  const embedded = bare && o.message !== null && typeof o.message === 'object' && !Array.isArray(o.message) ? JSON.stringify(o.message) : undefined;
   const inner =
-    nonEmpty(o.textPayload) ?? nonEmpty(o.log) ?? nonEmpty(o.line) ?? (bare && o.jsonPayload === undefined ? nonEmpty(o.message) : undefined);
+    nonEmpty(o.textPayload) ??
+    nonEmpty(o.log) ??
+    nonEmpty(o.line) ??
+    (bare && o.jsonPayload === undefined ? (nonEmpty(o.message) ?? embedded) : undefined);
   if (inner === undefined) return null;
   const innerEnd = trimmedEnd(inner);
   if (innerEnd === 0) return 'empty';
@@ -126,6 +133,8 @@ function decodeWrappedLine(
     nonEmpty(field(field(k8s, 'pod'), 'name')) ??
     nonEmpty(field(o.labels, 'pod')) ??
     nonEmpty(field(o.labels, 'pod_name')) ??
+    nonEmpty(o.podName) ??
+    nonEmpty(o.pod) ??
     pre.replica;
   if (rec.replica === undefined && pod !== undefined) rec.replica = pod;
   return decodePayload(rec, inner, pre.start, innerEnd, st, timed);

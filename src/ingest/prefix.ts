@@ -4,7 +4,8 @@
  * - CRI log file: `2024-05-17T22:55:03.134443862Z stderr F <payload>` (`P` marks a partial line);
  * - `kubectl logs --timestamps`: `2024-05-17T22:55:03.134443862Z <payload>`;
  * - Grafana's "Download logs" (.txt): `2024-05-17T23:55:03+01:00<TAB><payload>`;
- * - stern / kubetail: `<pod> <container> <payload>` (or `<namespace> <pod> <container>`);
+ * - stern / kubetail: `<pod> <container> <payload>` (or `<namespace> <pod> <container>`; stern's
+ *   `--timestamps=short` puts `MM-DD hh:mm:ss ` before the payload);
  * - `kubectl logs --prefix`: `[pod/<pod>/<container>] <payload>`;
  * - kubetail: `[<pod>] <payload>` or `[<pod> <container>] <payload>`.
  * The first (outermost) timestamp wins over any later one and over the payload's own; a pod
@@ -66,6 +67,19 @@ function startsPayload(text: string, p: number): boolean {
     looksLikeKlog(text, p) ||
     looksLikeText(text, p)
   );
+}
+
+/**
+ * stern's `--timestamps=short` stamp at `p` (`01-02 15:04:05 `: local time, no year, no zone;
+ * the payload's own time is used instead): the index after it when a payload follows, else -1.
+ */
+function shortStampEnd(text: string, p: number): number {
+  const d = (i: number) => isDigit(text.charCodeAt(p + i));
+  const ok =
+    d(0) && d(1) && text.charCodeAt(p + 2) === 45 && d(3) && d(4) && text.charCodeAt(p + 5) === 32 &&
+    d(6) && d(7) && text.charCodeAt(p + 8) === 58 && d(9) && d(10) && text.charCodeAt(p + 11) === 58 && d(12) && d(13) &&
+    text.charCodeAt(p + 14) === 32;
+  return ok && startsPayload(text, p + 15) ? p + 15 : -1;
 }
 
 /** End of a name token starting at `p` (index of the following space), or -1. */
@@ -215,10 +229,16 @@ export function parsePrefix(text: string, end: number): PrefixInfo {
       p = t2 + 1;
       continue;
     }
+    const short = shortStampEnd(text, t2 + 1);
+    if (short > 0) {
+      out.replica = text.slice(p, t1);
+      p = short;
+      continue;
+    }
     const t3 = nameToken(text, t2 + 1, end);
-    if (t3 >= 0 && startsPayload(text, t3 + 1)) {
+    if (t3 >= 0 && (startsPayload(text, t3 + 1) || shortStampEnd(text, t3 + 1) > 0)) {
       out.replica = text.slice(t1 + 1, t2);
-      p = t3 + 1;
+      p = Math.max(t3 + 1, shortStampEnd(text, t3 + 1));
       continue;
     }
     break;

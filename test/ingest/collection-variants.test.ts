@@ -48,6 +48,21 @@ describe('tailer prefixes', () => {
     expect(recs.map((r) => r.sec)).toEqual(plain.map((r) => r.sec));
   });
 
+  it("stern's `--timestamps=short` (`MM-DD hh:mm:ss`, local, no year) before the payload: the payload's own time is used", () => {
+    for (const pre of ['flytepropeller-7d9f-abcde flytepropeller', 'flyte flytepropeller-7d9f-abcde flytepropeller']) {
+      const recs = read(LINES.map((l, i) => `${pre} 05-18 00:55:0${i === 3 ? 4 : 3} ${l}`).join('\n') + '\n');
+      expect(recs.map(content)).toEqual(plain.map(content));
+      expect(recs.map((r) => r.sec)).toEqual(plain.map((r) => r.sec));
+      expect(recs.every((r) => r.replica === 'flytepropeller-7d9f-abcde')).toBe(true);
+    }
+  });
+
+  it("stern's `-o extjson` (the line's own JSON object as `message`) reads as the line", () => {
+    const recs = read(LINES.map((l) => `{"pod": "flytepropeller-0", "container": "flytepropeller", "message": ${l}}`).join('\n') + '\n');
+    expect(recs.map(content)).toEqual(plain.map(content));
+    expect(recs.every((r) => r.replica === 'flytepropeller-0')).toBe(true);
+  });
+
   it('two kubetail replicas interleaved keep their own streams', () => {
     const text = LINES.flatMap((l, i) => [`[propeller-a] ${l}`, `[propeller-b] ${LINES[i]!.replaceAll(EX, 'other-exec-id')}`]).join('\n');
     const recs = read(text + '\n');
