@@ -461,7 +461,7 @@ export class LineReader {
       // same stamp, met again after lines of other stamps, is the same line sent twice (a
       // shipper's retry, overlapping exports), not a new one. Among lines of one instant it is
       // kept: two calls logging the same text in one instant, as a simulation's emitted log can.
-      if (pre.hasTime && pre.resNs <= 1000 && this.recent.seen(text.slice(0, end), pre.sec * 1e9 + pre.nsec)) {
+      if (pre.hasTime && pre.resNs <= 1000 && this.recent.seen(text.slice(0, end), pre.sec, pre.nsec)) {
         this.free.push(rec);
         this.skip('duplicate', ln, text);
         return;
@@ -664,17 +664,19 @@ class RecentLines {
   private readonly runOf = new Map<string, number>();
   private next = 0;
   private run = 0;
-  private stamp = NaN;
+  private sec = NaN;
+  private nsec = NaN;
   constructor(private readonly size: number) {
     this.ring = new Array<string | undefined>(size);
   }
   /**
-   * True when `line` (stamped `at`, ns) is among the last lines seen, with lines of another stamp
-   * in between; remembers it otherwise.
+   * True when `line` (stamped `sec`.`nsec`) is among the last lines seen, with lines of another
+   * stamp in between; remembers it otherwise.
    */
-  seen(line: string, at: number): boolean {
-    if (at !== this.stamp) {
-      this.stamp = at;
+  seen(line: string, sec: number, nsec: number): boolean {
+    if (sec !== this.sec || nsec !== this.nsec) {
+      this.sec = sec;
+      this.nsec = nsec;
       this.run++;
     }
     const run = this.runOf.get(line);

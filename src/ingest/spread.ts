@@ -19,7 +19,8 @@ export function spreadNsec(k: number, n: number): number {
 interface Group {
   sec: number;
   members: LogRecord[];
-  ranks: number[];
+  /** Each member's rank; null while no line was skipped (then a member's rank is its index). */
+  ranks: number[] | null;
   /** Lines of the second so far, kept or not. */
   count: number;
   /** Output sequence number of the first member (records before it are final); Infinity without one. */
@@ -33,14 +34,16 @@ function assignBetween(g: Group, to: number): void {
   const n = g.count;
   const { members, ranks, from } = g;
   if (from === 0 && to === 1e9) {
-    for (let k = 0; k < members.length; k++) (members[k] as LogRecord).estNsec = spreadNsec(ranks[k]!, n);
+    for (let k = 0; k < members.length; k++) (members[k] as LogRecord).estNsec = spreadNsec(ranks === null ? k : ranks[k]!, n);
     return;
   }
-  for (let k = 0; k < members.length; k++) (members[k] as LogRecord).estNsec = from + Math.floor(((to - from) * (ranks[k]! + 1)) / (n + 1));
+  for (let k = 0; k < members.length; k++) {
+    (members[k] as LogRecord).estNsec = from + Math.floor(((to - from) * ((ranks === null ? k : ranks[k]!) + 1)) / (n + 1));
+  }
 }
 
 function newGroup(sec: number, from: number): Group {
-  return { sec, members: [], ranks: [], count: 0, firstSeq: Infinity, from };
+  return { sec, members: [], ranks: null, count: 0, firstSeq: Infinity, from };
 }
 
 /**
@@ -54,8 +57,10 @@ export class SecondSpreader {
   add(key: string, rec: LogRecord, seq: number): void {
     const g = this.groupFor(key, rec.sec);
     if (g.members.length === 0) g.firstSeq = seq;
+    if (g.ranks === null && g.count !== g.members.length) g.ranks = g.members.map((_, k) => k);
     g.members.push(rec);
-    g.ranks.push(g.count++);
+    if (g.ranks !== null) g.ranks.push(g.count);
+    g.count++;
   }
 
   /** A line of stream `key` at whole second `sec` that is not kept: it only takes its rank. */
