@@ -455,15 +455,7 @@ function* handleTask(rc: RoundCtx, n: NodeState): Gen<boolean> {
   d = setPluginAndSend(rc, n, PLUGIN_SUCCESS, 0);
   if (d > 0) yield d;
   if (rc.error !== null) return false;
-  if (n.def.cache && !n.def.cache.hit) {
-    // WriteCatalogCache: read inputs and outputs, CreateDataset/CreateArtifact/AddTag.
-    d = sim.blob.read(rc, n, F_INPUTS, inBytes(n));
-    if (d > 0) yield d;
-    d = sim.blob.read(rc, n, F_OUTPUTS, outBytes(n));
-    if (d > 0) yield d;
-    d = sim.catalog.put(rc, n);
-    if (d > 0) yield d;
-  }
+  if (n.def.cache && !n.def.cache.hit) yield* writeCatalogSteps(rc, n);
   d = transitionAndSend(rc, n, SUCCEEDING, NEV_SUCCEEDED);
   if (d > 0) yield d;
   return false;
@@ -573,12 +565,7 @@ function* afterInner(rc: RoundCtx, n: NodeState, inner: Scope, done: number): Ge
     if (d > 0) yield d;
     if (n.kind === 'dynamic' && n.def.cache && !n.def.cache.hit) {
       // the node executor writes a cacheable node's outputs to the catalog when its handler succeeds
-      d = sim.blob.read(rc, n, F_INPUTS, inBytes(n));
-      if (d > 0) yield d;
-      d = sim.blob.read(rc, n, F_OUTPUTS, outBytes(n));
-      if (d > 0) yield d;
-      d = sim.catalog.put(rc, n);
-      if (d > 0) yield d;
+      yield* writeCatalogSteps(rc, n);
     }
     d = transitionAndSend(rc, n, done, NEV_SUCCEEDED);
     if (d > 0) yield d;
@@ -853,6 +840,28 @@ function* handleMap(rc: RoundCtx, n: NodeState): Gen<boolean> {
   return false;
 }
 
+/** WriteCatalogCache for a cacheable node that ran, on the worker: each call waited for in turn. */
+function* writeCatalogSteps(rc: RoundCtx, n: NodeState): Gen<void> {
+  let d = rc.sim.blob.read(rc, n, F_INPUTS, inBytes(n));
+  if (d > 0) yield d;
+  d = rc.sim.blob.read(rc, n, F_OUTPUTS, outBytes(n));
+  if (d > 0) yield d;
+  d = rc.sim.catalog.put(rc, n);
+  if (d > 0) yield d;
+}
+
+/**
+ * WriteCatalogCache for a cacheable node that ran, from `at`: read its inputs and outputs, then
+ * the catalog write (CreateDataset, CreateArtifact, AddTag). Returns the time it takes.
+ */
+function writeCatalog(rc: RoundCtx, n: NodeState, inputBytes: number, outputBytes: number, at: number): number {
+  let t = at;
+  t += rc.sim.blob.read(rc, n, F_INPUTS, inputBytes, t);
+  t += rc.sim.blob.read(rc, n, F_OUTPUTS, outputBytes, t);
+  t += rc.sim.catalog.put(rc, n, t);
+  return t - at;
+}
+
 /**
  * How many subnodes an Executing round evaluates (`inferParallelism`): the ArrayNode's own
  * parallelism when positive, else by the configured behaviour either all of them or the workflow's
@@ -933,12 +942,7 @@ function evalSubnode(rc: RoundCtx, s: NodeState, at: number): number {
         t += sim.blob.head(rc, s, F_ERROR, 0, t);
         t += sim.blob.head(rc, s, F_OUTPUTS, outBytes, t);
         subtaskPlugin(rc, s, plugin, t);
-        if (owner.def.cache && !owner.def.cache.hit) {
-          // WriteCatalogCache, as for a task node: read inputs and outputs, then the catalog write.
-          t += sim.blob.read(rc, s, F_INPUTS, subBytes(owner.def.inputBytes, owner.subnodes!.length), t);
-          t += sim.blob.read(rc, s, F_OUTPUTS, outBytes, t);
-          t += sim.catalog.put(rc, s, t);
-        }
+        if (owner.def.cache && !owner.def.cache.hit) t += writeCatalog(rc, s, subBytes(owner.def.inputBytes, owner.subnodes!.length), outBytes, t);
         rc.transition(s, SUCCEEDING, t);
         return t - at;
       }
