@@ -7,16 +7,42 @@ import type { Bound } from './report-json.js';
 
 export type Align = 'l' | 'r';
 
-/** Lays `rows` out in columns (widths from the widest cell), trailing spaces trimmed. */
+/**
+ * Columns `s` takes in a terminal: a code point each, two for East Asian wide and fullwidth ones
+ * (CJK node ids), none for combining marks.
+ */
+export function displayWidth(s: string): number {
+  let w = 0;
+  for (const ch of s) {
+    const c = ch.codePointAt(0)!;
+    if (c < 0x1100) w += c >= 0x300 && c <= 0x36f ? 0 : 1;
+    else if (
+      c <= 0x115f ||
+      (c >= 0x2e80 && c <= 0xa4cf && c !== 0x303f) ||
+      (c >= 0xac00 && c <= 0xd7a3) ||
+      (c >= 0xf900 && c <= 0xfaff) ||
+      (c >= 0xfe30 && c <= 0xfe4f) ||
+      (c >= 0xff00 && c <= 0xff60) ||
+      (c >= 0xffe0 && c <= 0xffe6) ||
+      (c >= 0x1f300 && c <= 0x1f64f) ||
+      (c >= 0x20000 && c <= 0x3fffd)
+    )
+      w += 2;
+    else w += 1;
+  }
+  return w;
+}
+
+/** Lays `rows` out in columns (widths from the widest cell, as a terminal shows it), trailing spaces trimmed. */
 export function columns(rows: readonly (readonly string[])[], align: readonly Align[], indent = '', gap = '  '): string[] {
   const widths: number[] = [];
-  for (const r of rows) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, [...c].length)));
+  for (const r of rows) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, displayWidth(c))));
   return rows.map((r) =>
     (
       indent +
       r
         .map((c, i) => {
-          const pad = (widths[i] ?? 0) - [...c].length;
+          const pad = (widths[i] ?? 0) - displayWidth(c);
           return align[i] === 'r' ? ' '.repeat(pad) + c : c + ' '.repeat(pad);
         })
         .join(gap)
