@@ -331,8 +331,9 @@ function compileNode(
       const sub = a.subNodeSpec ?? a.SubNodeSpec;
       const subKey = 'subNodeSpec' in a ? 'subNodeSpec' : 'SubNodeSpec';
       if (!isObj(sub)) fail(ctx, [...path, 'array', subKey], 'expected the sub-node spec');
-      // Subnodes are usually tasks; an array of launch plans (or other node kinds) is modelled
-      // with the same subnode machinery, its template type being the sub-node's kind.
+      // Subnodes are usually tasks. Each subnode of an array of launch plans launches a child
+      // execution (the launch-plan handler); other kinds are modelled as tasks, the template type
+      // being the sub-node's kind.
       const subKind = sub.kind ?? inferredKind(id, sub);
       const t =
         subKind === 'task' || sub.task !== undefined
@@ -358,6 +359,11 @@ function compileNode(
       if (runtime) {
         node.runtime = runtime;
         node.map.runtime = runtime;
+      }
+      const lpRef = isObj(sub.workflow) ? sub.workflow.launchPlanRefId : undefined;
+      if (subKind === 'workflow' && (isObj(lpRef) || (typeof lpRef === 'string' && lpRef !== ''))) {
+        const lpName = typeof lpRef === 'string' ? lpRef : typeof lpRef.name === 'string' && lpRef.name !== '' ? lpRef.name : id;
+        node.launchplan = ctx.opts.launchPlans?.[lpName] ?? placeholderLaunchPlan(lpName, runtime);
       }
       return node;
     }

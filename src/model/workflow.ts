@@ -65,7 +65,7 @@ export interface WorkflowNode {
   dynamic?: WorkflowDef;
   /** Inline subworkflow. */
   subworkflow?: WorkflowDef;
-  /** Launch plan: the child execution's workflow. */
+  /** Launch plan: the child execution's workflow (on a map node: each subnode launches one). */
   launchplan?: WorkflowDef;
   /** Launch plan, in a replay: the child execution's measured quantities (`ExecutionPlan.replay`). */
   launchplanReplay?: Record<string, { runtime?: number; podStart?: number }>;

@@ -64,7 +64,16 @@ export function* abortArray(rc: RoundCtx, n: NodeState): Activity<void> {
   const sim = rc.sim;
   let d: number;
   for (const s of n.subnodes!) {
-    if (s.phase === NYS || isTerminalNode(s.phase) || isTerminalPlugin(s.plugin)) continue;
+    if (s.phase === NYS || isTerminalNode(s.phase)) continue;
+    if (n.def.launchplan !== undefined) {
+      // a launch-plan subnode's abort terminates its child execution (no pod, no task event)
+      if (s.child !== null) {
+        d = sim.launcher.terminate(rc, s);
+        if (d > 0) yield d;
+      }
+      continue;
+    }
+    if (isTerminalPlugin(s.plugin)) continue;
     d = sim.pods.delete(rc, s, PLUGIN_PHASE_NAMES[s.plugin]!);
     if (d > 0) yield d;
     // the subtask's task handler records its ABORTED event into the array's buffer

@@ -39,18 +39,21 @@ export class AdminLauncher {
     this.phaseNs = Math.floor(u * this.periodNs);
   }
 
-  /** CreateExecution for node `n`; returns its duration. A child already created answers AlreadyExists. */
-  launch(rc: RoundCtx, n: NodeState): number {
-    const now = rc.now;
+  /**
+   * CreateExecution for node `n`, from `at` (an ArrayNode subnode: its goroutine's clock); returns
+   * its duration. A child already created answers AlreadyExists.
+   */
+  launch(rc: RoundCtx, n: NodeState, at = rc.now): number {
+    const now = at;
     const wait = this.bucket.reserve(now);
     const dur = wait + this.lat.createExecution(rc.exec.streams.stream('admin', rc.exec.id, n.id));
     if (n.child) {
-      rc.op('launchExecution', dur, n.id, undefined, undefined, undefined, 'alreadyExists', n.child.id);
+      rc.op('launchExecution', dur, n.id, undefined, undefined, undefined, 'alreadyExists', n.child.id, now);
       return dur;
     }
     const child = this.sim.createChild(rc.exec, n, now + dur);
     n.child = child;
-    rc.op('launchExecution', dur, n.id, undefined, undefined, undefined, 'ok', child.id);
+    rc.op('launchExecution', dur, n.id, undefined, undefined, undefined, 'ok', child.id, now);
     this.tracked.push(n);
     this.schedulePoll(now);
     return dur;
@@ -60,12 +63,12 @@ export class AdminLauncher {
    * The launch-plan handler's abort (`Kill`): TerminateExecution of `n`'s child (the parent is
    * aborting), after which admin deletes the child's CR. Returns the RPC's duration.
    */
-  terminate(rc: RoundCtx, n: NodeState): number {
+  terminate(rc: RoundCtx, n: NodeState, at = rc.now): number {
     const child = n.child!;
-    const now = rc.now;
+    const now = at;
     // TerminateExecution goes straight to admin (no launcher rate limiter); its latency is a create's.
     const dur = this.lat.createExecution(rc.exec.streams.stream('admin', rc.exec.id, n.id));
-    rc.op('terminateExecution', dur, n.id, undefined, undefined, undefined, 'ok', child.id);
+    rc.op('terminateExecution', dur, n.id, undefined, undefined, undefined, 'ok', child.id, now);
     this.sim.store.markDeleted(child, now + dur);
     return dur;
   }
@@ -85,6 +88,8 @@ export class AdminLauncher {
     for (const n of this.tracked) {
       if (n.child && n.child.adminTerminalAt <= now) {
         n.childReported = true;
+        // an ArrayNode's subnode is evaluated again only once something woke it
+        if (n.kind === 'subnode') n.wakeSubnode();
         this.sim.enqueueSub(n.exec, 'launchplan');
       } else still.push(n);
     }

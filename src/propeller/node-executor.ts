@@ -773,7 +773,10 @@ function* handleMap(rc: RoundCtx, n: NodeState): Gen<boolean> {
   let failingNow = 0;
   // A subnode needs evaluating unless it is quiet: running, with its pod showing the phase it last
   // recorded. A quiet subnode's evaluation takes no time and changes nothing (see evalSubnode).
+  const launches = n.def.launchplan !== undefined;
   const quiet = (s: NodeState): boolean => {
+    // a launch-plan subnode waits for the admin launcher to report its child
+    if (launches && s.phase === RUNNING) return !s.childReported;
     if (s.phase !== RUNNING || s.plugin === PLUGIN_NONE) return false;
     const pod = s.pods[s.attempt];
     return !pod || pluginOf(pods.observed(pod)) === s.plugin;
@@ -911,6 +914,13 @@ function evalSubnode(rc: RoundCtx, s: NodeState, at: number): number {
       return t - at;
     }
     case QUEUED:
+      if (owner.def.launchplan !== undefined) {
+        // the launch-plan handler: CreateExecution of the subnode's child execution
+        t += sim.blob.read(rc, s, F_INPUTS, subBytes(owner.def.inputBytes, owner.subnodes!.length), t);
+        t += sim.launcher.launch(rc, s, t);
+        rc.transition(s, RUNNING, t);
+        return t - at;
+      }
       t += sim.pods.create(rc, s, t);
       subtaskPlugin(rc, s, PLUGIN_QUEUED, t);
       rc.transition(s, RUNNING, t);
@@ -928,6 +938,20 @@ function evalSubnode(rc: RoundCtx, s: NodeState, at: number): number {
       rc.transition(s, RUNNING, t);
       return 0;
     case RUNNING: {
+      if (owner.def.launchplan !== undefined) {
+        const child = s.child;
+        if (!s.childReported || child === null) return 0;
+        if (child.wfPhase === WF_FAILED) {
+          rc.transition(s, FAILING, t);
+          return 0;
+        }
+        // the child's outputs, then the subnode's own
+        const outBytes = subBytes(owner.def.outputBytes, owner.subnodes!.length);
+        t += sim.blob.read(rc, s, F_OUTPUTS, outBytes, t);
+        t += sim.blob.write(rc, s, F_OUTPUTS, outBytes, t);
+        rc.transition(s, SUCCEEDED, t);
+        return t - at;
+      }
       if (s.plugin === PLUGIN_NONE) {
         t += sim.pods.create(rc, s, t);
         subtaskPlugin(rc, s, PLUGIN_QUEUED, t);

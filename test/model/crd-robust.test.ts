@@ -186,6 +186,58 @@ describe('hand-written FlyteWorkflow CRs', () => {
     }
   });
 
+  it('an array of launch plans: each subnode launches a child execution (no pod), at most `Parallelism` at once', () => {
+    const wf = crdToWorkflow(readCr('array-variants.json'));
+    const lp = wf.nodes.find((n) => n.id === 'of-launch-plans')!;
+    expect(lp.launchplan?.name).toBe('train.report_lp');
+    const rec = simulate([{ id: 'a', arrival: 0, project: 'p', domain: 'd', namespace: 'p-d', workflow: wf }], defaultModel(), { seed: 1, replication: 0 });
+    const parent = rec.executions.find((e) => e.id === 'a')!;
+    expect(parent.phase).toBe('Succeeded');
+    const subs = parent.nodes.filter((n) => n.parent === 'of-launch-plans');
+    expect(subs).toHaveLength(10);
+    const ops = parent.handles.flatMap((h) => h.rounds.flatMap((r) => r.ops));
+    for (const s of subs) {
+      expect(s.pods ?? []).toEqual([]);
+      expect(s.transitions.at(-1)!.to).toBe('Succeeded');
+      const launch = ops.find((o) => o.kind === 'launchExecution' && o.node === s.id && o.outcome === 'ok')!;
+      const child = rec.executions.find((e) => e.id === launch.detail)!;
+      expect(child.parent).toBe('a');
+      expect(child.parentNode).toBe(s.id);
+      expect(child.phase).toBe('Succeeded');
+      // the subnode succeeds only after its child ended (noticed at an admin-launcher poll)
+      expect(s.transitions.at(-1)!.at).toBeGreaterThanOrEqual(child.ended!.at);
+    }
+    expect(ops.some((o) => o.kind === 'podCreate' && o.node?.startsWith('of-launch-plans/'))).toBe(false);
+    // Parallelism 3: never more than three children under way at once
+    const kids = rec.executions.filter((e) => e.parent === 'a');
+    expect(kids).toHaveLength(10);
+    const iv = kids.map((k) => [k.created!.at, k.ended!.at] as const);
+    const most = Math.max(...iv.map(([s]) => iv.filter(([a, b]) => a <= s && s < b).length));
+    expect(most).toBeLessThanOrEqual(3);
+    expect(most).toBeGreaterThan(1);
+  });
+
+  it('a failing run aborts an array of launch plans by terminating the children it launched', () => {
+    const wf = crdToWorkflow(readCr('array-variants.json'));
+    // a task beside the array that fails its only attempt while the children run
+    wf.nodes.push({ id: 'boom', kind: 'task', upstream: ['literal-list'], failedAttempts: 1, maxAttempts: 1, runtime: { type: 'constant', value: 5 } });
+    const rec = simulate([{ id: 'a', arrival: 0, project: 'p', domain: 'd', namespace: 'p-d', workflow: wf }], defaultModel(), { seed: 1, replication: 0 });
+    const parent = rec.executions.find((e) => e.id === 'a')!;
+    expect(parent.phase).toBe('Failed');
+    const ops = parent.handles.flatMap((h) => h.rounds.filter((r) => r.error === undefined).flatMap((r) => r.ops));
+    const launched = ops.filter((o) => o.kind === 'launchExecution' && o.outcome === 'ok' && o.node?.startsWith('of-launch-plans/'));
+    expect(launched.length).toBeGreaterThan(0);
+    const terminated = new Set(ops.filter((o) => o.kind === 'terminateExecution').map((o) => o.detail));
+    // every child still running when the run failed is terminated; none is deleted as a pod
+    const running = launched.filter((o) => {
+      const child = rec.executions.find((e) => e.id === o.detail)!;
+      return child.phase !== 'Succeeded';
+    });
+    expect(running.length).toBeGreaterThan(0);
+    for (const o of running) expect(terminated.has(o.detail)).toBe(true);
+    expect(ops.some((o) => o.kind === 'podDelete' && o.node?.startsWith('of-launch-plans/'))).toBe(false);
+  });
+
   it('an array over an empty list has no subnodes and succeeds; a bound input does not size the array', () => {
     const cr = readCr('array-variants.json');
     cr.spec.nodes['default-par'].array.MinSuccesses = null;
