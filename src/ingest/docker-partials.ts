@@ -48,6 +48,8 @@ export class DockerPartialLines {
   private line = 0;
   /** Open joins by stream (stdout, stderr). */
   private readonly joins = new Map<string, Join>();
+  /** Entries joined into an earlier one (pieces after a line's first): lines the reader never sees. */
+  absorbed = 0;
 
   constructor(private readonly onLine?: (line: number) => void) {}
 
@@ -121,6 +123,7 @@ export class DockerPartialLines {
     }
     open.parts.push(log);
     open.bytes += log.length;
+    this.absorbed++;
     if (log.endsWith('\n') || open.bytes > MAX_JOIN) {
       this.joins.delete(stream);
       this.emitJoin(open, out);

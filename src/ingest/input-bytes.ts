@@ -27,6 +27,8 @@ export interface InputBytes {
   newestFirst: boolean;
   /** The file line of the reader's line `n` (1-based), when the two differ. */
   lineOf?: (n: number) => number;
+  /** Physical lines joined into others before the reader saw them (count them once the input is read). */
+  absorbed?: () => number;
 }
 
 /** The head of an input, gunzipped when it is gzip (a cut-off stream: what decompresses). */
@@ -68,6 +70,8 @@ function wholeLines(sample: Buffer, whole: boolean): Buffer {
 export interface Rewriter {
   push(chunk: Buffer): Buffer;
   end(): Buffer;
+  /** Physical lines joined into others (Docker's split lines), so far. */
+  absorbed?: number;
 }
 
 /** The rewriter an input needs, from its head; undefined for an input that is lines already. */
@@ -139,8 +143,9 @@ export async function inputBytes(path: string, opts: OpenOptions, instantsOf: In
   if (!newestFirst) {
     if (!rewriter) return { chunks: openInput(path, opts), newestFirst };
     const table = new LineTable();
-    const chunks = rewritten(openInput(path, { ...opts, reuseBuffer: false }), rewriter((line) => table.add(line)));
-    return { chunks, newestFirst, lineOf: (n) => table.at(n - 1) };
+    const r = rewriter((line) => table.add(line));
+    const chunks = rewritten(openInput(path, { ...opts, reuseBuffer: false }), r);
+    return { chunks, newestFirst, lineOf: (n) => table.at(n - 1), absorbed: () => r.absorbed ?? 0 };
   }
   if (seekable && !rewriter) {
     const total = countLines(path);
@@ -149,11 +154,13 @@ export async function inputBytes(path: string, opts: OpenOptions, instantsOf: In
   // standard input, gzip or rewritten records: park the lines, then read them backwards
   const table = rewriter ? new LineTable() : undefined;
   const source = openInput(path, { ...opts, reuseBuffer: false });
-  const parked = await park(rewriter && table ? rewritten(source, rewriter((line) => table.add(line))) : source);
+  const r = rewriter && table ? rewriter((line) => table.add(line)) : undefined;
+  const parked = await park(r ? rewritten(source, r) : source);
   const total = parked.lines;
   return {
     chunks: linesBackward(parked.fd),
     newestFirst,
     lineOf: table ? (n) => table.at(total - n) : (n) => total - n + 1,
+    absorbed: () => r?.absorbed ?? 0,
   };
 }

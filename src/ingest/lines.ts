@@ -748,6 +748,12 @@ export async function* readLogRecords(inputs: readonly string[], opts: ReadOptio
         }
       }
     }
+    // pieces of Docker's split lines, joined before the reader saw them: read, and counted as joined
+    const absorbed = input.absorbed?.() ?? 0;
+    if (absorbed > 0) {
+      stats.read += absorbed;
+      countSkip(stats, 'joined', absorbed);
+    }
   }
   if (reader === undefined) return;
   reader.end();
