@@ -461,7 +461,7 @@ export class LineReader {
       // same stamp, met again after lines of other stamps, is the same line sent twice (a
       // shipper's retry, overlapping exports), not a new one. Among lines of one instant it is
       // kept: two calls logging the same text in one instant, as a simulation's emitted log can.
-      if (pre.hasTime && pre.resNs <= 1000 && this.recent.seen(text.slice(0, end), pre.sec, pre.nsec)) {
+      if (pre.hasTime && pre.resNs <= 1000 && this.recent.seen(end === text.length ? text : text.slice(0, end), pre.sec, pre.nsec)) {
         this.free.push(rec);
         this.skip('duplicate', ln, text);
         return;
@@ -655,23 +655,36 @@ class StdlibTsTail {
 }
 
 /** Lines remembered to tell a resent line (a shipper retries a batch; exports overlap). */
-const DUPLICATE_WINDOW = 4096;
+const DUPLICATE_WINDOW = 16384;
 
-/** The last `size` distinct stamped lines seen (memory bounded whatever the input). */
+/**
+ * Recently seen stamped lines, in a direct-mapped table indexed by the stamp and a fingerprint of
+ * the line. A slot keeps the stamp and the fingerprint (of the length and some characters; no
+ * text: nothing of the input is retained) of the latest line mapped to it, so a repeat is found
+ * unless enough lines came in between for another to take its slot (with `size` slots, rare within a resent batch's distance). Two different
+ * lines with one micro- or nanosecond stamp and the same length and fingerprint are not met in
+ * practice: a collector stamps each read apart.
+ */
 class RecentLines {
-  private readonly ring: (string | undefined)[];
-  /** Each remembered line's run: lines in a row with one stamp share a run. */
-  private readonly runOf = new Map<string, number>();
-  private next = 0;
+  private readonly secs: Float64Array;
+  private readonly nsecs: Int32Array;
+  private readonly runs: Float64Array;
+  private readonly prints: Int32Array;
+  private readonly mask: number;
   private run = 0;
   private sec = NaN;
   private nsec = NaN;
-  constructor(private readonly size: number) {
-    this.ring = new Array<string | undefined>(size);
+  /** `size` a power of two. */
+  constructor(size: number) {
+    this.secs = new Float64Array(size).fill(NaN);
+    this.nsecs = new Int32Array(size);
+    this.runs = new Float64Array(size);
+    this.prints = new Int32Array(size);
+    this.mask = size - 1;
   }
   /**
-   * True when `line` (stamped `sec`.`nsec`) is among the last lines seen, with lines of another
-   * stamp in between; remembers it otherwise.
+   * True when `line` (stamped `sec`.`nsec`) was seen with lines of another stamp in between;
+   * remembers it otherwise.
    */
   seen(line: string, sec: number, nsec: number): boolean {
     if (sec !== this.sec || nsec !== this.nsec) {
@@ -679,15 +692,23 @@ class RecentLines {
       this.nsec = nsec;
       this.run++;
     }
-    const run = this.runOf.get(line);
-    if (run !== undefined) return run !== this.run;
-    const old = this.ring[this.next];
-    if (old !== undefined) this.runOf.delete(old);
-    this.ring[this.next] = line;
-    this.runOf.set(line, this.run);
-    this.next = (this.next + 1) % this.size;
+    const print = fingerprint(line);
+    // the fingerprint takes part: lines sharing a stamp (a simulation's log) keep slots apart
+    const k = (Math.imul(sec | 0, 0x9e3779b1) ^ Math.imul(nsec, 0x85ebca6b) ^ print) & this.mask;
+    if (this.secs[k] === sec && this.nsecs[k] === nsec && this.prints[k] === print) return this.runs[k] !== this.run;
+    this.secs[k] = sec;
+    this.nsecs[k] = nsec;
+    this.runs[k] = this.run;
+    this.prints[k] = print;
     return false;
   }
+}
+
+/** A 32-bit FNV-1a hash of `s`'s length and every 16th character from its end (lines of one stamp differ all over). */
+function fingerprint(s: string): number {
+  let h = (0x811c9dc5 ^ s.length) | 0;
+  for (let i = s.length - 1; i >= 0; i -= 16) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h;
 }
 
 /** A batch of `readLogRecords`; a consumer done with its records may hand them back (`releaseBatch`). */

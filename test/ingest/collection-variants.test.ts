@@ -191,6 +191,15 @@ describe('lines sent twice', () => {
     expect(r.records.map(content)).toEqual([...plain, plain[3]!].map(content));
   });
 
+  it('a resent batch whose lines share one stamp (as a simulation writes them) is found line by line', () => {
+    const one = LINES.map((l) => `2024-05-17T22:55:03.123456789Z stderr F ${l}`);
+    const later = `2024-05-17T22:55:05.000000001Z stderr F ${LINES[0]}`;
+    const r = readBytes(Buffer.from([...one, later, ...one].join('\n') + '\n'));
+    expect(accounted(r)).toBe(true);
+    expect(r.stats.skipped.duplicate).toBe(LINES.length);
+    expect(r.records).toHaveLength(LINES.length + 1);
+  });
+
   it('the same line again among lines of its own instant is kept (two calls in one instant), and whole-second stamps never make a duplicate', () => {
     const twice = readBytes(Buffer.from([stamped[0], stamped[0], stamped[1]].join('\n') + '\n'));
     expect(twice.records).toHaveLength(3);
