@@ -154,6 +154,12 @@ const UNTIMED_PREFIXES: readonly string[] = [
   'Node not yet started, running pre-execute',
   'Node pre-execute completed',
   'No state change for Task, previously observed same transition',
+  // every Handle of a task node goes through the dynamic handler (nodes/dynamic/handler.go, Info)
+  "Dynamic handler.Handle's called with phase ",
+  'dynamic workflow node has succeeded, will call on success handler for parent node [',
+  // nodeExecutor.execute (Debug)
+  'Executing node',
+  'Node execution round complete',
   // the abort of a failing workflow (`AbortHandler`, `nodeExecutor.Abort`, the task and dynamic handlers)
   'KillTask invoked. We will attempt to delete object [',
   'Aborting regular node RetryAttempt [',

@@ -150,6 +150,10 @@ describe('classify: every timing-relevant template rendered by timeline/template
       ...UNTIMED_MESSAGES,
       'node executing, current phase [Running]',
       'No state change for Task, previously observed same transition. Short circuiting.',
+      "Dynamic handler.Handle's called with phase 0.",
+      'dynamic workflow node has succeeded, will call on success handler for parent node [n2]',
+      'Executing node',
+      'Node execution round complete',
     ];
     for (const m of known) {
       expect(classify(m), m).toBe(K.none);
