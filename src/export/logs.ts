@@ -612,6 +612,59 @@ function handleEvents(ctx: ExecContext, hi: number): Ev[] {
 
 type Emit = (t: Ns, tmpl: Tmpl, msg: string, fields: FieldSet, src?: string) => void;
 
+/** Where a dynamic node's abort begins (`start`) and ends (`end`, its own move or event) among a round's ops. */
+interface DynamicAbort {
+  node: string;
+  start: boolean;
+  end: boolean;
+  /** The node executor's Abort, which finalizes too (a workflow's abort, `node failing`); not the handler's own in phase Failing. */
+  finalize: boolean;
+}
+
+/**
+ * The dynamic nodes whose handler aborts their sub-DAG in this round: as the workflow aborts them
+ * (their ABORTED event), as they leave Failing (`node failing`), or as they enter it (the handler
+ * in phase Failing). Keyed by the op before whose lines the handler's own lines go: the first
+ * abort op of the sub-DAG, and the node's closing op.
+ */
+function dynamicAborts(ctx: ExecContext, ops: readonly Op[]): Map<Op, DynamicAbort> {
+  const out = new Map<Op, DynamicAbort>();
+  let from = 0;
+  for (let i = 0; i < ops.length; i++) {
+    const o = ops[i]!;
+    const d = o.node;
+    if (d === undefined || ctx.nodeKind.get(d) !== 'dynamic') continue;
+    const aborted = o.kind === 'nodeEvent' && o.to === 'ABORTED';
+    const leaving = o.kind === 'nodeTransition' && o.from === 'Failing' && o.to === 'Failed';
+    const entering = o.kind === 'nodeTransition' && o.to === 'Failing';
+    if (!aborted && !leaving && !entering) continue;
+    const prefix = d + '/';
+    let first = i;
+    for (let k = from; k < i; k++) {
+      const x = ops[k]!;
+      const abortOp =
+        x.kind === 'podDelete' ||
+        x.kind === 'terminateExecution' ||
+        (x.kind === 'nodeEvent' && x.to === 'ABORTED') ||
+        ((x.kind === 'taskEvent' || x.kind === 'bufferedTaskEvent') && x.to === 'PhaseAborted');
+      if (abortOp && x.node !== undefined && x.node.startsWith(prefix)) {
+        first = k;
+        break;
+      }
+    }
+    // an entering move with no sub-DAG abort before it aborted nothing that logs
+    if (entering && first === i) continue;
+    const finalize = !entering;
+    if (first === i) out.set(o, { node: d, start: true, end: true, finalize });
+    else {
+      out.set(ops[first]!, { node: d, start: true, end: false, finalize });
+      out.set(o, { node: d, start: false, end: true, finalize });
+    }
+    from = i + 1;
+  }
+  return out;
+}
+
 /**
  * Lines of one round; returns true when the streak fast-followed after it (the `Streak ended`
  * count is then the number of rounds).
@@ -737,10 +790,27 @@ function roundEvents(ctx: ExecContext, hi: number, ri: number, base: FieldSet, e
     }
   }
 
+  const dynAborts = dynamicAborts(ctx, ops);
   for (const op of ops) {
     if (op.kind === 'etcdUpdate') {
       writes.push(op);
       continue;
+    }
+    const dyn = dynAborts.get(op);
+    if (dyn !== undefined) {
+      // a dynamic node's Abort around its sub-DAG's (and its Finalize before its last move or event)
+      const df = rf.with({ node: dyn.node });
+      const attempt = Number(/-(\d+)$/.exec(ctx.podOf.get(dyn.node) ?? '')?.[1] ?? 0);
+      if (dyn.start) {
+        // (`node failing`, which propeller logs before this Abort, goes out with the move it dates)
+        if (dyn.finalize) emit(op.start, 'callingAbort', MSG.callingAbort(), df);
+        emit(op.start, 'abortingDynamic', MSG.abortingDynamic(attempt), df);
+      }
+      if (dyn.end && dyn.finalize) {
+        emit(op.start, 'finalizingDynamic', MSG.finalizingDynamic(attempt), df);
+        emit(op.start, 'finalizingParentNode', MSG.finalizingParentNode(attempt), taskFields(df));
+        emit(op.start, 'finalizeInvoked', MSG.finalizeInvoked(), taskFields(df));
+      }
     }
     // The too-large path sets Failing/Failed on a copy of the round's input without logging a
     // transition: its `Failed storing workflow` line stands for it.

@@ -63,6 +63,9 @@ export const MSG = {
   callingAbort: () => 'Calling aborting & finalize',
   abortingRegularNode: (attempt: number) => `Aborting regular node RetryAttempt [${attempt}]`,
   finalizingParentNode: (attempt: number) => `Finalizing Parent node RetryAttempt [${attempt}]`,
+  /** The dynamic handler's Abort and Finalize of a node running its sub-DAG (`nodes/dynamic/handler.go`). */
+  abortingDynamic: (attempt: number) => `Aborting dynamic workflow at RetryAttempt [${attempt}]`,
+  finalizingDynamic: (attempt: number) => `Finalizing dynamic workflow RetryAttempt [${attempt}]`,
   /** `DecideBranch` (`nodes/branch/evaluator.go`): a case not taken, then the one taken. */
   branchSkip: (node: string) => `Branch Setting Node[${node}] status to Skipped!`,
   branchSelected: (node: string) => `Branch Node[${node}] selected!`,

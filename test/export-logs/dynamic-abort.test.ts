@@ -1,0 +1,38 @@
+/**
+ * A dynamic node whose sub-DAG fails: the dynamic handler's own lines around its sub-DAG's abort,
+ * as nodes/dynamic/handler.go writes them (Abort as it enters Failing; the node executor's Abort and
+ * Finalize as it leaves Failing).
+ */
+import { describe, expect, it } from 'vitest';
+import { logLines } from '../../src/export/logs.js';
+import { defaultModel } from '../../src/model/defaults.js';
+import { loadSimulationInput } from '../../src/model/load.js';
+import { simulateWith } from '../roundtrip/shape.js';
+
+describe('the abort of a dynamic node', () => {
+  const plans = loadSimulationInput(new URL('../fixtures/scenarios/failing-runs.yaml', import.meta.url).pathname).executions.filter((p) =>
+    p.id.startsWith('dynfail'),
+  );
+  const rec = simulateWith(plans, defaultModel());
+  const lines = [...logLines(rec)].filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { json: Record<string, string>; msg: string });
+  const of = (node: string) => lines.map((l, i) => ({ i, node: l.json.node, msg: l.msg })).filter((l) => l.node === node);
+
+  it('writes the dynamic handler’s Abort before its sub-DAG’s abort lines, twice, and its Finalize once', () => {
+    expect(plans).toHaveLength(1);
+    const d = of('d');
+    const aborting = d.filter((l) => l.msg === 'Aborting dynamic workflow at RetryAttempt [0]');
+    expect(aborting).toHaveLength(2);
+    const inner = of('d/y').filter((l) => l.msg.startsWith('Abort invoked'));
+    expect(inner).toHaveLength(2);
+    // each of the node's aborts comes before the sub-DAG's running task aborts
+    expect(aborting[0]!.i).toBeLessThan(inner[0]!.i);
+    expect(aborting[1]!.i).toBeLessThan(inner[1]!.i);
+    expect(aborting[1]!.i).toBeGreaterThan(inner[0]!.i);
+    // leaving Failing, the node executor's Abort: `Calling aborting & finalize` first, the Finalize after the sub-DAG
+    expect(lines[aborting[1]!.i - 1]!.msg).toBe('Calling aborting & finalize');
+    const finalizing = d.filter((l) => l.msg === 'Finalizing dynamic workflow RetryAttempt [0]');
+    expect(finalizing).toHaveLength(1);
+    expect(finalizing[0]!.i).toBeGreaterThan(inner[1]!.i);
+    expect(d.some((l) => l.i > finalizing[0]!.i && l.msg === 'Finalizing Parent node RetryAttempt [0]')).toBe(true);
+  });
+});
