@@ -402,11 +402,21 @@ export class LineReader {
         if (c === 123 && !this.byExecution) {
           const sec = this.tsTail.secondOf(buf, i, nl);
           if (sec !== undefined) this.spreadPlaceholder(sec);
+        } else if (!this.byExecution && looksLikeKlogBytes(buf, i)) {
+          // an exact klog stamp of another execution bounds the plain stream's estimates too
+          this.klogAnchor(buf.toString('utf8', i, nl));
         }
       }
       i = nl + 1;
     }
     if (n > 0) this.countFiltered(n);
+  }
+
+  /** A klog line not kept: if it names an execution, it anchors its stream as `accept` would. */
+  private klogAnchor(text: string): void {
+    const rec = resetRecord(KLOG_SCRATCH, '', 0);
+    if (decodeInto(rec, text, this.st) !== undefined || rec.kind !== 'klog' || rec.execId === undefined) return;
+    if (this.spreader.openGroups > 0) this.spreader.anchor(rec.replica ?? '', rec.sec, rec.nsec);
   }
 
   /** A line not kept, of the plain stream at whole second `sec`: it takes its rank in its second. */
@@ -653,6 +663,9 @@ class StdlibTsTail {
     return this.lastSec;
   }
 }
+
+/** Decodes the klog lines `--exec` does not keep (for their stamps only). */
+const KLOG_SCRATCH: LogRecord = newRecord('', 0);
 
 /** Lines remembered to tell a resent line (a shipper retries a batch; exports overlap). */
 const DUPLICATE_WINDOW = 16384;
