@@ -362,6 +362,13 @@ class PlanBuilder {
         for (const s of subs) this.recordTimes(s);
         wn.map = { size: Math.max(1, subs.length), parallelism: observedParallelism(subs) };
         this.subtaskFailures(n, subs, wn);
+        // an array of launch plans: its subnodes launched child executions (one replayed for all)
+        const kids = (this.children.get(this.exec.id) ?? []).filter((c) => c.parentNode !== undefined && c.parentNode.startsWith(n.id + '/'));
+        if (kids.length > 0) {
+          const b = new PlanBuilder(kids[0]!, this.children, this.opts);
+          wn.launchplan = topLevelDef(b, kids[0]!, kids[0]!.workflow ?? `${id}-lp`);
+          if (Object.keys(b.replay).length > 0) wn.launchplanReplay = b.replay;
+        }
         break;
       }
       case 'gate': {

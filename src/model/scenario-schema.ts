@@ -72,6 +72,7 @@ export interface WorkflowBodyFile {
   nodes: NodeFile[];
   specBytes?: number;
   closureBytes?: number;
+  /** The execution's max parallelism, as a CR's `executionConfig.MaxParallelism` (0: no limit); unset: the model's. */
   maxParallelism?: number;
   onFailure?: NodeFile;
   onFailurePolicy?: 'immediately' | 'afterExecutableNodesComplete';
@@ -414,7 +415,9 @@ class Compiler {
         node.branch = { cases: node.branch.cases, taken: o.taken };
       }
       if (o.launchplan !== undefined) {
-        if (node.kind !== 'launchplan') this.fail([...at, 'launchplan'], `node "${id}" is a ${node.kind} node, not a launch plan`);
+        // a launch-plan node, or an array of launch plans (each subnode's child)
+        const launches = node.kind === 'launchplan' || (node.kind === 'map' && node.launchplan !== undefined);
+        if (!launches) this.fail([...at, 'launchplan'], `node "${id}" is a ${node.kind} node, not a launch plan or an array of launch plans`);
         node.launchplan = this.named(o.launchplan, [...at, 'launchplan']);
       }
       if (o.dynamic !== undefined) {

@@ -763,7 +763,9 @@ function* handleMap(rc: RoundCtx, n: NodeState): Gen<boolean> {
     return false;
   }
   const m = n.def.map;
-  const par = arrayParallelism(m, rc.sim.model.propeller.arrayParallelismBehavior ?? 'unlimited', rc.exec.maxParallelism);
+  // the setting governs ArrayNodes; a legacy map task (k8s-array plugin) takes its own parallelism, 0 unlimited
+  const behavior = n.def.taskType === 'container_array' ? 'unlimited' : (rc.sim.model.propeller.arrayParallelismBehavior ?? 'unlimited');
+  const par = arrayParallelism(m, behavior, rc.exec.maxParallelism);
   lanes.fill(start);
   let changed = false;
   const pods = sim.pods;
@@ -854,12 +856,12 @@ function* writeCatalogSteps(rc: RoundCtx, n: NodeState): Gen<void> {
 }
 
 /**
- * WriteCatalogCache for a cacheable node that ran, from `at`: read its inputs and outputs, then
- * the catalog write (CreateDataset, CreateArtifact, AddTag). Returns the time it takes.
+ * WriteCatalogCache for an ArrayNode subtask that ran, from `at` on its goroutine's clock: read its
+ * outputs (its inputs are in memory), then the catalog write (CreateDataset, CreateArtifact,
+ * AddTag). Returns the time it takes.
  */
-function writeCatalog(rc: RoundCtx, n: NodeState, inputBytes: number, outputBytes: number, at: number): number {
+function writeCatalog(rc: RoundCtx, n: NodeState, outputBytes: number, at: number): number {
   let t = at;
-  t += rc.sim.blob.read(rc, n, F_INPUTS, inputBytes, t);
   t += rc.sim.blob.read(rc, n, F_OUTPUTS, outputBytes, t);
   t += rc.sim.catalog.put(rc, n, t);
   return t - at;
@@ -899,9 +901,9 @@ function evalSubnode(rc: RoundCtx, s: NodeState, at: number): number {
       t += sim.blob.write(rc, s, F_INPUTS, inBytes, t);
       // A cacheable map task's subtasks each look themselves up, as a task node does (the
       // subtask is a task node on the node executor). A hit writes its outputs and succeeds at once.
+      // (a subnode's inputs are handed to it in memory, array/node_execution_context.go: no read)
       const cache = owner.def.cache;
       if (cache) {
-        t += sim.blob.read(rc, s, F_INPUTS, inBytes, t);
         t += sim.catalog.get(rc, s, cache.hit, t);
         rc.cacheResult(s, cache.hit);
         if (cache.hit) {
@@ -916,7 +918,6 @@ function evalSubnode(rc: RoundCtx, s: NodeState, at: number): number {
     case QUEUED:
       if (owner.def.launchplan !== undefined) {
         // the launch-plan handler: CreateExecution of the subnode's child execution
-        t += sim.blob.read(rc, s, F_INPUTS, subBytes(owner.def.inputBytes, owner.subnodes!.length), t);
         t += sim.launcher.launch(rc, s, t);
         rc.transition(s, RUNNING, t);
         return t - at;
@@ -966,7 +967,7 @@ function evalSubnode(rc: RoundCtx, s: NodeState, at: number): number {
         t += sim.blob.head(rc, s, F_ERROR, 0, t);
         t += sim.blob.head(rc, s, F_OUTPUTS, outBytes, t);
         subtaskPlugin(rc, s, plugin, t);
-        if (owner.def.cache && !owner.def.cache.hit) t += writeCatalog(rc, s, subBytes(owner.def.inputBytes, owner.subnodes!.length), outBytes, t);
+        if (owner.def.cache && !owner.def.cache.hit) t += writeCatalog(rc, s, outBytes, t);
         rc.transition(s, SUCCEEDING, t);
         return t - at;
       }

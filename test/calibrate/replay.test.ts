@@ -249,3 +249,21 @@ describe('replay of a failed execution', () => {
     expect(steps(simulate(replayed, defaultModel(), { seed: 2, replication: 0 }))).toEqual(['Skipped']);
   });
 });
+
+describe('replay of an array of launch plans', () => {
+  it('keeps the children: each subnode launches one again, with the recorded child workflow', () => {
+    const plans = loadSimulationInput(new URL('../fixtures/crds/array-variants.json', import.meta.url).pathname).executions;
+    const rec = simulate(plans, defaultModel(), { seed: 3, replication: 0 });
+    const kids = rec.executions.filter((e) => e.parentNode?.startsWith('of-launch-plans/'));
+    expect(kids).toHaveLength(10);
+    const replayed = replayPlans(rec);
+    // the children are launched by their array, not replayed as executions of their own
+    expect(replayed).toHaveLength(1);
+    const arr = replayed[0]!.workflow.nodes.find((n) => n.id === 'of-launch-plans')!;
+    expect(arr.kind).toBe('map');
+    expect(arr.launchplan).toBeDefined();
+    expect(arr.launchplan!.nodes.map((n) => n.id)).toEqual(expect.arrayContaining(kids[0]!.nodes.map((n) => n.id)));
+    const again = simulate(replayed, defaultModel(), { seed: 3, replication: 0 });
+    expect(again.executions.filter((e) => e.parentNode?.startsWith('of-launch-plans/'))).toHaveLength(10);
+  });
+});

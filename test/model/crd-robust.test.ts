@@ -452,6 +452,21 @@ describe('a scenario naming a CR file', () => {
     expect(loadSimulationInput(scenario('one.json')).executions[0]!.workflow.nodes.map((n) => n.id)).toEqual(['start-node', 'n0', 'n1', 'end-node']);
     expect(() => loadSimulationInput(scenario('two.json'))).toThrow(/is a List of 2 FlyteWorkflow CRs; a workflow's crd: names a file with one/);
   });
+  it("names the child workflow of an array of launch plans (`overrides.<id>.launchplan`); a task is refused", () => {
+    writeFileSync(join(tmp, 'av.json'), readFileSync(join(dir, 'array-variants.json')));
+    const f = join(tmp, 'lp-override.yaml');
+    const doc = (over: Record<string, unknown>) => ({
+      name: 's',
+      description: 'd',
+      workflows: { child: { nodes: [{ id: 'c', runtime: '60s' }] }, w: { crd: 'av.json', overrides: over } },
+      executions: [{ workflow: 'w' }],
+    });
+    writeFileSync(f, stringify(doc({ 'of-launch-plans': { launchplan: 'child' } })));
+    const arr = loadSimulationInput(f).executions[0]!.workflow.nodes.find((n) => n.id === 'of-launch-plans')!;
+    expect(arr.launchplan?.nodes.map((n) => n.id)).toContain('c');
+    writeFileSync(f, stringify(doc({ 'default-par': { launchplan: 'child' } })));
+    expect(() => loadSimulationInput(f)).toThrow(/not a launch plan or an array of launch plans/);
+  });
   it('takes a cluster CR in YAML', () => {
     writeFileSync(join(tmp, 'c.yaml'), readFileSync(join(dir, 'cluster-running.yaml')));
     const wf = loadSimulationInput(scenario('c.yaml')).executions[0]!.workflow;
