@@ -241,9 +241,10 @@ function scenarioFromCrs(src: SourceFile, crs: unknown[], isList: boolean): Scen
   const created = crs.map(createdAt);
   let spread = '';
   if (crs.length > 1 && created.every((t) => t !== undefined)) {
-    const t0 = Math.min(...(created as number[]));
+    // (a reduce, not a spread: a List may hold more items than a call takes arguments)
+    const t0 = (created as number[]).reduce((a, b) => Math.min(a, b));
     executions.forEach((e, i) => (e.arrival = (created[i]! - t0) / 1000));
-    spread = `, arriving as they were accepted (over ${Math.max(...executions.map((e) => e.arrival))} s)`;
+    spread = `, arriving as they were accepted (over ${executions.reduce((m, e) => Math.max(m, e.arrival), 0)} s)`;
   }
   const first = executions[0]!.workflow;
   const name = basename(src.file).replace(/\.(json|ya?ml)(\.gz)?$/i, '');
