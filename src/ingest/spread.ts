@@ -52,6 +52,9 @@ function newGroup(sec: number, from: number): Group {
  */
 export class SecondSpreader {
   private readonly open = new Map<string, Group>();
+  /** The group `groupFor` returned last, while it is still open (any closing forgets it). */
+  private last: Group | undefined;
+  private lastKey = '';
 
   /** Adds a whole-second record of stream `key` with output sequence number `seq`. */
   add(key: string, rec: LogRecord, seq: number): void {
@@ -65,19 +68,23 @@ export class SecondSpreader {
 
   /** A line of stream `key` at whole second `sec` that is not kept: it only takes its rank. */
   skip(key: string, sec: number): void {
-    this.groupFor(key, sec).count++;
+    // (--exec calls this for nearly every line: the last group first)
+    const g = this.last;
+    if (g !== undefined && g.sec === sec && this.lastKey === key) g.count++;
+    else this.groupFor(key, sec).count++;
   }
 
   /** The open group of `key` for second `sec` (a new one, closing the old, when the second changed). */
   private groupFor(key: string, sec: number): Group {
-    const g = this.open.get(key);
-    if (g !== undefined) {
-      if (g.sec === sec) return g;
-      assignBetween(g, 1e9);
+    let g = this.open.get(key);
+    if (g === undefined || g.sec !== sec) {
+      if (g !== undefined) assignBetween(g, 1e9);
+      g = newGroup(sec, 0);
+      this.open.set(key, g);
     }
-    const fresh = newGroup(sec, 0);
-    this.open.set(key, fresh);
-    return fresh;
+    this.last = g;
+    this.lastKey = key;
+    return g;
   }
 
   /**
@@ -92,6 +99,7 @@ export class SecondSpreader {
     if (sec === g.sec && nsec < g.from) return;
     assignBetween(g, sec === g.sec ? Math.max(nsec, g.from + 1) : 1e9);
     this.open.set(key, newGroup(sec, nsec));
+    this.last = undefined;
   }
 
   /** Smallest sequence number still waiting for its estimate (Infinity when none). */
@@ -107,6 +115,7 @@ export class SecondSpreader {
       if (g.sec < sec) {
         assignBetween(g, 1e9);
         this.open.delete(key);
+        if (g === this.last) this.last = undefined;
       }
     }
   }
@@ -114,6 +123,7 @@ export class SecondSpreader {
   closeAll(): void {
     for (const g of this.open.values()) assignBetween(g, 1e9);
     this.open.clear();
+    this.last = undefined;
   }
 
   get openGroups(): number {
