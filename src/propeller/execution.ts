@@ -219,7 +219,8 @@ export class ExecState {
         ns.subnodes = [];
         for (let i = 0; i < size; i++) {
           const sid = `${id}/n${i}`;
-          const srec: NodeRecord = { id: sid, kind: 'subnode', parent: id, transitions: [] };
+          // a launch-plan subnode shows as what it is (a log shows it launching its child)
+          const srec: NodeRecord = { id: sid, kind: wn.launchplan !== undefined ? 'launchplan' : 'subnode', parent: id, transitions: [] };
           const sub = new NodeState(this, sid, 'subnode', wn, scope, ns, false, srec);
           sub.subIndex = i;
           sub.uid = this.nodes.length;

@@ -197,6 +197,8 @@ describe('hand-written FlyteWorkflow CRs', () => {
     expect(subs).toHaveLength(10);
     const ops = parent.handles.flatMap((h) => h.rounds.flatMap((r) => r.ops));
     for (const s of subs) {
+      // shown as what a log shows it to be
+      expect(s.kind).toBe('launchplan');
       expect(s.pods ?? []).toEqual([]);
       expect(s.transitions.at(-1)!.to).toBe('Succeeded');
       const launch = ops.find((o) => o.kind === 'launchExecution' && o.node === s.id && o.outcome === 'ok')!;
