@@ -901,8 +901,9 @@ function evalSubnode(rc: RoundCtx, s: NodeState, at: number): number {
       t += sim.blob.write(rc, s, F_INPUTS, inBytes, t);
       // A cacheable map task's subtasks each look themselves up, as a task node does (the
       // subtask is a task node on the node executor). A hit writes its outputs and succeeds at once.
-      // (a subnode's inputs are handed to it in memory, array/node_execution_context.go: no read)
-      const cache = owner.def.cache;
+      // (a subnode's inputs are handed to it in memory, array/node_execution_context.go: no read;
+      // a launch-plan subnode is not cacheable)
+      const cache = owner.def.launchplan === undefined ? owner.def.cache : undefined;
       if (cache) {
         t += sim.catalog.get(rc, s, cache.hit, t);
         rc.cacheResult(s, cache.hit);
