@@ -634,21 +634,19 @@ function isCriPartial(buf: Buffer, s: number, e: number): boolean {
 const RELEASE = Symbol('release');
 
 /**
- * The whole second of a flytestdlib JSON line from its last field (`..."ts":"2024-05-17T22:00:00Z"}`),
- * without decoding the line; undefined for any other ending. Lines of one second repeat the same
- * bytes, so the last one's second is kept.
+ * The whole second of a flytestdlib JSON line from its last field (`..."ts":"2024-05-17T22:00:00Z"}`,
+ * or the GCP formatter's `"timestamp":"..."}`), without decoding the line; undefined for any other
+ * ending. Lines of one second repeat the same bytes, so the last one's second is kept.
  */
 class StdlibTsTail {
   private last = Buffer.alloc(19);
   private lastSec: number | undefined;
   secondOf(buf: Buffer, s: number, e: number): number | undefined {
     if (e > s && buf[e - 1] === 13) e--;
-    const q = e - 28;
-    // "ts":"YYYY-MM-DDTHH:MM:SSZ"}
-    if (q < s || buf[e - 1] !== 125 || buf[e - 2] !== 34 || buf[e - 3] !== 90 || buf[q] !== 34 || buf[q + 1] !== 116 || buf[q + 2] !== 115 || buf[q + 3] !== 34 || buf[q + 4] !== 58 || buf[q + 5] !== 34) {
-      return undefined;
-    }
-    const d = q + 6;
+    // YYYY-MM-DDTHH:MM:SSZ"} after the key
+    const d = e - 22;
+    if (d < s + 6 || buf[e - 1] !== 125 || buf[e - 2] !== 34 || buf[e - 3] !== 90 || buf[d - 1] !== 34 || buf[d - 2] !== 58 || buf[d - 3] !== 34) return undefined;
+    if (!(endsWithAt(buf, d - 3, TS_KEY) || (d - 3 >= s + TIMESTAMP_KEY.length && endsWithAt(buf, d - 3, TIMESTAMP_KEY)))) return undefined;
     if (this.lastSec !== undefined) {
       // seconds change fastest: compare from the end
       const last = this.last;
@@ -662,6 +660,17 @@ class StdlibTsTail {
     this.lastSec = t / 1000;
     return this.lastSec;
   }
+}
+
+const TS_KEY = Buffer.from('"ts');
+const TIMESTAMP_KEY = Buffer.from('"timestamp');
+
+/** True when `buf` holds `key` just before index `end`. */
+function endsWithAt(buf: Buffer, end: number, key: Buffer): boolean {
+  const s = end - key.length;
+  if (s < 0) return false;
+  for (let i = 0; i < key.length; i++) if (buf[s + i] !== key[i]) return false;
+  return true;
 }
 
 /** Decodes the klog lines `--exec` does not keep (for their stamps only). */

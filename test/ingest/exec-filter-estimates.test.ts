@@ -25,10 +25,10 @@ function shifted(v: unknown, shift: number): unknown {
 }
 const TIME_KEYS = /^(at|lo|hi|start|end|traversalEnd|created|started|finished|observed|enqueuedAt)(Lo|Hi)?$/;
 
-describe('--exec on a whole-second log of interleaved executions', () => {
+describe.each(['json', 'gcp'] as const)('--exec on a whole-second log of interleaved executions (%s)', (format) => {
   const rec = simulateWith(smallMixedLoad(), defaultModel());
-  const lines = [...logLines(rec, { cri: false })];
-  const file = join(dir, 'mixed.jsonl');
+  const lines = [...logLines(rec, { cri: false, format })];
+  const file = join(dir, `mixed-${format}.jsonl`);
   writeFileSync(file, lines.join('\n') + '\n');
 
   it('gives each execution the times the whole fold gives it (klog lines of other executions bound them too)', async () => {
