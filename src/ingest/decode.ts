@@ -25,7 +25,8 @@ export function trimmedEnd(text: string): number {
   let e = text.length;
   for (;;) {
     const c = text.charCodeAt(e - 1);
-    if (c === 32 || c === 9 || c === 13 || c === 10) e--;
+    // (NUL too: a file cut by a crash is padded with NUL bytes)
+    if (c === 32 || c === 9 || c === 13 || c === 10 || c === 0) e--;
     else return e;
   }
 }

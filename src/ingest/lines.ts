@@ -453,8 +453,8 @@ export class LineReader {
     }
     const c0 = text.charCodeAt(0);
     if (c0 !== 123) {
-      if (c0 === 32 || c0 === 9 || c0 === 0xfeff || text.indexOf('\x1b') >= 0) {
-        text = stripAnsi(text).replace(/^[\s\uFEFF]+/, '');
+      if (c0 === 32 || c0 === 9 || c0 === 0xfeff || c0 === 0 || text.indexOf('\x1b') >= 0) {
+        text = stripAnsi(text).replace(/^[\s\uFEFF\0]+/, '');
         end = trimmedEnd(text);
         if (end === 0) {
           this.skip('empty', ln, text);

@@ -63,6 +63,11 @@ describe('tailer prefixes', () => {
     expect(recs.every((r) => r.replica === 'flytepropeller-0')).toBe(true);
   });
 
+  it('NUL padding (a file cut by a crash) around a line does not make it unreadable', () => {
+    const recs = read(LINES.map((l, i) => (i === 1 ? `\0\0\0\0${l}` : i === 2 ? `${l}\0\0` : l)).join('\n') + '\n');
+    expect(recs.map(content)).toEqual(plain.map(content));
+  });
+
   it('two kubetail replicas interleaved keep their own streams', () => {
     const text = LINES.flatMap((l, i) => [`[propeller-a] ${l}`, `[propeller-b] ${LINES[i]!.replaceAll(EX, 'other-exec-id')}`]).join('\n');
     const recs = read(text + '\n');
