@@ -627,9 +627,17 @@ interface DynamicAbort {
  * in phase Failing). Keyed by the op before whose lines the handler's own lines go: the first
  * abort op of the sub-DAG, and the node's closing op.
  */
-function dynamicAborts(ctx: ExecContext, ops: readonly Op[]): Map<Op, DynamicAbort> {
-  const out = new Map<Op, DynamicAbort>();
-  let from = 0;
+function dynamicAborts(ctx: ExecContext, ops: readonly Op[]): Map<Op, DynamicAbort[]> {
+  const out = new Map<Op, DynamicAbort[]>();
+  const put = (o: Op, a: DynamicAbort): void => {
+    const l = out.get(o);
+    // an outer node's abort goes before a nested one's that starts at the same op
+    if (l === undefined) out.set(o, [a]);
+    else if (a.start && !a.end) l.unshift(a);
+    else l.push(a);
+  };
+  // where each node's previous abort ended (a node aborts twice: entering and leaving Failing)
+  const after = new Map<string, number>();
   for (let i = 0; i < ops.length; i++) {
     const o = ops[i]!;
     const d = o.node;
@@ -640,7 +648,7 @@ function dynamicAborts(ctx: ExecContext, ops: readonly Op[]): Map<Op, DynamicAbo
     if (!aborted && !leaving && !entering) continue;
     const prefix = d + '/';
     let first = i;
-    for (let k = from; k < i; k++) {
+    for (let k = after.get(d) ?? 0; k < i; k++) {
       const x = ops[k]!;
       const abortOp =
         x.kind === 'podDelete' ||
@@ -655,12 +663,12 @@ function dynamicAborts(ctx: ExecContext, ops: readonly Op[]): Map<Op, DynamicAbo
     // an entering move with no sub-DAG abort before it aborted nothing that logs
     if (entering && first === i) continue;
     const finalize = !entering;
-    if (first === i) out.set(o, { node: d, start: true, end: true, finalize });
+    if (first === i) put(o, { node: d, start: true, end: true, finalize });
     else {
-      out.set(ops[first]!, { node: d, start: true, end: false, finalize });
-      out.set(o, { node: d, start: false, end: true, finalize });
+      put(ops[first]!, { node: d, start: true, end: false, finalize });
+      put(o, { node: d, start: false, end: true, finalize });
     }
-    from = i + 1;
+    after.set(d, i + 1);
   }
   return out;
 }
@@ -796,8 +804,7 @@ function roundEvents(ctx: ExecContext, hi: number, ri: number, base: FieldSet, e
       writes.push(op);
       continue;
     }
-    const dyn = dynAborts.get(op);
-    if (dyn !== undefined) {
+    for (const dyn of dynAborts.get(op) ?? []) {
       // a dynamic node's Abort around its sub-DAG's (and its Finalize before its last move or event)
       const df = rf.with({ node: dyn.node });
       const attempt = Number(/-(\d+)$/.exec(ctx.podOf.get(dyn.node) ?? '')?.[1] ?? 0);

@@ -3,11 +3,13 @@
  * as nodes/dynamic/handler.go writes them (Abort as it enters Failing; the node executor's Abort and
  * Finalize as it leaves Failing).
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { logLines } from '../../src/export/logs.js';
 import { defaultModel } from '../../src/model/defaults.js';
 import { loadSimulationInput } from '../../src/model/load.js';
-import { simulateWith } from '../roundtrip/shape.js';
+import { simulateWith, tempDir } from '../roundtrip/shape.js';
 
 describe('the abort of a dynamic node', () => {
   const plans = loadSimulationInput(new URL('../fixtures/scenarios/failing-runs.yaml', import.meta.url).pathname).executions.filter((p) =>
@@ -34,5 +36,37 @@ describe('the abort of a dynamic node', () => {
     expect(finalizing).toHaveLength(1);
     expect(finalizing[0]!.i).toBeGreaterThan(inner[1]!.i);
     expect(d.some((l) => l.i > finalizing[0]!.i && l.msg === 'Finalizing Parent node RetryAttempt [0]')).toBe(true);
+  });
+});
+
+describe('the abort of nested dynamic nodes', () => {
+  const file = join(tempDir('dyn-abort'), 'nested.yaml');
+  writeFileSync(
+    file,
+    `name: nested
+description: a failing task aborts a dynamic node running a dynamic node
+workflows:
+  w:
+    nodes:
+      - {id: d, dynamic: {nodes: [{id: e, dynamic: {nodes: [{id: x, runtime: 600s}]}}]}}
+      - {id: boom, runtime: 120s, failedAttempts: 1, retries: 0}
+`,
+  );
+  const rec = simulateWith(loadSimulationInput(file).executions, defaultModel());
+  const lines = [...logLines(rec)].filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { json: Record<string, string>; msg: string });
+  const at = (node: string, msg: string) => lines.findIndex((l) => l.json.node === node && l.msg.startsWith(msg));
+
+  it('writes the outer handler’s Abort first, then the inner one’s, then the task’s; finalizing in the other order', () => {
+    expect(rec.executions[0]!.phase).toBe('Failed');
+    const outer = at('d', 'Aborting dynamic workflow');
+    const inner = at('d/e', 'Aborting dynamic workflow');
+    const task = at('d/e/x', 'Abort invoked');
+    expect(outer).toBeGreaterThanOrEqual(0);
+    expect(outer).toBeLessThan(inner);
+    expect(inner).toBeLessThan(task);
+    const innerFinal = at('d/e', 'Finalizing dynamic workflow');
+    const outerFinal = at('d', 'Finalizing dynamic workflow');
+    expect(task).toBeLessThan(innerFinal);
+    expect(innerFinal).toBeLessThan(outerFinal);
   });
 });
