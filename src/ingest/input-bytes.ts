@@ -21,6 +21,13 @@ const GZIP_SAMPLE_BYTES = 64 * 1024;
 /** Decodes the complete lines of `bytes` and returns their records' instants (ns from any fixed origin), in order. */
 export type InstantsOf = (bytes: Buffer, label: string) => number[];
 
+/**
+ * For a newest-first sample: > 0 when the lines of one second are nevertheless in time order (an
+ * export sorted by a whole-second time, newest first, ties as they came), < 0 when they run
+ * backwards too (the whole log reversed), 0 when the sample cannot tell.
+ */
+export type TieOrderOf = (bytes: Buffer, label: string) => number;
+
 export interface InputBytes {
   chunks: AsyncIterable<Buffer>;
   /** The input lists records newest first, and is read from its end. */
@@ -103,6 +110,55 @@ export async function* rewritten(chunks: AsyncIterable<Buffer>, r: Rewriter): As
   if (last.length > 0) yield last;
 }
 
+/**
+ * Lines read last first, regrouped so that each run of lines stamped with one whole second (a
+ * flytestdlib or GCP line's last field; lines without one among them) goes out in file order;
+ * `table` gets each line's file line. A run holds one second's lines: memory stays bounded.
+ */
+async function* secondsForward(chunks: AsyncIterable<Buffer>, total: number, table: LineTable): AsyncGenerator<Buffer> {
+  let k = 0;
+  let run: Buffer[] = [];
+  let runLines: number[] = [];
+  let runKey: string | undefined;
+  const flush = (out: Buffer[]): void => {
+    for (let i = run.length - 1; i >= 0; i--) {
+      out.push(run[i]!);
+      table.add(runLines[i]!);
+    }
+    run = [];
+    runLines = [];
+  };
+  for await (const chunk of chunks) {
+    const out: Buffer[] = [];
+    let p = 0;
+    for (let nl = chunk.indexOf(0x0a); nl >= 0; nl = chunk.indexOf(0x0a, p)) {
+      const line = chunk.subarray(p, nl + 1);
+      p = nl + 1;
+      // a line without such a time (a klog line) stays where it is among its second's lines
+      const key = wholeSecondKey(line);
+      if (key !== undefined ? key !== runKey : runKey === undefined) flush(out);
+      if (key !== undefined) runKey = key;
+      run.push(Buffer.from(line));
+      runLines.push(total - k++);
+    }
+    // (the last run may go on in the next chunk: it stays open)
+    if (out.length > 0) yield Buffer.concat(out);
+  }
+  const out: Buffer[] = [];
+  flush(out);
+  if (out.length > 0) yield Buffer.concat(out);
+}
+
+/** The whole-second time at the end of a flytestdlib (`"ts":"…Z"}`) or GCP (`"timestamp":"…Z"}`) line, as text. */
+function wholeSecondKey(line: Buffer): string | undefined {
+  let e = line.length;
+  while (e > 0 && (line[e - 1] === 0x0a || line[e - 1] === 0x0d)) e--;
+  const d = e - 22;
+  if (d < 6 || line[e - 1] !== 0x7d || line[e - 2] !== 0x22 || line[e - 3] !== 0x5a || line[d - 1] !== 0x22 || line[d - 2] !== 0x3a) return undefined;
+  const key = line.toString('latin1', d - 13, d - 2);
+  return key.endsWith('"ts"') || key.endsWith('"timestamp"') ? line.toString('latin1', d, d + 19) : undefined;
+}
+
 /** Entry start lines, growing as a JSON array streams (4 bytes per entry). */
 class LineTable {
   private lines = new Int32Array(1024);
@@ -124,7 +180,7 @@ class LineTable {
  * The bytes of input `path` (see the module comment). `instantsOf` decodes samples of its start
  * and end to tell an input listed newest first.
  */
-export async function inputBytes(path: string, opts: OpenOptions, instantsOf: InstantsOf): Promise<InputBytes> {
+export async function inputBytes(path: string, opts: OpenOptions, instantsOf: InstantsOf, tieOrderOf?: TieOrderOf): Promise<InputBytes> {
   const { head, gzip } = await plainHead(path, opts);
   const whole = head.length < SAMPLE_BYTES && !gzip;
   const rewriter = rewriterFor(head);
@@ -149,6 +205,12 @@ export async function inputBytes(path: string, opts: OpenOptions, instantsOf: In
   }
   if (seekable && !rewriter) {
     const total = countLines(path);
+    if (tieOrderOf !== undefined && tieOrderOf(headLines, path) > 0) {
+      // newest second first, but each second's lines in time order: read the seconds backwards
+      // and each second's lines forwards
+      const table = new LineTable();
+      return { chunks: secondsForward(linesBackward(path), total, table), newestFirst, lineOf: (n) => table.at(n - 1) };
+    }
     return { chunks: linesBackward(path), newestFirst, lineOf: (n) => total - n + 1 };
   }
   // standard input, gzip or rewritten records: park the lines, then read them backwards

@@ -775,7 +775,7 @@ export async function* readLogRecords(inputs: readonly string[], opts: ReadOptio
     if (reader === undefined) reader = new LineReader(file, shared);
     else reader.continueWith(file);
     // the reader copies what it keeps of a chunk, so one read buffer serves the whole input
-    const input = await inputBytes(file, { stdin: opts.stdin, reuseBuffer: true }, sampleInstants);
+    const input = await inputBytes(file, { stdin: opts.stdin, reuseBuffer: true }, sampleInstants, sampleTieOrder);
     if (input.lineOf !== undefined) lineMaps.set(file, input.lineOf);
     if (input.newestFirst) opts.onNewestFirst?.(file);
     for await (const chunk of input.chunks) {
@@ -818,6 +818,35 @@ function sampleInstants(bytes: Buffer, label: string): number[] {
   return r.take().map((rec) => (rec.sec - SAMPLE_EPOCH_SEC) * 1e9 + rec.nsec);
 }
 const SAMPLE_EPOCH_SEC = 1_577_836_800;
+
+/**
+ * Which way a newest-first sample runs within a second (see `TieOrderOf`): a Handle call's lines
+ * of one second, on one worker, in file order. `Processing Workflow.` before `Completed processing
+ * workflow.`, and a round's `Handling Workflow [..], id:` before its `Done`, vote for time order;
+ * the reverse votes against.
+ */
+function sampleTieOrder(bytes: Buffer, label: string): number {
+  const r = new LineReader(label, { stats: newLineStats() });
+  r.push(bytes);
+  r.end();
+  // per (second, execution, worker): the file index of the first Processing, Completed, round start, round Done
+  const firsts = new Map<string, number[]>();
+  r.take().forEach((rec, i) => {
+    if (rec.resNs < 1e9 || rec.execId === undefined) return;
+    const m = rec.msg;
+    const slot = m === 'Processing Workflow.' ? 0 : m.startsWith('Completed processing workflow') ? 1 : m.startsWith('Handling Workflow [') ? (m.endsWith('] Done') ? 3 : 2) : -1;
+    if (slot < 0) return;
+    const key = `${rec.sec}\u0000${rec.execId}\u0000${rec.routine ?? ''}`;
+    let f = firsts.get(key);
+    if (f === undefined) firsts.set(key, (f = [-1, -1, -1, -1]));
+    if (f[slot] === -1) f[slot] = i;
+  });
+  let votes = 0;
+  for (const f of firsts.values()) {
+    for (const a of [0, 2]) if (f[a]! >= 0 && f[a + 1]! >= 0) votes += f[a]! < f[a + 1]! ? 1 : -1;
+  }
+  return votes;
+}
 
 /**
  * Notices an input that begins before the inputs read so far end. Records carry their input's

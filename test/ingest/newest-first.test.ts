@@ -113,6 +113,38 @@ function entryOf(criLine: string, i: number): object {
   };
 }
 
+describe('an export sorted newest second first, each second in time order (an Elasticsearch sort on a whole-second ts)', () => {
+  it('reads the seconds from the end and each second forwards: it folds as the log in time order, with the file\'s line numbers', async () => {
+    const rec = simulateWith(smallMixedLoad(), defaultModel());
+    const lines = [...logLines(rec, { cri: false })];
+    // group by the second of each JSON line (a klog line stays with the second before it)
+    const groups: string[][] = [];
+    let second = '';
+    for (const l of lines) {
+      const ts = l.startsWith('{') ? (JSON.parse(l) as { ts: string }).ts : second;
+      if (ts !== second || groups.length === 0) groups.push([]);
+      second = ts;
+      groups[groups.length - 1]!.push(l);
+    }
+    expect(groups.length).toBeGreaterThan(20);
+    const asc = join(dir, 'es-asc.jsonl');
+    const es = join(dir, 'es-desc.jsonl');
+    writeFileSync(asc, lines.join('\n') + '\n');
+    const esLines = [...groups].reverse().flat();
+    writeFileSync(es, esLines.join('\n') + '\n');
+    const a = await runCli(['report', asc, '--json']);
+    const e = await runCli(['report', es, '--json']);
+    expect(e.err).toContain('lists the newest lines first');
+    expect(JSON.parse(e.out)).toEqual(JSON.parse(a.out));
+    // each record's line is the line of the file that holds it
+    const folded = await runCli(['fold', es, '--json']);
+    const f = JSON.parse(folded.out) as { executions: { handles: { rounds: { line?: number }[] }[] }[] };
+    const roundLines = f.executions.flatMap((x) => x.handles.flatMap((h) => h.rounds.map((r) => r.line))).filter((n): n is number => n !== undefined);
+    expect(roundLines.length).toBeGreaterThan(50);
+    for (const n of roundLines) expect(esLines[n - 1]).toContain('Handling Workflow [');
+  });
+});
+
 describe('a whole-second log with klog lines, newest first (tac, logcli --output=raw)', () => {
   it('is read from its end and folds as the log in time order', async () => {
     const rec = simulateWith(smallMixedLoad(), defaultModel());
