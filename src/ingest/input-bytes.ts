@@ -219,6 +219,10 @@ export async function inputBytes(path: string, opts: OpenOptions, instantsOf: In
   const r = rewriter && table ? rewriter((line) => table.add(line)) : undefined;
   const parked = await park(r ? rewritten(source, r) : source);
   const total = parked.lines;
+  if (!r && tieOrderOf !== undefined && tieOrderOf(headLines, path) > 0) {
+    const order = new LineTable();
+    return { chunks: secondsForward(linesBackward(parked.fd), total, order), newestFirst, lineOf: (n) => order.at(n - 1) };
+  }
   return {
     chunks: linesBackward(parked.fd),
     newestFirst,

@@ -136,6 +136,10 @@ describe('an export sorted newest second first, each second in time order (an El
     const e = await runCli(['report', es, '--json']);
     expect(e.err).toContain('lists the newest lines first');
     expect(JSON.parse(e.out)).toEqual(JSON.parse(a.out));
+    // gzip (read through a temporary file) the same
+    const gz = join(dir, 'es-desc.jsonl.gz');
+    writeFileSync(gz, gzipSync(readFileSync(es)));
+    expect(JSON.parse((await runCli(['report', gz, '--json'])).out)).toEqual(JSON.parse(a.out));
     // each record's line is the line of the file that holds it
     const folded = await runCli(['fold', es, '--json']);
     const f = JSON.parse(folded.out) as { executions: { handles: { rounds: { line?: number }[] }[] }[] };
