@@ -63,13 +63,18 @@ describe('propeller model properties over generated DAGs', () => {
     "a Handle call's enqueuedAt, set as the call begins, is what the queue-wait rule gives once the run is over",
     (s) => {
       const rec = run(s);
+      let calls = 0;
+      let enqueued = 0;
       for (const e of rec.executions) {
         const copy = structuredClone(e);
         assignEnqueuedAt(copy);
         expect(e.handles.map((h) => h.enqueuedAt)).toEqual(copy.handles.map((h) => h.enqueuedAt));
-        // Most calls answer an enqueue: the comparison is not between two lists of undefined.
-        expect(e.handles.filter((h) => h.enqueuedAt !== undefined).length).toBeGreaterThan(e.handles.length / 2);
+        calls += e.handles.length;
+        enqueued += e.handles.filter((h) => h.enqueuedAt !== undefined).length;
       }
+      // Most calls answer an enqueue: the comparison is not between lists of undefined. (Over the
+      // run: one tiny execution's calls can be half stale re-runs, e.g. a cache hit on 1 worker.)
+      expect(enqueued).toBeGreaterThan(calls / 2);
     },
   );
 
