@@ -363,12 +363,8 @@ class PlanBuilder {
         wn.map = { size: Math.max(1, subs.length), parallelism: observedParallelism(subs) };
         this.subtaskFailures(n, subs, wn);
         // an array of launch plans: its subnodes launched child executions (one replayed for all)
-        const kids = (this.children.get(this.exec.id) ?? []).filter((c) => c.parentNode !== undefined && c.parentNode.startsWith(n.id + '/'));
-        if (kids.length > 0) {
-          const b = new PlanBuilder(kids[0]!, this.children, this.opts);
-          wn.launchplan = topLevelDef(b, kids[0]!, kids[0]!.workflow ?? `${id}-lp`);
-          if (Object.keys(b.replay).length > 0) wn.launchplanReplay = b.replay;
-        }
+        const kid = (this.children.get(this.exec.id) ?? []).find((c) => c.parentNode !== undefined && c.parentNode.startsWith(n.id + '/'));
+        if (kid !== undefined) this.launchedBy(wn, kid);
         break;
       }
       case 'gate': {
@@ -389,13 +385,17 @@ class PlanBuilder {
     if (kind === 'subworkflow') wn.subworkflow = this.def(`${id}-subworkflow`, n.id);
     if (kind === 'launchplan') {
       const child = (this.children.get(this.exec.id) ?? []).find((c) => c.parentNode === n.id);
-      if (child) {
-        const b = new PlanBuilder(child, this.children, this.opts);
-        wn.launchplan = topLevelDef(b, child, child.workflow ?? `${id}-lp`);
-        if (Object.keys(b.replay).length > 0) wn.launchplanReplay = b.replay;
-      } else wn.launchplan = { name: `${id}-lp`, nodes: [], specBytes: 2048 };
+      if (child) this.launchedBy(wn, child);
+      else wn.launchplan = { name: `${id}-lp`, nodes: [], specBytes: 2048 };
     }
     return wn;
+  }
+
+  /** `wn` launches `child`'s workflow again, with the child's recorded quantities. */
+  private launchedBy(wn: WorkflowNode, child: Execution): void {
+    const b = new PlanBuilder(child, this.children, this.opts);
+    wn.launchplan = topLevelDef(b, child, child.workflow ?? `${wn.id}-lp`);
+    if (Object.keys(b.replay).length > 0) wn.launchplanReplay = b.replay;
   }
 }
 

@@ -11,6 +11,7 @@ import { JsonArrayLines, startsAsJsonArray } from './json-array.js';
 import { OtlpLogsLines, startsAsOtlpLogs } from './otlp-logs.js';
 import { commonResolution, countLines, linesBackward, looksNewestFirst, park, startAndEndNewestFirst, timeSteps } from './newest-first.js';
 import { hasGzipMagic, openInput, readHead, STDIN, type OpenOptions } from './source.js';
+import { wholeSecondAt } from './ts-tail.js';
 import { open } from 'node:fs/promises';
 
 /** Enough of an input's start (and end) to see a few thousand records, a few seconds of a busy log. */
@@ -149,14 +150,10 @@ async function* secondsForward(chunks: AsyncIterable<Buffer>, total: number, tab
   if (out.length > 0) yield Buffer.concat(out);
 }
 
-/** The whole-second time at the end of a flytestdlib (`"ts":"…Z"}`) or GCP (`"timestamp":"…Z"}`) line, as text. */
+/** The whole-second time at the end of a flytestdlib or GCP line, as text (`ts-tail.ts`). */
 function wholeSecondKey(line: Buffer): string | undefined {
-  let e = line.length;
-  while (e > 0 && (line[e - 1] === 0x0a || line[e - 1] === 0x0d)) e--;
-  const d = e - 22;
-  if (d < 6 || line[e - 1] !== 0x7d || line[e - 2] !== 0x22 || line[e - 3] !== 0x5a || line[d - 1] !== 0x22 || line[d - 2] !== 0x3a) return undefined;
-  const key = line.toString('latin1', d - 13, d - 2);
-  return key.endsWith('"ts"') || key.endsWith('"timestamp"') ? line.toString('latin1', d, d + 19) : undefined;
+  const d = wholeSecondAt(line, 0, line.length);
+  return d < 0 ? undefined : line.toString('latin1', d, d + 19);
 }
 
 /** Entry start lines, growing as a JSON array streams (4 bytes per entry). */

@@ -23,6 +23,7 @@ import { parsePrefix, type PrefixInfo } from './prefix.js';
 import type { LogRecord, SkipReason } from './record.js';
 import { inputBytes } from './input-bytes.js';
 import { SecondSpreader } from './spread.js';
+import { wholeSecondAt } from './ts-tail.js';
 import { newDecodeState, noteFullSecond, type DecodeState } from './timestamps.js';
 
 /** Called for each line that yields no record, except 'filtered' and 'joined' lines (not faults). */
@@ -422,6 +423,11 @@ export class LineReader {
   /** A line not kept, of the plain stream at whole second `sec`: it takes its rank in its second. */
   private spreadPlaceholder(sec: number): void {
     this.spreader.skip('', sec);
+    this.noteSecond(sec);
+  }
+
+  /** A whole-second line at `sec` was spread: streams quiet since long enough ago close their seconds. */
+  private noteSecond(sec: number): void {
     if (sec > this.maxSec) {
       this.maxSec = sec;
       if (this.spreader.openGroups > 1) this.spreader.closeBefore(sec - QUIET_SECONDS);
@@ -564,10 +570,7 @@ export class LineReader {
       return;
     }
     this.spreader.add(this.byExecution ? `${stream}\u0000${rec.execId ?? messageKey(rec.msg)}` : stream, rec, seq);
-    if (rec.sec > this.maxSec) {
-      this.maxSec = rec.sec;
-      if (this.spreader.openGroups > 1) this.spreader.closeBefore(rec.sec - QUIET_SECONDS);
-    }
+    this.noteSecond(rec.sec);
   }
 }
 
@@ -634,19 +637,15 @@ function isCriPartial(buf: Buffer, s: number, e: number): boolean {
 const RELEASE = Symbol('release');
 
 /**
- * The whole second of a flytestdlib JSON line from its last field (`..."ts":"2024-05-17T22:00:00Z"}`,
- * or the GCP formatter's `"timestamp":"..."}`), without decoding the line; undefined for any other
- * ending. Lines of one second repeat the same bytes, so the last one's second is kept.
+ * The whole second a flytestdlib or GCP line ends with (`ts-tail.ts`), without decoding the line.
+ * Lines of one second repeat the same bytes, so the last one's second is kept.
  */
 class StdlibTsTail {
   private last = Buffer.alloc(19);
   private lastSec: number | undefined;
   secondOf(buf: Buffer, s: number, e: number): number | undefined {
-    if (e > s && buf[e - 1] === 13) e--;
-    // YYYY-MM-DDTHH:MM:SSZ"} after the key
-    const d = e - 22;
-    if (d < s + 6 || buf[e - 1] !== 125 || buf[e - 2] !== 34 || buf[e - 3] !== 90 || buf[d - 1] !== 34 || buf[d - 2] !== 58 || buf[d - 3] !== 34) return undefined;
-    if (!(endsWithAt(buf, d - 3, TS_KEY) || (d - 3 >= s + TIMESTAMP_KEY.length && endsWithAt(buf, d - 3, TIMESTAMP_KEY)))) return undefined;
+    const d = wholeSecondAt(buf, s, e);
+    if (d < 0) return undefined;
     if (this.lastSec !== undefined) {
       // seconds change fastest: compare from the end
       const last = this.last;
@@ -660,17 +659,6 @@ class StdlibTsTail {
     this.lastSec = t / 1000;
     return this.lastSec;
   }
-}
-
-const TS_KEY = Buffer.from('"ts');
-const TIMESTAMP_KEY = Buffer.from('"timestamp');
-
-/** True when `buf` holds `key` just before index `end`. */
-function endsWithAt(buf: Buffer, end: number, key: Buffer): boolean {
-  const s = end - key.length;
-  if (s < 0) return false;
-  for (let i = 0; i < key.length; i++) if (buf[s + i] !== key[i]) return false;
-  return true;
 }
 
 /** Decodes the klog lines `--exec` does not keep (for their stamps only). */

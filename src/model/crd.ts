@@ -360,11 +360,8 @@ function compileNode(
         node.runtime = runtime;
         node.map.runtime = runtime;
       }
-      const lpRef = isObj(sub.workflow) ? sub.workflow.launchPlanRefId : undefined;
-      if (subKind === 'workflow' && (isObj(lpRef) || (typeof lpRef === 'string' && lpRef !== ''))) {
-        const lpName = typeof lpRef === 'string' ? lpRef : typeof lpRef.name === 'string' && lpRef.name !== '' ? lpRef.name : id;
-        node.launchplan = ctx.opts.launchPlans?.[lpName] ?? placeholderLaunchPlan(lpName, runtime);
-      }
+      const child = subKind === 'workflow' && isObj(sub.workflow) ? launchPlanOf(sub.workflow.launchPlanRefId, id, runtime, ctx) : undefined;
+      if (child !== undefined) node.launchplan = child;
       return node;
     }
     case 'branch':
@@ -396,12 +393,10 @@ function compileNode(
         ctx.status = outer;
         return node;
       }
-      const lpRef = w.launchPlanRefId;
-      if (isObj(lpRef) || (typeof lpRef === 'string' && lpRef !== '')) {
-        // An Identifier; as a string (a hand-made CR), the launch plan's name.
-        const lpName = typeof lpRef === 'string' ? lpRef : typeof lpRef.name === 'string' && lpRef.name !== '' ? lpRef.name : id;
+      const child = launchPlanOf(w.launchPlanRefId, id, runtime, ctx);
+      if (child !== undefined) {
         node.kind = 'launchplan';
-        node.launchplan = ctx.opts.launchPlans?.[lpName] ?? placeholderLaunchPlan(lpName, runtime);
+        node.launchplan = child;
         return node;
       }
       return fail(ctx, [...path, 'workflow'], 'workflow node with neither subWorkflowRef nor launchPlanRefId');
@@ -409,6 +404,16 @@ function compileNode(
     default:
       return fail(ctx, [...path, 'kind'], `unknown node kind ${JSON.stringify(n.kind)} (expected start, end, task, branch, workflow, gate or array)`);
   }
+}
+
+/**
+ * The child workflow a `launchPlanRefId` names (an Identifier; as a string, in a hand-made CR,
+ * the launch plan's name): the one given for that name, else a placeholder; undefined for no reference.
+ */
+function launchPlanOf(ref: unknown, id: string, runtime: Distribution | undefined, ctx: Ctx): WorkflowDef | undefined {
+  if (!(isObj(ref) || (typeof ref === 'string' && ref !== ''))) return undefined;
+  const name = typeof ref === 'string' ? ref : typeof ref.name === 'string' && ref.name !== '' ? ref.name : id;
+  return ctx.opts.launchPlans?.[name] ?? placeholderLaunchPlan(name, runtime);
 }
 
 /** The node's status in the CR (a run under way or done), or an empty object. */
