@@ -59,6 +59,9 @@ export interface LogWriteStats {
 
 type Tmpl = keyof typeof MSG;
 
+/** The status message of a node a deadline ended (`execute`): which deadline, and its duration. */
+const TIMEOUT_MESSAGE = /^task (active|execution) timeout \[(.+)\] expired$/;
+
 /** Level of each message (domain brief §6.2); unlisted ones are Info. */
 const LEVELS: Partial<Record<Tmpl, LevelName>> = {
   enqueueSubqueue: 'debug',
@@ -855,6 +858,9 @@ function roundEvents(ctx: ExecContext, hi: number, ri: number, base: FieldSet, e
         const from = op.from ?? 'NotYetStarted';
         const to = op.to ?? 'Undefined';
         lastTo.set(id, to);
+        // `execute` logs a passed deadline before the node's status moves (its detail is the status message)
+        const timeout = (from === 'Queued' || from === 'Running' || from === 'DynamicRunning') && op.detail !== undefined ? TIMEOUT_MESSAGE.exec(op.detail) : null;
+        if (timeout) emit(op.start, timeout[1] === 'active' ? 'nodeTimedOut' : 'attemptTimedOut', (timeout[1] === 'active' ? MSG.nodeTimedOut : MSG.attemptTimedOut)(timeout[2]!), nf);
         if (from === 'Succeeding' && to === 'Succeeded') {
           emit(op.start, 'nodeSucceeding', MSG.nodeSucceeding(), nf);
           if (isTask(id)) emit(op.start, 'finalizeInvoked', MSG.finalizeInvoked(), taskFields(nf));

@@ -151,6 +151,9 @@ const UNTIMED_PREFIXES: readonly string[] = [
   'node succeeding',
   'node failing',
   'node timing out',
+  // nodeExecutor.execute: a deadline passed (the transition and its event follow)
+  'Node has timed out; timeout configured: ',
+  'Current execution for the node timed out; timeout configured: ',
   'Node not yet started, running pre-execute',
   'Node pre-execute completed',
   'No state change for Task, previously observed same transition',

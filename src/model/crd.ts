@@ -298,6 +298,13 @@ function compileNode(
   const n = value;
   const node: WorkflowNode = { id, kind: 'task', upstream: [] };
   const runtime = ctx.opts.defaultRuntime;
+  // metav1.Duration strings ("40m0s"); nil or 0 leaves the node to the configured default.
+  for (const key of ['activeDeadline', 'executionDeadline'] as const) {
+    if (n[key] === undefined || n[key] === null) continue;
+    const d = parseDuration(protoDuration(n[key]));
+    if (typeof d === 'string') fail(ctx, [...path, key], d);
+    if (d > 0) node[key] = d;
+  }
   switch (n.kind ?? inferredKind(id, n)) {
     case 'start':
       node.kind = 'start';

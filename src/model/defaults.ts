@@ -45,6 +45,9 @@ export function defaultModel(): Model {
       adminLauncherTps: 100,
       adminLauncherBurst: 10,
       maxWorkflowRetries: 10,
+      // node-config.default-deadlines: none (flytepropeller #493 made them infinite).
+      nodeActiveDeadlineSeconds: 0,
+      nodeExecutionDeadlineSeconds: 0,
     },
     store: {
       offloadClosure: false,

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { basename, dirname, extname, join } from 'node:path';
+import { basename, dirname, extname, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument, type Document } from 'yaml';
 import type { Scenario, WorkflowDef } from './workflow.js';
@@ -203,7 +203,8 @@ function scenarioFromSource(src: SourceFile): Scenario {
     return compileScenario(parsed, {
       file: src.file,
       loadCrd: (ref, o) => {
-        const path = join(base, ref);
+        // relative to the scenario file; an absolute path as it is
+        const path = resolve(base, ref);
         if (!existsSync(path)) throw new InputError(`cannot read CR file "${ref}" (looked for ${path}): no such file`);
         return loadCrdFile(path, { cacheHit: o.cacheHit, ...(o.mapSize !== undefined ? { defaultMapSize: o.mapSize } : {}) });
       },

@@ -45,6 +45,8 @@ const propellerShape = {
   adminLauncherTps: positive().optional(),
   adminLauncherBurst: posInt().optional(),
   maxWorkflowRetries: nonNegInt(),
+  nodeActiveDeadlineSeconds: durationSchema().optional(),
+  nodeExecutionDeadlineSeconds: durationSchema().optional(),
 };
 
 const storeShape = {

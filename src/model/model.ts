@@ -46,6 +46,12 @@ export interface PropellerConfig {
   adminLauncherTps?: number;
   adminLauncherBurst?: number;
   maxWorkflowRetries: number;
+  /**
+   * `node-config.default-deadlines.node-active-deadline` / `node-execution-deadline`: the deadlines
+   * of a node whose spec sets none (seconds; 0, propeller's default, = none).
+   */
+  nodeActiveDeadlineSeconds?: number;
+  nodeExecutionDeadlineSeconds?: number;
 }
 
 export interface StoreConfig {

@@ -44,6 +44,8 @@ import { formatPath, inputErrorFromZod } from './zod-errors.js';
  *         branch: {cases: [{id: big, runtime: 60s}, {id: small}], taken: small}   # default: the first
  *       - {id: approve, gate: 5m}
  *       - {id: flaky, failedAttempts: 2, retries: 1}  # out of attempts: it fails, and so does the run
+ *       - {id: slow, runtime: 30m, timeout: 20m, retries: 1}  # flytekit's timeout: each attempt
+ *                             # ends after 20m (a retry); 40m after its first Queued it times out
  *     onFailure: {id: cleanup, runtime: 10s}       # the failure node: runs when the workflow fails
  *     onFailurePolicy: afterExecutableNodesComplete # default: immediately
  *   other: {crd: crds/wf.json}  # a FlyteWorkflow CR file, relative to this file
@@ -99,6 +101,7 @@ export interface NodeFile {
   launchplan?: string;
   branch?: { cases: NodeFile[]; taken?: string };
   gate?: Distribution;
+  timeout?: number;
 }
 
 export interface MapFile {
@@ -129,6 +132,7 @@ export interface OverrideFile {
   launchplan?: string;
   dynamic?: string | WorkflowBodyFile;
   gate?: Distribution;
+  timeout?: number;
 }
 
 const ID = /^[A-Za-z0-9]([A-Za-z0-9_.-]*[A-Za-z0-9])?$/;
@@ -207,6 +211,7 @@ const nodeSchema: z.ZodType<NodeFile> = z.lazy(() =>
       .strictObject({ cases: z.array(nodeSchema).min(1, 'a branch needs at least one case'), taken: idSchema.optional() })
       .optional(),
     gate: distributionSchema().optional(),
+    timeout: durationSchema(0).optional(),
   }),
 );
 
@@ -228,6 +233,7 @@ const overrideSchema: z.ZodType<OverrideFile> = z.strictObject({
   launchplan: idSchema.optional(),
   dynamic: workflowRefSchema.optional(),
   gate: distributionSchema().optional(),
+  timeout: durationSchema(0).optional(),
 });
 
 const crdWorkflowSchema = z.strictObject({
@@ -396,6 +402,7 @@ class Compiler {
       const node = byId.get(id);
       if (!node) this.fail(at, `unknown node "${id}" in the CR (nodes: ${[...byId.keys()].join(', ')})`);
       if (o.runtime) node.runtime = o.runtime;
+      if (o.timeout !== undefined) applyTimeout(node, o.timeout);
       if (o.failedAttempts !== undefined) node.failedAttempts = o.failedAttempts;
       if (o.retries !== undefined) node.maxAttempts = o.retries + 1;
       if (o.cache) node.cache = { hit: o.cache === 'hit' };
@@ -582,6 +589,7 @@ class Compiler {
       const bytes = f.templateBytes ?? TASK_TEMPLATE_BYTES;
       parts.templates.set(template, Math.max(parts.templates.get(template) ?? 0, bytes));
     }
+    if (f.timeout !== undefined) applyTimeout(node, f.timeout);
     const inputBytes = f.inputBytes ?? defaults.inputBytes;
     const outputBytes = f.outputBytes ?? defaults.outputBytes;
     if (inputBytes !== undefined) node.inputBytes = inputBytes;
@@ -774,4 +782,18 @@ function kubeName(name: string): string {
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '');
   return s === '' ? 'exec' : s;
+}
+
+/**
+ * flytekit's `timeout` (a task's, or `with_overrides`), as Flyte's compiler turns it into node
+ * deadlines: execution = timeout, active = 2 x timeout (`computeDeadline`); 0 clears both.
+ */
+function applyTimeout(node: WorkflowNode, seconds: number): void {
+  if (seconds > 0) {
+    node.executionDeadline = seconds;
+    node.activeDeadline = 2 * seconds;
+  } else {
+    delete node.executionDeadline;
+    delete node.activeDeadline;
+  }
 }

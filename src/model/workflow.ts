@@ -36,6 +36,15 @@ export interface WorkflowNode {
    * failing attempt is retried.
    */
   maxAttempts?: number;
+  /**
+   * Node deadlines in seconds (the CR's `activeDeadline`/`executionDeadline`; flytekit's `timeout`
+   * compiles to execution = timeout, active = 2 x timeout). Absent or 0: the model's default
+   * (`propeller.nodeActiveDeadlineSeconds` / `nodeExecutionDeadlineSeconds`, 0 = none). Active runs
+   * from the node's first Queued and ends it TimedOut; execution runs from the current attempt's
+   * start and fails the attempt (retried while attempts are left).
+   */
+  activeDeadline?: number;
+  executionDeadline?: number;
   /** Cacheable task: whether the catalog lookup hits. Absent: not cacheable. */
   cache?: { hit: boolean };
   /** Bytes of the node's inputs.pb and outputs.pb. */

@@ -88,31 +88,37 @@ export function* abortArray(rc: RoundCtx, n: NodeState): Activity<void> {
 
 /** One node's abort: what its handler aborts, then its ABORTED event. */
 function* abortNode(rc: RoundCtx, n: NodeState): Activity<void> {
+  if (!((yield abortHandler(rc, n)) as boolean)) return;
+  const d = rc.sim.sink.node(rc, n, NEV_ABORTED);
+  if (d > 0) yield d;
+}
+
+/**
+ * What `nodeExecutor.Abort` asks of the node's handler (its Abort and Finalize), without the node
+ * event: also the abort of a node timing out, or of an attempt its execution deadline ended, which
+ * send none (`finalTransition` false). False when a call of the handler's own abort failed (then no
+ * event follows).
+ */
+export function* abortHandler(rc: RoundCtx, n: NodeState): Activity<boolean> {
   const sim = rc.sim;
   const f0 = rc.failures;
   let d: number;
   if (n.subnodes !== null) {
     yield abortArray(rc, n);
-    if (rc.failures !== f0) return;
   } else if (n.inner !== null && n.inner.active) {
     yield abortScope(rc, n.inner);
-    if (rc.failures !== f0) return;
   } else if (n.kind === 'branch') {
     const taken = n.taken;
-    if (taken !== null && taken.phase !== NYS && !isTerminalNode(taken.phase)) {
-      yield abortNode(rc, taken);
-      if (rc.failures !== f0) return;
-    }
+    if (taken !== null && taken.phase !== NYS && !isTerminalNode(taken.phase)) yield abortNode(rc, taken);
   } else if (n.kind === 'launchplan' && n.child !== null) {
     d = sim.launcher.terminate(rc, n);
     if (d > 0) yield d;
+    return true;
   } else if ((n.kind === 'task' || n.kind === 'dynamic') && !isTerminalPlugin(n.plugin)) {
     d = sim.pods.delete(rc, n, PLUGIN_PHASE_NAMES[n.plugin]!);
     if (d > 0) yield d;
     d = sim.sink.task(rc, n, PLUGIN_ABORTED, 0);
     if (d > 0) yield d;
-    if (rc.failures !== f0) return;
   }
-  d = sim.sink.node(rc, n, NEV_ABORTED);
-  if (d > 0) yield d;
+  return rc.failures === f0;
 }

@@ -10,12 +10,13 @@ import * as phases from './phases.js';
 import * as pods from './pods.js';
 import type { RoundCtx } from './round-context.js';
 import type { Activity } from './sim-context.js';
+import { goDuration } from '../timeline/go-duration.js';
 
 // Bound once: imported bindings are property getters under tsx/vitest, too slow for the hot path.
 const { F_DYNAMIC_COMPILED, F_ERROR, F_FUTURES, F_FUTURES_COMPILED, F_INPUTS, F_OUTPUTS } = blobStore;
 const { nsSampler } = latencies;
-const { abortArray, abortScope } = abort;
-const { DYNAMIC_RUNNING, FAILED, FAILING, NEV_DYNAMIC_RUNNING, NEV_FAILED, NEV_QUEUED, NEV_RUNNING, NEV_SKIPPED, NEV_SUCCEEDED, NYS, PLUGIN_INITIALIZING, PLUGIN_NONE, PLUGIN_PHASE_NAMES, PLUGIN_QUEUED, PLUGIN_RETRYABLE_FAILURE, PLUGIN_RUNNING, PLUGIN_SUCCESS, QUEUED, RETRYABLE_FAILURE, RUNNING, SKIPPED, SUCCEEDED, SUCCEEDING, TIMED_OUT, WF_FAILED, isSuccessLike, isTerminalNode } = phases;
+const { abortArray, abortHandler, abortScope } = abort;
+const { DYNAMIC_RUNNING, FAILED, FAILING, NEV_DYNAMIC_RUNNING, NEV_FAILED, NEV_QUEUED, NEV_RUNNING, NEV_SKIPPED, NEV_SUCCEEDED, NEV_TIMED_OUT, NYS, TIMING_OUT, isTerminalPlugin, PLUGIN_INITIALIZING, PLUGIN_NONE, PLUGIN_PHASE_NAMES, PLUGIN_QUEUED, PLUGIN_RETRYABLE_FAILURE, PLUGIN_RUNNING, PLUGIN_SUCCESS, QUEUED, RETRYABLE_FAILURE, RUNNING, SKIPPED, SUCCEEDED, SUCCEEDING, TIMED_OUT, WF_FAILED, isSuccessLike, isTerminalNode } = phases;
 const { POD_FAILED, POD_INITIALIZING, POD_RUNNING, POD_SUCCEEDED } = pods;
 
 /**
@@ -128,7 +129,7 @@ export function* visitScope(rc: RoundCtx, scope: Scope): Gen<number> {
     if (rc.error !== null) return SCOPE_RUNNING;
     // a skip below a failure completes nothing anyone waits for: no re-enqueue
     if (done && waitedFor(n, below, scope.failures + failedNow)) partial = true;
-    if (n.phase === FAILED) {
+    if (n.phase === FAILED || n.phase === TIMED_OUT) {
       if (failFast) return SCOPE_FAILED;
       failedNow++;
     }
@@ -155,7 +156,7 @@ export function* visitScope(rc: RoundCtx, scope: Scope): Gen<number> {
       const done = r === SYNC_NEEDS_HANDLER ? ((yield handlerOf(rc, n)) as boolean) : r === SYNC_SUCCEEDED;
       if (rc.error !== null) return SCOPE_RUNNING;
       if (done) partial = true;
-      if (n.phase === FAILED) {
+      if (n.phase === FAILED || n.phase === TIMED_OUT) {
         if (failFast) return SCOPE_FAILED;
         failedNow++;
       }
@@ -182,7 +183,7 @@ function needsWork(rc: RoundCtx, n: NodeState): boolean {
     if (rc.exec.failAfterAll && upstreamSkips(rc, n)) return true;
     return upstreamsDone(rc, n);
   }
-  if (phase === QUEUED || phase === SUCCEEDING || phase === RETRYABLE_FAILURE || phase === DYNAMIC_RUNNING || phase === FAILING) return true;
+  if (phase === QUEUED || phase === SUCCEEDING || phase === RETRYABLE_FAILURE || phase === DYNAMIC_RUNNING || phase === FAILING || phase === TIMING_OUT) return true;
   if (phase !== RUNNING) return false;
   switch (n.kind) {
     case 'task':
@@ -190,18 +191,53 @@ function needsWork(rc: RoundCtx, n: NodeState): boolean {
       if (n.plugin === PLUGIN_NONE) return true;
       const pod = n.pods[n.attempt];
       if (pod && pluginOf(rc.sim.pods.observed(pod)) !== n.plugin) return true;
+      if (n.hasDeadline && expiredDeadline(rc, n) !== NO_DEADLINE) return true;
       rc.par++;
       return false;
     }
     case 'launchplan':
-      if (n.childReported) return true;
+      if (n.childReported || (n.hasDeadline && expiredDeadline(rc, n) !== NO_DEADLINE)) return true;
       rc.par++;
       return false;
     case 'gate':
-      return rc.now >= n.deadline;
+      return rc.now >= n.deadline || (n.hasDeadline && expiredDeadline(rc, n) !== NO_DEADLINE);
     default:
       return true;
   }
+}
+
+/** Which deadline of a node has passed (`execute`'s check: active first), if any. */
+const NO_DEADLINE = 0;
+const ACTIVE_DEADLINE = 1;
+const EXECUTION_DEADLINE = 2;
+
+/**
+ * The deadline that has passed for `n` now, as `nodeExecutor.execute` checks them after the handler
+ * of a Queued, Running or DynamicRunning node: the active deadline from its first Queued, then the
+ * execution deadline from its attempt's start (strictly past: `start + d < now`). A handler that
+ * finishes the node in this round wins (`!phase.IsTerminal()`): a pod that succeeded, a child
+ * execution admin reported done, a gate whose wait is over. Propeller sets no timer: a deadline is
+ * noticed by the first round after it, whatever brought that round (a resync, a pod update).
+ */
+function expiredDeadline(rc: RoundCtx, n: NodeState): number {
+  const phase = n.phase;
+  if (phase !== QUEUED && phase !== RUNNING && phase !== DYNAMIC_RUNNING) return NO_DEADLINE;
+  const now = rc.now;
+  const active = n.activeDeadlineNs > 0 && n.queuedAt >= 0 && n.queuedAt + n.activeDeadlineNs < now;
+  // The dynamic node's parent-task attempt is what the execution deadline ends here: a retry of a
+  // node already running its sub-DAG is not modelled.
+  const execution =
+    !active && phase !== DYNAMIC_RUNNING && n.executionDeadlineNs > 0 && n.attemptStartedAt >= 0 && n.attemptStartedAt + n.executionDeadlineNs < now;
+  if (!active && !execution) return NO_DEADLINE;
+  if (phase !== DYNAMIC_RUNNING) {
+    if (n.kind === 'task' || n.kind === 'dynamic') {
+      const pod = n.pods[n.attempt];
+      if (pod && rc.sim.pods.observed(pod) === POD_SUCCEEDED) return NO_DEADLINE;
+    } else if (n.kind === 'launchplan') {
+      if (n.childReported) return NO_DEADLINE;
+    } else if (n.kind === 'gate' && now >= n.deadline) return NO_DEADLINE;
+  }
+  return active ? ACTIVE_DEADLINE : EXECUTION_DEADLINE;
 }
 
 /** Results of `handleSync`: done without a timed step (partial completion or not), or needs the handler. */
@@ -220,11 +256,14 @@ function handleSync(rc: RoundCtx, n: NodeState): number {
   if (phase === FAILING) {
     // an ArrayNode's abort, and a dynamic node's whose sub-DAG failed, make calls again (their handler)
     if (n.subnodes !== null || (n.kind === 'dynamic' && n.inner !== null && n.inner.active)) return SYNC_NEEDS_HANDLER;
+    // an attempt its execution deadline ended still has its pod: the abort deletes it
+    if (attemptRuns(n)) return SYNC_NEEDS_HANDLER;
     // `node failing`: abort + finalize, then Failed; no event (FAILED was sent on entering Failing).
     rc.transition(n, FAILED);
     return SYNC_DONE;
   }
   if (phase === RETRYABLE_FAILURE) {
+    if (attemptRuns(n)) return SYNC_NEEDS_HANDLER;
     // Abort + finalize the failed attempt, then a new attempt from a clean task status; no event.
     // The task handler does not run, so the node does not count towards this round's parallelism.
     rc.setAttempt(n, n.attempt + 1);
@@ -232,7 +271,7 @@ function handleSync(rc: RoundCtx, n: NodeState): number {
     rc.transition(n, RUNNING);
     return SYNC_DONE;
   }
-  if (phase === DYNAMIC_RUNNING && n.aux === DYN_PARENT_FINALIZING) {
+  if (phase === DYNAMIC_RUNNING && n.aux === DYN_PARENT_FINALIZING && !(n.hasDeadline && expiredDeadline(rc, n) !== NO_DEADLINE)) {
     rc.setAux(n, DYN_PARENT_FINALIZED);
     return SYNC_DONE;
   }
@@ -241,7 +280,15 @@ function handleSync(rc: RoundCtx, n: NodeState): number {
 
 /** The handler of `n` in its phase; the generator returns true when `n` just reached Succeeded/Skipped. */
 function handlerOf(rc: RoundCtx, n: NodeState): Gen<boolean> {
-  if (n.phase === NYS) return handleNotYetStarted(rc, n);
+  const phase = n.phase;
+  if (phase === NYS) return handleNotYetStarted(rc, n);
+  if (n.hasDeadline) {
+    const expired = expiredDeadline(rc, n);
+    if (expired !== NO_DEADLINE) return timeOut(rc, n, expired);
+    if (phase === TIMING_OUT) return finishTimingOut(rc, n);
+  }
+  if (phase === RETRYABLE_FAILURE) return retryAfterAbort(rc, n);
+  if (phase === FAILING && attemptRuns(n)) return failAfterAbort(rc, n);
   switch (n.kind) {
     case 'dynamic':
       return n.phase === DYNAMIC_RUNNING ? handleDynamic(rc, n) : n.phase === FAILING ? failDynamic(rc, n) : handleTask(rc, n);
@@ -341,6 +388,73 @@ function* handleNode(rc: RoundCtx, n: NodeState): Gen<boolean> {
   const r = handleSync(rc, n);
   if (r !== SYNC_NEEDS_HANDLER) return r === SYNC_SUCCEEDED;
   return ((yield handlerOf(rc, n)) as boolean);
+}
+
+/** A task attempt whose pod still runs (its plugin phase is not final): a timeout ended it. */
+function attemptRuns(n: NodeState): boolean {
+  return (n.kind === 'task' || n.kind === 'dynamic') && n.plugin !== PLUGIN_NONE && !isTerminalPlugin(n.plugin) && n.pods[n.attempt] !== undefined;
+}
+
+/**
+ * A deadline passed (`execute`): the timeout replaces what the handler would report.
+ * - Active: TimingOut (the next round aborts the handler's work, then TimedOut), or TimedOut at
+ *   once for handlers without a finalize (subworkflow, launch plan, branch, gate); a node event
+ *   TIMED_OUT either way; no retry.
+ * - Execution: a retryable user error (`TimeoutExpired`): RetryableFailure without an event while
+ *   attempts are left (the next round aborts the attempt and starts the next one), else Failing
+ *   with a FAILED event (a gate, which has no finalize and no retries: Failed).
+ * The transition's `detail` is the message propeller stores with the status (and logs).
+ */
+function* timeOut(rc: RoundCtx, n: NodeState, which: number): Gen<boolean> {
+  let d: number;
+  const finalize = n.kind === 'task' || n.kind === 'dynamic' || n.kind === 'map';
+  if (which === ACTIVE_DEADLINE) {
+    rc.transition(n, finalize ? TIMING_OUT : TIMED_OUT);
+    rc.lastOp()!.detail = `task active timeout [${goDuration(n.activeDeadlineNs)}] expired`;
+    d = rc.sim.sink.node(rc, n, NEV_TIMED_OUT);
+    if (d > 0) yield d;
+    return false;
+  }
+  const message = `task execution timeout [${goDuration(n.executionDeadlineNs)}] expired`;
+  const max = n.def.maxAttempts;
+  if (n.kind === 'gate' || (max !== undefined && n.attempt + 1 >= max)) {
+    rc.transition(n, finalize ? FAILING : FAILED);
+    rc.lastOp()!.detail = message;
+    d = rc.sim.sink.node(rc, n, NEV_FAILED);
+    if (d > 0) yield d;
+    return false;
+  }
+  rc.transition(n, RETRYABLE_FAILURE);
+  rc.lastOp()!.detail = message;
+  n.retryMessage = message;
+  return false;
+}
+
+/** `node timing out`: the handler's abort and finalize (the pod deleted, a task event ABORTED), then TimedOut, with no event. */
+function* finishTimingOut(rc: RoundCtx, n: NodeState): Gen<boolean> {
+  yield abortHandler(rc, n);
+  if (rc.error !== null) return false;
+  rc.transition(n, TIMED_OUT);
+  return false;
+}
+
+/** `handleRetryableFailure` of an attempt its execution deadline ended: abort it (pod deleted, task ABORTED), then the next attempt. */
+function* retryAfterAbort(rc: RoundCtx, n: NodeState): Gen<boolean> {
+  yield abortHandler(rc, n);
+  if (rc.error !== null) return false;
+  rc.setAttempt(n, n.attempt + 1);
+  rc.setPlugin(n, PLUGIN_NONE, 0);
+  rc.transition(n, RUNNING);
+  if (n.retryMessage !== null) rc.lastOp()!.detail = n.retryMessage;
+  return false;
+}
+
+/** `node failing` of a task whose last attempt a timeout ended: abort it, then Failed (no event). */
+function* failAfterAbort(rc: RoundCtx, n: NodeState): Gen<boolean> {
+  yield abortHandler(rc, n);
+  if (rc.error !== null) return false;
+  rc.transition(n, FAILED);
+  return false;
 }
 
 /** NotYetStarted: `preExecute` (resolve inputs, write inputs.pb), cache lookup, → Queued. */

@@ -68,6 +68,10 @@ export class NodeState {
   aux = 0;
   /** Gate: when the signal/sleep completes (ns). */
   deadline = 0;
+  /** `QueuedAt`: the node's first move to Queued (ns; -1 unset). Its active deadline runs from it; a retry does not reset it. */
+  queuedAt = -1;
+  /** `LastAttemptStartedAt`: the current attempt's move to Running (ns; -1 unset). Its execution deadline runs from it. */
+  attemptStartedAt = -1;
   /** Bytes this node's status adds to the CR. */
   crContrib = 0;
   /** Status cleared because the enclosing node finished. */
@@ -84,6 +88,8 @@ export class NodeState {
   sAttempt = 0;
   sAux = 0;
   sDeadline = 0;
+  sQueuedAt = -1;
+  sAttemptStartedAt = -1;
   sCrContrib = 0;
   sCollapsed = false;
 
@@ -104,6 +110,15 @@ export class NodeState {
   readonly record: NodeRecord;
   /** Task, ArrayNode and launch-plan nodes count against max parallelism. */
   readonly countsForParallelism: boolean;
+  /**
+   * Deadlines (ns; 0 = none): the spec's, else the model's default. The execution deadline is
+   * modelled for tasks and dynamic nodes (their task attempts) and gates, the active one for every
+   * node kind with a handler of its own; start, end and map subnodes have none.
+   */
+  readonly activeDeadlineNs: number;
+  readonly executionDeadlineNs: number;
+  /** The message of the attempt a timeout ended, shown when the retry starts; null otherwise. */
+  retryMessage: string | null = null;
 
   private rngE: Rng | null = null;
   private rngB: Rng | null = null;
@@ -122,6 +137,15 @@ export class NodeState {
   ) {
     this.record = record;
     this.countsForParallelism = kind === 'task' || kind === 'dynamic' || kind === 'map' || kind === 'launchplan';
+    const p = exec.model.propeller;
+    const timed = kind !== 'start' && kind !== 'end' && kind !== 'subnode';
+    this.activeDeadlineNs = timed ? Math.round((def.activeDeadline || p.nodeActiveDeadlineSeconds || 0) * 1e9) : 0;
+    this.executionDeadlineNs = kind === 'task' || kind === 'dynamic' || kind === 'gate' ? Math.round((def.executionDeadline || p.nodeExecutionDeadlineSeconds || 0) * 1e9) : 0;
+  }
+
+  /** Has a deadline: the traversal checks it in each round that visits the node. */
+  get hasDeadline(): boolean {
+    return this.activeDeadlineNs > 0 || this.executionDeadlineNs > 0;
   }
 
 

@@ -106,6 +106,8 @@ export const NEV_DYNAMIC_RUNNING = 3;
 export const NEV_ABORTED = 4;
 export const NEV_SKIPPED = 5;
 export const NEV_FAILED = 6;
+/** A node's deadline expired (`TimingOut`, or `TimedOut` for handlers without a finalize). */
+export const NEV_TIMED_OUT = 7;
 
 export const NODE_EVENT_PHASE: readonly string[] = [
   'QUEUED',
@@ -115,4 +117,5 @@ export const NODE_EVENT_PHASE: readonly string[] = [
   'ABORTED',
   'SKIPPED',
   'FAILED',
+  'TIMED_OUT',
 ];

@@ -6,7 +6,7 @@ import * as phases from './phases.js';
 import type { Sim } from './sim-context.js';
 
 // Bound once: imported bindings are property getters under tsx/vitest, too slow for the hot path.
-const { FAILED, FAILING, NODE_PHASE_NAMES, SUCCEEDED: SUCCEEDED_PHASE, TIMED_OUT, WF_PHASE_NAMES, isTerminalNode } = phases;
+const { FAILED, FAILING, NODE_PHASE_NAMES, QUEUED, RETRYABLE_FAILURE, RUNNING, SUCCEEDED: SUCCEEDED_PHASE, TIMED_OUT, WF_PHASE_NAMES, isTerminalNode } = phases;
 const { exactTransition } = stamp;
 
 /**
@@ -147,6 +147,8 @@ export class RoundCtx {
     n.sAttempt = n.attempt;
     n.sAux = n.aux;
     n.sDeadline = n.deadline;
+    n.sQueuedAt = n.queuedAt;
+    n.sAttemptStartedAt = n.attemptStartedAt;
     n.sCrContrib = n.crContrib;
     n.sCollapsed = n.collapsed;
     this.touchedNodes[this.touchedCount++] = n;
@@ -162,6 +164,10 @@ export class RoundCtx {
     n.phase = to;
     n.transitioned = this.serial;
     this.changed = true;
+    // The clocks of the node's deadlines (`NodeStatus.UpdatePhase`; a retry clears the attempt's).
+    if (to === QUEUED && n.queuedAt < 0) n.queuedAt = at;
+    else if (to === RUNNING && n.attemptStartedAt < 0) n.attemptStartedAt = at;
+    else if (to === RETRYABLE_FAILURE) n.attemptStartedAt = -1;
     this.op('nodeTransition', 0, n.id, NODE_PHASE_NAMES[from], NODE_PHASE_NAMES[to], undefined, undefined, undefined, at);
     const i = this.tCount++;
     this.tNode[i] = n;
@@ -272,6 +278,8 @@ export class RoundCtx {
       n.attempt = n.sAttempt;
       n.aux = n.sAux;
       n.deadline = n.sDeadline;
+      n.queuedAt = n.sQueuedAt;
+      n.attemptStartedAt = n.sAttemptStartedAt;
       n.crContrib = n.sCrContrib;
       n.collapsed = n.sCollapsed;
       n.transitioned = -1;

@@ -29,6 +29,10 @@ export const MSG = {
   nodeSucceeding: () => 'node succeeding',
   nodeFailing: () => 'node failing',
   nodeTimingOut: () => 'node timing out',
+  /** `execute`: a node's active deadline passed (Info; the duration as Go prints it). */
+  nodeTimedOut: (deadline: string) => `Node has timed out; timeout configured: ${deadline}`,
+  /** `execute`: the current attempt's execution deadline passed (Info). */
+  attemptTimedOut: (deadline: string) => `Current execution for the node timed out; timeout configured: ${deadline}`,
   /** Debug line at the start of a retry (`handleRetryableFailure`); the RetryableFailure transition itself is not logged. */
   nodeRetrying: (message: string) => `node failed with retryable failure, aborting and finalizing, message: ${message}`,
   recordingNodeEvent: (eventId: string, phase: string) => `Recording NodeEvent [${eventId}] phase[${phase}]`,

@@ -15,7 +15,8 @@ describe('model paths', () => {
     expect(paths).toContain('defaultRuntime');
     expect(paths).not.toContain('events.node.latency.mu'); // distributions are leaves
     expect(paths).toContain('kube.podDelete');
-    expect(paths).toHaveLength(54);
+    expect(paths).toContain('propeller.nodeExecutionDeadlineSeconds');
+    expect(paths).toHaveLength(56);
   });
 
   it('wildcards match one segment', () => {
