@@ -11,10 +11,11 @@ import { checkCommandPaths } from './path-checks.js';
  */
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
-/** Replication counts: whole numbers from 1 up. */
+/** Replication counts: whole numbers from 1 up to MAX_REPS (each replication is a whole simulation; more is a typo). */
+const MAX_REPS = 100_000;
 const int = (name: string) => (v: string): number => {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new InputError(`${name} expects a whole number >= 1, got "${v}"`);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_REPS) throw new InputError(`${name} expects a whole number from 1 to ${MAX_REPS.toLocaleString('en-US')}, got "${v}"`);
   return n;
 };
 const seedArg = (v: string): string => {

@@ -202,7 +202,7 @@ function compileSpec(specValue: unknown, path: Path, ctx: Ctx): WorkflowDef {
   if (!isObj(spec.nodes)) fail(ctx, [...path, 'nodes'], 'expected a map of nodes');
   const nodes = spec.nodes;
   const ids = Object.keys(nodes);
-  if (!('start-node' in nodes)) fail(ctx, [...path, 'nodes'], 'no "start-node"');
+  if (!Object.hasOwn(nodes, 'start-node')) fail(ctx, [...path, 'nodes'], 'no "start-node"');
 
   // Branch cases: their status lives under the branch; they have no upstream of their own.
   const branchOf = new Map<string, string>();
@@ -217,7 +217,7 @@ function compileSpec(specValue: unknown, path: Path, ctx: Ctx): WorkflowDef {
     const cases: string[] = [];
     const addCase = (v: unknown, p: Path) => {
       if (typeof v !== 'string') fail(ctx, p, 'expected a node id');
-      if (!(v in nodes)) fail(ctx, p, `unknown node "${v}"`);
+      if (!Object.hasOwn(nodes, v)) fail(ctx, p, `unknown node "${v}"`);
       if (branchOf.has(v) && branchOf.get(v) !== id) fail(ctx, p, `node "${v}" is a case of two branches`);
       branchOf.set(v, id);
       if (!cases.includes(v)) cases.push(v);
@@ -251,8 +251,8 @@ function compileSpec(specValue: unknown, path: Path, ctx: Ctx): WorkflowDef {
 
   const { up, from } = upstreamMap(spec, path, ctx);
   for (const [to, froms] of up) {
-    if (!(to in nodes)) fail(ctx, [...from, to], `unknown node "${to}"`);
-    for (const f of froms) if (!(f in nodes)) fail(ctx, [...from, to], `unknown node "${f}"`);
+    if (!Object.hasOwn(nodes, to)) fail(ctx, [...from, to], `unknown node "${to}"`);
+    for (const f of froms) if (!Object.hasOwn(nodes, f)) fail(ctx, [...from, to], `unknown node "${f}"`);
   }
 
   const out: WorkflowNode[] = ids.map((id) => compileNode(id, nodes[id], [...path, 'nodes', id], ctx, branches));
@@ -271,7 +271,7 @@ function compileSpec(specValue: unknown, path: Path, ctx: Ctx): WorkflowDef {
   if (isObj(spec.onFailure)) {
     const f = spec.onFailure;
     const fid = typeof f.id === 'string' && f.id !== '' ? f.id : 'failure-node';
-    if (fid in nodes) fail(ctx, [...path, 'onFailure', 'id'], `failure node id "${fid}" is also in nodes`);
+    if (Object.hasOwn(nodes, fid)) fail(ctx, [...path, 'onFailure', 'id'], `failure node id "${fid}" is also in nodes`);
     wf.failureNode = compileNode(fid, f, [...path, 'onFailure'], ctx, branches);
   }
   // The CRD marshals the policy by name; a raw enum value of 1 means the same.
@@ -530,7 +530,7 @@ function subworkflow(ref: string, path: Path, ctx: Ctx): WorkflowDef {
   const done = ctx.compiled.get(ref);
   if (done) return done;
   if (ctx.stack.includes(ref)) fail(ctx, path, `subworkflow "${ref}" includes itself (${[...ctx.stack, ref].join(' -> ')})`);
-  if (!(ref in ctx.subWorkflows)) fail(ctx, path, `unknown subworkflow "${ref}" (not in subWorkflows)`);
+  if (!Object.hasOwn(ctx.subWorkflows, ref)) fail(ctx, path, `unknown subworkflow "${ref}" (not in subWorkflows)`);
   ctx.stack.push(ref);
   const wf = compileSpec(ctx.subWorkflows[ref], ['subWorkflows', ref], ctx);
   ctx.stack.pop();

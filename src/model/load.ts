@@ -131,7 +131,16 @@ export function readStructuredFile(file: string, preread?: string): SourceFile {
     if (list) return list;
   }
   if (err) throw new InputError(`invalid YAML: ${yamlMessage(err.message)}`, { file, line: err.linePos?.[0].line });
-  return { file, data: yaml.doc.toJS({ maxAliasCount: 1000 }) as unknown, lineOf };
+  return { file, data: yamlValue(yaml.doc, file), lineOf };
+}
+
+/** A YAML document's value; aliases that would expand it without bound are the file's error. */
+function yamlValue(doc: Document, file: string): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: 1000 }) as unknown;
+  } catch (e) {
+    throw new InputError(`invalid YAML: ${clipExcerpt((e as Error).message, 2 * MAX_EXCERPT)} (aliases expand the document too far)`, { file });
+  }
 }
 
 /**
@@ -150,7 +159,7 @@ function crDocuments(file: string, text: string): SourceFile | undefined {
     const e = bad.errors[0]!;
     throw new InputError(`invalid YAML: ${yamlMessage(e.message)}`, { file, line: e.linePos?.[0].line });
   }
-  const items = kept.map((d) => d.toJS({ maxAliasCount: 1000 }) as unknown);
+  const items = kept.map((d) => yamlValue(d, file));
   if (items.length === 0 || !items.every(isFlyteWorkflowCr)) return undefined;
   const lineOf = (path: string | undefined) => {
     if (path === undefined) return undefined;

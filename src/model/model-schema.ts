@@ -16,15 +16,20 @@ import { inputErrorFromZod } from './zod-errors.js';
  */
 
 const posInt = () => z.number().int().min(1);
+/** Bounds that keep a model's run within memory and time (far beyond any real deployment). */
+const MAX_WORKERS = 100_000;
+const MIN_PERIOD_SECONDS = 0.01;
 const nonNegInt = () => z.number().int().min(0);
 const positive = () => z.number().positive();
 const probability = () => z.number().min(0).max(1);
 const dist = () => distributionSchema();
 
 const propellerShape = {
-  workers: posInt(),
+  // a worker is a simulated goroutine with state of its own: far beyond any propeller's count is a typo
+  workers: posInt().max(MAX_WORKERS),
   maxStreakLength: posInt(),
-  workflowReevalSeconds: positiveDurationSchema(),
+  // every period enqueues every live workflow: below 10 ms a run is all resyncs
+  workflowReevalSeconds: positiveDurationSchema(MIN_PERIOD_SECONDS),
   downstreamEvalSeconds: durationSchema(),
   batchingIntervalSeconds: durationSchema(),
   baseDelaySeconds: durationSchema(),
@@ -39,9 +44,9 @@ const propellerShape = {
   kubeQps: positive(),
   kubeBurst: posInt(),
   maxParallelism: nonNegInt(),
-  nodeExecutionWorkers: posInt(),
+  nodeExecutionWorkers: posInt().max(MAX_WORKERS),
   arrayParallelismBehavior: z.enum(['unlimited', 'hybrid', 'workflow']).optional(),
-  adminLauncherResyncSeconds: positiveDurationSchema(),
+  adminLauncherResyncSeconds: positiveDurationSchema(MIN_PERIOD_SECONDS),
   adminLauncherTps: positive().optional(),
   adminLauncherBurst: posInt().optional(),
   maxWorkflowRetries: nonNegInt(),

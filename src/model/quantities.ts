@@ -315,11 +315,11 @@ export function durationSchema(min = 0) {
 }
 
 /** zod schema: a duration in seconds strictly above zero. */
-export function positiveDurationSchema() {
+export function positiveDurationSchema(min = 0) {
   return z.unknown().transform((v, ctx) => {
     const r = parseDuration(v);
-    if (typeof r === 'string' || r <= 0) {
-      ctx.addIssue({ code: 'custom', message: typeof r === 'string' ? r : `must be > 0 seconds, got ${r}` });
+    if (typeof r === 'string' || r <= 0 || r < min) {
+      ctx.addIssue({ code: 'custom', message: typeof r === 'string' ? r : r <= 0 ? `must be > 0 seconds, got ${r}` : `must be at least ${min} s, got ${r}` });
       return z.NEVER;
     }
     return r;

@@ -135,6 +135,12 @@ export interface OverrideFile {
   timeout?: number;
 }
 
+/**
+ * The most nodes (map subtasks included) a scenario may make, over all its executions: each is a
+ * simulated node status with records of its own, and a run beyond this does not fit in memory.
+ */
+export const MAX_NODES = 500_000;
+
 const ID = /^[A-Za-z0-9]([A-Za-z0-9_.-]*[A-Za-z0-9])?$/;
 const idSchema = z
   .string()
@@ -182,7 +188,7 @@ const nodeSchema: z.ZodType<NodeFile> = z.lazy(() =>
     id: idSchema,
     kind: z.enum(KINDS).optional(),
     after: afterSchema.optional(),
-    repeat: z.number().int().min(1).optional(),
+    repeat: z.number().int().min(1).max(MAX_NODES).optional(),
     chain: z.boolean().optional(),
     task: z.string().min(1).optional(),
     taskType: z.string().min(1).optional(),
@@ -195,7 +201,7 @@ const nodeSchema: z.ZodType<NodeFile> = z.lazy(() =>
     outputBytes: bytesSchema().optional(),
     map: z
       .strictObject({
-        size: z.number().int().min(1),
+        size: z.number().int().min(1).max(MAX_NODES),
         parallelism: z.number().int().min(0).optional(),
         runtime: distributionSchema().optional(),
         failing: z.number().int().min(0).optional(),
@@ -224,7 +230,7 @@ const overrideSchema: z.ZodType<OverrideFile> = z.strictObject({
   outputBytes: bytesSchema().optional(),
   map: z
     .strictObject({
-      size: z.number().int().min(1).optional(),
+      size: z.number().int().min(1).max(MAX_NODES).optional(),
       parallelism: z.number().int().min(0).optional(),
       runtime: distributionSchema().optional(),
     })
@@ -261,7 +267,7 @@ const arrivalSchema = oneOf<Arrival>((v) => {
 
 const executionSchema = z.strictObject({
   workflow: idSchema,
-  count: z.number().int().min(1).optional(),
+  count: z.number().int().min(1).max(MAX_NODES).optional(),
   arrival: arrivalSchema.optional(),
   prefix: z
     .string()
@@ -361,7 +367,8 @@ class Compiler {
   }
 
   private lookup(name: string, ref: Path): WorkflowFile {
-    const wf = this.file.workflows[name];
+    // own keys only: a workflow named like an Object method (`toString`) is no workflow
+    const wf = Object.hasOwn(this.file.workflows, name) ? this.file.workflows[name] : undefined;
     if (!wf) {
       this.fail(ref, `unknown workflow "${name}" (defined: ${Object.keys(this.file.workflows).join(', ')})`);
     }
@@ -731,12 +738,17 @@ export function compileScenario(data: ScenarioFile, opts: CompileOptions = {}): 
 
   const executions: ExecutionPlan[] = [];
   const ids = new Map<string, number>();
+  let planned = 0;
   const seed = data.seed ?? data.name;
   groups.forEach((g, gi) => {
     const at: Path = ['executions', gi];
     let wf = c.named(g.workflow, [...at, 'workflow']);
     if (g.maxParallelism !== undefined) wf = { ...wf, maxParallelism: g.maxParallelism };
     const count = g.count ?? 1;
+    planned += count * plannedNodes(wf);
+    if (planned > MAX_NODES) {
+      c.fail([...at, 'count'], `the executions so far make ${planned.toLocaleString('en-US')} nodes (map subtasks included); propsim simulates at most ${MAX_NODES.toLocaleString('en-US')} in one run`);
+    }
     const project = g.project ?? data.defaults?.project ?? 'flytesnacks';
     const domain = g.domain ?? data.defaults?.domain ?? 'development';
     const namespace = g.namespace ?? `${project}-${domain}`;
@@ -796,4 +808,15 @@ function applyTimeout(node: WorkflowNode, seconds: number): void {
     delete node.executionDeadline;
     delete node.activeDeadline;
   }
+}
+
+/** Nodes a workflow's execution makes: its nodes, map subtasks, nested DAGs and launched children. */
+function plannedNodes(wf: WorkflowDef, depth = 0): number {
+  if (depth > 50) return 0;
+  let n = 0;
+  for (const node of wf.nodes) {
+    n += 1 + (node.map ? node.map.size : 0);
+    for (const inner of [node.dynamic, node.subworkflow, node.launchplan]) if (inner) n += (node.map ? node.map.size : 1) * plannedNodes(inner, depth + 1);
+  }
+  return n;
 }

@@ -142,6 +142,10 @@ describe('model files', () => {
     expect(thrown(() => loadModel(file('propeller: {baseDelaySeconds: 90s}\n'))).path).toBe('propeller.maxDelaySeconds');
     expect(thrown(() => loadModel(file('profile: big\n'))).oneLine()).toMatch(/:1: profile: unknown profile "big"/);
     expect(thrown(() => loadModel(file('propeller: [\n'))).message).toMatch(/^invalid YAML/);
+    // values no run could hold: workers by the billion, a resync every nanosecond
+    expect(thrown(() => loadModel(file('propeller: {workers: 1000000000}\n'))).oneLine()).toMatch(/propeller.workers: expected a value <= 100000$/);
+    expect(thrown(() => loadModel(file('propeller: {workflowReevalSeconds: 1ns}\n'))).message).toBe('must be at least 0.01 s, got 1e-9');
+    expect(loadModel(file('propeller: {workflowReevalSeconds: 50ms, nodeExecutionDeadlineSeconds: 1h}\n')).propeller).toMatchObject({ workflowReevalSeconds: 0.05, nodeExecutionDeadlineSeconds: 3600 });
   });
 
   it('mergeModel does not touch its inputs', () => {

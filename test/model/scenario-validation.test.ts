@@ -175,6 +175,22 @@ describe('scenario validation errors', () => {
     expect(e.path).toBe('executions[0].arrival.every');
   });
 
+  it('sizes beyond what one run can hold, alias bombs and names of Object methods are input errors', () => {
+    let { e } = fail(head + 'workflows:\n  w:\n    nodes:\n      - {id: a, repeat: 1000000000000}\n');
+    expect(e.path).toBe('workflows.w.nodes[0].repeat');
+    ({ e } = fail(head + 'workflows:\n  w:\n    nodes:\n      - {id: a, map: {size: 1000000000}}\n'));
+    expect(e.path).toBe('workflows.w.nodes[0].map.size');
+    // each group within bounds, together too many: the group that passes the bound is named
+    ({ e } = fail(head + 'workflows:\n  w:\n    nodes:\n      - {id: a, map: {size: 100000}}\nexecutions:\n  - {workflow: w, count: 3}\n  - {workflow: w, count: 3, prefix: more}\n'));
+    expect(e.path).toBe('executions[1].count');
+    expect(e.message).toMatch(/make 600,018 nodes .*at most 500,000/);
+    ({ e } = fail(head + 'x: &a [1,1,1,1,1,1,1,1,1,1]\ny: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nz: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\nq: [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\n'));
+    expect(e.message).toMatch(/^invalid YAML: .*aliases expand the document too far/);
+    ({ e } = fail('{"name":"x","description":"d","workflows":{"constructor":{"nodes":[{"id":"a"}]}},"executions":[{"workflow":"toString"}]}', 'json'));
+    expect(e.path).toBe('executions[0].workflow');
+    expect(e.message).toBe('unknown workflow "toString" (defined: constructor)');
+  });
+
   it('YAML and JSON syntax errors carry the line', () => {
     let { e, file } = fail(head + 'workflows:\n  w:\n    nodes:\n      - {id: a, after: [b\n      - id: c\n');
     expect(e.file).toBe(file);

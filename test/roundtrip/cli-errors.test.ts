@@ -40,11 +40,11 @@ describe('input mistakes', () => {
     expect(err.split('\n')).toHaveLength(2);
   });
 
-  it('a replication count below one or not whole', async () => {
-    for (const reps of ['0', '2.5', 'x']) {
+  it('a replication count below one, not whole, or beyond any use', async () => {
+    for (const reps of ['0', '2.5', 'x', '1e9']) {
       const { code, err } = await run(['simulate', 'scenarios/hello.yaml', '--reps', reps]);
       expect(code).toBe(2);
-      expect(err).toBe(`propsim: --reps expects a whole number >= 1, got "${reps}"\n`);
+      expect(err).toBe(`propsim: --reps expects a whole number from 1 to 100,000, got "${reps}"\n`);
     }
   });
 });
