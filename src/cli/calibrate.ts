@@ -3,7 +3,7 @@ import { writeFileAtomic } from '../export/atomic-write.js';
 import { byCreation } from '../ingest/index.js';
 import { InputError } from '../timeline/errors.js';
 import type { LineStats } from '../timeline/types.js';
-import { linesSummary, readExecutions, streamExecutions } from './inputs.js';
+import { linesSummary, noExecutions, readExecutions, streamExecutions } from './inputs.js';
 import { allLogs } from './sniff.js';
 import { emit, note } from './output.js';
 
@@ -22,10 +22,7 @@ export interface CalibrateOpts {
 async function calibrateLogs(inputs: string[], opts: CalibrateOpts): Promise<{ result: CalibrationResult; lines: LineStats }> {
   const acc = new CalibrationAccumulator('logs', opts.profile !== undefined ? { profile: opts.profile } : {});
   const { lines } = await streamExecutions(inputs, { strict: opts.strict }, (e) => acc.add(e));
-  if (acc.count === 0) {
-    note(linesSummary(lines));
-    throw new InputError('no executions found in the input');
-  }
+  if (acc.count === 0) throw noExecutions(inputs, lines);
   return { result: acc.finish(byCreation), lines };
 }
 
@@ -38,7 +35,8 @@ export async function runCalibrate(inputs: string[], opts: CalibrateOpts): Promi
   } else {
     const rec = await readExecutions(inputs, { strict: opts.strict });
     result = calibrate(rec, opts.profile !== undefined ? { profile: opts.profile } : {});
-    if (rec.source === 'logs') lines = rec.lines;
+    // what was read: log lines, or a trace's lines and spans (the summary counts both)
+    lines = rec.lines;
   }
   if (opts.out) {
     writeFileAtomic(opts.out, `${JSON.stringify(result.modelFile, null, 2)}\n`);

@@ -1,16 +1,18 @@
 import { asReportJson, computeReport, diffReports, renderDiff, type ReportJson } from '../metrics/index.js';
 import { InputError } from '../timeline/errors.js';
-import { readJsonInput, readRecording } from './inputs.js';
+import type { LineStats } from '../timeline/types.js';
+import { linesSummary, readJsonInput, readRecording } from './inputs.js';
 import { readAsLogs, sniff, wrongKind } from './sniff.js';
 import { reportOfLogs } from './report.js';
-import { emit } from './output.js';
+import { emit, note } from './output.js';
 
-async function loadReport(path: string): Promise<ReportJson> {
+/** A side of the diff, and what was read of it (said once both sides loaded: an error stays one line). */
+async function loadReport(path: string): Promise<{ report: ReportJson; read?: string }> {
   const kind = await sniff(path);
   if (kind === 'report') {
     const data = await readJsonInput(path);
     try {
-      return asReportJson(data);
+      return { report: asReportJson(data) };
     } catch (e) {
       throw new InputError((e as Error).message, { file: path });
     }
@@ -19,14 +21,22 @@ async function loadReport(path: string): Promise<ReportJson> {
     throw wrongKind(path, kind, '; diff takes two reports (report or simulate --json), logs, traces or Timelines', '');
   }
   // Logs: one execution at a time, keeping only its report (a large log never sits in memory whole).
-  const report = readAsLogs(kind) ? (await reportOfLogs([path])).report : computeReport(await readRecording([path]));
-  if (report.executions.length === 0) throw new InputError('no executions found (expected a log, trace, Timeline or report JSON)', { file: path });
-  return report;
+  let lines: LineStats;
+  let report: ReportJson;
+  if (readAsLogs(kind)) ({ report, lines } = await reportOfLogs([path]));
+  else {
+    const rec = await readRecording([path]);
+    report = computeReport(rec);
+    lines = rec.lines;
+  }
+  if (report.executions.length === 0) throw new InputError(`no executions found (expected a log, trace, Timeline or report JSON; ${linesSummary(lines)})`, { file: path });
+  return { report, read: `${path}: ${report.executions.length} execution${report.executions.length === 1 ? '' : 's'}; ${linesSummary(lines)}` };
 }
 
 export async function runDiff(a: string, b: string, opts: { json?: boolean; out?: string }): Promise<number> {
   const [ra, rb] = [await loadReport(a), await loadReport(b)];
-  const d = diffReports(ra, rb);
+  for (const r of [ra, rb]) if (r.read !== undefined) note(r.read);
+  const d = diffReports(ra.report, rb.report);
   await emit(opts.out, opts.json ? `${JSON.stringify(d, null, 2)}\n` : renderDiff(d));
   return 0;
 }

@@ -1,7 +1,7 @@
 import { writeFoldText } from '../export/fold-text.js';
 import { InputError } from '../timeline/errors.js';
 import type { Execution, SourceKind } from '../timeline/types.js';
-import { linesSummary, streamExecutions } from './inputs.js';
+import { linesSummary, noExecutions, streamExecutions } from './inputs.js';
 import { note, openOutput } from './output.js';
 
 export interface FoldOpts {
@@ -37,20 +37,13 @@ export async function runFold(files: string[], opts: FoldOpts): Promise<number> 
     return pending;
   };
   try {
-    const { lines, originUnixNano, source } = await streamExecutions(files, { exec: opts.exec, strict: opts.strict }, onExecution);
+    const { lines } = await streamExecutions(files, { exec: opts.exec, strict: opts.strict }, onExecution);
     await pending;
-    if (json) {
-      const headIfEmpty = count === 0 ? `{"originUnixNano":${JSON.stringify(originUnixNano)},"source":${JSON.stringify(source)},"executions":[` : '';
-      await out.write(`${headIfEmpty}\n],"lines":${JSON.stringify(lines)}}\n`);
-    } else if (count === 0) {
-      await out.write(opts.exec ? `no execution with id ${opts.exec}\n` : 'no executions\n');
-    }
+    // nothing to fold is the input's mistake, as for every verb (nothing was written yet)
+    if (count === 0) throw noExecutions(files, lines, opts.exec);
+    if (json) await out.write(`\n],"lines":${JSON.stringify(lines)}}\n`);
     await out.close();
     note(`${count} execution${count === 1 ? '' : 's'}; ${linesSummary(lines)}`);
-    if (count === 0 && opts.exec) {
-      note(`no execution with id "${opts.exec}" in the input`);
-      return 2;
-    }
     return 0;
   } catch (e) {
     out.abort();

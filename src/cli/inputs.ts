@@ -7,7 +7,8 @@ import { loadSimulationInput } from '../model/load.js';
 import type { Scenario } from '../model/workflow.js';
 import type { SkipReason } from '../ingest/record.js';
 import { watchTimeJumps } from '../ingest/time-jumps.js';
-import { InputError } from '../timeline/errors.js';
+import { InputError, jsonSyntaxError } from '../timeline/errors.js';
+import { checkRecording } from '../timeline/check.js';
 import { mergeRecordings } from '../timeline/rebase.js';
 import type { Execution, LineStats, Recording, SourceKind } from '../timeline/types.js';
 import { note } from './output.js';
@@ -110,15 +111,13 @@ export async function readJsonInput(path: string): Promise<unknown> {
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw new InputError(`not valid JSON: ${(e as Error).message}`, { file: path });
+    const j = jsonSyntaxError(text, e);
+    throw new InputError(`not valid JSON: ${j.message}`, { file: path, line: j.line });
   }
 }
 
 async function readTimeline(path: string, exec?: string): Promise<Recording> {
-  const r = (await readJsonInput(path)) as Partial<Recording>;
-  if (typeof r.originUnixNano !== 'string' || !Array.isArray(r.executions)) {
-    throw new InputError('expected a Timeline JSON (as `propsim fold --json` writes) with originUnixNano and executions', { file: path });
-  }
+  const r = checkRecording(await readJsonInput(path), path);
   const source = r.source ?? 'logs';
   const executions = exec ? r.executions.filter((e) => e.id === exec) : r.executions.slice();
   // `fold --json` streams executions out as they finish: list them in creation order, as a
@@ -138,6 +137,10 @@ async function readTraces(path: string, opts: ReadOptions): Promise<Recording> {
   if (opts.strict && stats.malformed > 0) {
     throw new InputError('malformed OTLP JSON line', { file: path, line: stats.badLines[0] });
   }
+  // --strict: a malformed span (no ids, no times) is as much a fault as an unreadable line; spans
+  // that are merely not propeller's, or outside any Handle call, are not
+  const bad = stats.spans.skipped.badSpan ?? 0;
+  if (opts.strict && bad > 0) throw new InputError(`${bad} malformed span${bad === 1 ? '' : 's'} (badSpan: no valid ids or times)`, { file: path });
   return recording;
 }
 
@@ -149,33 +152,59 @@ async function readTraces(path: string, opts: ReadOptions): Promise<Recording> {
 export async function readRecording(inputs: string[], opts: ReadOptions = {}): Promise<Recording> {
   const logs: string[] = [];
   const others: Recording[] = [];
+  const otherFiles: string[] = [];
   for (const path of inputs) {
     const kind = await sniff(path);
     if (readAsLogs(kind)) logs.push(path);
     else if (kind === 'otlp') others.push(await readTraces(path, opts));
     else if (kind === 'timeline') others.push(await readTimeline(path, opts.exec));
     else throw wrongKind(path, kind, '; expected logs, traces or a Timeline');
+    if (!readAsLogs(kind)) otherFiles.push(path);
   }
   const recs: Recording[] = [];
+  const files: string[] = [];
   if (logs.length > 0) {
     const stats = newLineStats();
     const { records, noteJump } = await logRecords(logs, opts, stats);
     recs.push(await foldRecords(records, { exec: opts.exec, stats }));
+    files.push(logs.length === 1 ? logs[0]! : `the logs (${logs.join(', ')})`);
     noteJump();
   }
   recs.push(...others);
+  files.push(...otherFiles);
   if (recs.length === 0) throw new InputError('no input given');
+  onceEach(recs, files);
   return mergeRecordings(recs);
+}
+
+/**
+ * An execution read from two inputs (a log and the Timeline folded from it, two copies of one trace)
+ * would be counted twice and replayed as two executions of one id: the user's mistake, said so.
+ */
+function onceEach(recs: Recording[], files: string[]): void {
+  const from = new Map<string, number>();
+  recs.forEach((r, i) => {
+    for (const e of r.executions) {
+      const j = from.get(e.id);
+      if (j !== undefined && j !== i) {
+        throw new InputError(`execution "${e.id}" is also in ${files[j]}: give each execution once (a log and the Timeline or trace made from it hold the same executions)`, { file: files[i] });
+      }
+      from.set(e.id, i);
+    }
+  });
 }
 
 /** `readRecording` for verbs that need executions: none found is a usage error (the line counts go to stderr first). */
 export async function readExecutions(inputs: string[], opts: ReadOptions = {}): Promise<Recording> {
   const rec = await readRecording(inputs, opts);
-  if (rec.executions.length === 0) {
-    note(linesSummary(rec.lines));
-    throw new InputError(opts.exec ? `no execution with id "${opts.exec}" in the input` : 'no executions found in the input');
-  }
+  if (rec.executions.length === 0) throw noExecutions(inputs, rec.lines, opts.exec);
   return rec;
+}
+
+/** Inputs without (the) executions: one line naming the input, with what its lines were. */
+export function noExecutions(inputs: readonly string[], lines: LineStats, exec?: string): InputError {
+  const what = exec ? `no execution with id "${exec}"` : 'no executions found';
+  return new InputError(`${what} (${linesSummary(lines)})`, inputs.length === 1 ? { file: inputs[0] } : {});
 }
 
 /**

@@ -1,7 +1,9 @@
 import { Command, CommanderError, Option } from 'commander';
 import { InputError } from '../timeline/errors.js';
 import { presetHelp } from '../whatif/presets.js';
-import { checkCommandPaths } from './path-checks.js';
+import { beginStaging, commitStaged, discardStaged } from '../export/atomic-write.js';
+import { filesRead, forgetFilesRead } from '../timeline/files-read.js';
+import { checkCommandPaths, checkNotRead } from './path-checks.js';
 
 /**
  * `propsim <verb>`: parses arguments and calls the modules. Each verb's module is imported only
@@ -16,6 +18,13 @@ const MAX_REPS = 100_000;
 const int = (name: string) => (v: string): number => {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 1 || n > MAX_REPS) throw new InputError(`${name} expects a whole number from 1 to ${MAX_REPS.toLocaleString('en-US')}, got "${v}"`);
+  return n;
+};
+/** Replication threads: each is a JavaScript engine of its own (tens of MB); past 32 they only compete for memory. */
+const MAX_JOBS = 32;
+const jobsArg = (v: string): number => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_JOBS) throw new InputError(`--jobs expects a whole number from 1 to ${MAX_JOBS}, got "${v}"`);
   return n;
 };
 const seedArg = (v: string): string => {
@@ -43,7 +52,7 @@ function pairedRunOptions(cmd: Command, reps: number, per = ''): Command {
     .option('--profile <name>', 'configuration profile: default or flyte-core')
     .option('--reps <n>', `maximum replications${per}`, int('--reps'), reps)
     .option('--min-reps <n>', `minimum replications${per}`, int('--min-reps'), 10)
-    .option('--jobs <n>', 'threads for replications (default: the machine\'s cores minus one, at most 8; 1 = this thread only)', int('--jobs'))
+    .option('--jobs <n>', 'threads for replications (default: the machine\'s cores minus one, at most 8; 1 = this thread only)', jobsArg)
     .option('--seed <seed>', 'random seed', seedArg, '1')
     .option('--json', 'print JSON')
     .option('-o, --out <file>', 'write to a file (atomically) instead of stdout');
@@ -56,8 +65,8 @@ export function buildProgram(out: { code: number }): Command {
         "node's time into user code, Flyte management and external overhead, simulate and compare changes.",
     )
     .version('0.1.0')
-    .showHelpAfterError('(run with --help for usage)')
-    .configureOutput({ outputError: (str, write) => write(str) });
+    // a usage error is one line, like every other error: `propsim: unknown option '--x' (run with --help for usage)`
+    .configureOutput({ outputError: (str, write) => write(`propsim: ${str.replace(/^error: /, '').trimEnd()} (run with --help for usage)\n`) });
 
   program
     .command('fold')
@@ -108,7 +117,7 @@ export function buildProgram(out: { code: number }): Command {
     .option('--profile <name>', 'configuration profile: default (code defaults) or flyte-core (Helm values)')
     .option('--seed <seed>', 'random seed', seedArg, '1')
     .option('--reps <n>', 'replications (mean and 95% CI per figure when > 1)', int('--reps'), 1)
-    .option('--jobs <n>', 'threads for replications (default: the machine\'s cores minus one, at most 8; 1 = this thread only)', int('--jobs'))
+    .option('--jobs <n>', 'threads for replications (default: the machine\'s cores minus one, at most 8; 1 = this thread only)', jobsArg)
     .option('--json', 'print JSON (report contract plus "replications")')
     .option('--summary', 'text: only the overhead over all executions and the infrastructure table, not each execution')
     .option('--emit-logs <file>', 'write propeller debug logs of replication 0')
@@ -230,10 +239,16 @@ export async function main(argv: string[]): Promise<number> {
   const out = { code: 0 };
   const program = buildProgram(out);
   for (const c of program.commands) c.exitOverride();
+  beginStaging();
+  forgetFilesRead();
   try {
     await program.parseAsync(argv, { from: 'user' });
+    // the run's outputs appear together, once it succeeded
+    const read = filesRead();
+    commitStaged((path) => checkNotRead(path, read));
     return out.code;
   } catch (e) {
+    discardStaged();
     if (e instanceof CommanderError) {
       // --help and --version exit through here with code 0.
       if (e.exitCode === 0 || e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return 0;
@@ -253,4 +268,9 @@ export async function main(argv: string[]): Promise<number> {
     if (process.env.PROPSIM_DEBUG) process.stderr.write(`${err?.stack ?? ''}\n`);
     return 1;
   }
+}
+
+/** An interrupt (Ctrl-C, SIGTERM): no output of the run appears, and no temporary file is left. */
+export function interrupted(): void {
+  discardStaged();
 }

@@ -1,4 +1,5 @@
 import { statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { STDIN } from '../ingest/source.js';
 import { InputError } from '../timeline/errors.js';
 
@@ -56,10 +57,52 @@ export function checkOutputsAreNotInputs(inputs: readonly string[], outputs: rea
   }
 }
 
-/** Both checks for one verb's parsed arguments and options (commander's `processedArgs` and `opts()`). */
+/** Verbs whose `-o -` is standard output (their report); the others' outputs are files only. */
+const STDOUT_VERBS: ReadonlySet<string> = new Set(['fold', 'report', 'simulate', 'whatif', 'sweep', 'diff', 'validate']);
+
+/** The option's name as the user wrote it. */
+function flag(key: (typeof OUTPUT_OPTIONS)[number]): string {
+  return key === 'out' ? '--out' : `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+}
+
+/**
+ * Outputs are checked before any work, so that a run never computes for minutes and then fails
+ * on a path: each names a file in an existing directory (not a directory itself), no two name the
+ * same file, and `-` (standard output) only where the verb prints its report.
+ */
+export function checkOutputs(verb: string, opts: Record<string, unknown>): void {
+  const seen = new Map<string, string>();
+  for (const key of OUTPUT_OPTIONS) {
+    const path = opts[key];
+    if (typeof path !== 'string' || path === '') continue;
+    if (path === '-') {
+      if (key === 'out' && STDOUT_VERBS.has(verb)) continue;
+      throw new InputError(`${flag(key)} -: standard output cannot take this output; give a file path`);
+    }
+    const id = fileIdentity(path) ?? resolve(path);
+    const other = seen.get(id);
+    if (other !== undefined) throw new InputError(`given for both ${other} and ${flag(key)}: each output needs its own file`, { file: path });
+    seen.set(id, flag(key));
+    const st = statSync(path, { throwIfNoEntry: false });
+    if (st?.isDirectory()) throw new InputError('is a directory; expected a file path', { file: path });
+    const dir = statSync(dirname(resolve(path)), { throwIfNoEntry: false });
+    if (dir === undefined) throw new InputError('cannot write (no such file or directory)', { file: path });
+    if (!dir.isDirectory()) throw new InputError('cannot write (a parent is not a directory)', { file: path });
+  }
+}
+
+/** The checks for one verb's parsed arguments and options (commander's `processedArgs` and `opts()`). */
 export function checkCommandPaths(verb: string, args: readonly unknown[], opts: Record<string, unknown>): void {
   const inputs = namedFiles(args);
   checkInputsDistinct(verb, inputs);
   const extraInputs = namedFiles(INPUT_OPTIONS.map((k) => opts[k]));
   checkOutputsAreNotInputs([...inputs, ...extraInputs], namedFiles(OUTPUT_OPTIONS.map((k) => opts[k])));
+  checkOutputs(verb, opts);
+}
+
+/** At the end of a run, before its outputs replace anything: `path` must not be a file the run read (a CR a scenario named). */
+export function checkNotRead(path: string, read: readonly string[]): void {
+  const id = fileIdentity(path);
+  if (id === undefined) return;
+  if (read.some((r) => fileIdentity(r) === id)) throw new InputError('would overwrite a file this run read', { file: path });
 }

@@ -15,7 +15,7 @@ import {
 } from '../metrics/index.js';
 import { InputError } from '../timeline/errors.js';
 import type { Execution, LineStats } from '../timeline/types.js';
-import { linesSummary, readExecutions, streamExecutions } from './inputs.js';
+import { linesSummary, noExecutions, readExecutions, streamExecutions } from './inputs.js';
 import { allLogs } from './sniff.js';
 import { emit, note, openOutput } from './output.js';
 
@@ -115,10 +115,7 @@ async function runReportStreaming(inputs: string[], opts: ReportOpts): Promise<n
       else if (!opts.summary) spool.add({ id: e.id, created: e.created }, renderExecutionText(r));
     });
     const n = acc.count;
-    if (n === 0) {
-      note(linesSummary(lines));
-      throw new InputError(opts.exec ? `no execution with id "${opts.exec}" in the input` : 'no executions found in the input');
-    }
+    if (n === 0) throw noExecutions(inputs, lines, opts.exec);
     const report = acc.finish('logs', originUnixNano);
     const out = openOutput(opts.out);
     try {

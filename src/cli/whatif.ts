@@ -35,9 +35,12 @@ export async function plansFor(input: string): Promise<ExecutionPlan[]> {
   if (!readAsLogs(kind) && kind !== 'otlp' && kind !== 'timeline') {
     throw wrongKind(input, kind, '; expected a scenario, a FlyteWorkflow CR, or a recording (logs, traces, Timeline)');
   }
-  const { readRecording } = await import('./inputs.js');
+  const { linesSummary, readExecutions } = await import('./inputs.js');
   const { replayPlans } = await import('../calibrate/replay.js');
-  return replayPlans(await readRecording([input]));
+  const rec = await readExecutions([input]);
+  // what was read of a recording, as every verb that reads one says (unreadable lines counted)
+  note(`${rec.executions.length} execution${rec.executions.length === 1 ? '' : 's'} to replay; ${linesSummary(rec.lines)}`);
+  return replayPlans(rec);
 }
 
 /** Model fields a replay overrides for every pod it saw start: the pod's recorded start stands instead. */

@@ -1,4 +1,4 @@
-import { createWriteStream, openSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, createWriteStream, openSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { dirname, basename, join } from 'node:path';
 import { InputError } from '../timeline/errors.js';
@@ -9,6 +9,90 @@ import { InputError } from '../timeline/errors.js';
  */
 function tempPathFor(path: string): string {
   return join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+}
+
+/**
+ * A run's outputs as one unit: while staging, a finished output waits as its temporary file, and
+ * all are renamed into place together at the end of a run that succeeded (`commitStaged`), or all
+ * removed (`discardStaged`): a verb that writes several files and fails on the last leaves none
+ * of them, and none of the targets it would have replaced is touched. `liveTemps` are the
+ * temporary files not yet renamed (being written or staged), removed on an interrupt.
+ */
+let staged: { tmp: string; path: string; shown: string }[] | null = null;
+const liveTemps = new Set<string>();
+
+export function beginStaging(): void {
+  staged = [];
+}
+
+/** Renames every staged output into place; `check` may refuse a target first (it then throws, nothing renamed). */
+export function commitStaged(check?: (path: string) => void): void {
+  const list = staged ?? [];
+  staged = null;
+  try {
+    if (check) for (const s of list) check(s.shown);
+  } catch (e) {
+    for (const s of list) removeTemp(s.tmp);
+    throw e;
+  }
+  for (let i = 0; i < list.length; i++) {
+    const s = list[i]!;
+    try {
+      renameSync(s.tmp, s.path);
+      liveTemps.delete(s.tmp);
+    } catch (e) {
+      for (const r of list.slice(i)) removeTemp(r.tmp);
+      throw outputError(s.shown, e);
+    }
+  }
+}
+
+/** Removes every staged and unfinished temporary file (a failed or interrupted run). */
+export function discardStaged(): void {
+  staged = null;
+  for (const t of [...liveTemps]) removeTemp(t);
+}
+
+function removeTemp(tmp: string): void {
+  rmSync(tmp, { force: true });
+  liveTemps.delete(tmp);
+}
+
+/** A finished temporary file: staged when a run stages its outputs, else renamed now. */
+function finish(tmp: string, path: string, shown: string): void {
+  if (staged !== null) {
+    staged.push({ tmp, path, shown });
+    return;
+  }
+  try {
+    renameSync(tmp, path);
+    liveTemps.delete(tmp);
+  } catch (e) {
+    removeTemp(tmp);
+    throw outputError(shown, e);
+  }
+}
+
+/**
+ * Where an output really goes: the file a symbolic link names (renaming over the link would replace
+ * the link itself), and the mode an existing file has, kept for the file that replaces it.
+ */
+function realTarget(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
+}
+
+function keepMode(tmp: string, target: string): void {
+  const st = statSync(target, { throwIfNoEntry: false });
+  if (st?.isFile()) chmodSync(tmp, st.mode & 0o7777);
+}
+
+/** `-` names standard output only where a verb prints there (`-o -`); as a file name it is a mistake. */
+function refuseDash(path: string): void {
+  if (path === '-') throw new InputError('"-" (standard output) cannot take this output; give a file path');
 }
 
 /** Why a write failed, in words, by errno code (the code itself is used for others). */
@@ -48,24 +132,28 @@ function isSpecialFile(path: string): boolean {
   return st !== undefined && !st.isFile() && !st.isDirectory();
 }
 
-export function writeFileAtomic(path: string, data: string | Uint8Array): void {
-  refuseDirectory(path);
+export function writeFileAtomic(shown: string, data: string | Uint8Array): void {
+  refuseDash(shown);
+  refuseDirectory(shown);
+  const path = realTarget(shown);
   if (isSpecialFile(path)) {
     try {
       writeFileSync(path, data);
     } catch (e) {
-      throw outputError(path, e);
+      throw outputError(shown, e);
     }
     return;
   }
   const tmp = tempPathFor(path);
+  liveTemps.add(tmp);
   try {
     writeFileSync(tmp, data);
-    renameSync(tmp, path);
+    keepMode(tmp, path);
   } catch (e) {
-    rmSync(tmp, { force: true });
-    throw outputError(path, e);
+    removeTemp(tmp);
+    throw outputError(shown, e);
   }
+  finish(tmp, path, shown);
 }
 
 /** A streaming writer with the same guarantee: nothing appears under `path` until `close()` succeeds. */
@@ -76,10 +164,15 @@ export class AtomicWriter {
   /** Writes straight to a special file (see `isSpecialFile`); no rename. */
   private readonly direct: boolean;
 
+  /** The file written: `path`, or the file it links to. */
+  private readonly target: string;
+
   constructor(readonly path: string) {
+    refuseDash(path);
     refuseDirectory(path);
-    this.direct = isSpecialFile(path);
-    this.tmp = this.direct ? path : tempPathFor(path);
+    this.target = realTarget(path);
+    this.direct = isSpecialFile(this.target);
+    this.tmp = this.direct ? this.target : tempPathFor(this.target);
     // Opened now, not by the stream later: an `abort()` right away then finds the file to remove
     // instead of racing the stream's own open, which would leave an empty temporary file.
     let fd: number;
@@ -88,6 +181,7 @@ export class AtomicWriter {
     } catch (e) {
       throw outputError(path, e);
     }
+    if (!this.direct) liveTemps.add(this.tmp);
     // A 1 MiB buffer: with the default 16 KiB every execution written waits for the disk.
     this.stream = createWriteStream(this.tmp, { fd, highWaterMark: 1 << 20 });
     this.stream.on('error', (e) => (this.failed = outputError(path, e)));
@@ -104,16 +198,17 @@ export class AtomicWriter {
     this.stream.end();
     await this.settled('close');
     if (this.failed) {
-      if (!this.direct) rmSync(this.tmp, { force: true });
+      if (!this.direct) removeTemp(this.tmp);
       throw this.failed;
     }
     if (this.direct) return;
     try {
-      renameSync(this.tmp, this.path);
+      keepMode(this.tmp, this.target);
     } catch (e) {
-      rmSync(this.tmp, { force: true });
+      removeTemp(this.tmp);
       throw outputError(this.path, e);
     }
+    finish(this.tmp, this.target, this.path);
   }
 
   /** Waits for `event`; an 'error' instead (which `once` rejects with) is kept as the failure. */
@@ -127,7 +222,7 @@ export class AtomicWriter {
 
   abort(): void {
     this.stream.destroy();
-    if (!this.direct) rmSync(this.tmp, { force: true });
+    if (!this.direct) removeTemp(this.tmp);
   }
 }
 

@@ -229,10 +229,27 @@ export function asReportJson(value: unknown, label?: string): ReportJson {
     throw new Error(`${at}not a propsim report (expected an "executions" array)`);
   }
   if (typeof v.infra !== 'object' || v.infra === null) throw new Error(`${at}not a propsim report (expected an "infra" object)`);
+  // What diff reads, with its type: a hand-edited report fails here, naming the field.
+  const numbers = (o: unknown, path: string): void => {
+    if (o === undefined || o === null) return;
+    if (typeof o !== 'object' || Array.isArray(o)) throw new Error(`${at}${path}: expected an object`);
+    // figures (…Ns, …Ratio, …Share) are numbers, or null where unknown
+    for (const [k, x] of Object.entries(o)) {
+      if (/(Ns|Ratio|Share)$/.test(k) && x !== null && typeof x !== 'number') throw new Error(`${at}${path}.${k}: expected a number`);
+    }
+  };
   v.executions.forEach((e, i) => {
     if (typeof e?.id !== 'string' || typeof e.makespanNs !== 'number') {
       throw new Error(`${at}executions[${i}] lacks "id" or "makespanNs"`);
     }
+    for (const k of ['overhead', 'criticalPath', 'counts'] as const) numbers(e[k], `executions[${i}].${k}`);
+    if (e.nodes === undefined) return;
+    if (!Array.isArray(e.nodes)) throw new Error(`${at}executions[${i}].nodes: expected a list`);
+    e.nodes.forEach((n, j) => {
+      if (n === null || typeof n !== 'object' || typeof n.id !== 'string') throw new Error(`${at}executions[${i}].nodes[${j}]: expected a node with an "id"`);
+      numbers(n, `executions[${i}].nodes[${j}]`);
+    });
   });
+  for (const [k, m] of Object.entries(v.infra)) numbers(m, `infra.${k}`);
   return v as ReportJson;
 }

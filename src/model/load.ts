@@ -1,9 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, extname, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument, type Document } from 'yaml';
 import type { Scenario, WorkflowDef } from './workflow.js';
-import { clipExcerpt, InputError, MAX_EXCERPT } from '../timeline/errors.js';
+import { clipExcerpt, InputError, jsonSyntaxError, MAX_EXCERPT } from '../timeline/errors.js';
+import { noteFileRead } from '../timeline/files-read.js';
 import { crdExecution, crdToWorkflow, flyteWorkflowPart, isFlyteWorkflowCr, isFlyteWorkflowList, type CrdOptions } from './crd.js';
 import { looksLikeModelFile } from './model-schema.js';
 import { compileScenario, parseScenarioFile } from './scenario-schema.js';
@@ -23,16 +24,31 @@ export interface SourceFile {
   lineOf(path: string | undefined): number | undefined;
 }
 
+/**
+ * The most text a scenario, CR or model file may hold (decompressed): the largest CR etcd takes
+ * is 1.5 MiB, so anything near this is another kind of file (a log given as a model), and past
+ * 512 MB no JavaScript string can hold it.
+ */
+const MAX_TEXT_BYTES = 256 * 1024 * 1024;
+
+function tooLarge(file: string): InputError {
+  return new InputError(`too large for a scenario, CR or model file (over ${MAX_TEXT_BYTES / 1024 / 1024} MB of text); is it a log? logs go to fold, report, calibrate or whatif`, { file });
+}
+
 function readText(file: string, text: string | undefined): string {
   if (text !== undefined) return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   let bytes: Buffer;
   try {
+    if (file !== '-' && (statSync(file, { throwIfNoEntry: false })?.size ?? 0) > MAX_TEXT_BYTES) throw tooLarge(file);
     bytes = file === '-' ? readFileSync(0) : readFileSync(file);
   } catch (e) {
+    if (e instanceof InputError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (e as Error).message;
     throw new InputError(`cannot read: ${why}`, { file });
   }
+  if (bytes.length > MAX_TEXT_BYTES) throw tooLarge(file);
+  noteFileRead(file);
   return gunzippedText(bytes, file);
 }
 
@@ -41,8 +57,9 @@ function gunzippedText(bytes: Buffer, file: string): string {
   if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return decodeText(bytes);
   let raw: Buffer;
   try {
-    raw = gunzipSync(bytes);
-  } catch {
+    raw = gunzipSync(bytes, { maxOutputLength: MAX_TEXT_BYTES });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw tooLarge(file);
     throw new InputError('truncated or corrupt gzip data', { file });
   }
   return decodeText(raw);
@@ -64,7 +81,10 @@ function decodeText(bytes: Buffer): string {
  * and cut short: the parser quotes the offending text, which may be binary or one huge line.
  */
 function yamlMessage(message: string): string {
-  return clipExcerpt(message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, ''), 2 * MAX_EXCERPT);
+  const first = message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+  // the library's advice to its programmer is no help to the file's author
+  if (first.startsWith('Source contains multiple documents')) return 'the file holds several YAML documents (separated by ---); a scenario or model is one document';
+  return clipExcerpt(first, 2 * MAX_EXCERPT);
 }
 
 function parseYaml(text: string): { doc: Document; lines: LineCounter } {
@@ -118,10 +138,10 @@ export function readStructuredFile(file: string, preread?: string): SourceFile {
       // JSON.parse gives no position on Node 20; the YAML parser (a JSON superset) finds the line.
       yaml = parseYaml(text);
       const err = yaml.doc.errors[0];
-      throw new InputError(`invalid JSON: ${err ? yamlMessage(err.message) : clipExcerpt((e as Error).message, 2 * MAX_EXCERPT)}`, {
-        file,
-        line: err?.linePos?.[0].line,
-      });
+      if (err) throw new InputError(`invalid JSON: ${yamlMessage(err.message)}`, { file, line: err.linePos?.[0].line });
+      // what YAML accepts and JSON does not (a trailing comma): JSON's own message, at its line
+      const j = jsonSyntaxError(text, e);
+      throw new InputError(`invalid JSON: ${j.message}`, { file, line: j.line });
     }
   }
   yaml = parseYaml(text);
@@ -215,6 +235,7 @@ function scenarioFromSource(src: SourceFile): Scenario {
         // relative to the scenario file; an absolute path as it is
         const path = resolve(base, ref);
         if (!existsSync(path)) throw new InputError(`cannot read CR file "${ref}" (looked for ${path}): no such file`);
+        if (statSync(path).isDirectory()) throw new InputError(`cannot read CR file "${ref}" (${path}): is a directory`);
         return loadCrdFile(path, { cacheHit: o.cacheHit, ...(o.mapSize !== undefined ? { defaultMapSize: o.mapSize } : {}) });
       },
     });

@@ -31,3 +31,18 @@ export class InputError extends Error {
     return parts.join(': ');
   }
 }
+
+/**
+ * A `JSON.parse` failure as a user reads it: the message without its character offset, and the
+ * line that offset falls on (Node names a position, a reader looks for a line).
+ */
+export function jsonSyntaxError(text: string, e: unknown): { message: string; line?: number } {
+  const raw = (e as Error).message;
+  const m = / in JSON at position (\d+)/.exec(raw);
+  const message = clipExcerpt(raw.replace(/ in JSON at position \d+.*$/, '').replace(/^Unexpected end of JSON input$/, 'the JSON ends early (cut off?)'), 2 * MAX_EXCERPT);
+  if (!m) return { message };
+  const at = Math.min(Number(m[1]), text.length);
+  let line = 1;
+  for (let i = text.indexOf('\n'); i !== -1 && i < at; i = text.indexOf('\n', i + 1)) line++;
+  return { message, line };
+}

@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync, copyFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../../src/model/load.js';
 import { InputError } from '../../src/timeline/errors.js';
@@ -189,6 +190,19 @@ describe('scenario validation errors', () => {
     ({ e } = fail('{"name":"x","description":"d","workflows":{"constructor":{"nodes":[{"id":"a"}]}},"executions":[{"workflow":"toString"}]}', 'json'));
     expect(e.path).toBe('executions[0].workflow');
     expect(e.message).toBe('unknown workflow "toString" (defined: constructor)');
+  });
+
+  it('a file far larger than any scenario, CR or model (a log, a gzip bomb) is refused by its size', () => {
+    const file = join(tmp, 'huge.yaml.gz');
+    writeFileSync(file, gzipSync(Buffer.alloc(257 * 1024 * 1024, 0x20), { level: 1 }));
+    let e: InputError | undefined;
+    try {
+      loadScenario(file);
+    } catch (err) {
+      e = err as InputError;
+    }
+    expect(e).toBeInstanceOf(InputError);
+    expect(e!.oneLine()).toBe(`${file}: too large for a scenario, CR or model file (over 256 MB of text); is it a log? logs go to fold, report, calibrate or whatif`);
   });
 
   it('YAML and JSON syntax errors carry the line', () => {

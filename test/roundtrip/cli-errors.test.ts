@@ -40,6 +40,14 @@ describe('input mistakes', () => {
     expect(err.split('\n')).toHaveLength(2);
   });
 
+  it('a thread count beyond what helps', async () => {
+    for (const jobs of ['0', '33', '1e6']) {
+      const { code, err } = await run(['simulate', 'scenarios/hello.yaml', '--reps', '2', '--jobs', jobs]);
+      expect(code).toBe(2);
+      expect(err).toBe(`propsim: --jobs expects a whole number from 1 to 32, got "${jobs}"\n`);
+    }
+  });
+
   it('a replication count below one, not whole, or beyond any use', async () => {
     for (const reps of ['0', '2.5', 'x', '1e9']) {
       const { code, err } = await run(['simulate', 'scenarios/hello.yaml', '--reps', reps]);

@@ -193,9 +193,7 @@ describe('inputs of the wrong kind', () => {
     writeFileSync(empty, '');
     const out = join(dir, 'empty.otlp.json');
     for (const args of [['report', empty], ['export', empty, '--format', 'otlp', '-o', out]]) {
-      const r = await run(args);
-      expect(r.code).toBe(2);
-      expect(r.err).toMatch(/propsim: no executions found in the input\n$/);
+      expectOneLineError(await run(args), empty, /: no executions found \(lines: 0 read, 0 used\)\n$/);
     }
     expect(existsSync(out)).toBe(false);
   });
@@ -262,6 +260,62 @@ describe('output errors', () => {
     for (const [args, path, pattern] of cases) expectOneLineError(await run(args), path, pattern);
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
     expect(readdirSync(target)).toEqual([]);
+  });
+});
+
+describe('a run with several outputs', () => {
+  it('checks every output path before any work, and two options never share a file', async () => {
+    const keep = join(dir, 'keep.txt');
+    writeFileSync(keep, 'PRECIOUS\n');
+    const timeline = join(dir, 'run.timeline.json');
+    const missing = join(dir, 'no-such-dir', 'o.json');
+    const scenario = join(ROOT, 'scenarios/hello.yaml');
+    expectOneLineError(await run(['simulate', scenario, '--timeline', timeline, '--emit-otlp', missing, '-o', keep]), missing, /cannot write \(no such file or directory\)\n$/);
+    expect(existsSync(timeline)).toBe(false);
+    expect(readFileSync(keep, 'utf8')).toBe('PRECIOUS\n');
+    expectOneLineError(await run(['simulate', scenario, '--timeline', keep, '-o', relativeTo(keep)]), keep, /given for both --out and --timeline: each output needs its own file\n$/);
+    const dash = await run(['simulate', scenario, '--html', '-']);
+    expect(dash.code).toBe(2);
+    expect(dash.err).toBe('propsim: --html -: standard output cannot take this output; give a file path\n');
+    expect(readFileSync(keep, 'utf8')).toBe('PRECIOUS\n');
+  });
+
+  it('a run that fails after writing leaves no output and replaces nothing', async () => {
+    const keep = join(dir, 'keep-fold.txt');
+    writeFileSync(keep, 'PRECIOUS\n');
+    const r = await run(['fold', HELLO_LOG, '--exec', 'nope', '-o', keep]);
+    expect(r.code).toBe(2);
+    expect(r.err).toBe(`propsim: ${HELLO_LOG}: no execution with id "nope" (lines: 238 read, 0 used, skipped: filtered 238)\n`);
+    expect(readFileSync(keep, 'utf8')).toBe('PRECIOUS\n');
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('an output never replaces a CR the scenario names', async () => {
+    const d = join(dir, 'crs');
+    mkdirSync(join(d, 'crds'), { recursive: true });
+    copyFileSync(join(ROOT, 'scenarios/cached-dataframe-cr.yaml'), join(d, 's.yaml'));
+    const name = 'crds/147_core.flyte_basics.task_cache.cached_dataframe_wf_2_wf_crd.json';
+    copyFileSync(join(ROOT, 'scenarios', name), join(d, name));
+    const before = readFileSync(join(d, name));
+    expectOneLineError(await run(['simulate', join(d, 's.yaml'), '-o', join(d, name)]), join(d, name), /would overwrite a file this run read\n$/);
+    expect(readFileSync(join(d, name)).equals(before)).toBe(true);
+    expect(readdirSync(join(d, 'crds'))).toHaveLength(1);
+  });
+
+  it('an execution given twice (a log and its own Timeline) is the input mistake it is', async () => {
+    const timeline = join(dir, 'hello.timeline.json');
+    expect((await run(['fold', HELLO_LOG, '--json', '-o', timeline])).code).toBe(0);
+    const r = await run(['report', HELLO_LOG, timeline]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(new RegExp(`^propsim: ${timeline}: execution "[0-9a-z]+" is also in ${HELLO_LOG}: give each execution once`));
+  });
+
+  it('a damaged Timeline names the field, for every verb that reads one', async () => {
+    const bad = join(dir, 'damaged.timeline.json');
+    writeFileSync(bad, JSON.stringify({ originUnixNano: '1', source: 'logs', executions: [{ id: 'x', namespace: 'n', phase: 'Succeeded', handles: [{ worker: 'w', start: 0, end: 1, rounds: null }], nodes: [] }] }));
+    for (const args of [['fold', bad], ['report', bad], ['calibrate', bad], ['export', bad, '--format', 'perfetto', '-o', join(dir, 'p.json')]]) {
+      expectOneLineError(await run(args), bad, /: executions\[0\]\.handles\[0\]\.rounds: expected a list, got null\n$/);
+    }
   });
 });
 

@@ -80,12 +80,23 @@ describe('diff of written reports', () => {
       const whatif = join(dir, 'w.json');
       writeFileSync(whatif, '{"schema": "propsim.whatif/1", "baseline": {}, "variant": {}}');
       expect(await main(['diff', whatif, a])).toBe(2);
+      // a hand-edited report: a node that is null, a figure that is text
+      const edited = JSON.parse(readFileSync(a, 'utf8')) as { executions: { nodes: unknown[]; overhead: Record<string, unknown> }[] };
+      edited.executions[0]!.nodes[0] = null;
+      writeFileSync(join(dir, 'edited1.json'), JSON.stringify(edited));
+      expect(await main(['diff', join(dir, 'edited1.json'), a])).toBe(2);
+      const edited2 = JSON.parse(readFileSync(a, 'utf8')) as typeof edited;
+      edited2.executions[1]!.overhead.flyteNs = 'lots';
+      writeFileSync(join(dir, 'edited2.json'), JSON.stringify(edited2));
+      expect(await main(['diff', a, join(dir, 'edited2.json')])).toBe(2);
     } finally {
       spy.mockRestore();
     }
     expect(errors).toEqual([
       `propsim: ${join(dir, 'broken.json')}: not a propsim report (expected an "executions" array)\n`,
       expect.stringMatching(/^propsim: .*w\.json: is a what-if result, which already compares its baseline and variant; .*\n$/),
+      `propsim: ${join(dir, 'edited1.json')}: executions[0].nodes[0]: expected a node with an "id"\n`,
+      `propsim: ${join(dir, 'edited2.json')}: executions[1].overhead.flyteNs: expected a number\n`,
     ]);
   });
 
