@@ -1,5 +1,6 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { endStaging } from '../export/atomic-write.js';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { computeReport } from '../metrics/index.js';
@@ -78,6 +79,8 @@ function portfolioTable(seed: string): void {
 export async function runDemo(opts: { quick?: boolean }): Promise<number> {
   const hello = rel('recordings', 'hello-world.jsonl');
   const deployment = rel('recordings', 'deployment.cri.log.gz');
+  // the demo's files are its own scratch, read back within the run: written at once, not staged
+  endStaging();
   const work = mkdtempSync(join(tmpdir(), 'propsim-demo-'));
   const model = join(work, 'model.json');
   try {

@@ -47,6 +47,11 @@ export function commitStaged(check?: (path: string) => void): void {
   }
 }
 
+/** Outputs from now on are renamed into place at once (a run that reads back what it wrote: the demo). */
+export function endStaging(): void {
+  commitStaged();
+}
+
 /** Removes every staged and unfinished temporary file (a failed or interrupted run). */
 export function discardStaged(): void {
   staged = null;
