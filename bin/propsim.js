@@ -14,12 +14,17 @@ const { register } = await import('tsx/esm/api');
 register();
 // A reader that stops early (`propsim whatif --help | head`) closes the pipe: stop quietly, as
 // other command-line tools do, instead of dying on the unhandled write error.
+let cli;
 process.stdout.on('error', (e) => {
-  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  if (e.code === 'EPIPE') {
+    cli?.stdoutClosed();
+    process.exit(process.exitCode ?? 0);
+  }
   process.stderr.write(`propsim: cannot write the output: ${e.message}\n`);
   process.exit(1);
 });
-const { main, interrupted } = await import('../src/cli/main.ts');
+cli = await import('../src/cli/main.ts');
+const { main, interrupted } = cli;
 for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]]) {
   process.once(signal, () => {
     interrupted();

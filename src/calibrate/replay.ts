@@ -351,6 +351,17 @@ class PlanBuilder {
     } else if (retries > 0 && kind === 'task') wn.failedAttempts = retries;
     if (n.cache !== undefined) wn.cache = { hit: n.cache === 'hit' };
     else if (n.kind === 'cachedTask') wn.cache = { hit: pods.length === 0 };
+    // deadlines the recording saw pass apply again (others it cannot know)
+    if (n.activeDeadline !== undefined) wn.activeDeadline = n.activeDeadline / 1e9;
+    if (n.executionDeadline !== undefined) {
+      wn.executionDeadline = n.executionDeadline / 1e9;
+      // its attempts ended by the deadline, not by a failing pod (a log cannot tell which did
+      // which): the recorded runtime runs into the deadline again, within the attempts made
+      if (kind === 'task') {
+        delete wn.failedAttempts;
+        wn.maxAttempts = Math.max(1, pods.length, retries + 1);
+      }
+    }
     switch (kind) {
       case 'task':
       case 'dynamic':

@@ -28,6 +28,11 @@ export async function loadPlanInput(path: string): Promise<Scenario> {
 export interface ReadOptions {
   exec?: string;
   strict?: boolean;
+  /**
+   * The verb replays the executions (whatif, validate): one id in two inputs cannot be replayed as
+   * two executions, and is an error; for the others it is said on stderr and both are kept.
+   */
+  replay?: boolean;
 }
 
 /**
@@ -173,25 +178,32 @@ export async function readRecording(inputs: string[], opts: ReadOptions = {}): P
   recs.push(...others);
   files.push(...otherFiles);
   if (recs.length === 0) throw new InputError('no input given');
-  onceEach(recs, files);
+  onceEach(recs, files, opts.replay === true);
   return mergeRecordings(recs);
 }
 
 /**
- * An execution read from two inputs (a log and the Timeline folded from it, two copies of one trace)
- * would be counted twice and replayed as two executions of one id: the user's mistake, said so.
+ * An execution id in two inputs: a log and the Timeline folded from it (the same execution twice),
+ * or two simulations' Timelines (ids repeat from run to run). A replay cannot run two executions
+ * of one id: the user's mistake, said so. Other verbs keep both and say so once.
  */
-function onceEach(recs: Recording[], files: string[]): void {
+function onceEach(recs: Recording[], files: string[], replay: boolean): void {
   const from = new Map<string, number>();
+  let repeated = 0;
+  let first: string | undefined;
   recs.forEach((r, i) => {
     for (const e of r.executions) {
       const j = from.get(e.id);
       if (j !== undefined && j !== i) {
-        throw new InputError(`execution "${e.id}" is also in ${files[j]}: give each execution once (a log and the Timeline or trace made from it hold the same executions)`, { file: files[i] });
+        const why = `execution "${e.id}" is also in ${files[j]}`;
+        if (replay) throw new InputError(`${why}: give each execution once to replay it (a log and the Timeline or trace made from it hold the same executions)`, { file: files[i] });
+        repeated++;
+        first ??= `${files[i]}: ${why}`;
       }
       from.set(e.id, i);
     }
   });
+  if (repeated > 0) note(`${first}${repeated > 1 ? ` (and ${repeated - 1} more ids in two inputs)` : ''}; both are kept, as different executions of one id`);
 }
 
 /** `readRecording` for verbs that need executions: none found is a usage error (the line counts go to stderr first). */

@@ -270,6 +270,22 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+/**
+ * The reader of standard output left (`| head`): the run stops there, and the files it had
+ * finished appear as they would have (they precede the report it prints last); one still being
+ * written does not.
+ */
+export function stdoutClosed(): void {
+  try {
+    const read = filesRead();
+    commitStaged((path) => checkNotRead(path, read));
+  } catch (e) {
+    process.stderr.write(`propsim: ${e instanceof InputError ? e.oneLine() : String(e)}\n`);
+  } finally {
+    discardStaged();
+  }
+}
+
 /** An interrupt (Ctrl-C, SIGTERM): no output of the run appears, and no temporary file is left. */
 export function interrupted(): void {
   discardStaged();

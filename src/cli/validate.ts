@@ -16,7 +16,7 @@ export interface ValidateOpts {
 
 /** `propsim validate`: exit code 1 when the makespan mean error misses the declared target. */
 export async function runValidate(inputs: string[], opts: ValidateOpts): Promise<number> {
-  const rec = await readExecutions(inputs, { strict: opts.strict });
+  const rec = await readExecutions(inputs, { strict: opts.strict, replay: true });
   const result = validate(rec, {
     holdout: opts.holdout,
     splitBy: opts.splitBy,

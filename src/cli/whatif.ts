@@ -37,7 +37,7 @@ export async function plansFor(input: string): Promise<ExecutionPlan[]> {
   }
   const { linesSummary, readExecutions } = await import('./inputs.js');
   const { replayPlans } = await import('../calibrate/replay.js');
-  const rec = await readExecutions([input]);
+  const rec = await readExecutions([input], { replay: true });
   // what was read of a recording, as every verb that reads one says (unreadable lines counted)
   note(`${rec.executions.length} execution${rec.executions.length === 1 ? '' : 's'} to replay; ${linesSummary(rec.lines)}`);
   return replayPlans(rec);

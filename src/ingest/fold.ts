@@ -74,8 +74,11 @@ import {
   streakEndedArgs,
   taskEventPhase,
   workflowTransitionPhases,
+  P_ATTEMPT_TIMED_OUT,
+  P_NODE_TIMED_OUT,
   type MsgKind,
 } from './recognize.js';
+import { parseGoDuration } from '../timeline/go-duration.js';
 
 const NS_PER_S = 1_000_000_000;
 const DEFAULT_GRACE_NS = 10 * NS_PER_S;
@@ -576,6 +579,13 @@ export class LogFolder {
       case K.nodeFailing:
         this.nodeTransition(ex, this.roundFor(ex, ws, rec.resVer), rec.node, 'Failing', 'Failed');
         return;
+      case K.nodeTimedOut:
+      case K.attemptTimedOut: {
+        // the deadline's configured duration, kept for a replay (the transition follows)
+        const ns = rec.node !== undefined ? parseGoDuration(msg.slice(kind === K.nodeTimedOut ? P_NODE_TIMED_OUT.length : P_ATTEMPT_TIMED_OUT.length).trim()) : undefined;
+        if (ns !== undefined) this.nodeState(ex, rec.node!).rec[kind === K.nodeTimedOut ? 'activeDeadline' : 'executionDeadline'] = ns;
+        return;
+      }
       case K.nodeTimingOut:
         this.nodeTransition(ex, this.roundFor(ex, ws, rec.resVer), rec.node, 'TimingOut', 'TimedOut');
         return;

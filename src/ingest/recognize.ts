@@ -76,6 +76,9 @@ export const K = {
   abortDone: 54,
   /** An ArrayNode's own task event failed (its successful ones have no line). */
   arrayEventFailed: 55,
+  /** A node's deadline passed (`execute`): the configured duration. */
+  nodeTimedOut: 56,
+  attemptTimedOut: 57,
 } as const;
 
 export type MsgKind = (typeof K)[keyof typeof K];
@@ -97,6 +100,9 @@ export const P_HANDLING = 'Handling Workflow [';
 const S_DONE = '] Done';
 const P_WF_TRANSITION = 'Transitioning/Recording event for workflow state transition [';
 const P_NODE_CHANGE = 'Change in node state detected from [';
+/** `execute` when a deadline passed (the transition and its event follow): the duration configured. */
+export const P_NODE_TIMED_OUT = 'Node has timed out; timeout configured: ';
+export const P_ATTEMPT_TIMED_OUT = 'Current execution for the node timed out; timeout configured: ';
 /** `DecideBranch` (`nodes/branch/evaluator.go`) skipping a case; the node named is the case. */
 const P_BRANCH_SKIP = 'Branch Setting Node[';
 const S_BRANCH_SKIP = '] status to Skipped!';
@@ -151,9 +157,6 @@ const UNTIMED_PREFIXES: readonly string[] = [
   'node succeeding',
   'node failing',
   'node timing out',
-  // nodeExecutor.execute: a deadline passed (the transition and its event follow)
-  'Node has timed out; timeout configured: ',
-  'Current execution for the node timed out; timeout configured: ',
   'Node not yet started, running pre-execute',
   'Node pre-execute completed',
   'No state change for Task, previously observed same transition',
@@ -263,6 +266,8 @@ const RULES: readonly Rule[] = [
   rule('node succeeding', K.nodeSucceeding, { exact: true }),
   rule('node failing', K.nodeFailing, { exact: true }),
   rule('node timing out', K.nodeTimingOut, { exact: true }),
+  rule(P_NODE_TIMED_OUT, K.nodeTimedOut),
+  rule(P_ATTEMPT_TIMED_OUT, K.attemptTimedOut),
   rule(P_NODE_RETRY, K.nodeRetry),
   rule(P_NODE_EVENT, K.nodeEvent),
   rule(P_NODE_EVENT_EXISTS, K.nodeEventExists),

@@ -1,3 +1,4 @@
+import { getHeapStatistics } from 'node:v8';
 import { z } from 'zod';
 import type { Distribution } from '../engine/distributions.js';
 import { RandomStreams } from '../engine/random.js';
@@ -137,9 +138,11 @@ export interface OverrideFile {
 
 /**
  * The most nodes (map subtasks included) a scenario may make, over all its executions: each is a
- * simulated node status with records of its own, and a run beyond this does not fit in memory.
+ * simulated node status with records of its own (up to ~8 KB), and a run beyond this does not fit
+ * in the JavaScript heap (500,000 nodes in the default 4 GB; `NODE_OPTIONS=--max-old-space-size=N`
+ * raises both).
  */
-export const MAX_NODES = 500_000;
+export const MAX_NODES = Math.max(100_000, Math.floor(getHeapStatistics().heap_size_limit / 8192));
 
 const ID = /^[A-Za-z0-9]([A-Za-z0-9_.-]*[A-Za-z0-9])?$/;
 const idSchema = z
@@ -747,7 +750,7 @@ export function compileScenario(data: ScenarioFile, opts: CompileOptions = {}): 
     const count = g.count ?? 1;
     planned += count * plannedNodes(wf);
     if (planned > MAX_NODES) {
-      c.fail([...at, 'count'], `the executions so far make ${planned.toLocaleString('en-US')} nodes (map subtasks included); propsim simulates at most ${MAX_NODES.toLocaleString('en-US')} in one run`);
+      c.fail([...at, 'count'], `the executions so far make ${planned.toLocaleString('en-US')} nodes (map subtasks included); propsim simulates at most ${MAX_NODES.toLocaleString('en-US')} in one run with this heap (NODE_OPTIONS=--max-old-space-size=MB raises it)`);
     }
     const project = g.project ?? data.defaults?.project ?? 'flytesnacks';
     const domain = g.domain ?? data.defaults?.domain ?? 'development';
@@ -810,13 +813,20 @@ function applyTimeout(node: WorkflowNode, seconds: number): void {
   }
 }
 
-/** Nodes a workflow's execution makes: its nodes, map subtasks, nested DAGs and launched children. */
-function plannedNodes(wf: WorkflowDef, depth = 0): number {
-  if (depth > 50) return 0;
+/**
+ * Nodes a workflow's execution makes: its nodes, map subtasks, nested DAGs and launched children.
+ * Counted once per workflow definition (a shared subworkflow nested in shared subworkflows would
+ * otherwise be walked once per path, exponentially many).
+ */
+function plannedNodes(wf: WorkflowDef, memo = new Map<WorkflowDef, number>()): number {
+  const known = memo.get(wf);
+  if (known !== undefined) return known;
+  memo.set(wf, 0); // a cycle (rejected elsewhere) counts nothing more
   let n = 0;
   for (const node of wf.nodes) {
     n += 1 + (node.map ? node.map.size : 0);
-    for (const inner of [node.dynamic, node.subworkflow, node.launchplan]) if (inner) n += (node.map ? node.map.size : 1) * plannedNodes(inner, depth + 1);
+    for (const inner of [node.dynamic, node.subworkflow, node.launchplan]) if (inner) n += (node.map ? node.map.size : 1) * plannedNodes(inner, memo);
   }
+  memo.set(wf, n);
   return n;
 }

@@ -224,10 +224,7 @@ function expiredDeadline(rc: RoundCtx, n: NodeState): number {
   if (phase !== QUEUED && phase !== RUNNING && phase !== DYNAMIC_RUNNING) return NO_DEADLINE;
   const now = rc.now;
   const active = n.activeDeadlineNs > 0 && n.queuedAt >= 0 && n.queuedAt + n.activeDeadlineNs < now;
-  // The dynamic node's parent-task attempt is what the execution deadline ends here: a retry of a
-  // node already running its sub-DAG is not modelled.
-  const execution =
-    !active && phase !== DYNAMIC_RUNNING && n.executionDeadlineNs > 0 && n.attemptStartedAt >= 0 && n.attemptStartedAt + n.executionDeadlineNs < now;
+  const execution = !active && n.executionDeadlineNs > 0 && n.attemptStartedAt >= 0 && n.attemptStartedAt + n.executionDeadlineNs < now;
   if (!active && !execution) return NO_DEADLINE;
   if (phase !== DYNAMIC_RUNNING) {
     if (n.kind === 'task' || n.kind === 'dynamic') {
@@ -285,10 +282,10 @@ function handlerOf(rc: RoundCtx, n: NodeState): Gen<boolean> {
   if (n.hasDeadline) {
     const expired = expiredDeadline(rc, n);
     if (expired !== NO_DEADLINE) return timeOut(rc, n, expired);
-    if (phase === TIMING_OUT) return finishTimingOut(rc, n);
+    if (phase === TIMING_OUT) return abortThen(rc, n, TIMED_OUT);
   }
   if (phase === RETRYABLE_FAILURE) return retryAfterAbort(rc, n);
-  if (phase === FAILING && attemptRuns(n)) return failAfterAbort(rc, n);
+  if (phase === FAILING && attemptRuns(n)) return abortThen(rc, n, FAILED);
   switch (n.kind) {
     case 'dynamic':
       return n.phase === DYNAMIC_RUNNING ? handleDynamic(rc, n) : n.phase === FAILING ? failDynamic(rc, n) : handleTask(rc, n);
@@ -409,6 +406,8 @@ function* timeOut(rc: RoundCtx, n: NodeState, which: number): Gen<boolean> {
   let d: number;
   const finalize = n.kind === 'task' || n.kind === 'dynamic' || n.kind === 'map';
   if (which === ACTIVE_DEADLINE) {
+    // the Timeline keeps a deadline that passed, as a log shows it (a replay applies it again)
+    n.record.activeDeadline = n.activeDeadlineNs;
     rc.transition(n, finalize ? TIMING_OUT : TIMED_OUT);
     rc.lastOp()!.detail = `task active timeout [${goDuration(n.activeDeadlineNs)}] expired`;
     d = rc.sim.sink.node(rc, n, NEV_TIMED_OUT);
@@ -416,8 +415,13 @@ function* timeOut(rc: RoundCtx, n: NodeState, which: number): Gen<boolean> {
     return false;
   }
   const message = `task execution timeout [${goDuration(n.executionDeadlineNs)}] expired`;
-  const max = n.def.maxAttempts;
-  if (n.kind === 'gate' || (max !== undefined && n.attempt + 1 >= max)) {
+  n.record.executionDeadline = n.executionDeadlineNs;
+  // isEligibleForRetry: the retry strategy's attempts, else propeller's default of one. A retry
+  // re-runs a task attempt; other nodes (and a dynamic node past its parent task) are not retried
+  // here: they fail (a scenario node without `retries` has one attempt here too).
+  const max = n.def.maxAttempts ?? 1;
+  const retryable = n.kind === 'task' || (n.kind === 'dynamic' && n.phase !== DYNAMIC_RUNNING);
+  if (!retryable || n.attempt + 1 >= max) {
     rc.transition(n, finalize ? FAILING : FAILED);
     rc.lastOp()!.detail = message;
     d = rc.sim.sink.node(rc, n, NEV_FAILED);
@@ -430,11 +434,15 @@ function* timeOut(rc: RoundCtx, n: NodeState, which: number): Gen<boolean> {
   return false;
 }
 
-/** `node timing out`: the handler's abort and finalize (the pod deleted, a task event ABORTED), then TimedOut, with no event. */
-function* finishTimingOut(rc: RoundCtx, n: NodeState): Gen<boolean> {
+/**
+ * The handler's abort and finalize (the pod deleted, a task event ABORTED), then `phase`, with no
+ * event: `node timing out` (TimedOut), and `node failing` of a task whose last attempt a timeout
+ * ended (Failed).
+ */
+function* abortThen(rc: RoundCtx, n: NodeState, phase: number): Gen<boolean> {
   yield abortHandler(rc, n);
   if (rc.error !== null) return false;
-  rc.transition(n, TIMED_OUT);
+  rc.transition(n, phase);
   return false;
 }
 
@@ -446,14 +454,7 @@ function* retryAfterAbort(rc: RoundCtx, n: NodeState): Gen<boolean> {
   rc.setPlugin(n, PLUGIN_NONE, 0);
   rc.transition(n, RUNNING);
   if (n.retryMessage !== null) rc.lastOp()!.detail = n.retryMessage;
-  return false;
-}
-
-/** `node failing` of a task whose last attempt a timeout ended: abort it, then Failed (no event). */
-function* failAfterAbort(rc: RoundCtx, n: NodeState): Gen<boolean> {
-  yield abortHandler(rc, n);
-  if (rc.error !== null) return false;
-  rc.transition(n, FAILED);
+  n.retryMessage = null;
   return false;
 }
 

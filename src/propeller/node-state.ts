@@ -111,9 +111,8 @@ export class NodeState {
   /** Task, ArrayNode and launch-plan nodes count against max parallelism. */
   readonly countsForParallelism: boolean;
   /**
-   * Deadlines (ns; 0 = none): the spec's, else the model's default. The execution deadline is
-   * modelled for tasks and dynamic nodes (their task attempts) and gates, the active one for every
-   * node kind with a handler of its own; start, end and map subnodes have none.
+   * Deadlines (ns; 0 = none): the spec's, else the model's default, for every node kind with a
+   * handler of its own; start, end and map subnodes have none.
    */
   readonly activeDeadlineNs: number;
   readonly executionDeadlineNs: number;
@@ -140,7 +139,7 @@ export class NodeState {
     const p = exec.model.propeller;
     const timed = kind !== 'start' && kind !== 'end' && kind !== 'subnode';
     this.activeDeadlineNs = timed ? Math.round((def.activeDeadline || p.nodeActiveDeadlineSeconds || 0) * 1e9) : 0;
-    this.executionDeadlineNs = kind === 'task' || kind === 'dynamic' || kind === 'gate' ? Math.round((def.executionDeadline || p.nodeExecutionDeadlineSeconds || 0) * 1e9) : 0;
+    this.executionDeadlineNs = timed ? Math.round((def.executionDeadline || p.nodeExecutionDeadlineSeconds || 0) * 1e9) : 0;
   }
 
   /** Has a deadline: the traversal checks it in each round that visits the node. */

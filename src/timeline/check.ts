@@ -128,6 +128,8 @@ export function checkRecording(value: unknown, file: string): Recording {
         for (const [f, x] of Object.entries(pod)) if (typeof x !== 'boolean' && (typeof x !== 'number' || !Number.isFinite(x))) fail(`${pp}.${f}`, 'a number', x);
       }
       num(n, 'retries', np, false);
+      num(n, 'activeDeadline', np, false);
+      num(n, 'executionDeadline', np, false);
       bounds(n, ['gateOpened', 'gateOpenedLo', 'gateOpenedHi'], np);
     });
     list(e, 'enqueues', p, false).forEach((qv, qi) => {

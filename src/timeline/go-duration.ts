@@ -19,6 +19,23 @@ export function goDuration(ns: number): string {
   return `${sign}${s}s`;
 }
 
+const GO_UNIT_NS: Record<string, number> = { h: 3.6e12, m: 6e10, s: 1e9, ms: 1e6, us: 1e3, µs: 1e3, ns: 1 };
+const GO_PART = /(\d+(?:\.\d+)?)(h|ms|m|s|us|µs|ns)/y;
+
+/** Nanoseconds of a duration as Go prints it (`40m0s`, `1.5s`); undefined for anything else. */
+export function parseGoDuration(text: string): number | undefined {
+  let i = 0;
+  let total = 0;
+  while (i < text.length) {
+    GO_PART.lastIndex = i;
+    const m = GO_PART.exec(text);
+    if (!m) return undefined;
+    total += Number(m[1]) * GO_UNIT_NS[m[2]!]!;
+    i = GO_PART.lastIndex;
+  }
+  return i > 0 ? Math.round(total) : undefined;
+}
+
 /** `n / unit` with the fractional digits Go prints (no trailing zeros). */
 function fraction(n: number, unit: number): string {
   const whole = Math.floor(n / unit);

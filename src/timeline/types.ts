@@ -277,6 +277,13 @@ export interface NodeRecord {
    * Gate node: when its condition was met (the sleep elapsed, the approval or signal arrived).
    * From its start until then the node waits on something outside Flyte: external time.
    */
+  /**
+   * A deadline the node met: the duration configured (ns), as propeller logs it when the deadline
+   * passes (`Node has timed out; timeout configured: …` for the active one, `Current execution for
+   * the node timed out; …` for the execution one). A replay applies them again.
+   */
+  activeDeadline?: Ns;
+  executionDeadline?: Ns;
   gateOpened?: Ns;
   gateOpenedLo?: Ns;
   gateOpenedHi?: Ns;

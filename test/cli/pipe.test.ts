@@ -1,4 +1,7 @@
 import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const BIN = new URL('../../bin/propsim.js', import.meta.url).pathname;
@@ -22,4 +25,18 @@ describe('a reader that closes the pipe early', () => {
       expect(r.code).toBe(0);
     }, 30_000);
   }
+
+  it('the files a run finished still appear (they come before the report it prints)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'propsim-pipe-'));
+    try {
+      const timeline = join(dir, 't.json');
+      const r = await closedEarly(['simulate', 'scenarios/hello.yaml', '--timeline', timeline]);
+      expect(r.code).toBe(0);
+      expect(existsSync(timeline)).toBe(true);
+      expect(JSON.parse(readFileSync(timeline, 'utf8'))).toHaveProperty('executions');
+      expect(readdirSync(dir)).toEqual(['t.json']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 30_000);
 });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../../src/model/load.js';
+import { MAX_NODES } from '../../src/model/scenario-schema.js';
 import { InputError } from '../../src/timeline/errors.js';
 import { CR_BASE_BYTES, EDGE_BYTES, NODE_SPEC_BYTES, SUBWORKFLOW_HEADER_BYTES, TASK_TEMPLATE_BYTES } from '../../src/model/spec-size.js';
 
@@ -182,9 +183,20 @@ describe('scenario validation errors', () => {
     ({ e } = fail(head + 'workflows:\n  w:\n    nodes:\n      - {id: a, map: {size: 1000000000}}\n'));
     expect(e.path).toBe('workflows.w.nodes[0].map.size');
     // each group within bounds, together too many: the group that passes the bound is named
-    ({ e } = fail(head + 'workflows:\n  w:\n    nodes:\n      - {id: a, map: {size: 100000}}\nexecutions:\n  - {workflow: w, count: 3}\n  - {workflow: w, count: 3, prefix: more}\n'));
+    // (an execution of w makes 100,003 nodes: start, end, the map and its subtasks; the bound depends on the heap)
+    const under = Math.floor(MAX_NODES / 100_003);
+    ({ e } = fail(head + `workflows:\n  w:\n    nodes:\n      - {id: a, map: {size: 100000}}\nexecutions:\n  - {workflow: w, count: ${under}}\n  - {workflow: w, count: 1, prefix: more}\n`));
     expect(e.path).toBe('executions[1].count');
-    expect(e.message).toMatch(/make 600,018 nodes .*at most 500,000/);
+    expect(e.message).toBe(
+      `the executions so far make ${((under + 1) * 100_003).toLocaleString('en-US')} nodes (map subtasks included); propsim simulates at most ${MAX_NODES.toLocaleString('en-US')} in one run with this heap (NODE_OPTIONS=--max-old-space-size=MB raises it)`,
+    );
+    // shared subworkflows nested ten deep: counted once per definition, not once per path (10^10
+    // paths would not finish within the test's time limit)
+    const nested = Array.from({ length: 10 }, (_, i) => `  w${i}:\n    nodes:\n${Array.from({ length: 10 }, (_, j) => `      - {id: s${j}, subworkflow: w${i + 1}}`).join('\n')}\n`).join('');
+    ({ e } = fail(head + `workflows:\n${nested}  w10:\n    nodes: [{id: leaf}]\nexecutions:\n  - {workflow: w0}\n`));
+    expect(e.path).toBe('executions[0].count');
+    // (each level: start, end and ten subworkflow nodes of the next: f(i) = 12 + 10 f(i+1), f(10) = 3)
+    expect(e.message).toMatch(/^the executions so far make 43,333,333,332 nodes/);
     ({ e } = fail(head + 'x: &a [1,1,1,1,1,1,1,1,1,1]\ny: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nz: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\nq: [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\n'));
     expect(e.message).toMatch(/^invalid YAML: .*aliases expand the document too far/);
     ({ e } = fail('{"name":"x","description":"d","workflows":{"constructor":{"nodes":[{"id":"a"}]}},"executions":[{"workflow":"toString"}]}', 'json'));

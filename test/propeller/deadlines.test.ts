@@ -12,23 +12,17 @@ import { loadSimulationInput } from '../../src/model/load.js';
 import type { Model } from '../../src/model/model.js';
 import type { WorkflowNode } from '../../src/model/workflow.js';
 import { simulate } from '../../src/propeller/simulator.js';
+import { replayPlans } from '../../src/calibrate/replay.js';
 import { InputError } from '../../src/timeline/errors.js';
 import { goDuration } from '../../src/timeline/go-duration.js';
-import type { Execution, Op } from '../../src/timeline/types.js';
+import type { Execution } from '../../src/timeline/types.js';
 import { logRoundTrip, shape, tempDir } from '../roundtrip/shape.js';
-import { exec, plan, task, testModel, workflow } from './helpers.js';
+import { committed, exec, node, path, plan, task, testModel, workflow } from './helpers.js';
 
 const dir = tempDir('deadlines');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const constant = (seconds: number) => ({ type: 'constant' as const, value: seconds });
-const committed = (e: Execution): Op[] => e.handles.flatMap((h) => h.rounds.filter((r) => r.changed && !r.error).flatMap((r) => r.ops));
-const node = (e: Execution, id: string) => {
-  const n = e.nodes.find((x) => x.id === id);
-  if (!n) throw new Error(`no node ${id}`);
-  return n;
-};
-const path = (e: Execution, id: string) => node(e, id).transitions.map((t) => `${t.from}>${t.to}`);
 const at = (e: Execution, id: string, to: string) => node(e, id).transitions.find((t) => t.to === to)!.at;
 const nodeEvents = (e: Execution, id: string) => committed(e).filter((o) => o.kind === 'nodeEvent' && o.node === id && o.outcome === 'ok').map((o) => o.to);
 const ops = (e: Execution, kind: string, id: string) => committed(e).filter((o) => o.kind === kind && o.node === id);
@@ -114,6 +108,30 @@ describe('execution deadline', () => {
   });
 });
 
+describe('which deadline, and who wins', () => {
+  it("a node's own deadline wins over the model's default, in both directions", () => {
+    const m = testModel({ propeller: { nodeExecutionDeadlineSeconds: 60 } });
+    expect(run([task('a', [], { runtime: constant(600), executionDeadline: 3600 })], m).phase).toBe('Succeeded');
+    const e = run([task('a', [], { runtime: constant(30), executionDeadline: 10 })], testModel({ propeller: { nodeExecutionDeadlineSeconds: 3600 } }));
+    expect(path(e, 'a')).toContain('Running>Failing');
+  });
+
+  it('a pod that succeeded by the round that notices the deadline wins (the handler runs first)', () => {
+    // the pod ends ~67 s after Running, past a 60 s deadline; the round its update brings is the first after the deadline
+    const e = run([task('a', [], { runtime: constant(63), executionDeadline: 60 })]);
+    const n = node(e, 'a');
+    const running = at(e, 'a', 'Running');
+    expect(n.pod!.finished! - running).toBeGreaterThan(60e9);
+    expect(path(e, 'a')).toEqual(['NotYetStarted>Queued', 'Queued>Running', 'Running>Succeeding', 'Succeeding>Succeeded']);
+    expect(e.phase).toBe('Succeeded');
+  });
+
+  it('a node without retries has one attempt: its execution deadline fails it', () => {
+    const e = run([task('a', [], { runtime: constant(300), executionDeadline: 60 })]);
+    expect(path(e, 'a')).toEqual(['NotYetStarted>Queued', 'Queued>Running', 'Running>Failing', 'Failing>Failed']);
+  });
+});
+
 describe('active deadline', () => {
   it('counts from the first Queued and ends a task TimingOut → TimedOut with no retry', () => {
     const m = testModel({ propeller: { nodeActiveDeadlineSeconds: 60 } });
@@ -139,6 +157,39 @@ describe('active deadline', () => {
     expect(path(e, 'm')).toEqual(['NotYetStarted>Queued', 'Queued>Running', 'Running>TimingOut', 'TimingOut>TimedOut']);
     expect(committed(e).filter((o) => o.kind === 'podDelete')).toHaveLength(4);
     expect(ops(e, 'taskEvent', 'm').at(-1)!.to).toBe('PhaseAborted');
+    expect(e.phase).toBe('Failed');
+  });
+
+  it('ends a launch plan node at once; its child execution runs on', () => {
+    const child = workflow('child', [task('c', [], { runtime: constant(600) })]);
+    const rec = simulate([plan('x', workflow('wf', [{ id: 'lp', kind: 'launchplan', upstream: [], launchplan: child, activeDeadline: 120 }]))], testModel(), { seed: 5, replication: 0 });
+    const e = exec(rec, 'x');
+    expect(path(e, 'lp')).toEqual(['NotYetStarted>Queued', 'Queued>Running', 'Running>TimedOut']);
+    expect(nodeEvents(e, 'lp')).toEqual(['QUEUED', 'RUNNING', 'TIMED_OUT']);
+    expect(e.phase).toBe('Failed');
+    const kid = rec.executions.find((x) => x.parent === 'x')!;
+    expect(kid.phase).toBe('Succeeded');
+    expect(committed(e).filter((o) => o.kind === 'terminateExecution')).toHaveLength(0);
+  });
+
+  it('a dynamic node running its sub-DAG past its execution deadline fails, aborting the sub-DAG', () => {
+    const sub = workflow('sub', [task('a', [], { runtime: constant(600) })]);
+    const e = run([{ id: 'd', kind: 'dynamic', upstream: [], runtime: constant(5), dynamic: sub, executionDeadline: 120 }]);
+    expect(path(e, 'd')).toEqual(['NotYetStarted>Queued', 'Queued>Running', 'Running>DynamicRunning', 'DynamicRunning>Failing', 'Failing>Failed']);
+    expect(nodeEvents(e, 'd')).toContain('FAILED');
+    expect(ops(e, 'podDelete', 'd/a')).toHaveLength(1);
+    expect(e.phase).toBe('Failed');
+  });
+
+  it('a branch node times out at once; the case it took is left running', () => {
+    const e = run([
+      { id: 'b', kind: 'branch', upstream: [], branch: { cases: ['l', 'r'], taken: 'r' }, activeDeadline: 60 },
+      { id: 'l', kind: 'task', upstream: [], runtime: constant(5), branchOf: 'b' },
+      { id: 'r', kind: 'task', upstream: [], runtime: constant(600), branchOf: 'b' },
+    ]);
+    expect(path(e, 'b').at(-1)).toBe('Running>TimedOut');
+    expect(nodeEvents(e, 'b')).toContain('TIMED_OUT');
+    expect(ops(e, 'podDelete', 'r')).toHaveLength(0);
     expect(e.phase).toBe('Failed');
   });
 
@@ -201,6 +252,17 @@ describe('round trip', () => {
     expect(shape(folded)).toStrictEqual(shape(rec));
     expect(path(exec(folded, 'x'), 'slow')).toContain('Running>TimingOut');
     expect(folded.lines.skipped.unrecognized ?? 0).toBe(0);
+    // the deadlines that passed, read from propeller's lines, as the simulation recorded them
+    const slow = node(exec(folded, 'x'), 'slow');
+    expect([slow.executionDeadline, slow.activeDeadline]).toEqual([600e9, 1200e9]);
+    expect([node(exec(rec, 'x'), 'slow').executionDeadline, node(exec(rec, 'x'), 'slow').activeDeadline]).toEqual([600e9, 1200e9]);
+    expect(node(exec(folded, 'x'), 'quick').executionDeadline).toBeUndefined();
+    // a replay of the recording times out as the recording did
+    const replayed = exec(simulate(replayPlans(folded), m, { seed: 3, replication: 0 }), 'x');
+    expect(path(replayed, 'slow').at(-1)).toBe('TimingOut>TimedOut');
+    expect(replayed.phase).toBe('Failed');
+    const end = (e: Execution) => e.ended!.at - e.created!.at;
+    expect(Math.abs(end(replayed) - end(exec(rec, 'x')))).toBeLessThan(30e9);
   });
 });
 

@@ -8,15 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { simulate } from '../../src/propeller/simulator.js';
 import type { WorkflowDef, WorkflowNode } from '../../src/model/workflow.js';
 import type { Execution, Op } from '../../src/timeline/types.js';
-import { exec, plan, task, testModel, workflow } from './helpers.js';
+import { committed, exec, node, path, plan, task, testModel, workflow } from './helpers.js';
 
-const committed = (e: Execution): Op[] => e.handles.flatMap((h) => h.rounds.filter((r) => r.changed && !r.error).flatMap((r) => r.ops));
-const node = (e: Execution, id: string) => {
-  const n = e.nodes.find((x) => x.id === id);
-  if (!n) throw new Error(`no node ${id}`);
-  return n;
-};
-const path = (e: Execution, id: string) => node(e, id).transitions.map((t) => `${t.from}>${t.to}`);
 const nodeEvents = (e: Execution, id: string) => committed(e).filter((o) => o.kind === 'nodeEvent' && o.node === id).map((o) => o.to);
 const wfPath = (e: Execution) => e.workflowTransitions.map((t) => `${t.from}>${t.to}`);
 

@@ -1,7 +1,7 @@
 import { defaultModel } from '../../src/model/defaults.js';
 import type { Model } from '../../src/model/model.js';
 import type { ExecutionPlan, WorkflowDef, WorkflowNode } from '../../src/model/workflow.js';
-import type { Execution, Recording } from '../../src/timeline/types.js';
+import type { Execution, NodeRecord, Op, Recording } from '../../src/timeline/types.js';
 
 /**
  * The default model (propeller's code defaults and plausible latencies) with overrides. The
@@ -35,6 +35,22 @@ export function workflow(name: string, nodes: WorkflowNode[], specBytes = 4096):
 
 export function plan(id: string, wf: WorkflowDef, arrival = 0): ExecutionPlan {
   return { id, arrival, project: 'flytesnacks', domain: 'development', namespace: 'flytesnacks-development', workflow: wf };
+}
+
+/** The ops of an execution's persisted rounds (changed, not failed). */
+export function committed(e: Execution): Op[] {
+  return e.handles.flatMap((h) => h.rounds.filter((r) => r.changed && !r.error).flatMap((r) => r.ops));
+}
+
+export function node(e: Execution, id: string): NodeRecord {
+  const n = e.nodes.find((x) => x.id === id);
+  if (!n) throw new Error(`no node ${id}`);
+  return n;
+}
+
+/** A node's transitions as `from>to`. */
+export function path(e: Execution, id: string): string[] {
+  return node(e, id).transitions.map((t) => `${t.from}>${t.to}`);
 }
 
 export function exec(rec: Recording, id: string): Execution {

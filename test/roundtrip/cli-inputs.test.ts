@@ -302,12 +302,16 @@ describe('a run with several outputs', () => {
     expect(readdirSync(join(d, 'crds'))).toHaveLength(1);
   });
 
-  it('an execution given twice (a log and its own Timeline) is the input mistake it is', async () => {
+  it('an execution id in two inputs: said and kept by report, an input mistake for a replay', async () => {
     const timeline = join(dir, 'hello.timeline.json');
     expect((await run(['fold', HELLO_LOG, '--json', '-o', timeline])).code).toBe(0);
-    const r = await run(['report', HELLO_LOG, timeline]);
-    expect(r.code).toBe(2);
-    expect(r.err).toMatch(new RegExp(`^propsim: ${timeline}: execution "[0-9a-z]+" is also in ${HELLO_LOG}: give each execution once`));
+    const r = await run(['report', HELLO_LOG, timeline, '--json']);
+    expect(r.code).toBe(0);
+    expect(r.err).toMatch(new RegExp(`^propsim: ${timeline}: execution "[0-9a-z]+" is also in ${HELLO_LOG}; both are kept, as different executions of one id\n`));
+    expect((JSON.parse(r.out) as { executions: unknown[] }).executions).toHaveLength(2);
+    const v = await run(['validate', HELLO_LOG, timeline, '--reps', '2']);
+    expect(v.code).toBe(2);
+    expect(v.err).toMatch(new RegExp(`^propsim: ${timeline}: execution "[0-9a-z]+" is also in ${HELLO_LOG}: give each execution once to replay it`));
   });
 
   it('a damaged Timeline names the field, for every verb that reads one', async () => {
