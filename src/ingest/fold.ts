@@ -81,6 +81,9 @@ import {
 import { parseGoDuration } from '../timeline/go-duration.js';
 
 const NS_PER_S = 1_000_000_000;
+/** The times a log line can have: 2000-01-01 up to 2100-01-01 (UTC, seconds). */
+const FIRST_LOG_SEC = 946_684_800;
+const LAST_LOG_SEC = 4_102_444_800;
 const DEFAULT_GRACE_NS = 10 * NS_PER_S;
 const DEFAULT_ENQUEUED_GRACE_NS = 60 * NS_PER_S;
 /** How many emitted execution ids are remembered to recognize their late lines. */
@@ -184,7 +187,9 @@ export class LogFolder {
   push(rec: LogRecord): void {
     this.records++;
     const sec = rec.sec;
-    if (typeof sec !== 'number' || !Number.isSafeInteger(sec)) {
+    // a time no propeller log can have (year 0000 or 9999, a bare number of seconds) would add a
+    // phantom Handle call far from the others: the line's stamp is bad, not the execution's time
+    if (typeof sec !== 'number' || !Number.isSafeInteger(sec) || sec < FIRST_LOG_SEC || sec >= LAST_LOG_SEC) {
       this.badTimestamp++;
       return;
     }
