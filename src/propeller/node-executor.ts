@@ -281,11 +281,39 @@ function handlerOf(rc: RoundCtx, n: NodeState): Gen<boolean> {
   if (phase === NYS) return handleNotYetStarted(rc, n);
   if (n.hasDeadline) {
     const expired = expiredDeadline(rc, n);
-    if (expired !== NO_DEADLINE) return timeOut(rc, n, expired);
+    if (expired !== NO_DEADLINE) return hasInnerWork(n) ? handleThenTimeOut(rc, n, expired) : timeOut(rc, n, expired);
     if (phase === TIMING_OUT) return abortThen(rc, n, TIMED_OUT);
   }
   if (phase === RETRYABLE_FAILURE) return retryAfterAbort(rc, n);
   if (phase === FAILING && attemptRuns(n)) return abortThen(rc, n, FAILED);
+  return kindHandler(rc, n);
+}
+
+/**
+ * A node whose handler runs nested work (a subworkflow's or dynamic node's DAG, a branch's case, a
+ * map task's subtasks): that work is done first in the round its deadline is noticed, as
+ * propeller's `execute` runs the handler before it checks (a task's pod, a launch plan's child and
+ * a gate's wait are looked at up front, in `expiredDeadline`).
+ */
+function hasInnerWork(n: NodeState): boolean {
+  return n.kind === 'subworkflow' || n.kind === 'branch' || n.kind === 'map' || (n.kind === 'dynamic' && n.phase === DYNAMIC_RUNNING);
+}
+
+/**
+ * The handler, then the timeout if the node is still under way and made no move of its own this
+ * round (one move per node per round: a handler's move stands, and the deadline is taken up by the
+ * next round, which finds it still passed).
+ */
+function* handleThenTimeOut(rc: RoundCtx, n: NodeState, which: number): Gen<boolean> {
+  const done = (yield kindHandler(rc, n)) as boolean;
+  if (rc.error !== null || done || n.transitioned === rc.serial) return done;
+  const p = n.phase;
+  if (p !== QUEUED && p !== RUNNING && p !== DYNAMIC_RUNNING) return done;
+  return (yield timeOut(rc, n, which)) as boolean;
+}
+
+/** The handler of `n`'s kind in its phase. */
+function kindHandler(rc: RoundCtx, n: NodeState): Gen<boolean> {
   switch (n.kind) {
     case 'dynamic':
       return n.phase === DYNAMIC_RUNNING ? handleDynamic(rc, n) : n.phase === FAILING ? failDynamic(rc, n) : handleTask(rc, n);

@@ -152,6 +152,16 @@ describe('active deadline', () => {
     expect(e.phase).toBe('Failed');
   });
 
+  it("a subworkflow's nested work runs first in the round that notices its deadline", () => {
+    // the inner pod ends past the subworkflow's 60 s: that round moves the inner task on, then times the subworkflow out
+    const sub = workflow('sub', [task('inner', [], { runtime: constant(58) })]);
+    const e = run([{ id: 'sw', kind: 'subworkflow', upstream: [], subworkflow: sub, activeDeadline: 60 }]);
+    const timedOut = node(e, 'sw').transitions.find((t) => t.to === 'TimedOut')!;
+    const inner = node(e, 'sw/inner').transitions.find((t) => t.to === 'Succeeding')!;
+    expect([inner.handle, inner.round]).toEqual([timedOut.handle, timedOut.round]);
+    expect(path(e, 'sw').at(-1)).toBe('Running>TimedOut');
+  });
+
   it('aborts every running subtask of a map task, with one ABORTED task event for the array', () => {
     const e = run([{ id: 'm', kind: 'map', upstream: [], map: { size: 4, parallelism: 0, runtime: constant(600) }, runtime: constant(600), activeDeadline: 120 }]);
     expect(path(e, 'm')).toEqual(['NotYetStarted>Queued', 'Queued>Running', 'Running>TimingOut', 'TimingOut>TimedOut']);
