@@ -244,8 +244,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     await program.parseAsync(argv, { from: 'user' });
     // the run's outputs appear together, once it succeeded
-    const read = filesRead();
-    commitStaged((path) => checkNotRead(path, read));
+    commitOutputs();
     return out.code;
   } catch (e) {
     discardStaged();
@@ -277,13 +276,18 @@ export async function main(argv: string[]): Promise<number> {
  */
 export function stdoutClosed(): void {
   try {
-    const read = filesRead();
-    commitStaged((path) => checkNotRead(path, read));
+    commitOutputs();
   } catch (e) {
     process.stderr.write(`propsim: ${e instanceof InputError ? e.oneLine() : String(e)}\n`);
   } finally {
     discardStaged();
   }
+}
+
+/** Renames the run's staged outputs into place, refusing any that would replace a file the run read. */
+function commitOutputs(): void {
+  const read = filesRead();
+  commitStaged((path) => checkNotRead(path, read));
 }
 
 /** An interrupt (Ctrl-C, SIGTERM): no output of the run appears, and no temporary file is left. */
