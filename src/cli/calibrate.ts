@@ -1,7 +1,6 @@
 import { CalibrationAccumulator, calibrate, renderCalibration, type CalibrationResult } from '../calibrate/index.js';
 import { writeFileAtomic } from '../export/atomic-write.js';
 import { byCreation } from '../ingest/index.js';
-import { InputError } from '../timeline/errors.js';
 import type { LineStats } from '../timeline/types.js';
 import { linesSummary, noExecutions, readExecutions, streamExecutions } from './inputs.js';
 import { allLogs } from './sniff.js';

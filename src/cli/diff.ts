@@ -1,7 +1,7 @@
 import { asReportJson, computeReport, diffReports, renderDiff, type ReportJson } from '../metrics/index.js';
 import { InputError } from '../timeline/errors.js';
 import type { LineStats } from '../timeline/types.js';
-import { linesSummary, readJsonInput, readRecording } from './inputs.js';
+import { executionsRead, linesSummary, readJsonInput, readRecording } from './inputs.js';
 import { readAsLogs, sniff, wrongKind } from './sniff.js';
 import { reportOfLogs } from './report.js';
 import { emit, note } from './output.js';
@@ -30,7 +30,7 @@ async function loadReport(path: string): Promise<{ report: ReportJson; read?: st
     lines = rec.lines;
   }
   if (report.executions.length === 0) throw new InputError(`no executions found (expected a log, trace, Timeline or report JSON; ${linesSummary(lines)})`, { file: path });
-  return { report, read: `${path}: ${report.executions.length} execution${report.executions.length === 1 ? '' : 's'}; ${linesSummary(lines)}` };
+  return { report, read: `${path}: ${executionsRead(report.executions.length, lines)}` };
 }
 
 export async function runDiff(a: string, b: string, opts: { json?: boolean; out?: string }): Promise<number> {

@@ -4,7 +4,7 @@ import { LEVEL } from '../export/log-format.js';
 import { writeLogs } from '../export/logs.js';
 import { writeOtlp } from '../export/otlp.js';
 import { writePerfetto } from '../export/perfetto.js';
-import { readExecutions, linesSummary } from './inputs.js';
+import { executionsRead, readExecutions } from './inputs.js';
 import { note } from './output.js';
 
 export interface ExportOpts {
@@ -42,6 +42,6 @@ export async function runExport(inputs: string[], opts: ExportOpts): Promise<num
       writeFileAtomic(opts.out, renderFoldText(rec));
       break;
   }
-  note(`${rec.executions.length} execution${rec.executions.length === 1 ? '' : 's'} → ${opts.out} (${opts.format}); ${linesSummary(rec.lines)}`);
+  note(executionsRead(rec.executions.length, rec.lines, ` → ${opts.out} (${opts.format})`));
   return 0;
 }

@@ -1,7 +1,7 @@
 import { writeFoldText } from '../export/fold-text.js';
 import { InputError } from '../timeline/errors.js';
 import type { Execution, SourceKind } from '../timeline/types.js';
-import { linesSummary, noExecutions, streamExecutions } from './inputs.js';
+import { executionsRead, noExecutions, streamExecutions } from './inputs.js';
 import { note, openOutput } from './output.js';
 
 export interface FoldOpts {
@@ -43,7 +43,7 @@ export async function runFold(files: string[], opts: FoldOpts): Promise<number> 
     if (count === 0) throw noExecutions(files, lines, opts.exec);
     if (json) await out.write(`\n],"lines":${JSON.stringify(lines)}}\n`);
     await out.close();
-    note(`${count} execution${count === 1 ? '' : 's'}; ${linesSummary(lines)}`);
+    note(executionsRead(count, lines));
     return 0;
   } catch (e) {
     out.abort();

@@ -240,6 +240,11 @@ export async function streamExecutions(
   return { lines: rec.lines, originUnixNano: rec.originUnixNano, source: rec.source };
 }
 
+/** One line for stderr: how many executions came of the input (`what` they are for), and its line counts. */
+export function executionsRead(n: number, lines: LineStats, what = ''): string {
+  return `${n} execution${n === 1 ? '' : 's'}${what}; ${linesSummary(lines)}`;
+}
+
 /** One line for stderr: how many lines were read, used and skipped, by reason. */
 export function linesSummary(lines: LineStats): string {
   const fmt = (n: number) => n.toLocaleString('en-US');

@@ -13,9 +13,8 @@ import {
   type ExecutionReport,
   type ReportJson,
 } from '../metrics/index.js';
-import { InputError } from '../timeline/errors.js';
 import type { Execution, LineStats } from '../timeline/types.js';
-import { linesSummary, noExecutions, readExecutions, streamExecutions } from './inputs.js';
+import { executionsRead, noExecutions, readExecutions, streamExecutions } from './inputs.js';
 import { allLogs } from './sniff.js';
 import { emit, note, openOutput } from './output.js';
 
@@ -42,7 +41,7 @@ export async function runReport(inputs: string[], opts: ReportOpts): Promise<num
   const text = opts.summary ? renderReportSummary(report, n) : renderReport(report);
   await emit(opts.out, opts.json ? reportJsonText(report, rec.lines) : text);
   if (opts.html) writeFileAtomic(opts.html, renderReportHtml(report, { recording: rec, source: inputs.join(', ') }));
-  note(`${rec.executions.length} execution${rec.executions.length === 1 ? '' : 's'}; ${linesSummary(rec.lines)}`);
+  note(executionsRead(rec.executions.length, rec.lines));
   return 0;
 }
 
@@ -134,7 +133,7 @@ async function runReportStreaming(inputs: string[], opts: ReportOpts): Promise<n
       out.abort();
       throw err;
     }
-    note(`${n} execution${n === 1 ? '' : 's'}; ${linesSummary(lines)}`);
+    note(executionsRead(n, lines));
     return 0;
   } finally {
     spool.close();

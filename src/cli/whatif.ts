@@ -35,11 +35,11 @@ export async function plansFor(input: string): Promise<ExecutionPlan[]> {
   if (!readAsLogs(kind) && kind !== 'otlp' && kind !== 'timeline') {
     throw wrongKind(input, kind, '; expected a scenario, a FlyteWorkflow CR, or a recording (logs, traces, Timeline)');
   }
-  const { linesSummary, readExecutions } = await import('./inputs.js');
+  const { executionsRead, readExecutions } = await import('./inputs.js');
   const { replayPlans } = await import('../calibrate/replay.js');
   const rec = await readExecutions([input], { replay: true });
   // what was read of a recording, as every verb that reads one says (unreadable lines counted)
-  note(`${rec.executions.length} execution${rec.executions.length === 1 ? '' : 's'} to replay; ${linesSummary(rec.lines)}`);
+  note(executionsRead(rec.executions.length, rec.lines, ' to replay'));
   return replayPlans(rec);
 }
 

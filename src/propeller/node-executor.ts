@@ -191,19 +191,24 @@ function needsWork(rc: RoundCtx, n: NodeState): boolean {
       if (n.plugin === PLUGIN_NONE) return true;
       const pod = n.pods[n.attempt];
       if (pod && pluginOf(rc.sim.pods.observed(pod)) !== n.plugin) return true;
-      if (n.hasDeadline && expiredDeadline(rc, n) !== NO_DEADLINE) return true;
+      if (deadlinePassed(rc, n)) return true;
       rc.par++;
       return false;
     }
     case 'launchplan':
-      if (n.childReported || (n.hasDeadline && expiredDeadline(rc, n) !== NO_DEADLINE)) return true;
+      if (n.childReported || deadlinePassed(rc, n)) return true;
       rc.par++;
       return false;
     case 'gate':
-      return rc.now >= n.deadline || (n.hasDeadline && expiredDeadline(rc, n) !== NO_DEADLINE);
+      return rc.now >= n.deadline || deadlinePassed(rc, n);
     default:
       return true;
   }
+}
+
+/** A deadline of `n` has passed: it needs handling this round. */
+function deadlinePassed(rc: RoundCtx, n: NodeState): boolean {
+  return n.hasDeadline && expiredDeadline(rc, n) !== NO_DEADLINE;
 }
 
 /** Which deadline of a node has passed (`execute`'s check: active first), if any. */
@@ -268,7 +273,7 @@ function handleSync(rc: RoundCtx, n: NodeState): number {
     rc.transition(n, RUNNING);
     return SYNC_DONE;
   }
-  if (phase === DYNAMIC_RUNNING && n.aux === DYN_PARENT_FINALIZING && !(n.hasDeadline && expiredDeadline(rc, n) !== NO_DEADLINE)) {
+  if (phase === DYNAMIC_RUNNING && n.aux === DYN_PARENT_FINALIZING && !deadlinePassed(rc, n)) {
     rc.setAux(n, DYN_PARENT_FINALIZED);
     return SYNC_DONE;
   }

@@ -116,6 +116,8 @@ export class NodeState {
    */
   readonly activeDeadlineNs: number;
   readonly executionDeadlineNs: number;
+  /** Has a deadline: the traversal checks it in each round that visits the node. */
+  readonly hasDeadline: boolean;
   /** The message of the attempt a timeout ended, shown when the retry starts; null otherwise. */
   retryMessage: string | null = null;
 
@@ -140,11 +142,7 @@ export class NodeState {
     const timed = kind !== 'start' && kind !== 'end' && kind !== 'subnode';
     this.activeDeadlineNs = timed ? Math.round((def.activeDeadline || p.nodeActiveDeadlineSeconds || 0) * 1e9) : 0;
     this.executionDeadlineNs = timed ? Math.round((def.executionDeadline || p.nodeExecutionDeadlineSeconds || 0) * 1e9) : 0;
-  }
-
-  /** Has a deadline: the traversal checks it in each round that visits the node. */
-  get hasDeadline(): boolean {
-    return this.activeDeadlineNs > 0 || this.executionDeadlineNs > 0;
+    this.hasDeadline = this.activeDeadlineNs > 0 || this.executionDeadlineNs > 0;
   }
 
 

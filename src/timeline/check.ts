@@ -39,8 +39,21 @@ export function checkRecording(value: unknown, file: string): Recording {
   const optStr = (o: Record<string, unknown>, key: string, path: string): void => {
     if (o[key] !== undefined && typeof o[key] !== 'string') fail(`${path}.${key}`, 'a string', o[key]);
   };
-  const bounds = (o: Record<string, unknown>, keys: readonly string[], path: string): void => {
+  /** Optional numbers (bounds, counts): each a number when present. */
+  const optNums = (o: Record<string, unknown>, keys: readonly string[], path: string): void => {
     for (const k of keys) num(o, k, path, false);
+  };
+  /** A Handle call, round or op: its start and end, their bounds, and `more` optional numbers. */
+  const timed = (o: Record<string, unknown>, path: string, more: readonly string[]): void => {
+    num(o, 'start', path);
+    num(o, 'end', path);
+    optNums(o, ['startLo', 'startHi', 'endLo', 'endHi', ...more], path);
+  };
+  /** Pod times: numbers, and the flags saying a start or end was not seen. */
+  const pod = (v: unknown, path: string): void => {
+    for (const [f, x] of Object.entries(obj(v, path))) {
+      if (typeof x !== 'boolean' && (typeof x !== 'number' || !Number.isFinite(x))) fail(`${path}.${f}`, 'a number', x);
+    }
   };
   const stamp = (o: Record<string, unknown>, key: string, path: string): void => {
     if (o[key] === undefined) return;
@@ -87,16 +100,12 @@ export function checkRecording(value: unknown, file: string): Recording {
       const hp = `${p}.handles[${hi}]`;
       const h = obj(hv, hp);
       str(h, 'worker', hp);
-      num(h, 'start', hp);
-      num(h, 'end', hp);
-      bounds(h, ['startLo', 'startHi', 'endLo', 'endHi', 'enqueuedAt', 'enqueuedAtLo', 'enqueuedAtHi', 'streakMax'], hp);
+      timed(h, hp, ['enqueuedAt', 'enqueuedAtLo', 'enqueuedAtHi', 'streakMax']);
       str(h, 'endReason', hp, 'unknown');
       list(h, 'rounds', hp, true).forEach((rv, ri) => {
         const rp = `${hp}.rounds[${ri}]`;
         const r = obj(rv, rp);
-        num(r, 'start', rp);
-        num(r, 'end', rp);
-        bounds(r, ['startLo', 'startHi', 'endLo', 'endHi', 'traversalEnd', 'traversalEndLo', 'traversalEndHi'], rp);
+        timed(r, rp, ['traversalEnd', 'traversalEndLo', 'traversalEndHi']);
         str(r, 'phase', rp, 'Unknown');
         if (r.changed === undefined) r.changed = false;
         if (typeof r.changed !== 'boolean') fail(`${rp}.changed`, 'true or false', r.changed);
@@ -105,9 +114,7 @@ export function checkRecording(value: unknown, file: string): Recording {
           const op = `${rp}.ops[${oi}]`;
           const o = obj(ov, op);
           str(o, 'kind', op);
-          num(o, 'start', op);
-          num(o, 'end', op);
-          bounds(o, ['startLo', 'startHi', 'endLo', 'endHi', 'bytes'], op);
+          timed(o, op, ['bytes']);
           for (const k of ['node', 'from', 'to', 'outcome', 'detail']) optStr(o, k, op);
         });
       });
@@ -121,16 +128,9 @@ export function checkRecording(value: unknown, file: string): Recording {
       if (n.upstream !== undefined && (!Array.isArray(n.upstream) || n.upstream.some((u) => typeof u !== 'string'))) fail(`${np}.upstream`, 'a list of node ids', n.upstream);
       transitions(n, 'transitions', np, true);
       transitions(n, 'taskPhases', np, false);
-      const pods = n.pods === undefined ? [] : list(n, 'pods', np, true);
-      for (const [k, pv] of [...(n.pod === undefined ? [] : [['pod', n.pod] as const]), ...pods.map((v, j) => [`pods[${j}]`, v] as const)]) {
-        const pp = `${np}.${k}`;
-        const pod = obj(pv, pp);
-        for (const [f, x] of Object.entries(pod)) if (typeof x !== 'boolean' && (typeof x !== 'number' || !Number.isFinite(x))) fail(`${pp}.${f}`, 'a number', x);
-      }
-      num(n, 'retries', np, false);
-      num(n, 'activeDeadline', np, false);
-      num(n, 'executionDeadline', np, false);
-      bounds(n, ['gateOpened', 'gateOpenedLo', 'gateOpenedHi'], np);
+      if (n.pod !== undefined) pod(n.pod, `${np}.pod`);
+      if (n.pods !== undefined) list(n, 'pods', np, true).forEach((v, j) => pod(v, `${np}.pods[${j}]`));
+      optNums(n, ['retries', 'activeDeadline', 'executionDeadline', 'gateOpened', 'gateOpenedLo', 'gateOpenedHi'], np);
     });
     list(e, 'enqueues', p, false).forEach((qv, qi) => {
       const qp = `${p}.enqueues[${qi}]`;
