@@ -394,6 +394,7 @@ export class LineReader {
         if (pre.criStream !== undefined && (pre.partial || this.joins.has(joinKey(pre.replica, pre.criStream)))) {
           this.line(text);
         } else {
+          this.noteStamp(text);
           this.countFiltered(1);
         }
       } else {
@@ -407,10 +408,23 @@ export class LineReader {
           // an exact klog stamp of another execution bounds the plain stream's estimates too
           this.klogAnchor(buf.toString('utf8', i, nl));
         }
+        if (c !== 123) this.noteStamp(buf.toString('utf8', i, nl));
       }
       i = nl + 1;
     }
     if (n > 0) this.countFiltered(n);
+  }
+
+  /**
+   * A line not kept goes by the duplicate check as it does reading the whole log (its stamp and
+   * fingerprint), so that a resent line is told the same way with `--exec` as without.
+   */
+  private noteStamp(raw: string): void {
+    const text = withoutLeadingNoise(raw);
+    const end = trimmedEnd(text);
+    if (end === 0 || text.charCodeAt(0) === 123) return;
+    const pre = parsePrefix(text, end);
+    if (pre.hasTime && pre.resNs <= 1000) this.recent.seen(end === text.length ? text : text.slice(0, end), pre.sec, pre.nsec);
   }
 
   /** A klog line not kept: if it names an execution, it anchors its stream as `accept` would. */
@@ -457,10 +471,10 @@ export class LineReader {
       this.skip('empty', ln, text);
       return;
     }
-    const c0 = text.charCodeAt(0);
-    if (c0 !== 123) {
-      if (c0 === 32 || c0 === 9 || c0 === 0xfeff || c0 === 0 || text.indexOf('\x1b') >= 0) {
-        text = stripAnsi(text).replace(/^[\s\uFEFF\0]+/, '');
+    if (text.charCodeAt(0) !== 123) {
+      const clean = withoutLeadingNoise(text);
+      if (clean !== text) {
+        text = clean;
         end = trimmedEnd(text);
         if (end === 0) {
           this.skip('empty', ln, text);
@@ -712,6 +726,14 @@ class RecentLines {
     this.prints[k] = print;
     return false;
   }
+
+}
+
+/** A line (as it came, without its LF) without leading blanks, byte-order mark, NULs or ANSI colours; the same string when it has none. */
+function withoutLeadingNoise(text: string): string {
+  const c0 = text.charCodeAt(0);
+  if (c0 === 32 || c0 === 9 || c0 === 0xfeff || c0 === 0 || text.indexOf('\x1b') >= 0) return stripAnsi(text).replace(/^[\s\uFEFF\0]+/, '');
+  return text;
 }
 
 /** A 32-bit FNV-1a hash of `s`'s length and every 16th character from its end (lines of one stamp differ all over). */
