@@ -286,7 +286,10 @@ function handlerOf(rc: RoundCtx, n: NodeState): Gen<boolean> {
   if (phase === NYS) return handleNotYetStarted(rc, n);
   if (n.hasDeadline) {
     const expired = expiredDeadline(rc, n);
-    if (expired !== NO_DEADLINE) return hasInnerWork(n) ? handleThenTimeOut(rc, n, expired) : timeOut(rc, n, expired);
+    if (expired !== NO_DEADLINE) {
+      if (hasInnerWork(n)) return handleThenTimeOut(rc, n, expired);
+      return podNews(rc, n) !== PLUGIN_NONE ? reportPodThenTimeOut(rc, n, expired) : timeOut(rc, n, expired);
+    }
     if (phase === TIMING_OUT) return abortThen(rc, n, TIMED_OUT);
   }
   if (phase === RETRYABLE_FAILURE) return retryAfterAbort(rc, n);
@@ -314,6 +317,37 @@ function* handleThenTimeOut(rc: RoundCtx, n: NodeState, which: number): Gen<bool
   if (rc.error !== null || done || n.transitioned === rc.serial) return done;
   const p = n.phase;
   if (p !== QUEUED && p !== RUNNING && p !== DYNAMIC_RUNNING) return done;
+  return (yield timeOut(rc, n, which)) as boolean;
+}
+
+/**
+ * The plugin phase a task's pod has newly reached (not success: that wins over the deadline, in
+ * `expiredDeadline`), PLUGIN_NONE when there is nothing new to report.
+ */
+function podNews(rc: RoundCtx, n: NodeState): number {
+  if ((n.kind !== 'task' && n.kind !== 'dynamic') || n.plugin === PLUGIN_NONE) return PLUGIN_NONE;
+  const pod = n.pods[n.attempt];
+  if (!pod) return PLUGIN_NONE;
+  const plugin = pluginOf(rc.sim.pods.observed(pod));
+  return plugin === n.plugin || plugin === PLUGIN_SUCCESS ? PLUGIN_NONE : plugin;
+}
+
+/**
+ * The task handler's report of its pod's new phase (a failure's error document read, the task
+ * event), then the timeout: propeller's task handler runs before `execute` checks the deadline, and
+ * the timeout only replaces the phase it returns. A failed pod is gone: the attempt is not aborted.
+ */
+function* reportPodThenTimeOut(rc: RoundCtx, n: NodeState, which: number): Gen<boolean> {
+  const sim = rc.sim;
+  const plugin = podNews(rc, n);
+  let d: number;
+  if (plugin === PLUGIN_RETRYABLE_FAILURE) {
+    d = sim.blob.read(rc, n, F_ERROR, ERROR_DOC_BYTES);
+    if (d > 0) yield d;
+  }
+  d = setPluginAndSend(rc, n, plugin, 0);
+  if (d > 0) yield d;
+  if (rc.error !== null) return false;
   return (yield timeOut(rc, n, which)) as boolean;
 }
 

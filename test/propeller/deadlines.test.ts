@@ -126,6 +126,27 @@ describe('which deadline, and who wins', () => {
     expect(e.phase).toBe('Succeeded');
   });
 
+  it("a pod that failed by that round still reports its failure (task event, error read) before the timeout takes over", () => {
+    // the first attempt's pod fails ~67 s after Running, past a 60 s execution deadline: propeller's
+    // task handler reads the error and sends the task event, then `execute` turns the phase into the timeout
+    const e = run([task('a', [], { runtime: constant(63), executionDeadline: 60, failedAttempts: 1, maxAttempts: 2 })]);
+    const running = at(e, 'a', 'Running');
+    const retried = at(e, 'a', 'RetryableFailure');
+    expect(retried - running).toBeGreaterThan(60e9);
+    const failure = ops(e, 'taskEvent', 'a').find((o) => o.to === 'PhaseRetryableFailure' && o.outcome === 'ok');
+    expect(failure).toBeDefined();
+    expect(failure!.start).toBeLessThanOrEqual(retried);
+    expect(ops(e, 'blobRead', 'a').some((o) => o.detail?.includes('error.pb') && o.start <= retried)).toBe(true);
+    const move = committed(e).find((o) => o.kind === 'nodeTransition' && o.node === 'a' && o.to === 'RetryableFailure')!;
+    expect(move.detail).toBe('task execution timeout [1m0s] expired');
+    // the failed attempt's pod is gone already: no abort deletes it, and no ABORTED event reports it
+    // (the second attempt runs past its deadline too: its pod is the one deleted)
+    const next = node(e, 'a').transitions.find((t) => t.from === 'RetryableFailure')!.at;
+    expect(ops(e, 'podDelete', 'a').filter((o) => o.start <= next)).toHaveLength(0);
+    expect(ops(e, 'podDelete', 'a')).toHaveLength(1);
+    expect(ops(e, 'taskEvent', 'a').filter((o) => o.to === 'PhaseAborted' && o.start <= next)).toHaveLength(0);
+  });
+
   it('a node without retries has one attempt: its execution deadline fails it', () => {
     const e = run([task('a', [], { runtime: constant(300), executionDeadline: 60 })]);
     expect(path(e, 'a')).toEqual(['NotYetStarted>Queued', 'Queued>Running', 'Running>Failing', 'Failing>Failed']);
