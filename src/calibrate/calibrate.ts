@@ -419,7 +419,9 @@ function fitCalibration(
   const { executions, handles, rounds } = counts;
   const notes: string[] = [];
   if (source === 'logs') {
-    notes.push('logs do not time blob, pod-create or CPU work: those parameters keep the profile values');
+    // a pod create is timed by debug-level logs that show `Creating Object` (Info in newer propellers)
+    const timesPods = overrides.kube !== undefined && 'podCreate' in (overrides.kube as object);
+    notes.push(`logs do not time blob${timesPods ? '' : ', pod-create'} or CPU work: those parameters keep the profile values`);
   }
   const report: CalibrationReport = {
     schema: 'propsim.calibration/1',

@@ -174,7 +174,7 @@ function collectOps(exec: Execution, c: Collector, events: SampleSet['events']):
           continue;
         }
         const path = OP_PATH[o.kind];
-        if (!path) continue;
+        if (!path || o.untimed === true) continue;
         if (o.outcome !== undefined && o.outcome === 'throttled') continue;
         if (o.kind === 'etcdUpdate' && o.outcome === 'tooLarge') continue;
         c.add(path, durationObservation(opStart(o), opEnd(o)), o.bytes);

@@ -79,7 +79,8 @@ const LEVELS: Partial<Record<Tmpl, LevelName>> = {
   preExecuteCompleted: 'debug',
   taskNoChange: 'debug',
   bufferedTaskEvents: 'debug',
-  creatingObject: 'debug',
+  eventSink: 'debug',
+  eventAlreadySent: 'debug',
   abortInvoked: 'debug',
   callingAbort: 'debug',
   finalizeInvoked: 'debug',
@@ -130,6 +131,9 @@ const SRC: Partial<Record<Tmpl, string>> = {
   parallelismSet: 'handler.go:836',
   bufferedTaskEvents: 'handler.go:754',
   creatingObject: 'plugin_manager.go:285',
+  podResources: 'plugin_manager.go:266',
+  eventSink: 'admin_eventsink.go:50',
+  eventAlreadySent: 'admin_eventsink.go:59',
   finalizeInvoked: 'handler.go:940',
   branchSkip: 'evaluator.go:131',
   branchSelected: 'evaluator.go:143',
@@ -711,6 +715,12 @@ function roundEvents(ctx: ExecContext, hi: number, ri: number, base: FieldSet, e
   let failure: { text: string; kind: OpKind } | undefined;
   // The node whose abort is under way on this worker (from its `Abort invoked` line to its ABORTED node event).
   let aborting: string | undefined;
+  // Every event goes through the admin sink, which logs it before its RPC; one its filter holds
+  // gets no RPC (AlreadyExists).
+  const sink = (op: Op, proto: string, key: string, fields: FieldSet): void => {
+    emit(op.start, 'eventSink', MSG.eventSink(proto), fields);
+    if (op.outcome === 'alreadyExists') emit(op.start, 'eventAlreadySent', MSG.eventAlreadySent(`${ctx.project}:${ctx.domain}:${ex.id}:${key}`), fields);
+  };
   let abortAttempt = 0;
   /** A task node's abort up to its plugin's KillTask; returns the attempt (from the pod name). */
   const killTask = (t: Ns, tf: FieldSet, from: string | undefined, pod: string): number => {
@@ -890,6 +900,7 @@ function roundEvents(ctx: ExecContext, hi: number, ri: number, base: FieldSet, e
         const phase = nodeEventPhase(op.to ?? lastTo.get(id));
         const eventId = `node_id:"${id}" execution_id:{${ctx.idText}}`;
         emit(op.start, 'recordingNodeEvent', MSG.recordingNodeEvent(eventId, phase), nf);
+        sink(op, `id:{${eventId}} producer_id:"propeller" phase:${phase}`, `${id}:0:${phase}`, nf);
         if (op.outcome === 'alreadyExists') emit(op.end, 'nodeEventExists', MSG.nodeEventExists(phase, id), nf);
         else if (isFailedOutcome(op.outcome) && id !== 'end-node') {
           const err = failText(op, r);
@@ -911,7 +922,9 @@ function roundEvents(ctx: ExecContext, hi: number, ri: number, base: FieldSet, e
       case 'podCreate': {
         const pod = op.detail ?? `${ex.id}-${node ?? 'n0'}-0`;
         if (node !== undefined) ctx.podOf.set(node, pod);
-        emit(op.start, 'creatingObject', MSG.creatingObject(ex.namespace, pod), taskFields(nf));
+        const tf = taskFields(nf);
+        emit(op.start, 'creatingObject', MSG.creatingObject(ex.namespace, pod), tf);
+        emit(op.start, 'podResources', MSG.podResources(ex.namespace, pod), tf);
         break;
       }
       case 'bufferedTaskEvent': {
@@ -930,7 +943,9 @@ function roundEvents(ctx: ExecContext, hi: number, ri: number, base: FieldSet, e
       case 'taskEvent': {
         if (ctx.nodeKind.get(node ?? '') === 'map') {
           // An ArrayNode's own event (its subtasks' events as external resources) has no line of
-          // its own: only an AlreadyExists answer or a failure is logged, under the array.
+          // its own but the sink's: only an AlreadyExists answer or a failure is logged, under the array.
+          const phase = TASK_EVENT_PHASE[pluginPhase(op.to)] ?? 'UNDEFINED';
+          sink(op, taskEventProto(ctx, node ?? '', phase), `${node ?? ''}:array:0:${phase}`, nf);
           if (op.outcome === 'alreadyExists') {
             emit(op.end, 'taskEventFailed', MSG.taskEventFailed(op.detail ?? 'AlreadyExists', TASK_EVENT_PHASE[pluginPhase(op.to)] ?? 'UNDEFINED'), nf);
           } else if (isFailedOutcome(op.outcome)) {
@@ -951,8 +966,10 @@ function roundEvents(ctx: ExecContext, hi: number, ri: number, base: FieldSet, e
           aborting = id;
         }
         emit(op.start, 'bufferedTaskEvents', MSG.bufferedTaskEvents(), tf);
+        if (!aborted) emit(op.start, 'pluginTransition', MSG.pluginTransition(phase), tf);
+        const eventPhase = TASK_EVENT_PHASE[phase] ?? 'UNDEFINED';
+        sink(op, taskEventProto(ctx, node ?? '', eventPhase), `${node ?? ''}:task:0:${eventPhase}`, tf);
         if (!aborted) {
-          emit(op.start, 'pluginTransition', MSG.pluginTransition(phase), tf);
           // A task still under way counts towards the round's parallelism (after its event is sent).
           if (RUNNING_PLUGIN_PHASES.has(phase) && op.outcome !== 'alreadyExists' && !isFailedOutcome(op.outcome)) {
             emit(op.end, 'parallelismSet', MSG.parallelismSet(++parallelism), tf);
@@ -1004,6 +1021,7 @@ function roundEvents(ctx: ExecContext, hi: number, ri: number, base: FieldSet, e
       }
       case 'workflowEvent': {
         const phase = workflowEventPhase(op.to ?? lastTo.get(''));
+        sink(op, `execution_id:{${ctx.idText}} producer_id:"propeller" phase:${phase}`, phase, rf);
         if (op.outcome === 'alreadyExists') emit(op.end, 'workflowEventExists', MSG.workflowEventExists(phase, ctx.idText), rf);
         else if (isFailedOutcome(op.outcome)) {
           const err = failText(op, r);
@@ -1082,6 +1100,11 @@ function roundEvents(ctx: ExecContext, hi: number, ri: number, base: FieldSet, e
 }
 
 /** project/domain/name/version of the task a catalog op is for (`detail` when it names one). */
+/** The proto text of a task event as the sink logs it (`TaskExecutionEvent.String()`, abridged). */
+function taskEventProto(ctx: ExecContext, node: string, phase: string): string {
+  return `task_id:{resource_type:TASK project:"${ctx.project}" domain:"${ctx.domain}"} parent_node_execution_id:{node_id:"${node}" execution_id:{${ctx.idText}}} phase:${phase} producer_id:"propeller"`;
+}
+
 function taskId(ctx: ExecContext, op: Op): [string, string, string, string] {
   const parts = op.detail?.split('/');
   if (parts && parts.length === 4 && parts.every((p) => p !== '')) return parts as [string, string, string, string];

@@ -76,6 +76,8 @@ import {
   workflowTransitionPhases,
   P_ATTEMPT_TIMED_OUT,
   P_NODE_TIMED_OUT,
+  P_RECORDER_FAILED_NODE,
+  P_RECORDER_FAILED_TASK,
   type MsgKind,
 } from './recognize.js';
 import { parseGoDuration } from '../timeline/go-duration.js';
@@ -227,7 +229,7 @@ export class LogFolder {
     if (typeof rec.routine === 'string') {
       ws = this.worker(rec.routine, rec.replica);
       ws.closed = null;
-      if (ws.pending !== null) this.closePending(ws);
+      if (ws.pending !== null && !insideCall(kind)) this.closePending(ws);
     }
     this.fold(rec, msg, kind, ws);
     if (ws !== null) {
@@ -269,6 +271,12 @@ export class LogFolder {
   }
 
   /** An execution's line the fold does not use: a known propeller message without timing, or an unknown one. */
+  /** A recognized line that turned out to add nothing (no call of its kind open): untimed after all. */
+  private notUsed(): void {
+    this.used--;
+    this.untimed++;
+  }
+
   private unused(msg: string): void {
     if (this.kinds.isUntimed(msg)) this.untimed++;
     else this.unrecognized++;
@@ -356,7 +364,7 @@ export class LogFolder {
     if (ws === null && ex.open !== null && ex.open.worker.pseudo && kind >= K.processing) {
       ws = ex.open.worker;
       ws.closed = null;
-      if (ws.pending !== null) this.closePending(ws);
+      if (ws.pending !== null && !insideCall(kind)) this.closePending(ws);
     }
 
     if (kind === K.none) {
@@ -629,6 +637,39 @@ export class LogFolder {
         if (ws !== null) ws.aborting = null;
         this.onTaskEvent(ex, ws, msg, rec);
         return;
+      case K.eventSink:
+      case K.podResources:
+        // inside the call the worker's previous line opened (which it leaves open)
+        if (ws === null || ws.pending === null) this.notUsed();
+        return;
+      case K.eventAlreadySent: {
+        // the event call the sink line kept open, which this line just ended
+        const o = ws !== null ? (ws.closed ?? ws.pending) : null;
+        if (o !== null && EVENT_KINDS.has(o.kind)) o.outcome = 'alreadyExists';
+        else this.notUsed();
+        return;
+      }
+      case K.eventRecorderFailed: {
+        // The recorder's answer to its call; the line that follows (already exists, or the
+        // failure that ends the round) decides what the round makes of it.
+        const kind = msg.startsWith(P_RECORDER_FAILED_NODE) ? 'nodeEvent' : msg.startsWith(P_RECORDER_FAILED_TASK) ? 'taskEvent' : 'workflowEvent';
+        const err = msg.lastIndexOf(' with err: ');
+        const o = this.setOutcome(ws, this.roundFor(ex, ws, rec.resVer), kind, eventFailureClass(err >= 0 ? msg.slice(err + 11) : msg), rec.node);
+        if (o === null) this.notUsed();
+        return;
+      }
+      case K.podCreate: {
+        // The create call to the API server: nothing is logged when it returns (but by the back-off
+        // handler once it has backed off), so it spans to the worker's next line, as an event does.
+        const rs = this.roundFor(ex, ws, rec.resVer);
+        const o = this.addOp(rs, 'podCreate');
+        if (rec.node !== undefined) o.node = rec.node;
+        const name = podObjectName(msg);
+        if (name !== undefined) o.detail = name;
+        o.outcome = 'ok';
+        this.setPending(ws ?? rs.hs.worker, o, ex);
+        return;
+      }
       case K.abortInvoked:
         if (ws !== null) ws.aborting = rec.node ?? null;
         return;
@@ -1693,6 +1734,13 @@ export class LogFolder {
         const n = ns.rec;
         if ((n.kind === 'unknown' || n.kind === 'task' || n.kind === 'cachedTask') && n.parent !== undefined && ex.nodes.get(n.parent)?.rec.kind === 'map') n.kind = 'subnode';
       }
+      // An ArrayNode creates its subtasks' pods from parallel goroutines: no line shows where one
+      // of those creates ends (the worker's next line may be another subtask's).
+      for (const h of rec.handles) {
+        for (const r of h.rounds) {
+          for (const o of r.ops) if (o.kind === 'podCreate' && o.node !== undefined && ex.nodes.get(o.node)?.rec.kind === 'subnode') o.untimed = true;
+        }
+      }
       foldArrayEvents(rec.handles, (id) => ex.nodes.get(id)?.rec);
     }
     const nodes: NodeRecord[] = [];
@@ -1760,4 +1808,21 @@ function pushInChain(list: Transition[], t: Transition): void {
     prev.at = at;
   }
   list.splice(list.length - 1, 0, t);
+}
+
+/** Lines logged inside a call the worker's previous line opened: they do not end it. */
+function insideCall(kind: MsgKind): boolean {
+  return kind === K.eventSink || kind === K.podResources;
+}
+
+const EVENT_KINDS: ReadonlySet<OpKind> = new Set<OpKind>(['nodeEvent', 'taskEvent', 'workflowEvent']);
+
+/** The `name` of `Creating Object: Type:[..], Object:[ns/name]`. */
+function podObjectName(msg: string): string | undefined {
+  const i = msg.lastIndexOf('Object:[');
+  if (i < 0) return undefined;
+  const end = msg.indexOf(']', i + 8);
+  const key = msg.slice(i + 8, end < 0 ? msg.length : end);
+  const slash = key.indexOf('/');
+  return slash >= 0 ? key.slice(slash + 1) : key;
 }

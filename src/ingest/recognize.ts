@@ -79,6 +79,19 @@ export const K = {
   /** A node's deadline passed (`execute`): the configured duration. */
   nodeTimedOut: 56,
   attemptTimedOut: 57,
+  /**
+   * The admin sink took an event (`AdminEventSink received a new event`, Debug): logged just before
+   * its RPC, inside the event call the line before opened, so it does not end that call.
+   */
+  eventSink: 58,
+  /** The sink's filter had the event (`event '..' has already been sent`): no RPC, AlreadyExists. */
+  eventAlreadySent: 59,
+  /** A recorder's `Failed to record node|task|workflow event [..] with err: ..` (Info): the call's answer. */
+  eventRecorderFailed: 60,
+  /** `Creating Object: Type:[..], Object:[ns/name]` (Info): the pod create call starts. */
+  podCreate: 61,
+  /** `The resource requirement for creating Pod [..]` (Info): inside the create call, before its request. */
+  podResources: 62,
 } as const;
 
 export type MsgKind = (typeof K)[keyof typeof K];
@@ -137,6 +150,16 @@ const P_ERROR_SYNCING = "error syncing '";
 const P_LAUNCHED = 'Launched launchplan with ID [';
 const P_LAUNCH_EXISTS = 'Execution already exists [';
 /** The task handler's Abort (`nodes/task/handler.go`); its task event ABORTED follows `Sending buffered Task events.` */
+/** `events/admin_eventsink.go` (Sink, Debug); before 2021 `AdminEventSink received a new Event %s, message %s`. */
+const P_EVENT_SINK = 'AdminEventSink received a new ';
+const P_ALREADY_SENT = "event '";
+/** `events/{node,task,workflow}_event_recorder.go` (Info): every failed call, AlreadyExists included. */
+export const P_RECORDER_FAILED_NODE = 'Failed to record node event [';
+export const P_RECORDER_FAILED_TASK = 'Failed to record task event [';
+export const P_RECORDER_FAILED_WORKFLOW = 'Failed to record workflow event [';
+/** `nodes/task/k8s/plugin_manager.go` (Info): the pod create, and its requested resources (backoff handler). */
+const P_CREATING_OBJECT = 'Creating Object: Type:[';
+const P_POD_RESOURCES = 'The resource requirement for creating Pod [';
 const P_ABORT_INVOKED = 'Abort invoked with phase [';
 const P_BUFFERED_TASK_EVENTS = 'Sending buffered Task events';
 
@@ -157,7 +180,6 @@ const UNTIMED_PREFIXES: readonly string[] = [
   'node succeeding',
   'node failing',
   'node timing out',
-  'Node not yet started, running pre-execute',
   'Node pre-execute completed',
   'No state change for Task, previously observed same transition',
   // every Handle of a task node goes through the dynamic handler (nodes/dynamic/handler.go, Info)
@@ -174,11 +196,40 @@ const UNTIMED_PREFIXES: readonly string[] = [
   'Finalizing dynamic workflow RetryAttempt [',
   'Calling aborting & finalize',
   'Trying to abort a node in state [',
-  'Node not yet started, will not finalize',
   'Subworkflow finalize invoked. Nothing to be done',
   'Finalizers are already empty for Resource with name',
-  'Creating Object: Type:[',
   'Branch Node[',
+  // the task and dynamic handlers, the plugin manager, the node executor's traversal (Debug unless noted)
+  'regular node detected, (no future file found)', // Info, every Handle of a task node
+  'future file detected, assuming dynamic node', // Info
+  'Plugin [', // `.. resolved for Handler type [..]`, `.. returned no outputReader, assuming file based outputs` (Info)
+  'p+Version previously seen',
+  'Task still running',
+  'Transitioning to ',
+  'Task success detected, calling on Task success',
+  'Received no event to record.',
+  'Handling node Status [',
+  'Node has [',
+  'Handling downstream Nodes',
+  'All downstream nodes completed',
+  'No downstream nodes found. Complete.',
+  'downstream handler starting node id ',
+  'recursive handler - node execution count [',
+  'Parallelism control disabled',
+  'Parallelism criteria not met, Current [',
+  'NodeKind: ',
+  'Node not yet started',
+  'Node Data Directory [',
+  'preExecute completed in phase [',
+  'Starting workflow Node',
+  'Workflow not found in cache.',
+  'Workflow is terminated.',
+  'LaunchPlan running, parallelism is now set to [', // Info
+  'Subworkflow has no failure nodes, failing immediately.', // Info
+  'No inputs for the workflow. Skipping storing inputs', // Info
+  'Failed to cast contentMD5 [', // a blob Head of an object without an MD5
+  'The operation was ', // the pod create's back-off handler: `.. attempted and finished without an error`, `.. blocked due to back-off`
+  'Offloaded literal at location [', // Info
   'No plugin found for Handler-type [',
   'Acquired leader lease',
   'Starting FlyteWorkflow controller',
@@ -256,7 +307,15 @@ const RULES: readonly Rule[] = [
   rule(P_FAILED_TASK_EVENT, K.taskEventIgnored, { suffix: 'Ignoring this error!' }),
   rule(P_FAILED_TASK_EVENT, K.taskEventFailed),
   rule('ArrayNode event recording failed', K.arrayEventFailed),
+  rule(P_RECORDER_FAILED_NODE, K.eventRecorderFailed),
+  rule(P_RECORDER_FAILED_TASK, K.eventRecorderFailed),
+  rule(P_RECORDER_FAILED_WORKFLOW, K.eventRecorderFailed),
   rule(P_FAILED_RECORD, K.workflowEventIgnored, { contains: 'workflowEvent' }),
+  rule(P_EVENT_SINK, K.eventSink),
+  rule(P_ALREADY_SENT, K.eventAlreadySent, { suffix: "' has already been sent" }),
+  rule(P_ALREADY_SENT, K.eventAlreadySent, { suffix: "' is already queued for processing" }),
+  rule(P_CREATING_OBJECT, K.podCreate),
+  rule(P_POD_RESOURCES, K.podResources),
   rule(P_FAILED_UPDATE, K.etcdFailed),
   rule(P_TOO_LARGE, K.tooLarge),
   rule(P_TOO_LARGE_RETRY, K.tooLargeRetryFailed),

@@ -57,8 +57,14 @@ export const MSG = {
   /** The task handler of a running task whose plugin phase has not changed (`nodes/task/handler.go:734`). */
   taskNoChange: () => 'No state change for Task, previously observed same transition. Short circuiting.',
   bufferedTaskEvents: () => 'Sending buffered Task events.',
-  /** The k8s plugin creates the pod (`plugin_manager.go:285`). */
+  /** The k8s plugin creates the pod (`plugin_manager.go:285`, Info). */
   creatingObject: (ns: string, name: string) => `Creating Object: Type:[/v1, Kind=Pod], Object:[${ns}/${name}]`,
+  /** The pod's requests, for the back-off handler that guards the create (`plugin_manager.go`, Info; Go's `\n` kept). */
+  podResources: (ns: string, name: string) => `The resource requirement for creating Pod [${ns}/${name}] is [[{[cpu]: [500m]} {[memory]: [500Mi]}]]\n`,
+  /** The admin sink takes an event, before its RPC (`events/admin_eventsink.go`, Debug): the event's proto text. */
+  eventSink: (proto: string) => `AdminEventSink received a new event ${proto}`,
+  /** The sink's filter has the event: no RPC, AlreadyExists (Debug). */
+  eventAlreadySent: (key: string) => `event '${key}' has already been sent`,
   finalizeInvoked: () => 'Finalize invoked.',
   /** The task handler's Abort (`nodes/task/handler.go`), then the k8s plugin's (`plugin_manager.go`). */
   abortInvoked: (pluginPhase: string) => `Abort invoked with phase [${pluginPhase}]`,

@@ -57,11 +57,13 @@ describe('what the emitter writes for the canonical executions', () => {
     expect(h0).toContain(MSG.pluginTransition('PhaseQueued'));
     const ready = h0.indexOf(MSG.workflowTransition('Ready', 'Running'));
     expect(h0[ready - 1]).toMatch(/^Setting the MetadataDir for StartNode \[s3:\/\/.*\/flytesnacks-development-f016a3be7fa304db5a77\/start-node\/data\]$/);
-    // order inside the node-queued round: change, event, queued, completed node, done, write
+    // order inside the node-queued round: change, event (the sink takes it), queued, completed node, done, write
     const q = h0.indexOf(MSG.nodeChangeNYS('NotYetStarted', 'Queued'));
-    expect(h0.slice(q, q + 7)).toEqual([
+    const id = 'node_id:"n0" execution_id:{project:"flytesnacks" domain:"development" name:"f016a3be7fa304db5a77"}';
+    expect(h0.slice(q, q + 8)).toEqual([
       MSG.nodeChangeNYS('NotYetStarted', 'Queued'),
-      MSG.recordingNodeEvent('node_id:"n0" execution_id:{project:"flytesnacks" domain:"development" name:"f016a3be7fa304db5a77"}', 'QUEUED'),
+      MSG.recordingNodeEvent(id, 'QUEUED'),
+      MSG.eventSink(`id:{${id}} producer_id:"propeller" phase:QUEUED`),
       MSG.nodeQueued(1),
       MSG.completedNode('n0'),
       MSG.handlingDone('f016a3be7fa304db5a77'),

@@ -81,12 +81,22 @@ describe('classify: every timing-relevant template rendered by timeline/template
     ['reconcileError', MSG.reconcileError('boom', '*errors.errorString'), K.reconcileError],
     ['completedProcessing', MSG.completedProcessing(), K.completedProcessing],
     ['synced', MSG.synced(KEY), K.synced],
+    ['creatingObject', MSG.creatingObject('ns', 'pod'), K.podCreate],
+    ['podResources', MSG.podResources('ns', 'pod'), K.podResources],
+    ['eventSink', MSG.eventSink('id:{node_id:"n0"} phase:RUNNING'), K.eventSink],
+    ['eventAlreadySent', MSG.eventAlreadySent('p:d:abc:n0:0:RUNNING'), K.eventAlreadySent],
   ];
   it.each(cases)('%s', (_name, msg, kind) => {
     expect(classify(msg)).toBe(kind);
   });
 
   it('recognizes propeller messages that have no renderer', () => {
+    expect(classify('AdminEventSink received a new Event NodeEvent, message id:{node_id:"n0"}')).toBe(K.eventSink);
+    expect(classify("event 'p:d:abc:n0:0:RUNNING' is already queued for processing")).toBe(K.eventAlreadySent);
+    expect(classify("event 'x' arrived")).toBe(K.none);
+    for (const what of ['node', 'task', 'workflow']) {
+      expect(classify(`Failed to record ${what} event [id:{}] with err: rpc error: code = AlreadyExists`)).toBe(K.eventRecorderFailed);
+    }
     expect(classify("error syncing 'ns/abc': etcdserver: request is too large")).toBe(K.errorSyncing);
     expect(classify('node timing out')).toBe(K.nodeTimingOut);
     expect(classify('node failed with retryable failure, aborting and finalizing, message: x')).toBe(K.nodeRetry);
@@ -117,8 +127,11 @@ describe('classify: every timing-relevant template rendered by timeline/template
       MSG.preExecute(),
       MSG.preExecuteCompleted(),
       MSG.taskNoChange(),
-      MSG.creatingObject('ns', 'pod'),
       MSG.killTask('x-n0-0'),
+      'regular node detected, (no future file found)',
+      'Plugin [container] resolved for Handler type [python-task]',
+      'The operation was attempted and finished without an error\n',
+      'Workflow not found in cache.',
       'Trying to abort a node in state [Failed]',
       'Node not yet started, will not finalize',
       'Calling aborting & finalize',
@@ -133,7 +146,6 @@ describe('classify: every timing-relevant template rendered by timeline/template
   it('leaves other propeller lines unrecognized', () => {
     for (const m of [
       ...UNTIMED_MESSAGES,
-      'Workflow not found in cache.',
       'Deletion triggered for abc',
       'failed to add incorrectly formatted workflowID \'x\' to subqueue',
       'Workflow namespace[a]/name[b] something else',
@@ -159,7 +171,7 @@ describe('classify: every timing-relevant template rendered by timeline/template
       expect(classify(m), m).toBe(K.none);
       expect(isUntimedTemplate(m), m).toBe(true);
     }
-    for (const m of ['Workflow not found in cache.', 'Deletion triggered for abc', '', 'H', 'handling node [n0]', 'Completed processing workflow.']) {
+    for (const m of ['Deletion triggered for abc', '', 'H', 'handling node [n0]', 'Completed processing workflow.', 'Creating Object: Type:[/v1, Kind=Pod], Object:[ns/pod]']) {
       expect(isUntimedTemplate(m), m).toBe(false);
     }
   });

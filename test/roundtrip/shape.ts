@@ -32,6 +32,7 @@ const LOGGED_OPS = new Set<string>([
   'catalogPut',
   'launchExecution',
   'parallelismLimit',
+  'podCreate',
 ]);
 
 const at = (t: Transition): string => `${t.from}>${t.to}@h${t.handle}.r${t.round}`;
@@ -41,7 +42,8 @@ function opKey(o: Op): string {
   const phases = o.kind === 'nodeTransition' || o.kind === 'workflowTransition' ? `${o.from}>${o.to}` : '';
   // propeller drops an error of the workflow's end node without a line (`RecordNodeEvent`); nested
   // end nodes carry a generated event id and are not exempt.
-  const outcome = o.kind === 'nodeEvent' && o.node === 'end-node' ? '' : (o.outcome ?? '');
+  // A pod create answered AlreadyExists (a round redone) is logged as any other create.
+  const outcome = (o.kind === 'nodeEvent' && o.node === 'end-node') || o.kind === 'podCreate' ? '' : (o.outcome ?? '');
   // The parallelism short-circuit line is a workflow-level line: it names no node.
   const node = o.kind === 'parallelismLimit' ? '' : (o.node ?? '');
   return `${o.kind}:${node}:${phases}:${outcome}`;
