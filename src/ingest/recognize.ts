@@ -230,6 +230,22 @@ const UNTIMED_PREFIXES: readonly string[] = [
   'Failed to cast contentMD5 [', // a blob Head of an object without an MD5
   'The operation was ', // the pod create's back-off handler: `.. attempted and finished without an error`, `.. blocked due to back-off`
   'Offloaded literal at location [', // Info
+  // failures whose round-ending line (reconcile error, failed write) propsim reads instead
+  'Workflow has failed. Error [', // Info: Running -> Failing (the next round's phase says it)
+  'Handling FailureNode [',
+  'Error in handling running workflow [',
+  'workflow state mismatch between propeller and control plane',
+  "Workflow is marked as terminated but doesn't have the completed label",
+  'failed Execute for node. Error: ',
+  'failed preExecute for node. Error: ',
+  'Runtime error from plugin [',
+  'Failed to find the Resource with name: ',
+  'Failed to launch job, ',
+  'Falling back to sending ',
+  'failed to fetch outputs by ref [',
+  'Retrieved Launch Plan status is nil',
+  'acquired cache reservation',
+  'execution config forced cache skip, not checking catalog',
   'No plugin found for Handler-type [',
   'Acquired leader lease',
   'Starting FlyteWorkflow controller',
@@ -319,6 +335,10 @@ const RULES: readonly Rule[] = [
   rule(P_FAILED_UPDATE, K.etcdFailed),
   rule(P_TOO_LARGE, K.tooLarge),
   rule(P_TOO_LARGE_RETRY, K.tooLargeRetryFailed),
+  // the critical write of a workflow admin no longer has, or that another cluster took over, failed
+  rule('Failed to record an ExecutionNotFound workflow as failed', K.tooLargeRetryFailed),
+  rule('Failed to record an EventIncompatibleClusterError workflow as failed', K.tooLargeRetryFailed),
+  rule('No longer designated to process workflow, failing', K.executionNotFound),
   rule(P_CACHE_PUT_FAILED, K.cachePutFailed),
   rule(P_GET_FAILED, K.getFailed),
   rule(P_EXEC_NOT_FOUND, K.executionNotFound),

@@ -94,6 +94,9 @@ describe('classify: every timing-relevant template rendered by timeline/template
     expect(classify('AdminEventSink received a new Event NodeEvent, message id:{node_id:"n0"}')).toBe(K.eventSink);
     expect(classify("event 'p:d:abc:n0:0:RUNNING' is already queued for processing")).toBe(K.eventAlreadySent);
     expect(classify("event 'x' arrived")).toBe(K.none);
+    expect(classify('No longer designated to process workflow, failing: cluster reassigned')).toBe(K.executionNotFound);
+    expect(classify('Failed to record an ExecutionNotFound workflow as failed, reason: x. Retrying...')).toBe(K.tooLargeRetryFailed);
+    expect(classify('Failed to record an EventIncompatibleClusterError workflow as failed, reason: x. Retrying...')).toBe(K.tooLargeRetryFailed);
     for (const what of ['node', 'task', 'workflow']) {
       expect(classify(`Failed to record ${what} event [id:{}] with err: rpc error: code = AlreadyExists`)).toBe(K.eventRecorderFailed);
     }
@@ -132,6 +135,8 @@ describe('classify: every timing-relevant template rendered by timeline/template
       'Plugin [container] resolved for Handler type [python-task]',
       'The operation was attempted and finished without an error\n',
       'Workflow not found in cache.',
+      'Workflow has failed. Error [code:"USER" message:"boom"]',
+      'Runtime error from plugin [container]. Error: boom',
       'Trying to abort a node in state [Failed]',
       'Node not yet started, will not finalize',
       'Calling aborting & finalize',
