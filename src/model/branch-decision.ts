@@ -16,9 +16,18 @@ const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !
 
 /** A comparable primitive: its kind (the protobuf oneof) and value. */
 interface Prim {
-  kind: 'integer' | 'float' | 'string' | 'boolean' | 'datetime';
+  kind: 'integer' | 'float' | 'string' | 'boolean' | 'datetime' | 'duration';
   value: number | string | boolean;
 }
+
+/**
+ * What a condition can compare: a primitive, None (an Optional input left empty: a nil primitive,
+ * which only EQ and NEQ accept), or a literal that is no primitive at all (a union, a list...),
+ * which propeller refuses to compare.
+ */
+type Value = Prim | { kind: 'none' } | { kind: 'nonPrimitive' };
+const NONE: Value = { kind: 'none' };
+const NON_PRIMITIVE: Value = { kind: 'nonPrimitive' };
 
 /**
  * The decision: the case taken, or the failure (`malformed` when propeller refuses a comparison:
@@ -48,14 +57,48 @@ export function primitiveOf(v: unknown): Prim | undefined {
     // propeller compares the seconds of a timestamp
     return { kind: 'datetime', value: Math.floor(Date.parse(p.datetime) / 1000) };
   }
+  if ('duration' in p) {
+    // and of a duration: protobuf JSON writes "3600s" (or {seconds, nanos})
+    const d = p.duration;
+    const m = typeof d === 'string' ? /^(-?\d+)(\.\d+)?s$/.exec(d) : null;
+    if (m) return { kind: 'duration', value: Number(m[1]) };
+    if (isObj(d) && (typeof d.seconds === 'number' || (typeof d.seconds === 'string' && /^-?\d+$/.test(d.seconds)))) return { kind: 'duration', value: Number(d.seconds) };
+  }
+  return undefined;
+}
+
+/** A Literal (`{scalar: ..}`, `{collection: ..}`, ...) as a condition sees it; undefined when unknown. */
+export function valueOf(lit: unknown): Value | undefined {
+  if (!isObj(lit)) return undefined;
+  const sc = lit.scalar;
+  if (isObj(sc)) {
+    if (sc.primitive !== undefined) return primitiveOf(sc.primitive);
+    if (sc.noneType !== undefined) return NONE;
+    // a union, a blob, a schema, a structured dataset, a generic struct, bytes, an error
+    return Object.keys(sc).length > 0 ? NON_PRIMITIVE : undefined;
+  }
+  for (const k of ['collection', 'map', 'offloadedMetadata']) if (lit[k] !== undefined) return NON_PRIMITIVE;
   return undefined;
 }
 
 /** What propeller's comparator answers: true, false, or an error (a malformed comparison). */
 type Outcome = boolean | { error: string };
 
-/** Compares two primitives as propeller's comparator does; undefined for what is not evaluated here. */
-function compare(l: Prim, r: Prim, op: unknown): Outcome | undefined {
+/**
+ * Compares two values as propeller's comparator does (`branch/comparator.go`); undefined for what is
+ * not evaluated here.
+ */
+function compare(lv: Value, rv: Value, op: unknown): Outcome | undefined {
+  if (lv.kind === 'nonPrimitive') return { error: 'Only primitives can be compared. LHS Variable is non primitive.' };
+  if (rv.kind === 'nonPrimitive') return { error: 'Only primitives can be compared. RHS Variable is non primitive' };
+  if (lv.kind === 'none' || rv.kind === 'none') {
+    const both = lv.kind === rv.kind;
+    if ((op ?? 'EQ') === 'EQ') return both;
+    if (op === 'NEQ') return !both;
+    return { error: `Comparison between nil and non-nil values with operator [${String(op)}] is not supported.` };
+  }
+  const l = lv as Prim;
+  const r = rv as Prim;
   if (l.kind !== r.kind) return { error: `Comparison between different primitives types. lVal[${l.kind}]:rVal[${r.kind}]` };
   // Strings order by their UTF-8 bytes, as Go's do.
   const a = l.kind === 'string' ? Buffer.compare(Buffer.from(l.value as string), Buffer.from(r.value as string)) : l.value;
@@ -82,15 +125,15 @@ function compare(l: Prim, r: Prim, op: unknown): Outcome | undefined {
 }
 
 /** An operand: a primitive (or a scalar literal) written into the condition, or a variable. */
-function operand(v: unknown, inputs: ReadonlyMap<string, Prim>): Prim | undefined {
+function operand(v: unknown, inputs: ReadonlyMap<string, Value>): Value | undefined {
   if (!isObj(v)) return undefined;
   if (v.primitive !== undefined) return primitiveOf(v.primitive);
-  if (isObj(v.scalar)) return primitiveOf(v.scalar.primitive);
+  if (isObj(v.scalar)) return valueOf({ scalar: v.scalar });
   return typeof v.var === 'string' ? inputs.get(v.var) : undefined;
 }
 
 /** A BooleanExpression: a comparison or a conjunction (AND, OR) of two; undefined when unknown. */
-function evaluate(expr: unknown, inputs: ReadonlyMap<string, Prim>): Outcome | undefined {
+function evaluate(expr: unknown, inputs: ReadonlyMap<string, Value>): Outcome | undefined {
   if (!isObj(expr)) return undefined;
   if (isObj(expr.comparison)) {
     const c = expr.comparison;
@@ -115,7 +158,7 @@ function evaluate(expr: unknown, inputs: ReadonlyMap<string, Prim>): Outcome | u
  * of the branch node's inputs by variable name; undefined when a condition that matters cannot be
  * evaluated from them.
  */
-export function decideBranch(branch: Obj, inputs: ReadonlyMap<string, Prim>): BranchDecision | undefined {
+export function decideBranch(branch: Obj, inputs: ReadonlyMap<string, Value>): BranchDecision | undefined {
   const blocks = [branch.if, ...(Array.isArray(branch.elseIf) ? branch.elseIf : [])];
   for (const b of blocks) {
     if (!isObj(b) || typeof b.then !== 'string') return undefined;
@@ -136,18 +179,19 @@ export function decideBranch(branch: Obj, inputs: ReadonlyMap<string, Prim>): Br
  * that are literal primitives, or promises of the start node's outputs found in `workflowInputs`
  * (the execution's inputs, a LiteralMap's `literals`).
  */
-export function branchInputs(bindings: unknown, workflowInputs: Obj | undefined): Map<string, Prim> {
-  const out = new Map<string, Prim>();
+export function branchInputs(bindings: unknown, workflowInputs: Obj | undefined): Map<string, Value> {
+  const out = new Map<string, Value>();
   if (!Array.isArray(bindings)) return out;
   for (const b of bindings) {
     if (!isObj(b) || typeof b.var !== 'string' || !isObj(b.binding)) continue;
     const bd = b.binding;
-    let p: Prim | undefined;
-    if (isObj(bd.scalar)) p = primitiveOf(bd.scalar.primitive);
+    let v: Value | undefined;
+    if (isObj(bd.scalar)) v = valueOf({ scalar: bd.scalar });
+    else if (bd.collection !== undefined || bd.map !== undefined || bd.union !== undefined) v = NON_PRIMITIVE;
     else if (isObj(bd.promise) && bd.promise.nodeId === 'start-node' && typeof bd.promise.var === 'string' && workflowInputs) {
-      p = primitiveOf(workflowInputs[bd.promise.var]);
+      v = valueOf(workflowInputs[bd.promise.var]);
     }
-    if (p) out.set(b.var, p);
+    if (v) out.set(b.var, v);
   }
   return out;
 }

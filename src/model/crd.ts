@@ -230,8 +230,8 @@ function compileSpec(specValue: unknown, path: Path, ctx: Ctx): WorkflowDef {
     }
     if (b.else !== undefined && b.else !== null && b.else !== '') addCase(b.else, [...at, 'else']);
     // The case the CR's status says was taken (`branchStatus.finalNodeId`); else the one its
-    // conditions pick from the execution's inputs (top-level workflow: a subworkflow's inputs come
-    // from its parent's bindings); else the `if` case.
+    // conditions pick from the workflow's inputs (a subworkflow's: what its node binds from the
+    // enclosing workflow's inputs and literals); else the `if` case.
     const st = ctx.status[id];
     const final = isObj(st) && isObj(st.branchStatus) ? st.branchStatus.finalNodeId : undefined;
     if (typeof final === 'string' && cases.includes(final)) {
@@ -239,7 +239,7 @@ function compileSpec(specValue: unknown, path: Path, ctx: Ctx): WorkflowDef {
       continue;
     }
     const literals = isObj(ctx.inputs) && isObj(ctx.inputs.literals) ? ctx.inputs.literals : undefined;
-    const decided = ctx.stack.length === 0 ? decideBranch(b, branchInputs(n.inputBindings, literals)) : undefined;
+    const decided = decideBranch(b, branchInputs(n.inputBindings, literals));
     if (decided !== undefined && 'fails' in decided) {
       branches.set(id, { cases, taken: cases[0]!, fails: decided.fails, by: 'inputs', ...(decided.malformed ? { malformed: true as const } : {}) });
     } else if (decided !== undefined && cases.includes(decided.taken)) {
@@ -274,9 +274,12 @@ function compileSpec(specValue: unknown, path: Path, ctx: Ctx): WorkflowDef {
     if (Object.hasOwn(nodes, fid)) fail(ctx, [...path, 'onFailure', 'id'], `failure node id "${fid}" is also in nodes`);
     wf.failureNode = compileNode(fid, f, [...path, 'onFailure'], ctx, branches);
   }
-  // The CRD marshals the policy by name; a raw enum value of 1 means the same.
+  // The CRD marshals the policy by name (propellers before 2022 by enumer's trimmed name); a raw
+  // enum value of 1 means the same.
   const policy = spec.onFailurePolicy;
-  if (policy === 'FAIL_AFTER_EXECUTABLE_NODES_COMPLETE' || policy === 1) wf.onFailurePolicy = 'afterExecutableNodesComplete';
+  if (policy === 'FAIL_AFTER_EXECUTABLE_NODES_COMPLETE' || policy === 'FailAfterExecutableNodesComplete' || policy === 1) {
+    wf.onFailurePolicy = 'afterExecutableNodesComplete';
+  }
   return wf;
 }
 
@@ -325,7 +328,7 @@ function compileNode(
         node.map = { size: t.size ?? mapSizeFromInputs(n, new Set(), ctx), parallelism: t.parallelism ?? 0 };
         if (runtime) node.map.runtime = runtime;
       }
-      if (t.cacheable) node.cache = { hit: cacheHit(id, ctx) };
+      if (t.cacheable) node.cache = ctx.overwriteCache ? { hit: false, overwrite: true } : { hit: cacheHit(id, ctx) };
       if (runtime) node.runtime = runtime;
       // isEligibleForRetry: the retry strategy's minAttempts (the compiler's retries + 1), else
       // propeller's default of one attempt.
@@ -353,6 +356,10 @@ function compileNode(
         size: recordedArraySize(id, ctx) ?? t.size ?? mapSizeFromInputs(n, boundInputs(a), ctx),
         parallelism: typeof par === 'number' && par > 0 ? par : 0,
       };
+      // ArrayNodePhaseNone: lists of different lengths fail the node before any subnode runs
+      const lengths = mapInputLengths(n, boundInputs(a), ctx);
+      const other = lengths.find((l) => l !== lengths[0]);
+      if (other !== undefined) node.map.invalid = `input arrays have different lengths: expecting '${lengths[0]}' found '${other}'`;
       // `Parallelism` is a *uint32: nil (null or absent) means "the workflow's", 0 unlimited.
       if (typeof par !== 'number') node.map.workflowParallelism = true;
       // Success criteria: `minSuccesses` wins over `minSuccessRatio`; neither means every subtask.
@@ -362,7 +369,7 @@ function compileNode(
       else if (typeof minR === 'number' && minR >= 0 && minR <= 1) node.map.minSuccessRatio = minR;
       // Each subtask's attempts: the sub-node's retry strategy (the ArrayNode itself never retries).
       node.maxAttempts = minAttempts(sub.retry);
-      if (t.cacheable) node.cache = { hit: cacheHit(id, ctx) };
+      if (t.cacheable) node.cache = ctx.overwriteCache ? { hit: false, overwrite: true } : { hit: cacheHit(id, ctx) };
       if (runtime) {
         node.runtime = runtime;
         node.map.runtime = runtime;
@@ -396,7 +403,10 @@ function compileNode(
         const outer = ctx.status;
         const st = outer[id];
         ctx.status = isObj(st) && isObj(st.subNodeStatus) ? st.subNodeStatus : {};
+        const outerInputs = ctx.inputs;
+        ctx.inputs = { literals: boundLiterals(n.inputBindings, scopeLiterals(ctx)) };
         node.subworkflow = subworkflow(w.subWorkflowRef, [...path, 'workflow', 'subWorkflowRef'], ctx);
+        ctx.inputs = outerInputs;
         ctx.status = outer;
         return node;
       }
@@ -501,10 +511,19 @@ function boundInputs(a: Obj): Set<string> {
  * `{"collection": {}}`): the array runs nothing and succeeds. No collection known: the fallback.
  */
 function mapSizeFromInputs(n: Obj, bound: Set<string>, ctx: Ctx): number {
-  const literals = isObj(ctx.inputs) && isObj(ctx.inputs.literals) ? ctx.inputs.literals : {};
-  let size: number | undefined;
+  const lengths = mapInputLengths(n, bound, ctx);
+  return lengths.length > 0 ? Math.max(...lengths) : (ctx.opts.defaultMapSize ?? 10);
+}
+
+/**
+ * The lengths of the collections an ArrayNode splits over its subnodes, as far as the CR tells
+ * them (a literal list in the binding, or a list input of the workflow).
+ */
+function mapInputLengths(n: Obj, bound: Set<string>, ctx: Ctx): number[] {
+  const literals = scopeLiterals(ctx);
+  const lengths: number[] = [];
   const known = (len: number): void => {
-    size = Math.max(size ?? 0, len);
+    lengths.push(len);
   };
   const listLength = (c: unknown, key: string): number | undefined => {
     if (!isObj(c)) return undefined;
@@ -523,18 +542,52 @@ function mapSizeFromInputs(n: Obj, bound: Set<string>, ctx: Ctx): number {
       if (len !== undefined) known(len);
     }
   }
-  return size ?? ctx.opts.defaultMapSize ?? 10;
+  return lengths;
+}
+
+/** The literals of the workflow being compiled (the execution's inputs, or a subworkflow's bound ones). */
+function scopeLiterals(ctx: Ctx): Obj {
+  return isObj(ctx.inputs) && isObj(ctx.inputs.literals) ? ctx.inputs.literals : {};
+}
+
+/**
+ * What a subworkflow's start node gets from its node's input bindings (`[{var, binding}]`): the
+ * literals written into them and the enclosing workflow's inputs they promise; what another node
+ * produces is not known before it runs (left out). A list keeps its length, its unknown items
+ * become empty literals.
+ */
+function boundLiterals(bindings: unknown, scope: Obj): Obj {
+  const out: Obj = {};
+  if (!Array.isArray(bindings)) return out;
+  for (const b of bindings) {
+    if (!isObj(b) || typeof b.var !== 'string' || !isObj(b.binding)) continue;
+    const lit = bindingLiteral(b.binding, scope);
+    if (lit !== undefined) out[b.var] = lit;
+  }
+  return out;
+}
+
+function bindingLiteral(bd: Obj, scope: Obj): unknown {
+  if (isObj(bd.scalar)) return { scalar: bd.scalar };
+  if (isObj(bd.promise)) return bd.promise.nodeId === 'start-node' && typeof bd.promise.var === 'string' ? scope[bd.promise.var] : undefined;
+  if (isObj(bd.collection)) {
+    const items = Array.isArray(bd.collection.bindings) ? bd.collection.bindings : [];
+    return { collection: { literals: items.map((x) => (isObj(x) ? (bindingLiteral(x, scope) ?? {}) : {})) } };
+  }
+  return undefined;
 }
 
 function subworkflow(ref: string, path: Path, ctx: Ctx): WorkflowDef {
-  const done = ctx.compiled.get(ref);
+  // Shared by the nodes that use it with the same inputs (what it decides may depend on them).
+  const key = `${ref}\u0000${JSON.stringify(scopeLiterals(ctx))}`;
+  const done = ctx.compiled.get(key);
   if (done) return done;
   if (ctx.stack.includes(ref)) fail(ctx, path, `subworkflow "${ref}" includes itself (${[...ctx.stack, ref].join(' -> ')})`);
   if (!Object.hasOwn(ctx.subWorkflows, ref)) fail(ctx, path, `unknown subworkflow "${ref}" (not in subWorkflows)`);
   ctx.stack.push(ref);
   const wf = compileSpec(ctx.subWorkflows[ref], ['subWorkflows', ref], ctx);
   ctx.stack.pop();
-  ctx.compiled.set(ref, wf);
+  ctx.compiled.set(key, wf);
   return wf;
 }
 

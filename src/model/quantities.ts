@@ -26,13 +26,14 @@ const UNIT_SECONDS: Record<string, number> = {
   ns: 1e-9,
   us: 1e-6,
   'µs': 1e-6,
+  '\u03bcs': 1e-6,
   ms: 1e-3,
   s: 1,
   m: 60,
   h: 3600,
 };
 
-const DURATION_PART = /(\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)(ns|us|µs|ms|s|m|h)/y;
+const DURATION_PART = /(\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)(ns|us|µs|\u03bcs|ms|s|m|h)/y;
 
 /** Seconds from a duration, or a message saying what was expected. */
 export function parseDuration(v: unknown): number | string {

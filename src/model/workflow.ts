@@ -46,7 +46,11 @@ export interface WorkflowNode {
   activeDeadline?: number;
   executionDeadline?: number;
   /** Cacheable task: whether the catalog lookup hits. Absent: not cacheable. */
-  cache?: { hit: boolean };
+  /**
+   * Cacheable: its catalog lookup hits or misses. `overwrite` (the execution's OverwriteCache):
+   * no lookup at all (CACHE_SKIPPED), the outputs are written to the catalog as after a miss.
+   */
+  cache?: { hit: boolean; overwrite?: boolean };
   /** Bytes of the node's inputs.pb and outputs.pb. */
   inputBytes?: number;
   outputBytes?: number;
@@ -69,6 +73,11 @@ export interface WorkflowNode {
     /** Success criteria (`min_successes`, else `min_success_ratio`; default: every subtask). */
     minSuccesses?: number;
     minSuccessRatio?: number;
+    /**
+     * Set when the array's inputs are invalid (lists of different lengths): the node fails in its
+     * first round (`InvalidArrayLength`, a user error), before any subnode runs. The message.
+     */
+    invalid?: string;
   };
   /** Dynamic: the sub-DAG the parent task yields at run time. */
   dynamic?: WorkflowDef;

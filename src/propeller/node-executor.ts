@@ -549,7 +549,8 @@ function* handleNotYetStarted(rc: RoundCtx, n: NodeState): Gen<boolean> {
   if (d > 0) yield d;
   const cache = n.def.cache;
   // a dynamic node's task handler is cacheable too: a hit skips the parent task and its sub-DAG
-  if (cache && (n.kind === 'task' || n.kind === 'dynamic')) {
+  // OverwriteCache: `execution config forced cache skip, not checking catalog` (no lookup)
+  if (cache && !cache.overwrite && (n.kind === 'task' || n.kind === 'dynamic')) {
     d = sim.blob.read(rc, n, F_INPUTS, inBytes(n));
     if (d > 0) yield d;
     d = sim.catalog.get(rc, n, cache.hit);
@@ -894,6 +895,15 @@ function* handleMap(rc: RoundCtx, n: NodeState): Gen<boolean> {
   if (n.phase === QUEUED) {
     d = sim.blob.read(rc, n, F_INPUTS, inBytes(n));
     if (d > 0) yield d;
+    const invalid = n.def.map?.invalid;
+    if (invalid !== undefined) {
+      // ArrayNodePhaseNone validates the input lists first: a user error, Failing with a FAILED event
+      rc.transition(n, FAILING);
+      rc.lastOp()!.detail = invalid;
+      d = sim.sink.node(rc, n, NEV_FAILED);
+      if (d > 0) yield d;
+      return false;
+    }
     rc.setAux(n, MAP_EXECUTING);
     if (!rc.exec.activeMaps.includes(n)) rc.exec.activeMaps.push(n);
     d = setPluginAndSend(rc, n, PLUGIN_QUEUED, 0);
@@ -906,7 +916,11 @@ function* handleMap(rc: RoundCtx, n: NodeState): Gen<boolean> {
   }
   if (n.phase === FAILING) {
     // `node failing`: the array's Abort again (the subtasks' status still shows them running; its
-    // event finds itself sent), then Failed.
+    // event finds itself sent), then Failed. An array that never started has nothing to abort.
+    if (n.aux !== MAP_EXECUTING && n.aux !== MAP_FAILING && n.aux !== MAP_SUCCEEDING) {
+      rc.transition(n, FAILED);
+      return false;
+    }
     yield abortArray(rc, n);
     if (rc.error !== null) return false;
     rc.transition(n, FAILED);
@@ -1086,7 +1100,7 @@ function evalSubnode(rc: RoundCtx, s: NodeState, at: number): number {
       // (a subnode's inputs are handed to it in memory, array/node_execution_context.go: no read;
       // a launch-plan subnode is not cacheable)
       const cache = owner.def.launchplan === undefined ? owner.def.cache : undefined;
-      if (cache) {
+      if (cache && !cache.overwrite) {
         t += sim.catalog.get(rc, s, cache.hit, t);
         rc.cacheResult(s, cache.hit);
         if (cache.hit) {

@@ -19,8 +19,9 @@ export function goDuration(ns: number): string {
   return `${sign}${s}s`;
 }
 
-const GO_UNIT_NS: Record<string, number> = { h: 3.6e12, m: 6e10, s: 1e9, ms: 1e6, us: 1e3, µs: 1e3, ns: 1 };
-const GO_PART = /(\d+(?:\.\d+)?)(h|ms|m|s|us|µs|ns)/y;
+// Go's ParseDuration takes both micro signs: U+00B5 (what Go prints) and the Greek mu U+03BC.
+const GO_UNIT_NS: Record<string, number> = { h: 3.6e12, m: 6e10, s: 1e9, ms: 1e6, us: 1e3, '\u00b5s': 1e3, '\u03bcs': 1e3, ns: 1 };
+const GO_PART = /(\d+(?:\.\d+)?)(h|ms|m|s|us|\u00b5s|\u03bcs|ns)/y;
 
 /** Nanoseconds of a duration as Go prints it (`40m0s`, `1.5s`); undefined for anything else. */
 export function parseGoDuration(text: string): number | undefined {

@@ -84,6 +84,39 @@ describe('branch decision from the execution inputs', () => {
     });
   });
 
+  it('an Optional left empty (None) is equal only to None; ordering it is malformed (comparator.go)', () => {
+    const none = { scalar: { noneType: {} } };
+    const m = branchInputs([{ var: '.x', binding: { promise: { nodeId: 'start-node', var: 'x' } } }], { x: none });
+    const d = (op: string, r: object = i(5)) => decideBranch({ if: { condition: cmp(v('.x'), op, r), then: 'y' }, else: 'n' }, m);
+    expect(d('EQ')).toEqual({ taken: 'n' });
+    expect(d('NEQ')).toEqual({ taken: 'y' });
+    expect(d('EQ', { scalar: { noneType: {} } })).toEqual({ taken: 'y' });
+    expect(d('GT')).toEqual({ fails: 'Comparison between nil and non-nil values with operator [GT] is not supported.', malformed: true });
+  });
+
+  it('a literal that is no primitive (a union, a list) is refused, on either side', () => {
+    const union = { scalar: { union: { value: { scalar: { primitive: { integer: '5' } } }, type: {} } } };
+    const list = { collection: { literals: [] } };
+    const m = branchInputs(
+      [
+        { var: '.u', binding: { promise: { nodeId: 'start-node', var: 'u' } } },
+        { var: '.l', binding: { promise: { nodeId: 'start-node', var: 'l' } } },
+      ],
+      { u: union, l: list },
+    );
+    const d = (cond: object) => decideBranch({ if: { condition: cond, then: 'y' }, else: 'n' }, m);
+    expect(d(cmp(v('.u'), 'EQ', i(5)))).toEqual({ fails: 'Only primitives can be compared. LHS Variable is non primitive.', malformed: true });
+    expect(d(cmp(i(5), 'EQ', v('.l')))).toEqual({ fails: 'Only primitives can be compared. RHS Variable is non primitive', malformed: true });
+  });
+
+  it('durations compare by their seconds', () => {
+    const du = (x: unknown) => ({ primitive: { duration: x } });
+    const d = (l: unknown, op: string, r: unknown) => decideBranch({ if: { condition: cmp(du(l), op, du(r)), then: 'y' }, else: 'n' }, new Map());
+    expect(d('3600s', 'GT', '60s')).toEqual({ taken: 'y' });
+    expect(d('60.9s', 'EQ', { seconds: '60', nanos: 0 })).toEqual({ taken: 'y' });
+    expect(d('59s', 'GTE', '60s')).toEqual({ taken: 'n' });
+  });
+
   it('reads the branch node bindings: start-node promises from the execution inputs, and literals', () => {
     const bindings = [
       { var: '.x', binding: { promise: { nodeId: 'start-node', var: 'x' } } },

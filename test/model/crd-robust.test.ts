@@ -135,7 +135,7 @@ describe('hand-written FlyteWorkflow CRs', () => {
     // Options win over the status; OverwriteCache over both.
     expect(crdToWorkflow(cr, { cacheHit: false }).nodes.find((n) => n.id === 'extract')!.cache).toEqual({ hit: false });
     cr.executionConfig.OverwriteCache = true;
-    expect(crdToWorkflow(cr).nodes.find((n) => n.id === 'extract')!.cache).toEqual({ hit: false });
+    expect(crdToWorkflow(cr).nodes.find((n) => n.id === 'extract')!.cache).toEqual({ hit: false, overwrite: true });
   });
 
   it('array nodes: default parallelism, literal lists, launch plans, legacy map tasks; OverwriteCache', () => {

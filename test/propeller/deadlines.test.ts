@@ -14,7 +14,7 @@ import type { WorkflowNode } from '../../src/model/workflow.js';
 import { simulate } from '../../src/propeller/simulator.js';
 import { replayPlans } from '../../src/calibrate/replay.js';
 import { InputError } from '../../src/timeline/errors.js';
-import { goDuration } from '../../src/timeline/go-duration.js';
+import { goDuration, parseGoDuration } from '../../src/timeline/go-duration.js';
 import type { Execution } from '../../src/timeline/types.js';
 import { logRoundTrip, shape, tempDir } from '../roundtrip/shape.js';
 import { committed, exec, node, path, plan, task, testModel, workflow } from './helpers.js';
@@ -41,6 +41,14 @@ describe('goDuration', () => {
     expect(goDuration(1500)).toBe('1.5µs');
     expect(goDuration(0)).toBe('0s');
     expect(goDuration(26 * 3600e9 + 61e9)).toBe('26h1m1s');
+  });
+
+  it('reads durations as Go does, either micro sign included', () => {
+    expect(parseGoDuration('20m0s')).toBe(20 * 60e9);
+    expect(parseGoDuration('1m30.5s')).toBe(90.5e9);
+    expect(parseGoDuration('1.5\u00b5s')).toBe(1500);
+    expect(parseGoDuration('1.5\u03bcs')).toBe(1500);
+    expect(parseGoDuration('1.5us')).toBe(1500);
   });
 });
 

@@ -1,0 +1,84 @@
+/**
+ * What a CR's inputs decide, as propeller decides it from each node's resolved inputs: a
+ * subworkflow's nodes see what their node binds (the enclosing workflow's inputs and literals),
+ * not the execution's inputs of the same names; an ArrayNode over lists of different lengths
+ * fails; an older CR's failure policy spelling is read.
+ */
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { defaultModel } from '../../src/model/defaults.js';
+import { loadSimulationInput } from '../../src/model/load.js';
+import type { WorkflowDef, WorkflowNode } from '../../src/model/workflow.js';
+import { simulate } from '../../src/propeller/simulator.js';
+import type { Execution } from '../../src/timeline/types.js';
+
+const dir = 'test/fixtures/crds-inputs';
+
+function load(file: string): WorkflowDef {
+  return loadSimulationInput(join(dir, file)).executions[0]!.workflow;
+}
+function run(file: string): Execution {
+  const plans = loadSimulationInput(join(dir, file)).executions;
+  return simulate(plans, defaultModel(), { seed: 1, replication: 0 }).executions[0]!;
+}
+const node = (wf: WorkflowDef, id: string): WorkflowNode => wf.nodes.find((n) => n.id === id)!;
+
+describe("a subworkflow's nodes decide from what their node binds", () => {
+  it('an ArrayNode in a subworkflow is sized by the list its node binds, not by an execution input of the same name', () => {
+    // the subworkflow maps over its input xs, bound from the execution's ys (2 items); the
+    // execution also has an input named xs (7 items)
+    const inner = node(load('array-in-subworkflow.json'), 'n0').subworkflow!;
+    const map = inner.nodes.find((n) => n.kind === 'map')!;
+    expect(map.map!.size).toBe(2);
+    const e = run('array-in-subworkflow.json');
+    expect(e.phase).toBe('Succeeded');
+    expect(e.nodes.filter((n) => n.parent === `n0/${map.id}`)).toHaveLength(2);
+  });
+
+  it("a branch in a subworkflow is decided from its parent's constant: false fails the elseFail", () => {
+    const e = run('subworkflow-branch.json');
+    expect(e.phase).toBe('Failed');
+    const inner = node(load('subworkflow-branch.json'), 'n0').subworkflow!;
+    const branch = inner.nodes.find((n) => n.kind === 'branch')!;
+    expect(branch.branch).toMatchObject({ by: 'inputs' });
+    expect(branch.branch!.fails).toBeDefined();
+  });
+});
+
+describe('an ArrayNode over lists of different lengths', () => {
+  it('fails in its first round (InvalidArrayLength, a FAILED event), no subnode runs, and the workflow fails', () => {
+    const wf = load('array-lengths-differ.json');
+    const map = wf.nodes.find((n) => n.kind === 'map')!;
+    expect(map.map!.invalid).toBe("input arrays have different lengths: expecting '3' found '5'");
+    const e = run('array-lengths-differ.json');
+    expect(e.phase).toBe('Failed');
+    const rec = e.nodes.find((n) => n.id === map.id)!;
+    expect(rec.transitions.map((t) => `${t.from}>${t.to}`)).toEqual(['NotYetStarted>Queued', 'Queued>Failing', 'Failing>Failed']);
+    expect(e.nodes.filter((n) => n.parent === map.id && n.transitions.length > 0)).toHaveLength(0);
+    const ops = e.handles.flatMap((h) => h.rounds.filter((r) => r.changed && !r.error).flatMap((r) => r.ops));
+    const move = ops.find((o) => o.kind === 'nodeTransition' && o.node === map.id && o.to === 'Failing')!;
+    expect(move.detail).toBe(map.map!.invalid);
+    expect(ops.filter((o) => o.kind === 'nodeEvent' && o.node === map.id && o.outcome === 'ok').map((o) => o.to)).toEqual(['QUEUED', 'FAILED']);
+    expect(ops.some((o) => o.kind === 'podCreate')).toBe(false);
+  });
+});
+
+describe("an older CR's failure policy", () => {
+  it('reads FailAfterExecutableNodesComplete (enumer\'s trimmed name) as the current FAIL_AFTER_EXECUTABLE_NODES_COMPLETE', () => {
+    expect(load('old-failure-policy.json').onFailurePolicy).toBe('afterExecutableNodesComplete');
+  });
+});
+
+describe("the execution's OverwriteCache", () => {
+  it('skips every catalog lookup (CACHE_SKIPPED) and writes each cacheable result as after a miss', () => {
+    const wf = load('overwrite-cache.json');
+    const cached = wf.nodes.filter((n) => n.cache !== undefined);
+    expect(cached.length).toBe(4);
+    for (const n of cached) expect(n.cache).toEqual({ hit: false, overwrite: true });
+    const e = run('overwrite-cache.json');
+    expect(e.phase).toBe('Succeeded');
+    const ops = e.handles.flatMap((h) => h.rounds.filter((r) => r.changed && !r.error).flatMap((r) => r.ops));
+    expect(ops.filter((o) => o.kind === 'catalogGet')).toHaveLength(0);
+    expect(ops.filter((o) => o.kind === 'catalogPut')).toHaveLength(4);
+  });
+});
