@@ -114,8 +114,10 @@ export function executionOverhead(exec: Execution, children: readonly Execution[
   // A pod whose container start no line showed started, as far as the record tells, as the
   // execution's other pods typically did.
   // A map node runs no pod of its own: its task phases (and a pod a log fold built from them)
-  // aggregate its subtasks' and would span the whole map. Its subnodes' pods say when code ran.
-  const podsByNode = exec.nodes.map((n) => (n.kind === 'map' && kids.has(n.id) ? [] : podsOf(n)));
+  // aggregate its subtasks' and would span the whole map. Its subnodes' pods say when code ran;
+  // without subnodes only a pod the fold built (an info-level log shows no subtask) stands for
+  // them: an array with no subtasks ran no code.
+  const podsByNode = exec.nodes.map((n) => (n.kind === 'map' && (kids.has(n.id) || n.pod === undefined) ? [] : podsOf(n)));
   const startLag = typicalStartLag(podsByNode.flat());
   for (let i = 0; i < exec.nodes.length; i++) {
     const n = exec.nodes[i]!;

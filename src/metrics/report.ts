@@ -51,7 +51,9 @@ function splitGap(exec: Execution, nodes: readonly NodeReport[]): string | undef
   if (nodes.some((n) => n.pods > 0)) return undefined;
   const withTaskEvents = new Set<string>();
   for (const h of exec.handles) for (const r of h.rounds) for (const o of r.ops) if (o.kind === 'taskEvent' && o.node !== undefined) withTaskEvents.add(o.node);
-  const blind = nodes.filter((n) => n.topLevel && n.timeNs > 0 && withTaskEvents.has(n.id)).map((n) => n.id);
+  // (an ArrayNode's task events are its subtasks': one with no subtasks and no pod ran no code)
+  const kinds = new Map(exec.nodes.map((n) => [n.id, n.kind === 'map' && n.pod === undefined ? 'mapWithoutPod' : n.kind]));
+  const blind = nodes.filter((n) => n.topLevel && n.timeNs > 0 && withTaskEvents.has(n.id) && kinds.get(n.id) !== 'mapWithoutPod').map((n) => n.id);
   if (blind.length === 0) return undefined;
   const their = blind.length === 1 ? 'its' : 'their';
   return `the input has no pod or task-phase times for ${blind.join(', ')}: ${their} running time counts as Flyte, not as user and external`;

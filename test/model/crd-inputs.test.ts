@@ -6,6 +6,7 @@
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { computeReport } from '../../src/metrics/index.js';
 import { defaultModel } from '../../src/model/defaults.js';
 import { loadSimulationInput } from '../../src/model/load.js';
 import type { WorkflowDef, WorkflowNode } from '../../src/model/workflow.js';
@@ -80,5 +81,20 @@ describe("the execution's OverwriteCache", () => {
     const ops = e.handles.flatMap((h) => h.rounds.filter((r) => r.changed && !r.error).flatMap((r) => r.ops));
     expect(ops.filter((o) => o.kind === 'catalogGet')).toHaveLength(0);
     expect(ops.filter((o) => o.kind === 'catalogPut')).toHaveLength(4);
+  });
+});
+
+describe('an ArrayNode over an empty list', () => {
+  it('runs no code: its time is all Flyte, exactly (no bounds in a simulation), and the split is known', () => {
+    const plans = loadSimulationInput(join(dir, 'array-empty.json')).executions;
+    const rec = simulate(plans, defaultModel(), { seed: 1, replication: 0 });
+    const rep = computeReport(rec).executions[0]!;
+    expect(rec.executions[0]!.phase).toBe('Succeeded');
+    const map = rep.nodes.find((n) => n.kind === 'map')!;
+    expect(map.userNs).toBe(0);
+    expect(map.externalNs).toBe(0);
+    expect(map.flyteNs).toBe(map.timeNs);
+    expect(rep.overhead.userNs).toBe(0);
+    expect(rep.splitUnknown).toBeUndefined();
   });
 });
