@@ -283,9 +283,21 @@ function scenarioFromCrs(src: SourceFile, crs: unknown[], isList: boolean): Scen
   const description =
     crs.length === 1
       ? `FlyteWorkflow CR ${basename(src.file)}: workflow ${first.name}, ${nodeCount(first)} nodes, ` +
-        `${first.specBytes} spec bytes; runtimes from the model's defaultRuntime${branchNote(first)}`
+        `${first.specBytes} spec bytes; runtimes from the model's defaultRuntime${branchNote(first)}${offloadedInputsNote(crs[0])}`
       : `${crs.length} FlyteWorkflow CRs from ${basename(src.file)}${spread}; runtimes from the model's defaultRuntime`;
   return { name, description, executions };
+}
+
+/**
+ * A CR whose inputs were offloaded to the blobstore (`offloadedInputs`) holds no input values:
+ * what they would decide (branch cases, array sizes) falls back to the defaults.
+ */
+function offloadedInputsNote(cr: unknown): string {
+  if (typeof cr !== 'object' || cr === null) return '';
+  const o = cr as { offloadedInputs?: unknown; inputs?: { literals?: unknown } };
+  const offloaded = typeof o.offloadedInputs === 'string' ? o.offloadedInputs !== '' : typeof o.offloadedInputs === 'object' && o.offloadedInputs !== null;
+  const held = typeof o.inputs?.literals === 'object' && o.inputs.literals !== null && Object.keys(o.inputs.literals).length > 0;
+  return offloaded && !held ? '; its inputs are offloaded (not in the CR): branches on them take their if case, arrays over them the default size' : '';
 }
 
 /** When admin accepted the execution (`acceptedAt`), else when the CR was created; ms since the epoch. */

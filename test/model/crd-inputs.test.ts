@@ -98,3 +98,11 @@ describe('an ArrayNode over an empty list', () => {
     expect(rep.splitUnknown).toBeUndefined();
   });
 });
+
+describe('a CR whose inputs were offloaded', () => {
+  it('says so in its description: what they decide falls back to the defaults', () => {
+    const s = loadSimulationInput(join(dir, 'offloaded-inputs.json'));
+    expect(s.description).toMatch(/its inputs are offloaded \(not in the CR\)/);
+    expect(loadSimulationInput(join(dir, 'array-empty.json')).description).not.toMatch(/offloaded/);
+  });
+});
