@@ -1099,12 +1099,12 @@ function roundEvents(ctx: ExecContext, hi: number, ri: number, base: FieldSet, e
   return false;
 }
 
-/** project/domain/name/version of the task a catalog op is for (`detail` when it names one). */
 /** The proto text of a task event as the sink logs it (`TaskExecutionEvent.String()`, abridged). */
 function taskEventProto(ctx: ExecContext, node: string, phase: string): string {
   return `task_id:{resource_type:TASK project:"${ctx.project}" domain:"${ctx.domain}"} parent_node_execution_id:{node_id:"${node}" execution_id:{${ctx.idText}}} phase:${phase} producer_id:"propeller"`;
 }
 
+/** project/domain/name/version of the task a catalog op is for (`detail` when it names one). */
 function taskId(ctx: ExecContext, op: Op): [string, string, string, string] {
   const parts = op.detail?.split('/');
   if (parts && parts.length === 4 && parts.every((p) => p !== '')) return parts as [string, string, string, string];

@@ -271,15 +271,15 @@ export class LogFolder {
   }
 
   /** An execution's line the fold does not use: a known propeller message without timing, or an unknown one. */
+  private unused(msg: string): void {
+    if (this.kinds.isUntimed(msg)) this.untimed++;
+    else this.unrecognized++;
+  }
+
   /** A recognized line that turned out to add nothing (no call of its kind open): untimed after all. */
   private notUsed(): void {
     this.used--;
     this.untimed++;
-  }
-
-  private unused(msg: string): void {
-    if (this.kinds.isUntimed(msg)) this.untimed++;
-    else this.unrecognized++;
   }
 
   // -------------------------------------------------------------------------------------------

@@ -1,19 +1,24 @@
 /**
- * What a CR's inputs decide, as propeller decides it from each node's resolved inputs: a
- * subworkflow's nodes see what their node binds (the enclosing workflow's inputs and literals),
- * not the execution's inputs of the same names; an ArrayNode over lists of different lengths
- * fails; an older CR's failure policy spelling is read.
+ * What a CR's inputs and execution config decide, as propeller decides it from each node's
+ * resolved inputs: a subworkflow's nodes see what their node binds (the enclosing workflow's inputs
+ * and literals), not the execution's inputs of the same names; an ArrayNode over lists of different
+ * lengths fails, one over an empty list runs no code; OverwriteCache skips the lookups; offloaded
+ * inputs are said to be unknown; an older CR's failure policy spelling is read.
  */
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { computeReport } from '../../src/metrics/index.js';
 import { defaultModel } from '../../src/model/defaults.js';
 import { loadSimulationInput } from '../../src/model/load.js';
 import type { WorkflowDef, WorkflowNode } from '../../src/model/workflow.js';
 import { simulate } from '../../src/propeller/simulator.js';
 import type { Execution } from '../../src/timeline/types.js';
+import { logRoundTrip, shape, simulateWith, tempDir } from '../roundtrip/shape.js';
 
 const dir = 'test/fixtures/crds-inputs';
+const tmp = tempDir('crd-inputs');
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 function load(file: string): WorkflowDef {
   return loadSimulationInput(join(dir, file)).executions[0]!.workflow;
@@ -104,5 +109,14 @@ describe('a CR whose inputs were offloaded', () => {
     const s = loadSimulationInput(join(dir, 'offloaded-inputs.json'));
     expect(s.description).toMatch(/its inputs are offloaded \(not in the CR\)/);
     expect(loadSimulationInput(join(dir, 'array-empty.json')).description).not.toMatch(/offloaded/);
+  });
+});
+
+describe('these runs written as propeller logs', () => {
+  it.each(['array-lengths-differ.json', 'overwrite-cache.json', 'subworkflow-branch.json', 'array-in-subworkflow.json'])('%s folds back to the same structure', async (f) => {
+    const plans = loadSimulationInput(join(dir, f)).executions;
+    const rec = simulateWith(plans, defaultModel());
+    const { folded } = await logRoundTrip(rec, join(tmp, `${f}.log`), { format: 'json', cri: true });
+    expect(shape(folded)).toStrictEqual(shape(rec));
   });
 });
