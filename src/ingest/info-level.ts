@@ -16,9 +16,13 @@ import type { ExecState, LineAt } from './fold-state.js';
  *   nodes (not one short-circuited by max parallelism);
  * - the workflow's moves, from the phase each round starts in (`p [X]`), and the events they send;
  * - its end: `Workflow completed successfully` in a kept round, or the terminal write.
+ * And what it leaves unknown: how long a pod create took.
  */
 export function inferInfoLevel(ex: ExecState): void {
   const rec = ex.rec;
+  // A pod create's end is the worker's next line, which at Info level comes after the task event
+  // that follows the create: the create counts, its duration is unknown.
+  for (const h of rec.handles) for (const r of h.rounds) for (const o of r.ops) if (o.kind === 'podCreate') o.untimed = true;
   for (const h of rec.handles) {
     for (const r of h.rounds) {
       // a round that failed on an event still writes (RecordSystemError); a failed write is logged

@@ -146,3 +146,13 @@ describe('pod creates in a simulated debug log', () => {
     expect(tasks.every((x) => x.o.untimed !== true && x.o.end > x.o.start)).toBe(true);
   });
 });
+
+describe('pod creates in an Info-level log', () => {
+  it('count, untimed: the worker\'s next Info line comes after the task event that follows the create', () => {
+    const rec = simulateWith(smallMixedLoad(), defaultModel());
+    const folded = foldRecordList(readBytes(Buffer.from([...logLines(rec, { cri: true, level: 4 })].join('\n') + '\n')).records);
+    const creates = folded.executions.flatMap((e) => e.handles.flatMap((h) => h.rounds.flatMap((r) => r.ops.filter((o) => o.kind === 'podCreate'))));
+    expect(creates.length).toBeGreaterThan(10);
+    expect(creates.every((o) => o.untimed === true)).toBe(true);
+  });
+});
