@@ -717,6 +717,8 @@ function roundEvents(ctx: ExecContext, hi: number, ri: number, base: FieldSet, e
   let aborting: string | undefined;
   // Every event goes through the admin sink, which logs it before its RPC; one its filter holds
   // gets no RPC (AlreadyExists).
+  // (the filter's key is the sink's IDFromMessage: the execution, then the node's, the task's and
+  // the phase's numbers)
   const sink = (op: Op, proto: string, key: string, fields: FieldSet): void => {
     emit(op.start, 'eventSink', MSG.eventSink(proto), fields);
     if (op.outcome === 'alreadyExists') emit(op.start, 'eventAlreadySent', MSG.eventAlreadySent(`${ctx.project}:${ctx.domain}:${ex.id}:${key}`), fields);
@@ -900,7 +902,7 @@ function roundEvents(ctx: ExecContext, hi: number, ri: number, base: FieldSet, e
         const phase = nodeEventPhase(op.to ?? lastTo.get(id));
         const eventId = `node_id:"${id}" execution_id:{${ctx.idText}}`;
         emit(op.start, 'recordingNodeEvent', MSG.recordingNodeEvent(eventId, phase), nf);
-        sink(op, `id:{${eventId}} producer_id:"propeller" phase:${phase}`, `${id}:0:${phase}`, nf);
+        sink(op, `id:{${eventId}} producer_id:"propeller" phase:${phase}`, `${id}:0:${NODE_PHASE_NUMBER[phase] ?? 0}`, nf);
         if (op.outcome === 'alreadyExists') emit(op.end, 'nodeEventExists', MSG.nodeEventExists(phase, id), nf);
         else if (isFailedOutcome(op.outcome) && id !== 'end-node') {
           const err = failText(op, r);
@@ -945,7 +947,7 @@ function roundEvents(ctx: ExecContext, hi: number, ri: number, base: FieldSet, e
           // An ArrayNode's own event (its subtasks' events as external resources) has no line of
           // its own but the sink's: only an AlreadyExists answer or a failure is logged, under the array.
           const phase = TASK_EVENT_PHASE[pluginPhase(op.to)] ?? 'UNDEFINED';
-          sink(op, taskEventProto(ctx, node ?? '', phase), `${node ?? ''}:array:0:${phase}`, nf);
+          sink(op, taskEventProto(ctx, node ?? '', phase), taskEventKey(ctx, op, node ?? '', phase), nf);
           if (op.outcome === 'alreadyExists') {
             emit(op.end, 'taskEventFailed', MSG.taskEventFailed(op.detail ?? 'AlreadyExists', TASK_EVENT_PHASE[pluginPhase(op.to)] ?? 'UNDEFINED'), nf);
           } else if (isFailedOutcome(op.outcome)) {
@@ -968,7 +970,7 @@ function roundEvents(ctx: ExecContext, hi: number, ri: number, base: FieldSet, e
         emit(op.start, 'bufferedTaskEvents', MSG.bufferedTaskEvents(), tf);
         if (!aborted) emit(op.start, 'pluginTransition', MSG.pluginTransition(phase), tf);
         const eventPhase = TASK_EVENT_PHASE[phase] ?? 'UNDEFINED';
-        sink(op, taskEventProto(ctx, node ?? '', eventPhase), `${node ?? ''}:task:0:${eventPhase}`, tf);
+        sink(op, taskEventProto(ctx, node ?? '', eventPhase), taskEventKey(ctx, op, node ?? '', eventPhase), tf);
         if (!aborted) {
           // A task still under way counts towards the round's parallelism (after its event is sent).
           if (RUNNING_PLUGIN_PHASES.has(phase) && op.outcome !== 'alreadyExists' && !isFailedOutcome(op.outcome)) {
@@ -1021,7 +1023,7 @@ function roundEvents(ctx: ExecContext, hi: number, ri: number, base: FieldSet, e
       }
       case 'workflowEvent': {
         const phase = workflowEventPhase(op.to ?? lastTo.get(''));
-        sink(op, `execution_id:{${ctx.idText}} producer_id:"propeller" phase:${phase}`, phase, rf);
+        sink(op, `execution_id:{${ctx.idText}} producer_id:"propeller" phase:${phase}`, String(WORKFLOW_PHASE_NUMBER[phase] ?? 0), rf);
         if (op.outcome === 'alreadyExists') emit(op.end, 'workflowEventExists', MSG.workflowEventExists(phase, ctx.idText), rf);
         else if (isFailedOutcome(op.outcome)) {
           const err = failText(op, r);
@@ -1097,6 +1099,23 @@ function roundEvents(ctx: ExecContext, hi: number, ri: number, base: FieldSet, e
     return true;
   }
   return false;
+}
+
+/** flyteidl's event phase enums (core.NodeExecution, core.WorkflowExecution, core.TaskExecution). */
+const NODE_PHASE_NUMBER: Record<string, number> = {
+  UNDEFINED: 0, QUEUED: 1, RUNNING: 2, SUCCEEDED: 3, FAILING: 4, FAILED: 5, ABORTED: 6, SKIPPED: 7, TIMED_OUT: 8, DYNAMIC_RUNNING: 9, RECOVERED: 10,
+};
+const WORKFLOW_PHASE_NUMBER: Record<string, number> = {
+  UNDEFINED: 0, QUEUED: 1, RUNNING: 2, SUCCEEDING: 3, SUCCEEDED: 4, FAILING: 5, FAILED: 6, ABORTED: 7, TIMED_OUT: 8, ABORTING: 9,
+};
+const TASK_PHASE_NUMBER: Record<string, number> = {
+  UNDEFINED: 0, QUEUED: 1, RUNNING: 2, SUCCEEDED: 3, ABORTED: 4, FAILED: 5, INITIALIZING: 6, WAITING_FOR_RESOURCES: 7,
+};
+
+/** A task event's filter key after the execution's: node, task name and version, retry, phase and its version. */
+function taskEventKey(ctx: ExecContext, op: Op, node: string, phase: string): string {
+  const [, , name, version] = taskId(ctx, op);
+  return `${node}:${name}:${version}:0:${TASK_PHASE_NUMBER[phase] ?? 0}:0`;
 }
 
 /** The proto text of a task event as the sink logs it (`TaskExecutionEvent.String()`, abridged). */
