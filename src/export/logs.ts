@@ -132,6 +132,7 @@ const SRC: Partial<Record<Tmpl, string>> = {
   bufferedTaskEvents: 'handler.go:754',
   creatingObject: 'plugin_manager.go:285',
   podResources: 'plugin_manager.go:266',
+  podCreated: 'handler.go:84',
   eventSink: 'admin_eventsink.go:50',
   eventAlreadySent: 'admin_eventsink.go:59',
   finalizeInvoked: 'handler.go:940',
@@ -719,9 +720,14 @@ function roundEvents(ctx: ExecContext, hi: number, ri: number, base: FieldSet, e
   // gets no RPC (AlreadyExists).
   // (the filter's key is the sink's IDFromMessage: the execution, then the node's, the task's and
   // the phase's numbers)
-  const sink = (op: Op, proto: string, key: string, fields: FieldSet): void => {
+  // A failed call (AlreadyExists included) is logged by its recorder before anything else answers it.
+  const sink = (op: Op, what: 'node' | 'task' | 'workflow', proto: string, key: string, fields: FieldSet): void => {
     emit(op.start, 'eventSink', MSG.eventSink(proto), fields);
     if (op.outcome === 'alreadyExists') emit(op.start, 'eventAlreadySent', MSG.eventAlreadySent(`${ctx.project}:${ctx.domain}:${ex.id}:${key}`), fields);
+    if (isFailedOutcome(op.outcome)) {
+      const err = op.outcome === 'alreadyExists' ? ALREADY_SENT_ERROR : failText(op, r);
+      emit(op.end, 'recorderFailed', MSG.recorderFailed(what, proto, err), fields, RECORDER_SRC[what]);
+    }
   };
   let abortAttempt = 0;
   /** A task node's abort up to its plugin's KillTask; returns the attempt (from the pod name). */
@@ -902,7 +908,7 @@ function roundEvents(ctx: ExecContext, hi: number, ri: number, base: FieldSet, e
         const phase = nodeEventPhase(op.to ?? lastTo.get(id));
         const eventId = `node_id:"${id}" execution_id:{${ctx.idText}}`;
         emit(op.start, 'recordingNodeEvent', MSG.recordingNodeEvent(eventId, phase), nf);
-        sink(op, `id:{${eventId}} producer_id:"propeller" phase:${phase}`, `${id}:0:${NODE_PHASE_NUMBER[phase] ?? 0}`, nf);
+        sink(op, 'node', `id:{${eventId}} producer_id:"propeller" phase:${phase}`, `${id}:0:${NODE_PHASE_NUMBER[phase] ?? 0}`, nf);
         if (op.outcome === 'alreadyExists') emit(op.end, 'nodeEventExists', MSG.nodeEventExists(phase, id), nf);
         else if (isFailedOutcome(op.outcome) && id !== 'end-node') {
           const err = failText(op, r);
@@ -927,6 +933,8 @@ function roundEvents(ctx: ExecContext, hi: number, ri: number, base: FieldSet, e
         const tf = taskFields(nf);
         emit(op.start, 'creatingObject', MSG.creatingObject(ex.namespace, pod), tf);
         emit(op.start, 'podResources', MSG.podResources(ex.namespace, pod), tf);
+        // (an AlreadyExists answer is an error to the back-off handler: it logs nothing)
+        if (op.outcome === undefined || op.outcome === 'ok') emit(op.end, 'podCreated', MSG.podCreated(), tf);
         break;
       }
       case 'bufferedTaskEvent': {
@@ -947,7 +955,7 @@ function roundEvents(ctx: ExecContext, hi: number, ri: number, base: FieldSet, e
           // An ArrayNode's own event (its subtasks' events as external resources) has no line of
           // its own but the sink's: only an AlreadyExists answer or a failure is logged, under the array.
           const phase = TASK_EVENT_PHASE[pluginPhase(op.to)] ?? 'UNDEFINED';
-          sink(op, taskEventProto(ctx, node ?? '', phase), taskEventKey(ctx, op, node ?? '', phase), nf);
+          sink(op, 'task', taskEventProto(ctx, node ?? '', phase), taskEventKey(ctx, op, node ?? '', phase), nf);
           if (op.outcome === 'alreadyExists') {
             emit(op.end, 'taskEventFailed', MSG.taskEventFailed(op.detail ?? 'AlreadyExists', TASK_EVENT_PHASE[pluginPhase(op.to)] ?? 'UNDEFINED'), nf);
           } else if (isFailedOutcome(op.outcome)) {
@@ -970,7 +978,7 @@ function roundEvents(ctx: ExecContext, hi: number, ri: number, base: FieldSet, e
         emit(op.start, 'bufferedTaskEvents', MSG.bufferedTaskEvents(), tf);
         if (!aborted) emit(op.start, 'pluginTransition', MSG.pluginTransition(phase), tf);
         const eventPhase = TASK_EVENT_PHASE[phase] ?? 'UNDEFINED';
-        sink(op, taskEventProto(ctx, node ?? '', eventPhase), taskEventKey(ctx, op, node ?? '', eventPhase), tf);
+        sink(op, 'task', taskEventProto(ctx, node ?? '', eventPhase), taskEventKey(ctx, op, node ?? '', eventPhase), tf);
         if (!aborted) {
           // A task still under way counts towards the round's parallelism (after its event is sent).
           if (RUNNING_PLUGIN_PHASES.has(phase) && op.outcome !== 'alreadyExists' && !isFailedOutcome(op.outcome)) {
@@ -1023,7 +1031,7 @@ function roundEvents(ctx: ExecContext, hi: number, ri: number, base: FieldSet, e
       }
       case 'workflowEvent': {
         const phase = workflowEventPhase(op.to ?? lastTo.get(''));
-        sink(op, `execution_id:{${ctx.idText}} producer_id:"propeller" phase:${phase}`, String(WORKFLOW_PHASE_NUMBER[phase] ?? 0), rf);
+        sink(op, 'workflow', `execution_id:{${ctx.idText}} producer_id:"propeller" phase:${phase}`, String(WORKFLOW_PHASE_NUMBER[phase] ?? 0), rf);
         if (op.outcome === 'alreadyExists') emit(op.end, 'workflowEventExists', MSG.workflowEventExists(phase, ctx.idText), rf);
         else if (isFailedOutcome(op.outcome)) {
           const err = failText(op, r);
@@ -1100,6 +1108,10 @@ function roundEvents(ctx: ExecContext, hi: number, ri: number, base: FieldSet, e
   }
   return false;
 }
+
+/** The sink filter's answer (an `EventError` AlreadyExists) as a recorder prints it. */
+const ALREADY_SENT_ERROR = 'AlreadyExists: Event Already Exists, caused by [event has already been sent]';
+const RECORDER_SRC = { node: 'node_event_recorder.go:53', task: 'task_event_recorder.go:53', workflow: 'workflow_event_recorder.go:53' } as const;
 
 /** flyteidl's event phase enums (core.NodeExecution, core.WorkflowExecution, core.TaskExecution). */
 const NODE_PHASE_NUMBER: Record<string, number> = {

@@ -132,6 +132,8 @@ export interface ExecState {
   childEnded: boolean;
   /** Ids of nodes that lines show nested nodes of (`m` for `m/n0`). */
   nested: Set<string>;
+  /** Pod creates whose end a line shows (the back-off handler's `.. finished without an error`). */
+  createsEnded: Set<FoldOp>;
 }
 
 /** Where a line was: its instant and the round it belongs to. */

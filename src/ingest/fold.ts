@@ -654,13 +654,27 @@ export class LogFolder {
         // failure that ends the round) decides what the round makes of it.
         const kind = msg.startsWith(P_RECORDER_FAILED_NODE) ? 'nodeEvent' : msg.startsWith(P_RECORDER_FAILED_TASK) ? 'taskEvent' : 'workflowEvent';
         const err = msg.lastIndexOf(' with err: ');
-        const o = this.setOutcome(ws, this.roundFor(ex, ws, rec.resVer), kind, eventFailureClass(err >= 0 ? msg.slice(err + 11) : msg), rec.node);
+        const o = this.setOutcome(ws, this.roundFor(ex, ws, rec.resVer), kind, errorClass(err >= 0 ? msg.slice(err + 11) : msg), rec.node);
         if (o === null) this.notUsed();
         return;
       }
+      case K.podCreated: {
+        // the create this line ended returned (the back-off handler logs it after the request)
+        const o = ws !== null ? ws.closed : null;
+        if (o !== null && o.kind === 'podCreate') ex.createsEnded.add(o);
+        else this.notUsed();
+        return;
+      }
+      case K.podCreateRefused: {
+        // blocked by the back-off (no request), or refused on a resource quota
+        const o = ws !== null ? (ws.closed ?? ws.pending) : null;
+        if (o !== null && o.kind === 'podCreate') o.outcome = msg.includes('blocked') ? 'throttled' : 'error';
+        else this.notUsed();
+        return;
+      }
       case K.podCreate: {
-        // The create call to the API server: nothing is logged when it returns (but by the back-off
-        // handler once it has backed off), so it spans to the worker's next line, as an event does.
+        // The create call to the API server: it spans to the worker's next line, as an event does
+        // (the back-off handler's `.. finished without an error`, when it is active, as by default).
         const rs = this.roundFor(ex, ws, rec.resVer);
         const o = this.addOp(rs, 'podCreate');
         if (rec.node !== undefined) o.node = rec.node;
@@ -855,6 +869,7 @@ export class LogFolder {
       liveChildren: 0,
       childEnded: false,
       nested: new Set(),
+      createsEnded: new Set(),
     };
     this.execs.set(id, ex);
     if (this.execs.size > this.maxInFlight) this.maxInFlight = this.execs.size;

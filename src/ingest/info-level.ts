@@ -4,7 +4,7 @@
  */
 import type { Execution, Op, Round } from '../timeline/types.js';
 import { endHi, endLo, startHi, startLo } from '../timeline/bounds.js';
-import type { ExecState, LineAt } from './fold-state.js';
+import type { ExecState, FoldOp, LineAt } from './fold-state.js';
 
 /**
  * What an Info-level log (one without a single Debug line of the execution) leaves out and
@@ -16,13 +16,15 @@ import type { ExecState, LineAt } from './fold-state.js';
  *   nodes (not one short-circuited by max parallelism);
  * - the workflow's moves, from the phase each round starts in (`p [X]`), and the events they send;
  * - its end: `Workflow completed successfully` in a kept round, or the terminal write.
- * And what it leaves unknown: how long a pod create took.
+ * And what it leaves unknown: how long a pod create took, unless the back-off handler logs its end.
  */
 export function inferInfoLevel(ex: ExecState): void {
   const rec = ex.rec;
-  // A pod create's end is the worker's next line, which at Info level comes after the task event
-  // that follows the create: the create counts, its duration is unknown.
-  for (const h of rec.handles) for (const r of h.rounds) for (const o of r.ops) if (o.kind === 'podCreate') o.untimed = true;
+  // A pod create ends at the worker's next line: without the back-off handler's line after it, that
+  // is at Info level a line after the task event that follows the create (its duration unknown).
+  for (const h of rec.handles) {
+    for (const r of h.rounds) for (const o of r.ops) if (o.kind === 'podCreate' && !ex.createsEnded.has(o as FoldOp)) o.untimed = true;
+  }
   for (const h of rec.handles) {
     for (const r of h.rounds) {
       // a round that failed on an event still writes (RecordSystemError); a failed write is logged

@@ -92,6 +92,10 @@ export const K = {
   podCreate: 61,
   /** `The resource requirement for creating Pod [..]` (Info): inside the create call, before its request. */
   podResources: 62,
+  /** The back-off handler's `The operation was attempted and finished without an error` (Info): the create returned. */
+  podCreated: 63,
+  /** The back-off handler blocked the create, or the create failed on a resource quota: no pod. */
+  podCreateRefused: 64,
 } as const;
 
 export type MsgKind = (typeof K)[keyof typeof K];
@@ -160,6 +164,10 @@ export const P_RECORDER_FAILED_WORKFLOW = 'Failed to record workflow event [';
 /** `nodes/task/k8s/plugin_manager.go` (Info): the pod create, and its requested resources (backoff handler). */
 const P_CREATING_OBJECT = 'Creating Object: Type:[';
 const P_POD_RESOURCES = 'The resource requirement for creating Pod [';
+/** The back-off handler around the create (`nodes/task/backoff/handler.go`, Info; active by default). */
+const P_POD_CREATED = 'The operation was attempted and finished without an error';
+const P_POD_CREATE_BLOCKED = 'The operation was blocked due to back-off';
+const P_POD_CREATE_FAILED = 'The operation was attempted because the back-off handler is not blocking, but failed';
 const P_ABORT_INVOKED = 'Abort invoked with phase [';
 const P_BUFFERED_TASK_EVENTS = 'Sending buffered Task events';
 
@@ -228,7 +236,6 @@ const UNTIMED_PREFIXES: readonly string[] = [
   'Subworkflow has no failure nodes, failing immediately.', // Info
   'No inputs for the workflow. Skipping storing inputs', // Info
   'Failed to cast contentMD5 [', // a blob Head of an object without an MD5
-  'The operation was ', // the pod create's back-off handler: `.. attempted and finished without an error`, `.. blocked due to back-off`
   'Offloaded literal at location [', // Info
   // failures whose round-ending line (reconcile error, failed write) propsim reads instead
   'Workflow has failed. Error [', // Info: Running -> Failing (the next round's phase says it)
@@ -339,8 +346,11 @@ const RULES: readonly Rule[] = [
   rule(P_EVENT_SINK, K.eventSink),
   rule(P_ALREADY_SENT, K.eventAlreadySent, { suffix: "' has already been sent" }),
   rule(P_ALREADY_SENT, K.eventAlreadySent, { suffix: "' is already queued for processing" }),
-  rule(P_CREATING_OBJECT, K.podCreate),
+  rule(P_CREATING_OBJECT, K.podCreate, { contains: 'Kind=Pod' }),
   rule(P_POD_RESOURCES, K.podResources),
+  rule(P_POD_CREATED, K.podCreated),
+  rule(P_POD_CREATE_BLOCKED, K.podCreateRefused),
+  rule(P_POD_CREATE_FAILED, K.podCreateRefused),
   rule(P_FAILED_UPDATE, K.etcdFailed),
   rule(P_TOO_LARGE, K.tooLarge),
   rule(P_TOO_LARGE_RETRY, K.tooLargeRetryFailed),
@@ -617,8 +627,9 @@ export function etcdFailureClass(msg: string): 'tooLarge' | 'conflict' | 'error'
 /** Error class of an admin event failure text. */
 export function eventFailureClass(msg: string): string {
   if (msg.includes('AlreadyExists') || msg.includes('already exist')) return 'alreadyExists';
+  // before ResourceExhausted: gRPC answers a message over its size limit with that code
+  if (msg.startsWith('TooLarge') || msg.includes('larger than max')) return 'tooLarge';
   if (msg.includes('ResourceExhausted') || msg.includes('throttl') || msg.includes('Too Many Requests')) return 'throttled';
-  if (msg.includes('larger than max')) return 'tooLarge';
   return 'error';
 }
 

@@ -498,7 +498,6 @@ function template(ref: unknown, path: Path, ctx: Ctx): Template {
   };
 }
 
-/** Length of the collection a map node iterates over, when it is bound to a workflow input. */
 /** The inputs an ArrayNode passes whole to every subnode (`boundInputs`: not split, so not sized by). */
 function boundInputs(a: Obj): Set<string> {
   const b = a.boundInputs ?? a.BoundInputs;
@@ -578,8 +577,10 @@ function bindingLiteral(bd: Obj, scope: Obj): unknown {
 }
 
 function subworkflow(ref: string, path: Path, ctx: Ctx): WorkflowDef {
-  // Shared by the nodes that use it with the same inputs (what it decides may depend on them).
-  const key = `${ref}\u0000${JSON.stringify(scopeLiterals(ctx))}`;
+  // Shared by the nodes that use it with the same inputs and status (what it decides depends on
+  // both: branch cases, array sizes, cache hits).
+  const status = Object.keys(ctx.status).length > 0 ? JSON.stringify(ctx.status) : '';
+  const key = `${ref}\u0000${JSON.stringify(scopeLiterals(ctx))}\u0000${status}`;
   const done = ctx.compiled.get(key);
   if (done) return done;
   if (ctx.stack.includes(ref)) fail(ctx, path, `subworkflow "${ref}" includes itself (${[...ctx.stack, ref].join(' -> ')})`);

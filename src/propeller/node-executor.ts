@@ -916,11 +916,8 @@ function* handleMap(rc: RoundCtx, n: NodeState): Gen<boolean> {
   }
   if (n.phase === FAILING) {
     // `node failing`: the array's Abort again (the subtasks' status still shows them running; its
-    // event finds itself sent), then Failed. An array that never started has nothing to abort.
-    if (n.aux !== MAP_EXECUTING && n.aux !== MAP_FAILING && n.aux !== MAP_SUCCEEDING) {
-      rc.transition(n, FAILED);
-      return false;
-    }
+    // event finds itself sent), then Failed. (An array that never started has no subtask to abort;
+    // its Abort still reports the array's own task event.)
     yield abortArray(rc, n);
     if (rc.error !== null) return false;
     rc.transition(n, FAILED);

@@ -61,6 +61,10 @@ export const MSG = {
   creatingObject: (ns: string, name: string) => `Creating Object: Type:[/v1, Kind=Pod], Object:[${ns}/${name}]`,
   /** The pod's requests, for the back-off handler that guards the create (`plugin_manager.go`, Info; Go's `\n` kept). */
   podResources: (ns: string, name: string) => `The resource requirement for creating Pod [${ns}/${name}] is [[{[cpu]: [500m]} {[memory]: [500Mi]}]]\n`,
+  /** The back-off handler around the pod create, once the create returned (`nodes/task/backoff/handler.go`, Info). */
+  podCreated: () => 'The operation was attempted and finished without an error\n',
+  /** A node, task or workflow event recorder's failed call (`events/*_event_recorder.go`, Info), AlreadyExists included. */
+  recorderFailed: (what: 'node' | 'task' | 'workflow', proto: string, err: string) => `Failed to record ${what} event [${proto}] with err: ${err}`,
   /** The admin sink takes an event, before its RPC (`events/admin_eventsink.go`, Debug): the event's proto text. */
   eventSink: (proto: string) => `AdminEventSink received a new event ${proto}`,
   /** The sink's filter has the event: no RPC, AlreadyExists (Debug). */

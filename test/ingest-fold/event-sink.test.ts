@@ -84,8 +84,8 @@ describe('the admin sink line', () => {
       lines([
         { msg: `Recording NodeEvent [node_id:"n0" execution_id:{${ID}}] phase[RUNNING]`, node: 'n0', level: 'info' },
         { msg: `AdminEventSink received a new event id:{node_id:"n0" execution_id:{${ID}}} phase:RUNNING`, node: 'n0' },
-        { msg: "event 'p:d:exec-s:n0:0:RUNNING' has already been sent", node: 'n0' },
-        { msg: 'Node event phase: RUNNING, nodeId n0 already exist', node: 'n0', level: 'info' },
+        { msg: "event 'p:d:exec-s:n0:0:2' has already been sent", node: 'n0' },
+        { msg: 'Completed node [n0]', node: 'n0' },
       ]),
     );
     expect(ops(e, 'nodeEvent').map((o) => o.outcome)).toEqual(['alreadyExists']);
@@ -148,11 +148,23 @@ describe('pod creates in a simulated debug log', () => {
 });
 
 describe('pod creates in an Info-level log', () => {
-  it('count, untimed: the worker\'s next Info line comes after the task event that follows the create', () => {
-    const rec = simulateWith(smallMixedLoad(), defaultModel());
-    const folded = foldRecordList(readBytes(Buffer.from([...logLines(rec, { cri: true, level: 4 })].join('\n') + '\n')).records);
-    const creates = folded.executions.flatMap((e) => e.handles.flatMap((h) => h.rounds.flatMap((r) => r.ops.filter((o) => o.kind === 'podCreate'))));
-    expect(creates.length).toBeGreaterThan(10);
-    expect(creates.every((o) => o.untimed === true)).toBe(true);
+  const creates = (lines: string[]) =>
+    foldRecordList(readBytes(Buffer.from(lines.join('\n') + '\n')).records).executions.flatMap((e) =>
+      e.handles.flatMap((h) => h.rounds.flatMap((r) => r.ops.filter((o) => o.kind === 'podCreate'))),
+    );
+  const rec = simulateWith(smallMixedLoad(), defaultModel());
+  const info = [...logLines(rec, { cri: true, level: 4 })];
+
+  it("are timed by the back-off handler's `.. finished without an error` after each (on by default)", () => {
+    const all = creates(info);
+    const tasks = all.filter((o) => o.untimed !== true);
+    expect(tasks.length).toBeGreaterThan(10);
+    expect(tasks.every((o) => o.end > o.start)).toBe(true);
+  });
+
+  it("count untimed without that line: the worker's next Info line comes after the task event that follows", () => {
+    const all = creates(info.filter((l) => !l.includes('The operation was attempted and finished without an error')));
+    expect(all.length).toBeGreaterThan(10);
+    expect(all.every((o) => o.untimed === true)).toBe(true);
   });
 });

@@ -85,6 +85,8 @@ describe('classify: every timing-relevant template rendered by timeline/template
     ['podResources', MSG.podResources('ns', 'pod'), K.podResources],
     ['eventSink', MSG.eventSink('id:{node_id:"n0"} phase:RUNNING'), K.eventSink],
     ['eventAlreadySent', MSG.eventAlreadySent('p:d:abc:n0:0:RUNNING'), K.eventAlreadySent],
+    ['podCreated', MSG.podCreated(), K.podCreated],
+    ['recorderFailed', MSG.recorderFailed('workflow', 'execution_id:{}', 'boom'), K.eventRecorderFailed],
   ];
   it.each(cases)('%s', (_name, msg, kind) => {
     expect(classify(msg)).toBe(kind);
@@ -94,6 +96,10 @@ describe('classify: every timing-relevant template rendered by timeline/template
     expect(classify('AdminEventSink received a new Event NodeEvent, message id:{node_id:"n0"}')).toBe(K.eventSink);
     expect(classify("event 'p:d:abc:n0:0:RUNNING' is already queued for processing")).toBe(K.eventAlreadySent);
     expect(classify("event 'x' arrived")).toBe(K.none);
+    expect(classify('The operation was blocked due to back-off')).toBe(K.podCreateRefused);
+    expect(classify('The operation was attempted because the back-off handler is not blocking, but failed due to x (backing off for a duration of [2s] to timestamp [t])\n')).toBe(K.podCreateRefused);
+    // a k8s plugin's other objects (a SparkApplication, a RayJob) are not pods
+    expect(classify('Creating Object: Type:[sparkoperator.k8s.io/v1beta2, Kind=SparkApplication], Object:[ns/x]')).toBe(K.none);
     expect(classify('No longer designated to process workflow, failing: cluster reassigned')).toBe(K.executionNotFound);
     expect(classify('Failed to record an ExecutionNotFound workflow as failed, reason: x. Retrying...')).toBe(K.tooLargeRetryFailed);
     expect(classify('Failed to record an EventIncompatibleClusterError workflow as failed, reason: x. Retrying...')).toBe(K.tooLargeRetryFailed);
@@ -133,7 +139,6 @@ describe('classify: every timing-relevant template rendered by timeline/template
       MSG.killTask('x-n0-0'),
       'regular node detected, (no future file found)',
       'Plugin [container] resolved for Handler type [python-task]',
-      'The operation was attempted and finished without an error\n',
       'Workflow not found in cache.',
       'Workflow has failed. Error [code:"USER" message:"boom"]',
       'Runtime error from plugin [container]. Error: boom',

@@ -112,8 +112,10 @@ describe('a CR whose inputs were offloaded', () => {
   });
 });
 
+// (not the array that fails before any subtask: fold infers an ArrayNode's own task events, which
+// no line of their own dates, from its subtasks' lines, and it has none)
 describe('these runs written as propeller logs', () => {
-  it.each(['array-lengths-differ.json', 'overwrite-cache.json', 'subworkflow-branch.json', 'array-in-subworkflow.json'])('%s folds back to the same structure', async (f) => {
+  it.each(['overwrite-cache.json', 'subworkflow-branch.json', 'array-in-subworkflow.json'])('%s folds back to the same structure', async (f) => {
     const plans = loadSimulationInput(join(dir, f)).executions;
     const rec = simulateWith(plans, defaultModel());
     const { folded } = await logRoundTrip(rec, join(tmp, `${f}.log`), { format: 'json', cri: true });
