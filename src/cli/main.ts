@@ -128,9 +128,10 @@ export function buildProgram(out: { code: number }): Command {
     .option('--timeline <file>', 'write the Timeline JSON of replication 0')
     .option('-o, --out <file>', 'write the report to a file (atomically) instead of stdout')
     .option('--html <file>', 'also write a self-contained HTML report of replication 0')
-    .action(async (scenario: string, opts) => {
+    .action(async (scenario: string, opts, cmd: Command) => {
       const { runSimulate } = await import('./simulate.js');
-      out.code = await runSimulate(scenario, opts);
+      // (a default cannot be told from a choice: ask where the value came from)
+      out.code = await runSimulate(scenario, { ...opts, logFormatGiven: cmd.getOptionValueSource('logFormat') === 'cli' });
     });
 
   program

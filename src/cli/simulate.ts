@@ -26,6 +26,8 @@ export interface SimulateOpts {
   logFormat?: 'json' | 'gcp' | 'text';
   /** Propeller logger level of the written logs. */
   logLevel?: 'debug' | 'info';
+  /** `--log-format` was given (it has a default). */
+  logFormatGiven?: boolean;
   cri?: boolean;
   emitOtlp?: string;
   timeline?: string;
@@ -40,6 +42,7 @@ export async function runSimulate(file: string, opts: SimulateOpts): Promise<num
   if (kind !== 'plan' && kind !== 'unknown') throw notAPlan(file, kind);
   if (opts.cri && !opts.emitLogs) throw new InputError('--cri applies to the logs --emit-logs writes; give --emit-logs FILE');
   if (opts.logLevel === 'info' && !opts.emitLogs) throw new InputError('--log-level applies to the logs --emit-logs writes; give --emit-logs FILE');
+  if (opts.logFormatGiven && !opts.emitLogs) throw new InputError('--log-format applies to the logs --emit-logs writes; give --emit-logs FILE');
   const scenario = await loadPlanInput(file);
   const model = loadModel(opts.model, opts.profile);
   const reps = Math.max(1, opts.reps);

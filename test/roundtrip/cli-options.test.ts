@@ -19,6 +19,7 @@ describe('option mistakes', () => {
     [['validate', LOG, '--target-error', '-1'], '--target-error expects a number > 0, got "-1"'],
     [['simulate', HELLO, '--cri'], '--cri applies to the logs --emit-logs writes; give --emit-logs FILE'],
     [['simulate', HELLO, '--log-level', 'info'], '--log-level applies to the logs --emit-logs writes; give --emit-logs FILE'],
+    [['simulate', HELLO, '--log-format', 'gcp'], '--log-format applies to the logs --emit-logs writes; give --emit-logs FILE'],
   ])('%j', async (args, message) => {
     const { code, err } = await runCli(args);
     expect(code).toBe(2);
