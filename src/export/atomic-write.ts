@@ -1,6 +1,6 @@
-import { chmodSync, createWriteStream, openSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, createWriteStream, lstatSync, openSync, readlinkSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
-import { dirname, basename, join } from 'node:path';
+import { dirname, basename, join, resolve } from 'node:path';
 import { InputError } from '../timeline/errors.js';
 
 /**
@@ -86,7 +86,9 @@ function realTarget(path: string): string {
   try {
     return realpathSync(path);
   } catch {
-    return path;
+    // A link to a file not there yet writes that file (as a shell's `>` does), not over the link.
+    const link = lstatSync(path, { throwIfNoEntry: false });
+    return link?.isSymbolicLink() ? resolve(dirname(path), readlinkSync(path)) : path;
   }
 }
 

@@ -98,6 +98,22 @@ describe('an existing target', () => {
     expect(readFileSync(target, 'utf8')).toBe('new');
   });
 
+  it('a symbolic link to a file not there yet: that file is written (relative links too), the link stays', () => {
+    const link = join(dir, 'ahead.txt');
+    symlinkSync('later.txt', link);
+    writeFileAtomic(link, 'new');
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(readFileSync(join(dir, 'later.txt'), 'utf8')).toBe('new');
+  });
+
+  it('a symbolic link into a directory that is not there: an error, the link untouched', () => {
+    const link = join(dir, 'nowhere.txt');
+    symlinkSync(join(dir, 'missing', 'x.txt'), link);
+    expect(() => writeFileAtomic(link, 'new')).toThrow(/no such file or directory/);
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
   it('keeps its permissions', async () => {
     const path = join(dir, 'mode.txt');
     writeFileAtomic(path, 'old');
