@@ -338,17 +338,20 @@ function podNews(rc: RoundCtx, n: NodeState): number {
  * the timeout only replaces the phase it returns. A failed pod is gone: the attempt is not aborted.
  */
 function* reportPodThenTimeOut(rc: RoundCtx, n: NodeState, which: number): Gen<boolean> {
-  const sim = rc.sim;
-  const plugin = podNews(rc, n);
+  yield* reportPluginPhase(rc, n, podNews(rc, n));
+  if (rc.error !== null) return false;
+  return (yield timeOut(rc, n, which)) as boolean;
+}
+
+/** A new plugin phase and its task event; a failed pod's error document is read first. */
+function* reportPluginPhase(rc: RoundCtx, n: NodeState, plugin: number): Gen<void> {
   let d: number;
   if (plugin === PLUGIN_RETRYABLE_FAILURE) {
-    d = sim.blob.read(rc, n, F_ERROR, ERROR_DOC_BYTES);
+    d = rc.sim.blob.read(rc, n, F_ERROR, ERROR_DOC_BYTES);
     if (d > 0) yield d;
   }
   d = setPluginAndSend(rc, n, plugin, 0);
   if (d > 0) yield d;
-  if (rc.error !== null) return false;
-  return (yield timeOut(rc, n, which)) as boolean;
 }
 
 /** The handler of `n`'s kind in its phase. */
@@ -601,10 +604,7 @@ function* handleTask(rc: RoundCtx, n: NodeState): Gen<boolean> {
     return false;
   }
   if (plugin === PLUGIN_RETRYABLE_FAILURE) {
-    d = sim.blob.read(rc, n, F_ERROR, ERROR_DOC_BYTES);
-    if (d > 0) yield d;
-    d = setPluginAndSend(rc, n, plugin, 0);
-    if (d > 0) yield d;
+    yield* reportPluginPhase(rc, n, plugin);
     if (rc.error !== null) return false;
     const max = n.def.maxAttempts;
     // A terminal plugin phase: the task no longer counts towards the round's parallelism.
