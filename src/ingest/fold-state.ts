@@ -119,6 +119,8 @@ export interface ExecState {
    * missing, once its round kept its changes.
    */
   completed: LineAt[];
+  /** `Current execution for the node timed out` lines, by node: at Info level the only sign of a retry. */
+  attemptTimeouts: (LineAt & { node: string })[];
   /** `Will not fast follow, Reason: Wf terminated? true` (Info): the round that wrote a terminal workflow. */
   terminated: LineAt | null;
   /** A Debug-level line of the execution was seen: the log has what the Info-level inferences make up. */

@@ -597,6 +597,10 @@ export class LogFolder {
         // the deadline's configured duration, kept for a replay (the transition follows)
         const ns = rec.node !== undefined ? parseGoDuration(msg.slice(kind === K.nodeTimedOut ? P_NODE_TIMED_OUT.length : P_ATTEMPT_TIMED_OUT.length).trim()) : undefined;
         if (ns !== undefined) this.nodeState(ex, rec.node!).rec[kind === K.nodeTimedOut ? 'activeDeadline' : 'executionDeadline'] = ns;
+        if (kind === K.attemptTimedOut && rec.node !== undefined) {
+          const rs = this.roundFor(ex, ws, rec.resVer);
+          if (!rs.discarded) ex.attemptTimeouts.push({ node: rec.node, at: this.at, lo: this.lo, hi: this.hi, handle: rs.hs.index, round: rs.index, line: this.line });
+        }
         return;
       }
       case K.nodeTimingOut:
@@ -864,6 +868,7 @@ export class LogFolder {
       pseudo: null,
       emitted: false,
       completed: [],
+      attemptTimeouts: [],
       terminated: null,
       debug: false,
       liveChildren: 0,

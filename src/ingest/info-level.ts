@@ -2,7 +2,7 @@
  * Info-level logs (`logger.level: 4`): no etcd lines, no `node succeeding`, no workflow
  * transitions and no task events. What propeller's logic fixes is inferred from the lines left.
  */
-import type { Execution, Op, Round } from '../timeline/types.js';
+import type { Execution, Op, Round, Transition } from '../timeline/types.js';
 import { endHi, endLo, startHi, startLo } from '../timeline/bounds.js';
 import type { ExecState, FoldOp, LineAt } from './fold-state.js';
 
@@ -44,6 +44,7 @@ export function inferInfoLevel(ex: ExecState): void {
       r.ops.push(o);
     }
   }
+  inferTimeoutRetries(ex);
   for (const n of rec.nodes) {
     const last = n.transitions[n.transitions.length - 1];
     const to = last !== undefined ? FINAL_OF[last.to] : undefined;
@@ -72,6 +73,40 @@ export function inferInfoLevel(ex: ExecState): void {
   rec.phase = to;
   const r = rec.handles[at.handle]?.rounds[at.round];
   if (r !== undefined) addWorkflowEvent(r, from, to, at.at, at.lo, at.hi);
+}
+
+/**
+ * Info level: an attempt its execution deadline ended (`Current execution for the node timed out`,
+ * logged at Error) was retried unless the node moved (to Failing) in that round: propeller logs
+ * neither the move to RetryableFailure nor the retry (Debug). The move is the line's; the retry is
+ * made by the next kept round that handles nodes.
+ */
+function inferTimeoutRetries(ex: ExecState): void {
+  const rec = ex.rec;
+  const byId = new Map(rec.nodes.map((n) => [n.id, n]));
+  for (const x of ex.attemptTimeouts) {
+    const n = byId.get(x.node);
+    if (n === undefined || n.transitions.some((t) => t.handle === x.handle && t.round === x.round)) continue;
+    const before = n.transitions.filter((t) => t.at <= x.at).at(-1);
+    if (before === undefined || before.to !== 'Running') continue;
+    const r = rec.handles[x.handle]?.rounds[x.round];
+    if (r === undefined) continue;
+    insertTransition(n.transitions, { from: 'Running', to: 'RetryableFailure', at: x.at, atLo: x.lo, atHi: x.hi, handle: x.handle, round: x.round, line: x.line });
+    r.ops.push({ kind: 'nodeTransition', start: x.at, end: x.at, startLo: x.lo, startHi: x.hi, endLo: x.lo, endHi: x.hi, node: n.id, from: 'Running', to: 'RetryableFailure' });
+    n.retries = (n.retries ?? 0) + 1;
+    let next = nextRound(rec, x.handle, x.round);
+    while (next !== undefined && skipsNodes(rec.handles[next[0]]!.rounds[next[1]]!)) next = nextRound(rec, next[0], next[1]);
+    if (next === undefined) continue;
+    const nr = rec.handles[next[0]]!.rounds[next[1]]!;
+    insertTransition(n.transitions, { from: 'RetryableFailure', to: 'Running', at: nr.start, atLo: startLo(nr), atHi: traversalHi(nr), handle: next[0], round: next[1] });
+  }
+}
+
+/** Puts `t` among `list` in time order (after those at the same instant). */
+function insertTransition(list: Transition[], t: Transition): void {
+  let i = list.length;
+  while (i > 0 && list[i - 1]!.at > t.at) i--;
+  list.splice(i, 0, t);
 }
 
 /**

@@ -303,6 +303,25 @@ describe('round trip', () => {
     const end = (e: Execution) => e.ended!.at - e.created!.at;
     expect(Math.abs(end(replayed) - end(exec(rec, 'x')))).toBeLessThan(30e9);
   });
+
+  it("at Info level the retries show only as `Current execution for the node timed out`: fold infers them", async () => {
+    const m = testModel({ propeller: { nodeActiveDeadlineSeconds: 0 } });
+    // two executions: one retried until its active deadline, one retried once and then out of attempts
+    const slow = task('slow', [], { runtime: constant(1500), executionDeadline: 600, activeDeadline: 1200, maxAttempts: 3 });
+    const last = task('last', [], { runtime: constant(300), executionDeadline: 60, maxAttempts: 2 });
+    const rec = simulate([plan('x', workflow('wf', [slow])), plan('y', workflow('wf', [last]))], m, { seed: 9, replication: 0 });
+    const { folded } = await logRoundTrip(rec, join(dir, 'timeouts-info.log'), { format: 'json', cri: true, maxStreak: m.propeller.maxStreakLength, level: 4 });
+    for (const [e, id, retries] of [['x', 'slow', 1], ['y', 'last', 1]] as const) {
+      const want = path(exec(rec, e), id);
+      expect(want.filter((t) => t === 'Running>RetryableFailure')).toHaveLength(retries);
+      expect(path(exec(folded, e), id), id).toEqual(want);
+      expect(node(exec(folded, e), id).retries, id).toBe(retries);
+    }
+    expect(path(exec(rec, 'y'), 'last').at(-1)).toBe('Failing>Failed');
+    // the move is dated by its line, the retry within the next round
+    const at = (e: Execution, id: string, move: string) => node(e, id).transitions.find((t) => `${t.from}>${t.to}` === move)!.at;
+    expect(Math.abs(at(exec(folded, 'x'), 'slow', 'Running>RetryableFailure') - at(exec(rec, 'x'), 'slow', 'Running>RetryableFailure'))).toBeLessThan(1e6);
+  });
 });
 
 const CR = new URL('../fixtures/flyteworkflow-crds/077_core.extend_flyte.custom_task_plugin.my_workflow_2_wf_crd.json', import.meta.url).pathname;
