@@ -721,6 +721,11 @@ function withFailureHandling(def: WorkflowDef, parts: Parts, wf: WorkflowBodyFil
 
 /** Validates parsed file data against the schema; throws InputError naming the field. */
 export function parseScenarioFile(data: unknown, file?: string): ScenarioFile {
+  // A key `__proto__` would not survive the validation (it names an object's prototype): say so.
+  const wfs = typeof data === 'object' && data !== null ? (data as { workflows?: unknown }).workflows : undefined;
+  if (typeof wfs === 'object' && wfs !== null && Object.hasOwn(wfs, '__proto__')) {
+    throw new InputError('the name "__proto__" is reserved: give the workflow another name', { file, path: 'workflows.__proto__' });
+  }
   const r = scenarioFileSchema.safeParse(data);
   if (!r.success) throw inputErrorFromZod(r.error, file);
   return r.data;

@@ -202,6 +202,9 @@ describe('scenario validation errors', () => {
     ({ e } = fail('{"name":"x","description":"d","workflows":{"constructor":{"nodes":[{"id":"a"}]}},"executions":[{"workflow":"toString"}]}', 'json'));
     expect(e.path).toBe('executions[0].workflow');
     expect(e.message).toBe('unknown workflow "toString" (defined: constructor)');
+    ({ e } = fail(head + 'workflows:\n  __proto__:\n    nodes: [{id: a}]\n'));
+    expect(e.path).toBe('workflows.__proto__');
+    expect(e.message).toBe('the name "__proto__" is reserved: give the workflow another name');
   });
 
   it('a file far larger than any scenario, CR or model (a log, a gzip bomb) is refused by its size', () => {
