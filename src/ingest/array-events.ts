@@ -17,7 +17,8 @@
  *   state being Failing), and again (AlreadyExists) in the round it moved on to Failed;
  * - ABORTED when the workflow aborted it while executing (before its ABORTED node event).
  * Each is dated at the line it follows (or the move it precedes); the lines do not show how long it
- * took.
+ * took, unless the admin sink's Debug line for it (`AdminEventSink received a new event`) opened its
+ * call: that one is kept, timed.
  */
 import type { HandleCall, NodeRecord, Op, Round, Transition } from '../timeline/types.js';
 
@@ -57,6 +58,8 @@ interface Instant {
 interface Place extends Instant {
   /** The op of the round that answered the event, if a line did (it takes the phase). */
   answer?: Op;
+  /** The event's own op, when a line dated its call (the sink's): kept as it is. */
+  own?: Op;
   to: string;
   outcome: string;
   index: number;
@@ -93,7 +96,9 @@ function foldArray(handles: HandleCall[], m: NodeRecord, node: (id: string) => N
       let outcome = place.outcome;
       // an answer line with nothing else to tell the phase: the event repeated the last one
       if (place.to === '') place.to = phase;
-      if (place.answer !== undefined) {
+      if (place.own !== undefined) {
+        place.own.from = phase;
+      } else if (place.answer !== undefined) {
         place.answer.from = phase;
         place.answer.to = place.to;
         // its line came when the call returned: when it began, no line says
@@ -184,7 +189,10 @@ function placeIn(r: Round, array: string, mv: Moves, buffered: (o: Op) => void):
     if (sub && o.kind === 'catalogGet' && o.outcome === 'hit') recorded = true;
     if (sub) index = i + 1;
   }
-  if (explicit !== undefined) return null;
+  // the event's own call, dated by the admin sink's line
+  if (explicit !== undefined) {
+    return { to: explicit.to!, outcome: explicit.outcome ?? 'ok', at: explicit.start, lo: explicit.startLo ?? explicit.start, hi: explicit.startHi ?? explicit.start, index: -1, own: explicit };
+  }
   const before = (match: (o: Op) => boolean): number => {
     const k = ops.findIndex(match);
     return k >= 0 ? k : ops.length;

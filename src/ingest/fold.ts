@@ -641,9 +641,25 @@ export class LogFolder {
         if (ws !== null) ws.aborting = null;
         this.onTaskEvent(ex, ws, msg, rec);
         return;
-      case K.eventSink:
+      case K.eventSink: {
+        // inside the call the worker's previous line opened (which it leaves open); with none open,
+        // a task event no line of its own announced (an ArrayNode's): its call starts here
+        if (ws !== null && ws.pending !== null) return;
+        const phase = rec.node !== undefined && msg.includes('task_id:') ? SINK_PHASE.exec(msg) : null;
+        const plugin = phase !== null ? PLUGIN_OF_TASK_EVENT[phase[1]!] : undefined;
+        if (plugin === undefined) {
+          this.notUsed();
+          return;
+        }
+        const rs = this.roundFor(ex, ws, rec.resVer);
+        const o = this.addOp(rs, 'taskEvent');
+        o.node = rec.node;
+        o.to = plugin;
+        o.outcome = 'ok';
+        this.setPending(ws ?? rs.hs.worker, o, ex);
+        return;
+      }
       case K.podResources:
-        // inside the call the worker's previous line opened (which it leaves open)
         if (ws === null || ws.pending === null) this.notUsed();
         return;
       case K.eventAlreadySent: {
@@ -721,7 +737,8 @@ export class LogFolder {
         // `ArrayNode event recording failed: [err]`: the array's own event (no line of its own
         // otherwise), an op without a phase that the array's events take over (array-events.ts)
         const rs = this.roundFor(ex, ws, rec.resVer);
-        const o = this.addOp(rs, 'taskEvent');
+        // (the call the sink's line opened, if the log has it)
+        const o = (rec.node !== undefined ? this.lastOp(ws, rs, 'taskEvent', rec.node) : null) ?? this.addOp(rs, 'taskEvent');
         if (rec.node !== undefined) o.node = rec.node;
         o.outcome = eventFailureClass(msg);
         const open = msg.indexOf('[');
@@ -1836,6 +1853,19 @@ function insideCall(kind: MsgKind): boolean {
 }
 
 const EVENT_KINDS: ReadonlySet<OpKind> = new Set<OpKind>(['nodeEvent', 'taskEvent', 'workflowEvent']);
+
+/** The phase in a sink line's event proto text (` phase:RUNNING`). */
+const SINK_PHASE = / phase:([A-Z_]+)/;
+/** A task event's phase (flyteidl's TaskExecution) as the plugin phase the Timeline keeps. */
+const PLUGIN_OF_TASK_EVENT: Readonly<Record<string, string>> = {
+  QUEUED: 'PhaseQueued',
+  WAITING_FOR_RESOURCES: 'PhaseWaitingForResources',
+  INITIALIZING: 'PhaseInitializing',
+  RUNNING: 'PhaseRunning',
+  SUCCEEDED: 'PhaseSuccess',
+  FAILED: 'PhasePermanentFailure',
+  ABORTED: 'PhaseAborted',
+};
 
 /** The `name` of `Creating Object: Type:[..], Object:[ns/name]`. */
 function podObjectName(msg: string): string | undefined {

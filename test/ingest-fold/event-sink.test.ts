@@ -104,9 +104,18 @@ describe('the admin sink line', () => {
     expect(stats.skipped.unrecognized ?? 0).toBe(0);
   });
 
-  it('without a call open is a known line without timing', () => {
-    const { lines: stats } = fold(lines([{ msg: 'AdminEventSink received a new event task_id:{resource_type:TASK} phase:RUNNING', node: 'n0' }]));
-    expect(stats.skipped.untimed).toBe(1);
+  it("without a call open: a task event's starts there (an ArrayNode's own has no other line), another is a line without timing", () => {
+    const { e, lines: stats } = fold(
+      lines([
+        { msg: 'AdminEventSink received a new event task_id:{resource_type:TASK} phase:RUNNING', node: 'm' }, // 12
+        { msg: 'Completed node [m]', node: 'm' }, // 13
+        { msg: `AdminEventSink received a new event id:{node_id:"n0" execution_id:{${ID}}} phase:RUNNING`, node: 'n0' },
+      ]),
+    );
+    const [ev] = ops(e, 'taskEvent');
+    expect(ev).toMatchObject({ node: 'm', to: 'PhaseRunning', outcome: 'ok' });
+    expect([sec(ev!.start, e), sec(ev!.end, e)]).toEqual([12, 13]);
+    expect(stats.skipped.untimed).toBe(2);
     expect(stats.used + stats.skipped.untimed!).toBe(stats.read);
   });
 });
@@ -166,5 +175,21 @@ describe('pod creates in an Info-level log', () => {
     const all = creates(info.filter((l) => !l.includes('The operation was attempted and finished without an error')));
     expect(all.length).toBeGreaterThan(10);
     expect(all.every((o) => o.untimed === true)).toBe(true);
+  });
+});
+
+describe("an ArrayNode's own task events in a debug log", () => {
+  it("are dated by the sink's line (their only one): timed as the simulation sent them", () => {
+    const rec = simulateWith(smallMixedLoad(), defaultModel());
+    const folded = foldRecordList(readBytes(Buffer.from([...logLines(rec, { cri: true })].join('\n') + '\n')).records);
+    const arrayEvents = (x: { executions: Execution[] }) =>
+      x.executions.flatMap((e) => {
+        const maps = new Set(e.nodes.filter((n) => n.kind === 'map').map((n) => n.id));
+        return e.handles.flatMap((h) => h.rounds.flatMap((r) => r.ops.filter((o) => o.kind === 'taskEvent' && maps.has(o.node ?? ''))));
+      });
+    const sim = arrayEvents(rec);
+    const got = arrayEvents(folded);
+    expect(sim.length).toBeGreaterThan(5);
+    expect(got.map((o) => [o.to, o.outcome, o.untimed === true, o.end - o.start])).toEqual(sim.map((o) => [o.to, o.outcome, false, o.end - o.start]));
   });
 });

@@ -112,8 +112,8 @@ describe('a CR whose inputs were offloaded', () => {
   });
 });
 
-// (not the array that fails before any subtask: fold infers an ArrayNode's own task events, which
-// no line of their own dates, from its subtasks' lines, and it has none)
+// (not an array without subtasks: a log shows its own task events, but only subtasks' lines tell it
+// is an array, whose plugin phases those events are)
 describe('these runs written as propeller logs', () => {
   it.each(['overwrite-cache.json', 'subworkflow-branch.json', 'array-in-subworkflow.json'])('%s folds back to the same structure', async (f) => {
     const plans = loadSimulationInput(join(dir, f)).executions;
