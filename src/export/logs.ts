@@ -12,7 +12,7 @@
  */
 import type { Enqueue, Execution, HandleCall, NodeKind, Ns, Op, OpKind, Recording, Round, Transition } from '../timeline/types.js';
 import { TERMINAL_WORKFLOW_PHASES } from '../timeline/types.js';
-import { ETCD_ERRORS, MSG, executionIdText } from '../timeline/templates.js';
+import { ETCD_ERRORS, MSG, PLUGIN_OF_TASK_EVENT, executionIdText } from '../timeline/templates.js';
 import { ERROR_CLASSES, errorClass, isFailedOutcome } from '../timeline/error-class.js';
 import { writeAtomically } from './atomic-write.js';
 import {
@@ -254,14 +254,8 @@ const WORKFLOW_EVENT_PHASE: Record<string, string> = {
 
 const PLUGIN_PHASE: Record<string, string> = {
   UNDEFINED: 'PhaseUndefined',
-  QUEUED: 'PhaseQueued',
-  WAITING_FOR_RESOURCES: 'PhaseWaitingForResources',
-  INITIALIZING: 'PhaseInitializing',
-  RUNNING: 'PhaseRunning',
-  SUCCEEDED: 'PhaseSuccess',
-  FAILED: 'PhasePermanentFailure',
+  ...PLUGIN_OF_TASK_EVENT,
   RETRYABLE_FAILED: 'PhaseRetryableFailure',
-  ABORTED: 'PhaseAborted',
   Queued: 'PhaseQueued',
   Running: 'PhaseRunning',
   Success: 'PhaseSuccess',

@@ -81,6 +81,7 @@ import {
   type MsgKind,
 } from './recognize.js';
 import { parseGoDuration } from '../timeline/go-duration.js';
+import { PLUGIN_OF_TASK_EVENT } from '../timeline/templates.js';
 
 const NS_PER_S = 1_000_000_000;
 /** The times a log line can have: 2000-01-01 up to 2100-01-01 (UTC, seconds). */
@@ -1856,16 +1857,6 @@ const EVENT_KINDS: ReadonlySet<OpKind> = new Set<OpKind>(['nodeEvent', 'taskEven
 
 /** The phase in a sink line's event proto text (` phase:RUNNING`). */
 const SINK_PHASE = / phase:([A-Z_]+)/;
-/** A task event's phase (flyteidl's TaskExecution) as the plugin phase the Timeline keeps. */
-const PLUGIN_OF_TASK_EVENT: Readonly<Record<string, string>> = {
-  QUEUED: 'PhaseQueued',
-  WAITING_FOR_RESOURCES: 'PhaseWaitingForResources',
-  INITIALIZING: 'PhaseInitializing',
-  RUNNING: 'PhaseRunning',
-  SUCCEEDED: 'PhaseSuccess',
-  FAILED: 'PhasePermanentFailure',
-  ABORTED: 'PhaseAborted',
-};
 
 /** The `name` of `Creating Object: Type:[..], Object:[ns/name]`. */
 function podObjectName(msg: string): string | undefined {

@@ -124,6 +124,17 @@ export const ETCD_ERRORS = {
  * The pod of attempt `attempt` of task node `nodeId` as propeller names it (`<exec>-<node>-<attempt>`,
  * nested ids with `-` for `/`), which `Enqueueing owner` lines name.
  */
+/** A task event's phase (flyteidl's TaskExecution, as logs print it) as the plugin phase a Timeline keeps. */
+export const PLUGIN_OF_TASK_EVENT: Readonly<Record<string, string>> = {
+  QUEUED: 'PhaseQueued',
+  WAITING_FOR_RESOURCES: 'PhaseWaitingForResources',
+  INITIALIZING: 'PhaseInitializing',
+  RUNNING: 'PhaseRunning',
+  SUCCEEDED: 'PhaseSuccess',
+  FAILED: 'PhasePermanentFailure',
+  ABORTED: 'PhaseAborted',
+};
+
 export function taskPodName(execId: string, nodeId: string, attempt: number): string {
   return `${execId}-${nodeId.replaceAll('/', '-')}-${attempt}`;
 }
