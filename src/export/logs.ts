@@ -119,6 +119,7 @@ const SRC: Partial<Record<Tmpl, string>> = {
   setMetadataDir: 'executor.go:139',
   workflowTransition: 'executor.go:306',
   workflowCompleted: 'executor.go:267',
+  workflowFailed: 'executor.go:155',
   workflowEventExists: 'executor.go:297',
   eventRecordingFailed: 'executor.go:390',
   handlingNode: 'executor.go:1365',
@@ -1019,6 +1020,11 @@ function roundEvents(ctx: ExecContext, hi: number, ri: number, base: FieldSet, e
         const from = op.from ?? String(r.phase);
         const to = op.to ?? 'Unknown';
         if (from === 'Succeeding' && to === 'Succeeded') emit(op.start, 'workflowCompleted', MSG.workflowCompleted(), rf);
+        // a node that failed (one that timed out fails the workflow without this line)
+        if (from === 'Running' && to === 'Failing' && !ops.some((o) => o.kind === 'nodeTransition' && o.to === 'TimedOut')) {
+          const cause = ops.find((o) => o.kind === 'nodeTransition' && (o.to === 'Failing' || o.to === 'Failed') && o.detail !== undefined)?.detail;
+          emit(op.start, 'workflowFailed', MSG.workflowFailed(`kind:USER message:${JSON.stringify(cause ?? 'node failed')}`), rf);
+        }
         if (from !== to) emit(op.start, 'workflowTransition', MSG.workflowTransition(from, to), rf);
         lastTo.set('', to);
         break;

@@ -119,6 +119,8 @@ export interface ExecState {
    * missing, once its round kept its changes.
    */
   completed: LineAt[];
+  /** `Workflow has failed` lines: at Info level they date the move Running → Failing. */
+  failedAt: LineAt[];
   /** `Current execution for the node timed out` lines, by node: at Info level the only sign of a retry. */
   attemptTimeouts: (LineAt & { node: string })[];
   /** `Will not fast follow, Reason: Wf terminated? true` (Info): the round that wrote a terminal workflow. */

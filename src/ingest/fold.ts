@@ -555,9 +555,10 @@ export class LogFolder {
       case K.workflowTransition:
         this.onWorkflowTransition(ex, ws, msg, rec.resVer);
         return;
-      case K.workflowCompleted: {
+      case K.workflowCompleted:
+      case K.workflowFailed: {
         const rs = this.roundFor(ex, ws, rec.resVer);
-        ex.completed.push({ at: this.at, lo: this.lo, hi: this.hi, handle: rs.hs.index, round: rs.index, line: this.line });
+        (kind === K.workflowCompleted ? ex.completed : ex.failedAt).push({ at: this.at, lo: this.lo, hi: this.hi, handle: rs.hs.index, round: rs.index, line: this.line });
         return;
       }
       case K.workflowEventExists:
@@ -886,6 +887,7 @@ export class LogFolder {
       pseudo: null,
       emitted: false,
       completed: [],
+      failedAt: [],
       attemptTimeouts: [],
       terminated: null,
       debug: false,

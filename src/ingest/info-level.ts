@@ -58,7 +58,7 @@ export function inferInfoLevel(ex: ExecState): void {
     n.transitions.push({ from: last.to, to, at: r.start, atLo: startLo(r), atHi: traversalHi(r), handle: next[0], round: next[1] });
   }
   if (rec.ended !== undefined) return;
-  if (rec.workflowTransitions.length === 0) inferWorkflowMoves(rec);
+  if (rec.workflowTransitions.length === 0) inferWorkflowMoves(rec, ex.failedAt);
   // `Workflow completed successfully` of a round that kept its changes marks the move to
   // Succeeded; else the write of a terminal workflow (`Wf terminated? true`) ends the phase the
   // workflow was in (a workflow out of system retries fails straight from Running).
@@ -114,7 +114,7 @@ function insertTransition(list: Transition[], t: Transition): void {
  * the earlier one made the move (a move is written); its transition and the workflow event it
  * sends lie within that round's traversal.
  */
-function inferWorkflowMoves(rec: Execution): void {
+function inferWorkflowMoves(rec: Execution, failedAt: readonly LineAt[]): void {
   let prev: { r: Round; handle: number; round: number } | undefined;
   for (let hi = 0; hi < rec.handles.length; hi++) {
     const rounds = rec.handles[hi]!.rounds;
@@ -126,10 +126,14 @@ function inferWorkflowMoves(rec: Execution): void {
       if (p !== undefined && p.phase !== r.phase && p.changed) {
         const from = String(p.phase);
         const to = String(r.phase);
-        const atHi = traversalHi(p);
-        rec.workflowTransitions.push({ from, to, at: p.start, atLo: startLo(p), atHi, handle: prev!.handle, round: prev!.round });
+        // `Workflow has failed` dates the move to Failing; others lie within the round's traversal
+        const line = to === 'Failing' ? failedAt.find((x) => x.handle === prev!.handle && x.round === prev!.round) : undefined;
+        const at = line?.at ?? p.start;
+        const lo = line?.lo ?? startLo(p);
+        const atHi = line?.hi ?? traversalHi(p);
+        rec.workflowTransitions.push({ from, to, at, atLo: lo, atHi, handle: prev!.handle, round: prev!.round, ...(line ? { line: line.line } : {}) });
         // the copy written after a too-large write goes out without an event
-        if (to !== 'Ready' && p.error === undefined) addWorkflowEvent(p, from, to, p.start, startLo(p), atHi);
+        if (to !== 'Ready' && p.error === undefined) addWorkflowEvent(p, from, to, at, lo, atHi);
         rec.phase = to;
       }
       prev = { r, handle: hi, round: ri };

@@ -96,6 +96,8 @@ export const K = {
   podCreated: 63,
   /** The back-off handler blocked the create, or the create failed on a resource quota: no pod. */
   podCreateRefused: 64,
+  /** `Workflow has failed. Error [..]` (`handleRunningWorkflow`, Info): the move Running → Failing. */
+  workflowFailed: 65,
 } as const;
 
 export type MsgKind = (typeof K)[keyof typeof K];
@@ -238,7 +240,6 @@ const UNTIMED_PREFIXES: readonly string[] = [
   'Failed to cast contentMD5 [', // a blob Head of an object without an MD5
   'Offloaded literal at location [', // Info
   // failures whose round-ending line (reconcile error, failed write) propsim reads instead
-  'Workflow has failed. Error [', // Info: Running -> Failing (the next round's phase says it)
   'Handling FailureNode [',
   'Error in handling running workflow [',
   'workflow state mismatch between propeller and control plane',
@@ -319,6 +320,7 @@ const RULES: readonly Rule[] = [
   rule(P_WF_NS, K.notFound, { suffix: 'not found, may be deleted.' }),
   rule(P_WF_EVENT_EXISTS, K.workflowEventExists),
   rule(P_WF_COMPLETED, K.workflowCompleted),
+  rule('Workflow has failed. Error [', K.workflowFailed),
   rule(P_NO_CHANGE, K.noChange),
   rule(P_NO_FAST_FOLLOW, K.noFastFollow),
   rule(P_HANDLING, K.handlingDone, { suffix: S_DONE }),

@@ -61,6 +61,8 @@ export const MSG = {
   creatingObject: (ns: string, name: string) => `Creating Object: Type:[/v1, Kind=Pod], Object:[${ns}/${name}]`,
   /** The pod's requests, for the back-off handler that guards the create (`plugin_manager.go`, Info; Go's `\n` kept). */
   podResources: (ns: string, name: string) => `The resource requirement for creating Pod [${ns}/${name}] is [[{[cpu]: [500m]} {[memory]: [500Mi]}]]\n`,
+  /** `handleRunningWorkflow` when a node failed (not timed out): the move Running → Failing follows (Info). */
+  workflowFailed: (err: string) => `Workflow has failed. Error [${err}]`,
   /** The back-off handler around the pod create, once the create returned (`nodes/task/backoff/handler.go`, Info). */
   podCreated: () => 'The operation was attempted and finished without an error\n',
   /** A node, task or workflow event recorder's failed call (`events/*_event_recorder.go`, Info), AlreadyExists included. */

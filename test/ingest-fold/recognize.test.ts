@@ -86,6 +86,7 @@ describe('classify: every timing-relevant template rendered by timeline/template
     ['eventSink', MSG.eventSink('id:{node_id:"n0"} phase:RUNNING'), K.eventSink],
     ['eventAlreadySent', MSG.eventAlreadySent('p:d:abc:n0:0:RUNNING'), K.eventAlreadySent],
     ['podCreated', MSG.podCreated(), K.podCreated],
+    ['workflowFailed', MSG.workflowFailed('code:"USER" message:"boom"'), K.workflowFailed],
     ['recorderFailed', MSG.recorderFailed('workflow', 'execution_id:{}', 'boom'), K.eventRecorderFailed],
   ];
   it.each(cases)('%s', (_name, msg, kind) => {
@@ -140,7 +141,6 @@ describe('classify: every timing-relevant template rendered by timeline/template
       'regular node detected, (no future file found)',
       'Plugin [container] resolved for Handler type [python-task]',
       'Workflow not found in cache.',
-      'Workflow has failed. Error [code:"USER" message:"boom"]',
       'Runtime error from plugin [container]. Error: boom',
       'Trying to abort a node in state [Failed]',
       'Node not yet started, will not finalize',

@@ -83,3 +83,22 @@ describe.each([
     }
   });
 });
+
+describe('an Info-level log of failing workflows', () => {
+  it("dates each move Running → Failing by `Workflow has failed` (exact with CRI stamps), unless a timeout made it", () => {
+    const plans = loadSimulationInput('test/fixtures/scenarios/failing-runs.yaml').executions;
+    const rec = simulate(plans, defaultModel(), { seed: 1, replication: 0 });
+    const folded = foldRecordList([...logLines(rec, { level: 4, cri: true })].map((l) => decodeLine(l, {})).filter((r): r is LogRecord => typeof r === 'object' && r !== null && 'msg' in r));
+    let dated = 0;
+    for (const e of rec.executions) {
+      const want = e.workflowTransitions.find((t) => t.from === 'Running' && t.to === 'Failing');
+      if (want === undefined) continue;
+      const got = folded.executions.find((x) => x.id === e.id)!.workflowTransitions.find((t) => t.from === 'Running' && t.to === 'Failing')!;
+      if (got.line === undefined) continue;
+      dated++;
+      expect(got.at, e.id).toBe(want.at);
+      expect([got.atLo, got.atHi], e.id).toEqual([want.at, want.at]);
+    }
+    expect(dated).toBeGreaterThanOrEqual(5);
+  });
+});
