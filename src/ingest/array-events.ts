@@ -25,9 +25,12 @@ import type { HandleCall, NodeRecord, Op, Round, Transition } from '../timeline/
 const ABORTED = 'PhaseAborted';
 const FAILED = 'PhasePermanentFailure';
 
-/** Rewrites the task events of every map node (event version 0) that has subnodes. */
-export function foldArrayEvents(handles: HandleCall[], node: (id: string) => NodeRecord | undefined): void {
-  const arrays = new Set<string>();
+/**
+ * Rewrites the task events of every map node (event version 0) that has subnodes, and of the
+ * `bare` ones (arrays without subnodes, whose events the admin sink's lines dated).
+ */
+export function foldArrayEvents(handles: HandleCall[], node: (id: string) => NodeRecord | undefined, bare: readonly string[] = []): void {
+  const arrays = new Set<string>(bare);
   // Subnode node events are logged only with event version 1, where subnodes send their own events.
   const passThrough = new Set<string>();
   for (const h of handles)
@@ -80,7 +83,8 @@ function movesOf(r: Round, array: string): Moves {
     const t = { at: o.start, lo: o.startLo ?? o.start, hi: o.startHi ?? o.start };
     if (o.from === 'Queued' && o.to === 'Running') mv.queued = t;
     else if (o.to === 'Succeeding') mv.succeeding = t;
-    else if (o.to === 'Failing') mv.failing = t;
+    // (an array that failed before it ran, from Queued, aborts nothing on the way: no event)
+    else if (o.to === 'Failing' && o.from !== 'Queued') mv.failing = t;
     else if (o.from === 'Failing' && o.to === 'Failed') mv.failed = t;
   }
   return mv;

@@ -121,6 +121,8 @@ export interface ExecState {
   completed: LineAt[];
   /** `Workflow has failed` lines: at Info level they date the move Running → Failing. */
   failedAt: LineAt[];
+  /** Nodes with a task event that only the admin sink's line started (an ArrayNode's own). */
+  sinkTaskNodes: Set<string>;
   /** `Current execution for the node timed out` lines, by node: at Info level the only sign of a retry. */
   attemptTimeouts: (LineAt & { node: string })[];
   /** `Will not fast follow, Reason: Wf terminated? true` (Info): the round that wrote a terminal workflow. */

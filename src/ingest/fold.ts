@@ -659,6 +659,8 @@ export class LogFolder {
         o.to = plugin;
         o.outcome = 'ok';
         this.setPending(ws ?? rs.hs.worker, o, ex);
+        this.nodeState(ex, rec.node!);
+        ex.sinkTaskNodes.add(rec.node!);
         return;
       }
       case K.podResources:
@@ -888,6 +890,7 @@ export class LogFolder {
       emitted: false,
       completed: [],
       failedAt: [],
+      sinkTaskNodes: new Set(),
       attemptTimeouts: [],
       terminated: null,
       debug: false,
@@ -1781,8 +1784,19 @@ export class LogFolder {
           for (const o of r.ops) if (o.kind === 'podCreate' && o.node !== undefined && ex.nodes.get(o.node)?.rec.kind === 'subnode') o.untimed = true;
         }
       }
-      foldArrayEvents(rec.handles, (id) => ex.nodes.get(id)?.rec);
     }
+    // A node whose task events only the admin sink's lines started (a task's own transition line
+    // announces each of its events) and that shows no subtask: an ArrayNode without subtasks (over
+    // an empty list, or failed before its first).
+    const bare: string[] = [];
+    for (const id of ex.sinkTaskNodes) {
+      const n = ex.nodes.get(id)?.rec;
+      if (n !== undefined && n.kind === 'unknown' && !parents?.has(id)) {
+        n.kind = 'map';
+        bare.push(id);
+      }
+    }
+    if (parents !== undefined || bare.length > 0) foldArrayEvents(rec.handles, (id) => ex.nodes.get(id)?.rec, bare);
     const nodes: NodeRecord[] = [];
     // A pod is assumed when a node starts running; in a log that has task events, a top-level node
     // that sent none ran no pod (a gate, branch, subworkflow or launch-plan node).

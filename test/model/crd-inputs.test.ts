@@ -112,10 +112,9 @@ describe('a CR whose inputs were offloaded', () => {
   });
 });
 
-// (not an array without subtasks: a log shows its own task events, but only subtasks' lines tell it
-// is an array, whose plugin phases those events are)
 describe('these runs written as propeller logs', () => {
-  it.each(['overwrite-cache.json', 'subworkflow-branch.json', 'array-in-subworkflow.json'])('%s folds back to the same structure', async (f) => {
+  // (the arrays without subtasks are told by their task events, which only the sink's lines start)
+  it.each(['array-lengths-differ.json', 'array-empty.json', 'overwrite-cache.json', 'subworkflow-branch.json', 'array-in-subworkflow.json'])('%s folds back to the same structure', async (f) => {
     const plans = loadSimulationInput(join(dir, f)).executions;
     const rec = simulateWith(plans, defaultModel());
     const { folded } = await logRoundTrip(rec, join(tmp, `${f}.log`), { format: 'json', cri: true });
