@@ -328,8 +328,13 @@ function branchNote(wf: WorkflowDef): string {
     else if (b.malformed) parts.push(`branch ${n.id} fails: ${b.fails}`);
     else parts.push(`branch ${n.id} matches no case and fails${b.fails !== '' ? ` ("${b.fails}")` : ''}`);
   }
-  return parts.length > 0 ? `; from the execution's inputs, ${parts.join(', ')}` : '';
+  if (parts.length === 0) return '';
+  // a header line, not a list: past a few, the report's skipped cases tell the rest
+  const shown = parts.length > MAX_BRANCH_NOTES ? [...parts.slice(0, MAX_BRANCH_NOTES), `${parts.length - MAX_BRANCH_NOTES} more decisions (the report marks the cases not taken as skipped)`] : parts;
+  return `; from the execution's inputs, ${shown.join(', ')}`;
 }
+
+const MAX_BRANCH_NOTES = 4;
 
 /** A Kubernetes List object (`kind: List`, or any `*List` kind, with `items`). */
 function isKubeList(data: unknown): data is { items: unknown[] } {

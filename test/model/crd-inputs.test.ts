@@ -121,3 +121,11 @@ describe('these runs written as propeller logs', () => {
     expect(shape(folded)).toStrictEqual(shape(rec));
   });
 });
+
+describe('the header of a CR with many branches', () => {
+  it('names the first few decisions and counts the rest, in one short line', () => {
+    const s = loadSimulationInput(join(dir, 'nested-branches.json'));
+    expect(s.description).toMatch(/from the execution's inputs, branch n0 takes n0-n1, .*, 21 more decisions \(the report marks the cases not taken as skipped\)$/);
+    expect(s.description.length).toBeLessThan(500);
+  });
+});
