@@ -325,7 +325,7 @@ function compileNode(
       node.taskType = t.type;
       if (t.type === 'container_array') {
         node.kind = 'map';
-        node.map = { size: t.size ?? mapSizeFromInputs(n, new Set(), ctx), parallelism: t.parallelism ?? 0 };
+        node.map = { size: t.size ?? mapSize(mapInputLengths(n, new Set(), ctx), ctx), parallelism: t.parallelism ?? 0 };
         if (runtime) node.map.runtime = runtime;
       }
       if (t.cacheable) node.cache = ctx.overwriteCache ? { hit: false, overwrite: true } : { hit: cacheHit(id, ctx) };
@@ -352,12 +352,12 @@ function compileNode(
       const par = a.parallelism ?? a.Parallelism;
       node.kind = 'map';
       node.taskType = t.type;
+      const lengths = mapInputLengths(n, boundInputs(a), ctx);
       node.map = {
-        size: recordedArraySize(id, ctx) ?? t.size ?? mapSizeFromInputs(n, boundInputs(a), ctx),
+        size: recordedArraySize(id, ctx) ?? t.size ?? mapSize(lengths, ctx),
         parallelism: typeof par === 'number' && par > 0 ? par : 0,
       };
       // ArrayNodePhaseNone: lists of different lengths fail the node before any subnode runs
-      const lengths = mapInputLengths(n, boundInputs(a), ctx);
       const other = lengths.find((l) => l !== lengths[0]);
       if (other !== undefined) node.map.invalid = `input arrays have different lengths: expecting '${lengths[0]}' found '${other}'`;
       // `Parallelism` is a *uint32: nil (null or absent) means "the workflow's", 0 unlimited.
@@ -505,12 +505,10 @@ function boundInputs(a: Obj): Set<string> {
 }
 
 /**
- * An ArrayNode's size from the collections bound to its inputs: a literal list in the binding,
- * or a workflow input the CR holds. An empty list is a size too (jsonpb writes it as
- * `{"collection": {}}`): the array runs nothing and succeeds. No collection known: the fallback.
+ * An ArrayNode's size from the lengths of the lists it splits (`mapInputLengths`). An empty list is
+ * a size too: the array runs nothing and succeeds. No list known: the fallback.
  */
-function mapSizeFromInputs(n: Obj, bound: Set<string>, ctx: Ctx): number {
-  const lengths = mapInputLengths(n, bound, ctx);
+function mapSize(lengths: readonly number[], ctx: Ctx): number {
   return lengths.length > 0 ? Math.max(...lengths) : (ctx.opts.defaultMapSize ?? 10);
 }
 
@@ -521,25 +519,14 @@ function mapSizeFromInputs(n: Obj, bound: Set<string>, ctx: Ctx): number {
 function mapInputLengths(n: Obj, bound: Set<string>, ctx: Ctx): number[] {
   const literals = scopeLiterals(ctx);
   const lengths: number[] = [];
-  const known = (len: number): void => {
-    lengths.push(len);
-  };
-  const listLength = (c: unknown, key: string): number | undefined => {
-    if (!isObj(c)) return undefined;
-    const items = c[key];
-    return Array.isArray(items) ? items.length : items === undefined || items === null ? 0 : undefined;
-  };
   for (const b of Array.isArray(n.inputBindings) ? n.inputBindings : []) {
-    const binding = isObj(b) && isObj(b.binding) ? b.binding : undefined;
-    if (!binding || (isObj(b) && typeof b.var === 'string' && bound.has(b.var))) continue;
-    const inline = listLength(binding.collection, 'bindings');
-    if (inline !== undefined) known(inline);
-    const p = binding.promise;
-    if (isObj(p) && p.nodeId === 'start-node' && typeof p.var === 'string') {
-      const lit = literals[p.var];
-      const len = isObj(lit) ? listLength(lit.collection, 'literals') : undefined;
-      if (len !== undefined) known(len);
-    }
+    if (!isObj(b) || !isObj(b.binding) || (typeof b.var === 'string' && bound.has(b.var))) continue;
+    const lit = bindingLiteral(b.binding, literals);
+    const c = isObj(lit) ? lit.collection : undefined;
+    if (!isObj(c)) continue;
+    // (jsonpb writes an empty list as `{"collection": {}}`)
+    if (Array.isArray(c.literals)) lengths.push(c.literals.length);
+    else if (c.literals === undefined || c.literals === null) lengths.push(0);
   }
   return lengths;
 }

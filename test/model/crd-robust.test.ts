@@ -20,7 +20,7 @@ import { simulate } from '../../src/propeller/simulator.js';
 import { InputError } from '../../src/timeline/errors.js';
 import { runCli } from '../support/run-cli.js';
 import { tempDir } from '../roundtrip/shape.js';
-import { expectedOf } from './helpers.js';
+import { expectedOf, thrown } from './helpers.js';
 
 const dir = 'test/fixtures/crds';
 const SHARED = 'test/fixtures/flyteworkflow-crds';
@@ -511,13 +511,8 @@ describe('WorkflowDef of a CR', () => {
   it('a negative sleep is an error naming the field', () => {
     const cr = readCr('legacy-minimal.json');
     cr.spec.nodes.g.gate.sleep.duration = '-5s';
-    let err: InputError | undefined;
-    try {
-      crdToWorkflow(cr);
-    } catch (e) {
-      err = e as InputError;
-    }
-    expect(err?.path).toBe('spec.nodes.g.gate.sleep.duration');
+    const err = thrown(() => crdToWorkflow(cr));
+    expect(err.path).toBe('spec.nodes.g.gate.sleep.duration');
   });
 
   it('keeps failure nodes out of the DAG', () => {

@@ -7,6 +7,7 @@ import { loadScenario } from '../../src/model/load.js';
 import { MAX_NODES } from '../../src/model/scenario-schema.js';
 import { InputError } from '../../src/timeline/errors.js';
 import { CR_BASE_BYTES, EDGE_BYTES, NODE_SPEC_BYTES, SUBWORKFLOW_HEADER_BYTES, TASK_TEMPLATE_BYTES } from '../../src/model/spec-size.js';
+import { thrown } from './helpers.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'propsim-scn-'));
 let counter = 0;
@@ -210,14 +211,9 @@ describe('scenario validation errors', () => {
   it('a file far larger than any scenario, CR or model (a log, a gzip bomb) is refused by its size', () => {
     const file = join(tmp, 'huge.yaml.gz');
     writeFileSync(file, gzipSync(Buffer.alloc(257 * 1024 * 1024, 0x20), { level: 1 }));
-    let e: InputError | undefined;
-    try {
-      loadScenario(file);
-    } catch (err) {
-      e = err as InputError;
-    }
+    const e = thrown(() => loadScenario(file));
     expect(e).toBeInstanceOf(InputError);
-    expect(e!.oneLine()).toBe(`${file}: too large for a scenario, CR or model file (over 256 MB of text); is it a log? logs go to fold, report, calibrate or whatif`);
+    expect(e.oneLine()).toBe(`${file}: too large for a scenario, CR or model file (over 256 MB of text); is it a log? logs go to fold, report, calibrate or whatif`);
   });
 
   it('YAML and JSON syntax errors carry the line', () => {
@@ -235,13 +231,8 @@ describe('scenario validation errors', () => {
   });
 
   it('missing files', () => {
-    let e: InputError | undefined;
-    try {
-      loadScenario(join(tmp, 'nope.yaml'));
-    } catch (err) {
-      e = err as InputError;
-    }
-    expect(e?.oneLine()).toBe(`${join(tmp, 'nope.yaml')}: cannot read: no such file`);
+    const e = thrown(() => loadScenario(join(tmp, 'nope.yaml')));
+    expect(e.oneLine()).toBe(`${join(tmp, 'nope.yaml')}: cannot read: no such file`);
     const r = fail(head + 'workflows:\n  w: {crd: crds/missing.json}\n');
     expect(r.e.oneLine()).toMatch(new RegExp(`^${r.file}:4: workflows\\.w\\.crd: cannot read CR file "crds/missing.json"`));
   });

@@ -18,6 +18,7 @@ import { goDuration, parseGoDuration } from '../../src/timeline/go-duration.js';
 import type { Execution } from '../../src/timeline/types.js';
 import { logRoundTrip, shape, tempDir } from '../roundtrip/shape.js';
 import { committed, exec, node, path, plan, task, testModel, workflow } from './helpers.js';
+import { thrown } from '../model/helpers.js';
 
 const dir = tempDir('deadlines');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -266,15 +267,10 @@ describe('deadlines in', () => {
   it('a CR with a deadline that is not a duration is an input error naming the field', () => {
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, JSON.stringify(crWith({ executionDeadline: 'soon' })));
-    let err: InputError | undefined;
-    try {
-      loadSimulationInput(bad);
-    } catch (e) {
-      err = e as InputError;
-    }
+    const err = thrown(() => loadSimulationInput(bad));
     expect(err).toBeInstanceOf(InputError);
-    expect(err!.message).toMatch(/expected a duration/);
-    expect(err!.path).toBe('spec.nodes.n0.executionDeadline');
+    expect(err.message).toMatch(/expected a duration/);
+    expect(err.path).toBe('spec.nodes.n0.executionDeadline');
   });
 });
 
