@@ -267,6 +267,11 @@ const UNTIMED_PREFIXES: readonly string[] = [
   'Acquired leader lease',
   'Starting FlyteWorkflow controller',
   'Failed to clear finalizers for Resource',
+  // a blobstore read that failed (stdlib's protobuf store, Error): the round fails, and its failure line is read
+  'Failed to read from the raw store',
+  'Failed to close reference [',
+  // an ArrayNode's abort could not record its subtasks' ABORTED events (Warn, not fatal)
+  'failed to record ArrayNode events: ',
 ];
 
 /** UNTIMED_PREFIXES by their first character: a message is compared with those only. */

@@ -176,6 +176,9 @@ describe('classify: every timing-relevant template rendered by timeline/template
       'dynamic workflow node has succeeded, will call on success handler for parent node [n2]',
       'Executing node',
       'Node execution round complete',
+      'Failed to read from the raw store [s3://bucket/metadata/abc/n0/data/0/outputs.pb] Error: NoSuchKey',
+      'Failed to read from the raw store when copying [s3://a/outputs.pb] to [s3://b/outputs.pb]. Error: timeout',
+      'failed to record ArrayNode events: ExecutionNotFound',
     ];
     for (const m of known) {
       expect(classify(m), m).toBe(K.none);
