@@ -823,7 +823,7 @@ function roundEvents(ctx: ExecContext, hi: number, ri: number, base: FieldSet, e
     for (const dyn of dynAborts.get(op) ?? []) {
       // a dynamic node's Abort around its sub-DAG's (and its Finalize before its last move or event)
       const df = rf.with({ node: dyn.node });
-      const attempt = Number(/-(\d+)$/.exec(ctx.podOf.get(dyn.node) ?? '')?.[1] ?? 0);
+      const attempt = podAttempt(ctx, dyn.node);
       if (dyn.start) {
         // (`node failing`, which propeller logs before this Abort, goes out with the move it dates)
         if (dyn.finalize) emit(op.start, 'callingAbort', MSG.callingAbort(), df);
@@ -903,7 +903,9 @@ function roundEvents(ctx: ExecContext, hi: number, ri: number, base: FieldSet, e
         const phase = nodeEventPhase(op.to ?? lastTo.get(id));
         const eventId = `node_id:"${id}" execution_id:{${ctx.idText}}`;
         emit(op.start, 'recordingNodeEvent', MSG.recordingNodeEvent(eventId, phase), nf);
-        sink(op, 'node', `id:{${eventId}} producer_id:"propeller" phase:${phase}`, `${id}:0:${NODE_PHASE_NUMBER[phase] ?? 0}`, nf);
+        // RetryGroup: the enclosing node's attempt, set only on a nested node's events (a nested DAG runs once: 0)
+        const retryGroup = id.includes('/') ? '0' : '';
+        sink(op, 'node', `id:{${eventId}} producer_id:"propeller" phase:${phase}`, `${id}:${retryGroup}:${NODE_PHASE_NUMBER[phase] ?? 0}`, nf);
         if (op.outcome === 'alreadyExists') emit(op.end, 'nodeEventExists', MSG.nodeEventExists(phase, id), nf);
         else if (isFailedOutcome(op.outcome) && id !== 'end-node') {
           const err = failText(op, r);
@@ -1127,7 +1129,12 @@ const TASK_PHASE_NUMBER: Record<string, number> = {
 /** A task event's filter key after the execution's: node, task name and version, retry, phase and its version. */
 function taskEventKey(ctx: ExecContext, op: Op, node: string, phase: string): string {
   const [, , name, version] = taskId(ctx, op);
-  return `${node}:${name}:${version}:0:${TASK_PHASE_NUMBER[phase] ?? 0}:0`;
+  return `${node}:${name}:${version}:${podAttempt(ctx, node)}:${TASK_PHASE_NUMBER[phase] ?? 0}:0`;
+}
+
+/** The attempt of a node's latest pod: its name's suffix (`<exec>-<node>-<attempt>`); 0 without a pod (an ArrayNode's own events). */
+function podAttempt(ctx: ExecContext, node: string): number {
+  return Number(/-(\d+)$/.exec(ctx.podOf.get(node) ?? '')?.[1] ?? 0);
 }
 
 /** The proto text of a task event as the sink logs it (`TaskExecutionEvent.String()`, abridged). */

@@ -99,6 +99,16 @@ describe('what the emitter writes for the canonical executions', () => {
     ]);
   });
 
+  it("keys the sink filter's `already been sent` as IDFromMessage does: no retry group at the top level, the pod's attempt", () => {
+    expect(all.map((m) => m.msg)).toContain("event 'flytesnacks:development:a4f8dxddvnfrfs6jr9nx:start-node::3' has already been sent");
+    const rec = sampleRecording();
+    const ex = rec.executions.find((e) => e.id === 'f016a3be7fa304db5a77')!;
+    const create = ex.handles.flatMap((h) => h.rounds.flatMap((r) => r.ops)).find((o) => o.kind === 'podCreate')!;
+    create.detail = 'f016a3be7fa304db5a77-n0-1';
+    const sent = msgs(rec).filter((m) => m.exec === ex.id && m.msg.endsWith('has already been sent'));
+    expect(sent.map((m) => m.msg)).toContain("event 'flytesnacks:development:f016a3be7fa304db5a77:n0:core.flyte_basics.hello.wf.n0:v1:1:2:0' has already been sent");
+  });
+
   it('logs enqueues without context fields, an owner update with its sub-queue add', () => {
     const key = 'flytesnacks-development/f016a3be7fa304db5a77';
     const enq = all.filter((m) => m.exec === undefined && m.level !== 'klog' && (m.msg.includes(`${key}]`) || m.msg.includes(`'${key}'`) || m.msg.includes('-n0-0]')));
