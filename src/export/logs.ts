@@ -174,6 +174,15 @@ const SRC: Partial<Record<Tmpl, string>> = {
   completedProcessing: 'handler.go:187',
   synced: 'workers.go:98',
   errorSyncing: 'workers.go:103',
+  nodeTimedOut: 'executor.go:842',
+  attemptTimedOut: 'executor.go:852',
+  callingAbort: 'executor.go:877',
+  abortInvoked: 'handler.go:817',
+  killTask: 'plugin_manager.go:392',
+  abortingDynamic: 'handler.go:244',
+  abortingRegularNode: 'handler.go:259',
+  finalizingParentNode: 'handler.go:266',
+  finalizingDynamic: 'handler.go:280',
 };
 
 /** One log line before encoding. */
@@ -1113,7 +1122,7 @@ function roundEvents(ctx: ExecContext, hi: number, ri: number, base: FieldSet, e
 
 /** The sink filter's answer (an `EventError` AlreadyExists) as a recorder prints it. */
 const ALREADY_SENT_ERROR = 'AlreadyExists: Event Already Exists, caused by [event has already been sent]';
-const RECORDER_SRC = { node: 'node_event_recorder.go:53', task: 'task_event_recorder.go:53', workflow: 'workflow_event_recorder.go:53' } as const;
+const RECORDER_SRC = { node: 'node_event_recorder.go:69', task: 'task_event_recorder.go:69', workflow: 'workflow_event_recorder.go:69' } as const;
 
 /** flyteidl's event phase enums (core.NodeExecution, core.WorkflowExecution, core.TaskExecution). */
 const NODE_PHASE_NUMBER: Record<string, number> = {

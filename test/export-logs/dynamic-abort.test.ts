@@ -70,3 +70,37 @@ workflows:
     expect(innerFinal).toBeLessThan(outerFinal);
   });
 });
+
+describe('the source lines of abort and timeout messages', () => {
+  const file = join(tempDir('dyn-abort'), 'timeouts.yaml');
+  writeFileSync(
+    file,
+    `name: timeouts
+description: a dynamic node aborted by a failing task, and a task whose attempts time out
+workflows:
+  w:
+    nodes:
+      - {id: d, dynamic: {nodes: [{id: x, runtime: 60m}]}}
+      - {id: boom, runtime: 20m, failedAttempts: 1, retries: 0}
+      - {id: slow, runtime: 30m, timeout: 5m, retries: 1}
+`,
+  );
+  const rec = simulateWith(loadSimulationInput(file).executions, defaultModel());
+  const lines = [...logLines(rec)].filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { json: Record<string, string>; msg: string });
+  const srcOf = (prefix: string) => [...new Set(lines.filter((l) => l.msg.startsWith(prefix)).map((l) => l.json.src))];
+
+  it('names the file and line of the logger call for each (propeller master)', () => {
+    expect(srcOf('Current execution for the node timed out')).toEqual(['executor.go:852']);
+    expect(srcOf('Calling aborting & finalize')).toEqual(['executor.go:877']);
+    expect(srcOf('Abort invoked with phase')).toEqual(['handler.go:817']);
+    expect(srcOf('KillTask invoked.')).toEqual(['plugin_manager.go:392']);
+    expect(srcOf('Aborting dynamic workflow at RetryAttempt')).toEqual(['handler.go:244']);
+    expect(srcOf('Aborting regular node RetryAttempt')).toEqual(['handler.go:259']);
+    expect(srcOf('Finalizing dynamic workflow RetryAttempt')).toEqual(['handler.go:280']);
+  });
+
+  it('gives every line a source from the table (no placeholder)', () => {
+    expect(lines.length).toBeGreaterThan(100);
+    expect(lines.filter((l) => l.json.src === 'handler.go:1').map((l) => l.msg)).toEqual([]);
+  });
+});
