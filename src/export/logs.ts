@@ -368,6 +368,8 @@ class ExecContext {
   readonly runningTasks = new Set<string>();
   /** Each task node's latest pod (created or deleted so far), for the KillTask of an abort with no DELETE op. */
   readonly podOf = new Map<string, string>();
+  /** Dynamic nodes whose running sub-DAG failed retryably (its retry aborts and finalizes it, logged or not). */
+  readonly subDagRetries = new Set<string>();
   private readonly baseByWorker = new Map<string, FieldSet>();
   /** Lines logged with `context.TODO()` (enqueues) carry no fields. */
   readonly none = new FieldSet({});
@@ -655,8 +657,10 @@ function dynamicAborts(ctx: ExecContext, ops: readonly Op[]): Map<Op, DynamicAbo
     const d = o.node;
     if (d === undefined || ctx.nodeKind.get(d) !== 'dynamic') continue;
     const aborted = o.kind === 'nodeEvent' && o.to === 'ABORTED';
-    const leaving = o.kind === 'nodeTransition' && o.from === 'Failing' && o.to === 'Failed';
-    const entering = o.kind === 'nodeTransition' && o.to === 'Failing';
+    // a retry (`handleRetryableFailure`) aborts and finalizes the attempt as leaving Failing does
+    const retrying = o.kind === 'nodeTransition' && o.from === 'RetryableFailure' && o.to === 'Running';
+    const leaving = retrying || (o.kind === 'nodeTransition' && o.from === 'Failing' && o.to === 'Failed');
+    const entering = o.kind === 'nodeTransition' && (o.to === 'Failing' || o.to === 'RetryableFailure');
     if (!aborted && !leaving && !entering) continue;
     const prefix = d + '/';
     let first = i;
@@ -672,7 +676,9 @@ function dynamicAborts(ctx: ExecContext, ops: readonly Op[]): Map<Op, DynamicAbo
         break;
       }
     }
-    // an entering move with no sub-DAG abort before it aborted nothing that logs
+    if (entering && o.from === 'DynamicRunning' && o.to === 'RetryableFailure') ctx.subDagRetries.add(d);
+    // an entering move (or a retry of the parent task) with no sub-DAG abort before it aborted nothing that logs
+    if (retrying && !ctx.subDagRetries.delete(d) && first === i) continue;
     if (entering && first === i) continue;
     const finalize = !entering;
     if (first === i) put(o, { node: d, start: true, end: true, finalize });

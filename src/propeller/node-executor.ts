@@ -49,6 +49,11 @@ const MAP_SUCCEEDING = 2;
 const { MAP_FAILING } = phases;
 /** A nested DAG (subworkflow, dynamic) failed: the next round aborts what still runs in it, then fails its node. */
 const INNER_FAILING = 4;
+/**
+ * A dynamic node's sub-DAG failed with no node in it failed for good (one timed out: `IsFailurePermanent`
+ * false): the next round aborts it, and the node fails retryably (`DynamicNodeFailing`).
+ */
+const INNER_FAILING_RETRYABLE = 5;
 
 const gateSamplers = new WeakMap<Distribution, NsSampler>();
 
@@ -90,6 +95,47 @@ function transitionAndSend(rc: RoundCtx, n: NodeState, phase: number, nev: numbe
 function setPluginAndSend(rc: RoundCtx, n: NodeState, plugin: number, version: number): number {
   rc.setPlugin(n, plugin, version);
   return rc.sim.sink.task(rc, n, plugin, version);
+}
+
+/** A nested DAG no longer traversed (its dynamic node retries: the next attempt runs it anew). */
+function deactivate(exec: ExecState, scope: Scope): void {
+  if (!scope.active) return;
+  scope.active = false;
+  const k = exec.activeScopes.indexOf(scope);
+  if (k >= 0) exec.activeScopes.splice(k, 1);
+}
+
+/**
+ * The sub-DAG of a dynamic node's next attempt: new node executions (new ids for admin, new pods),
+ * every node from NotYetStarted (`ClearSubNodeStatus` cleared their statuses in the retry round).
+ */
+function restartScope(rc: RoundCtx, scope: Scope): void {
+  scope.restart();
+  for (const x of scope.nodes) {
+    rc.clearStatus(x);
+    x.forgetOutside();
+    if (x.subnodes !== null) {
+      for (const sub of x.subnodes) {
+        rc.clearStatus(sub);
+        sub.forgetOutside();
+      }
+      const k = rc.exec.activeMaps.indexOf(x);
+      if (k >= 0) rc.exec.activeMaps.splice(k, 1);
+    }
+    if (x.inner !== null) {
+      deactivate(rc.exec, x.inner);
+      restartScope(rc, x.inner);
+    }
+  }
+}
+
+/**
+ * A dynamic node whose sub-DAG propsim can run again on a retry: one without launch plans (a child
+ * execution is not launched twice here). Otherwise a failure that would be retried fails the node.
+ */
+function subDagRetries(n: NodeState): boolean {
+  const noLaunch = (scope: Scope): boolean => scope.nodes.every((x) => x.kind !== 'launchplan' && x.def.launchplan === undefined && (x.inner === null || noLaunch(x.inner)));
+  return n.inner === null || noLaunch(n.inner);
 }
 
 /** Makes a nested DAG traversable (its start node reached). */
@@ -265,7 +311,8 @@ function handleSync(rc: RoundCtx, n: NodeState): number {
     return SYNC_DONE;
   }
   if (phase === RETRYABLE_FAILURE) {
-    if (attemptRuns(n)) return SYNC_NEEDS_HANDLER;
+    // a dynamic node's retry clears its handler state (and aborts its sub-DAG): its handler's work
+    if (attemptRuns(n) || n.kind === 'dynamic') return SYNC_NEEDS_HANDLER;
     // Abort + finalize the failed attempt, then a new attempt from a clean task status; no event.
     // The task handler does not run, so the node does not count towards this round's parallelism.
     rc.setAttempt(n, n.attempt + 1);
@@ -490,7 +537,7 @@ function* timeOut(rc: RoundCtx, n: NodeState, which: number): Gen<boolean> {
   // re-runs a task attempt; other nodes (and a dynamic node past its parent task) are not retried
   // here: they fail (a scenario node without `retries` has one attempt here too).
   const max = n.def.maxAttempts ?? 1;
-  const retryable = n.kind === 'task' || (n.kind === 'dynamic' && n.phase !== DYNAMIC_RUNNING);
+  const retryable = n.kind === 'task' || (n.kind === 'dynamic' && (n.phase !== DYNAMIC_RUNNING || subDagRetries(n)));
   if (!retryable || n.attempt + 1 >= max) {
     rc.transition(n, finalize ? FAILING : FAILED);
     rc.lastOp()!.detail = message;
@@ -516,10 +563,21 @@ function* abortThen(rc: RoundCtx, n: NodeState, phase: number): Gen<boolean> {
   return false;
 }
 
-/** `handleRetryableFailure` of an attempt its execution deadline ended: abort it (pod deleted, task ABORTED), then the next attempt. */
+/**
+ * `handleRetryableFailure`: abort the failed attempt (an attempt its execution deadline ended: pod
+ * deleted, task ABORTED; a dynamic node's sub-DAG: aborted again), then the next attempt, from a
+ * clean status (a dynamic node's parent task runs again, its sub-DAG's statuses leave the CR).
+ */
 function* retryAfterAbort(rc: RoundCtx, n: NodeState): Gen<boolean> {
   yield abortHandler(rc, n);
   if (rc.error !== null) return false;
+  if (n.kind === 'dynamic') {
+    if (n.aux !== 0) rc.setAux(n, 0);
+    if (n.inner !== null && n.inner.active) {
+      rc.collapse(n.inner.nodes);
+      deactivate(rc.exec, n.inner);
+    }
+  }
   rc.setAttempt(n, n.attempt + 1);
   rc.setPlugin(n, PLUGIN_NONE, 0);
   rc.transition(n, RUNNING);
@@ -650,7 +708,7 @@ function* handleDynamic(rc: RoundCtx, n: NodeState): Gen<boolean> {
   const inner = n.inner;
   const futures = n.def.dynamic?.specBytes ?? DEFAULT_LITERAL_BYTES;
   let d: number;
-  if (n.aux === INNER_FAILING) return (yield failAfterInner(rc, n)) as boolean;
+  if (n.aux === INNER_FAILING || n.aux === INNER_FAILING_RETRYABLE) return (yield failAfterInner(rc, n)) as boolean;
   if (n.aux === DYN_PARENT_FINALIZED) {
     d = sim.blob.read(rc, n, F_FUTURES, futures);
     if (d > 0) yield d;
@@ -662,7 +720,11 @@ function* handleDynamic(rc: RoundCtx, n: NodeState): Gen<boolean> {
     d = sim.blob.write(rc, n, F_DYNAMIC_COMPILED, futures);
     if (d > 0) yield d;
     rc.setAux(n, DYN_EXECUTING);
-    if (inner) activate(rc.exec, inner);
+    if (inner) {
+      // a retry's sub-DAG: the one the last attempt ran, anew
+      if (inner.start.phase !== NYS) restartScope(rc, inner);
+      activate(rc.exec, inner);
+    }
     return false;
   }
   // Executing: every round reloads the compiled sub-workflow from the blobstore, then traverses it.
@@ -712,6 +774,12 @@ function* handleSubworkflow(rc: RoundCtx, n: NodeState): Gen<boolean> {
 function* failAfterInner(rc: RoundCtx, n: NodeState): Gen<boolean> {
   yield abortScope(rc, n.inner!);
   if (rc.error !== null) return false;
+  if (n.aux === INNER_FAILING_RETRYABLE && n.attempt + 1 < (n.def.maxAttempts ?? 1) && subDagRetries(n)) {
+    // isEligibleForRetry: RetryableFailure, no event; the next round aborts again and starts the next attempt
+    rc.transition(n, RETRYABLE_FAILURE);
+    rc.lastOp()!.detail = n.retryMessage = 'Dynamic workflow failed';
+    return false;
+  }
   const d = transitionAndSend(rc, n, n.kind === 'dynamic' ? FAILING : FAILED, NEV_FAILED);
   if (d > 0) yield d;
   return false;
@@ -755,8 +823,10 @@ function* afterInner(rc: RoundCtx, n: NodeState, inner: Scope, done: number): Ge
     return done === SUCCEEDED;
   }
   if (r === SCOPE_FAILED) {
-    // The node stays running this round (its workflow-node state says Failing).
-    rc.setAux(n, INNER_FAILING);
+    // The node stays running this round (its workflow-node state says Failing). A dynamic node's
+    // failure is permanent when a node of its sub-DAG failed, retryable when one only timed out.
+    const retryable = n.kind === 'dynamic' && !inner.nodes.some((x) => x.phase === FAILED);
+    rc.setAux(n, retryable ? INNER_FAILING_RETRYABLE : INNER_FAILING);
     return false;
   }
   if (r === SCOPE_PARTIAL) sim.enqueueSub(rc.exec, 'partial');

@@ -6,7 +6,7 @@ import * as phases from './phases.js';
 import type { Sim } from './sim-context.js';
 
 // Bound once: imported bindings are property getters under tsx/vitest, too slow for the hot path.
-const { FAILED, FAILING, NODE_PHASE_NAMES, QUEUED, RETRYABLE_FAILURE, RUNNING, SUCCEEDED: SUCCEEDED_PHASE, TIMED_OUT, WF_PHASE_NAMES, isTerminalNode } = phases;
+const { FAILED, FAILING, NODE_PHASE_NAMES, NYS, QUEUED, RETRYABLE_FAILURE, RUNNING, SUCCEEDED: SUCCEEDED_PHASE, TIMED_OUT, WF_PHASE_NAMES, isTerminalNode } = phases;
 const { exactTransition } = stamp;
 
 /**
@@ -182,7 +182,8 @@ export class RoundCtx {
     if (isTerminalNode(to) && n.inner) this.collapse(n.inner.nodes);
   }
 
-  private collapse(nodes: NodeState[]): void {
+  /** Clears nested node statuses (a finished node's, or a retried dynamic node's sub-DAG): they leave the CR. */
+  collapse(nodes: NodeState[]): void {
     for (const d of nodes) {
       if (!d.collapsed) {
         this.touch(d);
@@ -192,6 +193,26 @@ export class RoundCtx {
       }
       if (d.inner) this.collapse(d.inner.nodes);
     }
+  }
+
+  /**
+   * `n` back to NotYetStarted with an empty status: the node of a sub-DAG its dynamic node's next
+   * attempt runs anew (`ClearSubNodeStatus`). Undone on a failed round like any status change.
+   */
+  clearStatus(n: NodeState): void {
+    this.touch(n);
+    n.phase = NYS;
+    n.plugin = 0;
+    n.pluginVer = 0;
+    n.attempt = 0;
+    n.aux = 0;
+    n.deadline = 0;
+    n.queuedAt = -1;
+    n.attemptStartedAt = -1;
+    this.exec.statusSum -= n.crContrib;
+    n.crContrib = 0;
+    n.collapsed = false;
+    this.changed = true;
   }
 
   /** Task status change without a node transition (new plugin phase or version). */
@@ -352,7 +373,7 @@ export class RoundCtx {
  * of its steps a log shows.
  */
 function noteRetries(n: NodeState): void {
-  if (n.attempt > 0 && (n.kind === 'subnode' || n.pods[n.attempt] !== undefined)) n.record.retries = n.attempt;
+  if (n.attempt > 0 && (n.kind === 'subnode' || n.pods[n.attempt] !== undefined)) n.record.retries = n.retriesBefore + n.attempt;
 }
 
 /**

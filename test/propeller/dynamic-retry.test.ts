@@ -1,0 +1,136 @@
+/**
+ * A dynamic node's retry (nodes/dynamic/handler.go, executor.go `handleRetryableFailure`): a sub-DAG
+ * that failed only because a node in it timed out, or the dynamic node's own execution deadline,
+ * fail the node retryably; the next attempt aborts the old sub-DAG, runs the parent task again and a
+ * new sub-DAG (new node executions, new pods). A node of the sub-DAG that failed for good fails the
+ * dynamic node for good.
+ */
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { logLines } from '../../src/export/logs.js';
+import type { WorkflowNode } from '../../src/model/workflow.js';
+import { simulate } from '../../src/propeller/simulator.js';
+import type { Execution, Recording } from '../../src/timeline/types.js';
+import { logRoundTrip, shape, tempDir } from '../roundtrip/shape.js';
+import { committed, exec, node, path, plan, task, testModel, workflow } from './helpers.js';
+
+const dir = tempDir('dynamic-retry');
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const constant = (seconds: number) => ({ type: 'constant' as const, value: seconds });
+const nodeEvents = (e: Execution, id: string) => committed(e).filter((o) => o.kind === 'nodeEvent' && o.node === id).map((o) => `${o.to}:${o.outcome}`);
+const podCreates = (e: Execution) => committed(e).filter((o) => o.kind === 'podCreate' && o.outcome === 'ok').map((o) => o.detail);
+
+function sim(nodes: WorkflowNode[]): Recording {
+  return simulate([plan('x', workflow('wf', nodes))], testModel(), { seed: 5, replication: 0 });
+}
+
+/** A sub-DAG whose task `t` times out on its active deadline (its second attempt outlives it). */
+const timingOut = () => workflow('sub', [task('a', [], { runtime: constant(10) }), task('t', ['a'], { runtime: constant(1800), executionDeadline: 300, activeDeadline: 600, maxAttempts: 2 })]);
+
+describe('a dynamic node whose sub-DAG has a node that timed out', () => {
+  const rec = sim([{ id: 'd', kind: 'dynamic', upstream: [], runtime: constant(5), dynamic: timingOut(), maxAttempts: 2 }]);
+  const e = exec(rec, 'x');
+
+  it('fails retryably, retries once (parent task and sub-DAG anew), then fails for good', () => {
+    expect(path(e, 'd/t').filter((s) => s === 'TimingOut>TimedOut')).toHaveLength(2);
+    expect(path(e, 'd')).toEqual([
+      'NotYetStarted>Queued',
+      'Queued>Running',
+      'Running>DynamicRunning',
+      'DynamicRunning>RetryableFailure',
+      'RetryableFailure>Running',
+      'Running>DynamicRunning',
+      'DynamicRunning>Failing',
+      'Failing>Failed',
+    ]);
+    expect(node(e, 'd').retries).toBe(1);
+    expect(e.phase).toBe('Failed');
+  });
+
+  it('sends no event for the retry; the second DYNAMIC_RUNNING is the one admin has; FAILED once, at the end', () => {
+    expect(nodeEvents(e, 'd')).toEqual(['QUEUED:ok', 'RUNNING:ok', 'DYNAMIC_RUNNING:ok', 'DYNAMIC_RUNNING:alreadyExists', 'FAILED:ok']);
+    // the new sub-DAG's nodes are new node executions: their events are new
+    expect(nodeEvents(e, 'd/a').filter((s) => s === 'QUEUED:ok')).toHaveLength(2);
+  });
+
+  it("runs each attempt's pods under their own names: the parent's, then the sub-DAG's after its attempt", () => {
+    expect(podCreates(e)).toEqual(['x-d-0', 'x-d-a-0', 'x-d-t-0', 'x-d-t-1', 'x-d-1', 'x-d-1-a-0', 'x-d-1-t-0', 'x-d-1-t-1']);
+    // the sub-DAG's records span both runs: two retries of `t` in all
+    expect(node(e, 'd/t').retries).toBe(2);
+    expect(node(e, 'd/t').pods).toHaveLength(4);
+  });
+
+  it('starts the new sub-DAG only after the retry: every node of the first run finished or was aborted before', () => {
+    const retry = node(e, 'd').transitions.find((t) => t.from === 'RetryableFailure')!.at;
+    // each run of `t`: its first attempt ended by its execution deadline, its second by its active one
+    const aborts = committed(e).filter((o) => o.kind === 'podDelete');
+    expect(aborts.map((o) => o.detail)).toEqual(['x-d-t-0', 'x-d-t-1', 'x-d-1-t-0', 'x-d-1-t-1']);
+    expect(aborts.slice(0, 2).every((o) => o.start <= retry)).toBe(true);
+    expect(aborts.slice(2).every((o) => o.start > retry)).toBe(true);
+    const restarted = node(e, 'd/a').transitions.filter((t) => t.from === 'NotYetStarted');
+    expect(restarted).toHaveLength(2);
+    expect(restarted[1]!.at).toBeGreaterThan(retry);
+  });
+
+  it('folds back from its logs to the same structure', async () => {
+    const { folded } = await logRoundTrip(rec, join(dir, 'timed-out.jsonl'), { format: 'json' });
+    expect(shape(folded)).toEqual(shape(rec));
+  });
+
+  it("logs the retry's abort and finalize of each attempt as the dynamic handler does", () => {
+    const msgs = [...logLines(rec)].filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { json: { node?: string }; msg: string }).filter((l) => l.json.node === 'd').map((l) => l.msg);
+    expect(msgs).toContain('node failed with retryable failure, aborting and finalizing, message: Dynamic workflow failed');
+    for (const attempt of [0, 1]) {
+      expect(msgs).toContain(`Aborting dynamic workflow at RetryAttempt [${attempt}]`);
+      expect(msgs).toContain(`Finalizing dynamic workflow RetryAttempt [${attempt}]`);
+    }
+  });
+});
+
+describe('a dynamic node past its execution deadline while its sub-DAG runs', () => {
+  const sub = workflow('sub', [task('a', [], { runtime: constant(900) })]);
+  const rec = sim([{ id: 'd', kind: 'dynamic', upstream: [], runtime: constant(5), dynamic: sub, executionDeadline: 300, activeDeadline: 3600, maxAttempts: 2 }]);
+  const e = exec(rec, 'x');
+
+  it('retries: the sub-DAG is aborted, the parent task runs again, then the last attempt fails', () => {
+    expect(path(e, 'd')).toEqual([
+      'NotYetStarted>Queued',
+      'Queued>Running',
+      'Running>DynamicRunning',
+      'DynamicRunning>RetryableFailure',
+      'RetryableFailure>Running',
+      'Running>DynamicRunning',
+      'DynamicRunning>Failing',
+      'Failing>Failed',
+    ]);
+    expect(podCreates(e)).toEqual(['x-d-0', 'x-d-a-0', 'x-d-1', 'x-d-1-a-0']);
+    expect(committed(e).filter((o) => o.kind === 'podDelete').map((o) => o.detail)).toEqual(['x-d-a-0', 'x-d-1-a-0']);
+  });
+
+  it('folds back from its logs to the same structure', async () => {
+    const { folded } = await logRoundTrip(rec, join(dir, 'deadline.jsonl'), { format: 'json' });
+    expect(shape(folded)).toEqual(shape(rec));
+  });
+});
+
+describe('failures a dynamic node does not retry', () => {
+  it('a node of its sub-DAG that failed for good (IsFailurePermanent)', () => {
+    const sub = workflow('sub', [task('bad', [], { runtime: constant(10), failedAttempts: 1, maxAttempts: 1 })]);
+    const e = exec(sim([{ id: 'd', kind: 'dynamic', upstream: [], runtime: constant(5), dynamic: sub, maxAttempts: 3 }]), 'x');
+    expect(path(e, 'd').slice(-2)).toEqual(['DynamicRunning>Failing', 'Failing>Failed']);
+    expect(path(e, 'd')).not.toContain('DynamicRunning>RetryableFailure');
+  });
+
+  it('a timed-out sub-DAG with a launch plan in it (propsim does not launch a child twice): it fails', () => {
+    const child = workflow('child', [task('c', [], { runtime: constant(5) })]);
+    const sub = workflow('sub', [
+      { id: 'lp', kind: 'launchplan', upstream: [], launchplan: child },
+      task('t', [], { runtime: constant(1800), activeDeadline: 120 }),
+    ]);
+    const e = exec(sim([{ id: 'd', kind: 'dynamic', upstream: [], runtime: constant(5), dynamic: sub, maxAttempts: 2 }]), 'x');
+    expect(path(e, 'd')).not.toContain('DynamicRunning>RetryableFailure');
+    expect(path(e, 'd').slice(-2)).toEqual(['DynamicRunning>Failing', 'Failing>Failed']);
+  });
+});
