@@ -26,6 +26,18 @@ function sim(nodes: WorkflowNode[]): Recording {
   return simulate([plan('x', workflow('wf', nodes))], testModel(), { seed: 5, replication: 0 });
 }
 
+/** The moves of a dynamic node with two attempts whose sub-DAG fails retryably in both. */
+const RETRIED_THEN_FAILED = [
+  'NotYetStarted>Queued',
+  'Queued>Running',
+  'Running>DynamicRunning',
+  'DynamicRunning>RetryableFailure',
+  'RetryableFailure>Running',
+  'Running>DynamicRunning',
+  'DynamicRunning>Failing',
+  'Failing>Failed',
+];
+
 /** A sub-DAG whose task `t` times out on its active deadline (its second attempt outlives it). */
 const timingOut = () => workflow('sub', [task('a', [], { runtime: constant(10) }), task('t', ['a'], { runtime: constant(1800), executionDeadline: 300, activeDeadline: 600, maxAttempts: 2 })]);
 
@@ -35,16 +47,7 @@ describe('a dynamic node whose sub-DAG has a node that timed out', () => {
 
   it('fails retryably, retries once (parent task and sub-DAG anew), then fails for good', () => {
     expect(path(e, 'd/t').filter((s) => s === 'TimingOut>TimedOut')).toHaveLength(2);
-    expect(path(e, 'd')).toEqual([
-      'NotYetStarted>Queued',
-      'Queued>Running',
-      'Running>DynamicRunning',
-      'DynamicRunning>RetryableFailure',
-      'RetryableFailure>Running',
-      'Running>DynamicRunning',
-      'DynamicRunning>Failing',
-      'Failing>Failed',
-    ]);
+    expect(path(e, 'd')).toEqual(RETRIED_THEN_FAILED);
     expect(node(e, 'd').retries).toBe(1);
     expect(e.phase).toBe('Failed');
   });
@@ -95,16 +98,7 @@ describe('a dynamic node past its execution deadline while its sub-DAG runs', ()
   const e = exec(rec, 'x');
 
   it('retries: the sub-DAG is aborted, the parent task runs again, then the last attempt fails', () => {
-    expect(path(e, 'd')).toEqual([
-      'NotYetStarted>Queued',
-      'Queued>Running',
-      'Running>DynamicRunning',
-      'DynamicRunning>RetryableFailure',
-      'RetryableFailure>Running',
-      'Running>DynamicRunning',
-      'DynamicRunning>Failing',
-      'Failing>Failed',
-    ]);
+    expect(path(e, 'd')).toEqual(RETRIED_THEN_FAILED);
     expect(podCreates(e)).toEqual(['x-d-0', 'x-d-a-0', 'x-d-1', 'x-d-1-a-0']);
     expect(committed(e).filter((o) => o.kind === 'podDelete').map((o) => o.detail)).toEqual(['x-d-a-0', 'x-d-1-a-0']);
   });
