@@ -918,8 +918,7 @@ function roundEvents(ctx: ExecContext, hi: number, ri: number, base: FieldSet, e
         const phase = nodeEventPhase(op.to ?? lastTo.get(id));
         const eventId = `node_id:"${id}" execution_id:{${ctx.idText}}`;
         emit(op.start, 'recordingNodeEvent', MSG.recordingNodeEvent(eventId, phase), nf);
-        // RetryGroup: the enclosing node's attempt, set only on a nested node's events (a nested DAG runs once: 0)
-        const retryGroup = id.includes('/') ? '0' : '';
+        const retryGroup = nodeRetryGroup(ctx, id);
         sink(op, 'node', `id:{${eventId}} producer_id:"propeller" phase:${phase}`, `${id}:${retryGroup}:${NODE_PHASE_NUMBER[phase] ?? 0}`, nf);
         if (op.outcome === 'alreadyExists') emit(op.end, 'nodeEventExists', MSG.nodeEventExists(phase, id), nf);
         else if (isFailedOutcome(op.outcome) && id !== 'end-node') {
@@ -1145,6 +1144,18 @@ const TASK_PHASE_NUMBER: Record<string, number> = {
 function taskEventKey(ctx: ExecContext, op: Op, node: string, phase: string): string {
   const [, , name, version] = taskId(ctx, op);
   return `${node}:${name}:${version}:${podAttempt(ctx, node)}:${TASK_PHASE_NUMBER[phase] ?? 0}:0`;
+}
+
+/**
+ * A node event's RetryGroup: the enclosing node's attempt, set only on a nested node's events. A
+ * dynamic node's retry runs its sub-DAG as `<node>-<attempt>/<child>`; other nested nodes run in attempt 0.
+ */
+function nodeRetryGroup(ctx: ExecContext, id: string): string {
+  const slash = id.lastIndexOf('/');
+  if (slash < 0) return '';
+  const parent = id.slice(0, slash);
+  if (ctx.nodeKind.has(parent)) return '0';
+  return /-(\d+)$/.exec(parent)?.[1] ?? '0';
 }
 
 /** The attempt of a node's latest pod: its name's suffix (`<exec>-<node>-<attempt>`); 0 without a pod (an ArrayNode's own events). */

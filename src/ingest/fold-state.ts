@@ -209,6 +209,17 @@ export class RoundState {
   ) {}
 }
 
+/**
+ * The enclosing node of a nested id's `parent` part: itself, or, for `<node>-<attempt>` that names
+ * no node while `<node>` does, that node (a dynamic node's retry runs its sub-DAG as new node
+ * executions, `<node>-<attempt>/<child>`).
+ */
+export function retriedParent(ex: ExecState, parent: string): string {
+  if (ex.nodes.has(parent)) return parent;
+  const m = /^(.+)-\d+$/.exec(parent);
+  return m !== null && ex.nodes.has(m[1]!) ? m[1]! : parent;
+}
+
 export function nodeKind(id: string, ns: NodeState): NodeKind {
   const slash = id.lastIndexOf('/');
   const leaf = slash >= 0 ? id.slice(slash + 1) : id;

@@ -38,6 +38,7 @@ import {
   type FoldRound,
   newWorker,
   nodeKind,
+  retriedParent,
   type ExecState,
   type HandleState,
   type NodeState,
@@ -1758,7 +1759,7 @@ export class LogFolder {
       n.kind = nodeKind(n.id, ns);
       const slash = n.id.lastIndexOf('/');
       if (slash > 0) {
-        n.parent = n.id.slice(0, slash);
+        n.parent = retriedParent(ex, n.id.slice(0, slash));
         parents ??= new Map();
         parents.set(n.parent, (parents.get(n.parent) ?? false) || n.kind === 'start' || n.kind === 'end');
       }
@@ -1767,7 +1768,7 @@ export class LogFolder {
     if (parents !== undefined) {
       for (const [id, subDag] of parents) {
         const p = this.nodeState(ex, id);
-        if (p.rec.parent === undefined && id.lastIndexOf('/') > 0) p.rec.parent = id.slice(0, id.lastIndexOf('/'));
+        if (p.rec.parent === undefined && id.lastIndexOf('/') > 0) p.rec.parent = retriedParent(ex, id.slice(0, id.lastIndexOf('/')));
         if (p.rec.kind === 'start' || p.rec.kind === 'end' || p.rec.kind === 'branch') continue;
         // a task (cacheable or not) with its own start and end nodes ran a dynamic workflow
         p.rec.kind = subDag ? (p.rec.kind === 'task' || p.rec.kind === 'cachedTask' ? 'dynamic' : 'subworkflow') : 'map';

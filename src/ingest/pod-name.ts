@@ -20,17 +20,21 @@ function isDigits(s: string, from: number, to: number): boolean {
  *
  * The name alone is ambiguous when node ids end in digits (`step-0-0` is node `step-0`, attempt
  * 0), so a caller that knows the execution's node ids passes `isKnown`: a known reading wins —
- * first the whole name before the attempt number, then the segmented (ArrayNode) reading.
+ * first the whole name before the attempt number, then one with some of its `-` read as `/`, then
+ * the segmented (ArrayNode) reading.
  */
 export function podNodeId(rest: string, isKnown?: (id: string) => boolean): string | undefined {
   if (isKnown === undefined) return segmentedNodeId(rest);
   const dash = rest.lastIndexOf('-');
   const whole = dash > 0 && isDigits(rest, dash + 1, rest.length) ? rest.slice(0, dash) : undefined;
   if (whole !== undefined && isKnown(whole)) return whole;
+  // a known nested reading before the segmented one: `d-1-x-0` is `d-1/x` (a dynamic node's second
+  // run) when that node is known, though `d/x` (its first) is known too
+  const nested = whole !== undefined ? nestedReading(whole, isKnown) : undefined;
+  if (nested !== undefined) return nested;
   const segmented = segmentedNodeId(rest);
   if (segmented !== undefined && isKnown(segmented)) return segmented;
-  const nested = whole !== undefined ? nestedReading(whole, isKnown) : undefined;
-  return nested ?? segmented ?? whole;
+  return segmented ?? whole;
 }
 
 /** Most `-` a nested reading tries (2^n readings). */

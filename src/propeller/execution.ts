@@ -186,6 +186,21 @@ export class ExecState {
     return v;
   }
 
+  /**
+   * The sub-DAG attempt `attempt` (> 0) of dynamic node `owner` runs: new node executions, named as
+   * propeller's unique ids name them (`<node>-<attempt>/<child>`: pods `<exec>-<node>-<attempt>-<child>-<n>`),
+   * recorded after the execution's other nodes.
+   */
+  newRun(owner: NodeState, attempt: number): Scope {
+    const nodes = this.nodes.length;
+    const failures = this.failureRecords.length;
+    const scope = this.buildScope(owner.def.dynamic!, owner, `${owner.id}-${attempt}/`);
+    scope.run = attempt;
+    for (let i = nodes; i < this.nodes.length; i++) this.record.nodes.push(this.nodes[i]!.record);
+    for (let i = failures; i < this.failureRecords.length; i++) this.record.nodes.push(this.failureRecords[i]!);
+    return scope;
+  }
+
   private buildScope(def: WorkflowDef, owner: NodeState | null, prefix: string): Scope {
     const scope = new Scope(owner, prefix);
     const byId = new Map<string, NodeState>();

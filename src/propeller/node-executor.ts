@@ -97,38 +97,6 @@ function setPluginAndSend(rc: RoundCtx, n: NodeState, plugin: number, version: n
   return rc.sim.sink.task(rc, n, plugin, version);
 }
 
-/** A nested DAG no longer traversed (its dynamic node retries: the next attempt runs it anew). */
-function deactivate(exec: ExecState, scope: Scope): void {
-  if (!scope.active) return;
-  scope.active = false;
-  const k = exec.activeScopes.indexOf(scope);
-  if (k >= 0) exec.activeScopes.splice(k, 1);
-}
-
-/**
- * The sub-DAG of a dynamic node's next attempt: new node executions (new ids for admin, new pods),
- * every node from NotYetStarted (`ClearSubNodeStatus` cleared their statuses in the retry round).
- */
-function restartScope(rc: RoundCtx, scope: Scope): void {
-  scope.restart();
-  for (const x of scope.nodes) {
-    rc.clearStatus(x);
-    x.forgetOutside();
-    if (x.subnodes !== null) {
-      for (const sub of x.subnodes) {
-        rc.clearStatus(sub);
-        sub.forgetOutside();
-      }
-      const k = rc.exec.activeMaps.indexOf(x);
-      if (k >= 0) rc.exec.activeMaps.splice(k, 1);
-    }
-    if (x.inner !== null) {
-      deactivate(rc.exec, x.inner);
-      restartScope(rc, x.inner);
-    }
-  }
-}
-
 /**
  * A dynamic node whose sub-DAG propsim can run again on a retry: one without launch plans (a child
  * execution is not launched twice here). Otherwise a failure that would be retried fails the node.
@@ -573,16 +541,13 @@ function* retryAfterAbort(rc: RoundCtx, n: NodeState): Gen<boolean> {
   if (rc.error !== null) return false;
   if (n.kind === 'dynamic') {
     if (n.aux !== 0) rc.setAux(n, 0);
-    if (n.inner !== null && n.inner.active) {
-      rc.collapse(n.inner.nodes);
-      deactivate(rc.exec, n.inner);
-    }
+    // `ClearSubNodeStatus`: the sub-DAG's statuses leave the CR (it stops being traversed at commit)
+    if (n.inner !== null && n.inner.active) rc.collapse(n.inner.nodes);
   }
   rc.setAttempt(n, n.attempt + 1);
   rc.setPlugin(n, PLUGIN_NONE, 0);
   rc.transition(n, RUNNING);
   if (n.retryMessage !== null) rc.lastOp()!.detail = n.retryMessage;
-  n.retryMessage = null;
   return false;
 }
 
@@ -705,10 +670,15 @@ function* handleTask(rc: RoundCtx, n: NodeState): Gen<boolean> {
 /** Dynamic node after its parent task succeeded: finalize parent, compile, then run the sub-DAG. */
 function* handleDynamic(rc: RoundCtx, n: NodeState): Gen<boolean> {
   const sim = rc.sim;
-  const inner = n.inner;
+  let inner = n.inner;
   const futures = n.def.dynamic?.specBytes ?? DEFAULT_LITERAL_BYTES;
   let d: number;
   if (n.aux === INNER_FAILING || n.aux === INNER_FAILING_RETRYABLE) return (yield failAfterInner(rc, n)) as boolean;
+  if (n.aux === DYN_PARENT_FINALIZING) {
+    // finalize the parent task (a round whose deadline passed gets here: the timeout follows)
+    rc.setAux(n, DYN_PARENT_FINALIZED);
+    return false;
+  }
   if (n.aux === DYN_PARENT_FINALIZED) {
     d = sim.blob.read(rc, n, F_FUTURES, futures);
     if (d > 0) yield d;
@@ -721,8 +691,8 @@ function* handleDynamic(rc: RoundCtx, n: NodeState): Gen<boolean> {
     if (d > 0) yield d;
     rc.setAux(n, DYN_EXECUTING);
     if (inner) {
-      // a retry's sub-DAG: the one the last attempt ran, anew
-      if (inner.start.phase !== NYS) restartScope(rc, inner);
+      // a retry runs a new sub-DAG (new node executions, pods of their own)
+      if (inner.run !== n.attempt) n.inner = inner = rc.exec.newRun(n, n.attempt);
       activate(rc.exec, inner);
     }
     return false;
@@ -775,6 +745,9 @@ function* failAfterInner(rc: RoundCtx, n: NodeState): Gen<boolean> {
   yield abortScope(rc, n.inner!);
   if (rc.error !== null) return false;
   if (n.aux === INNER_FAILING_RETRYABLE && n.attempt + 1 < (n.def.maxAttempts ?? 1) && subDagRetries(n)) {
+    // a retryable failure is not final: `execute` still checks the deadlines, and one that passed replaces it
+    const expired = n.hasDeadline ? expiredDeadline(rc, n) : NO_DEADLINE;
+    if (expired !== NO_DEADLINE) return (yield timeOut(rc, n, expired)) as boolean;
     // isEligibleForRetry: RetryableFailure, no event; the next round aborts again and starts the next attempt
     rc.transition(n, RETRYABLE_FAILURE);
     rc.lastOp()!.detail = n.retryMessage = 'Dynamic workflow failed';
@@ -825,12 +798,22 @@ function* afterInner(rc: RoundCtx, n: NodeState, inner: Scope, done: number): Ge
   if (r === SCOPE_FAILED) {
     // The node stays running this round (its workflow-node state says Failing). A dynamic node's
     // failure is permanent when a node of its sub-DAG failed, retryable when one only timed out.
-    const retryable = n.kind === 'dynamic' && !inner.nodes.some((x) => x.phase === FAILED);
-    rc.setAux(n, retryable ? INNER_FAILING_RETRYABLE : INNER_FAILING);
+    rc.setAux(n, n.kind === 'dynamic' && !failedForGood(inner) ? INNER_FAILING_RETRYABLE : INNER_FAILING);
     return false;
   }
   if (r === SCOPE_PARTIAL) sim.enqueueSub(rc.exec, 'partial');
   return false;
+}
+
+/**
+ * `IsFailurePermanent` of a failed sub-DAG (`state.HasFailed()`): the traversal's state is that of the
+ * last failed or timed-out node it met (in visiting order); a node that failed is for good, one that
+ * timed out is not.
+ */
+function failedForGood(scope: Scope): boolean {
+  let last: NodeState | null = null;
+  for (const x of scope.nodes) if ((x.phase === FAILED || x.phase === TIMED_OUT) && (last === null || x.order > last.order)) last = x;
+  return last === null || last.phase === FAILED;
 }
 
 /** Launch plan: CreateExecution of a separate execution, then wait for the admin launcher's poll. */

@@ -120,8 +120,6 @@ export class NodeState {
   readonly hasDeadline: boolean;
   /** The message of the attempt a timeout ended, shown when the retry starts; null otherwise. */
   retryMessage: string | null = null;
-  /** Retries of the node executions this node's earlier runs were (its dynamic node retried): its record counts them all. */
-  retriesBefore = 0;
 
   private rngE: Rng | null = null;
   private rngB: Rng | null = null;
@@ -147,28 +145,6 @@ export class NodeState {
     this.hasDeadline = this.activeDeadlineNs > 0 || this.executionDeadlineNs > 0;
   }
 
-
-  /**
-   * A new node execution in this node's place (its dynamic node's next attempt runs the sub-DAG
-   * anew: new ids for admin, new pods): nothing its predecessor sent or created is its own. Its
-   * record goes on: the task phases it shows follow on from the last run's, as a log tells them.
-   */
-  forgetOutside(): void {
-    this.retriesBefore = this.record.retries ?? 0;
-    this.reached = false;
-    this.readyCursor = 0;
-    this.pods.length = 0;
-    this.sentNodeEvents = 0;
-    this.sentTaskEvents = null;
-    this.retryMessage = null;
-    const subs = this.subnodes;
-    if (subs !== null) {
-      this.openSubnodes = subs.length;
-      this.failedSubnodes = 0;
-      this.failingSubnodes = 0;
-      this.wake = new SubnodeWake(subs.length);
-    }
-  }
 
   /** A subnode may have work again (its pod changed, its round was rolled back). */
   wakeSubnode(): void {
@@ -276,23 +252,13 @@ export class Scope {
   failures = 0;
   /** Listed in the execution's active nested scopes. */
   active = false;
+  /** The attempt of its dynamic node this sub-DAG belongs to (each attempt runs a new one). */
+  run = 0;
 
   constructor(
     readonly owner: NodeState | null,
     readonly prefix: string,
   ) {}
-
-  /** Nothing reached, finished or failed: the scope as built (its nodes are reset by the caller). */
-  restart(): void {
-    this.frontier = [];
-    this.others = [];
-    this.pending = [];
-    this.finished.fill(0);
-    this.dead = 0;
-    this.deadOrders = [];
-    this.reached = 0;
-    this.failures = 0;
-  }
 
   /** Indexes the nodes by their visiting order (every node has one, all distinct, from 0). */
   seal(): void {

@@ -79,8 +79,8 @@ export class Pods {
 
   /** Kubernetes pod name of a node attempt (`<exec>-<node>-<attempt>`, subtasks nested). */
   static podName(n: NodeState, attempt: number): string {
-    if (n.kind === 'subnode' && n.owner) return `${taskPodName(n.exec.id, podNodeId(n.owner), n.owner.attempt)}-n${n.subIndex}-${attempt}`;
-    return taskPodName(n.exec.id, podNodeId(n), attempt);
+    if (n.kind === 'subnode' && n.owner) return `${taskPodName(n.exec.id, n.owner.id, n.owner.attempt)}-n${n.subIndex}-${attempt}`;
+    return taskPodName(n.exec.id, n.id, attempt);
   }
 
   /**
@@ -173,16 +173,4 @@ function alwaysFails(s: NodeState): boolean {
   const size = s.owner?.subnodes?.length ?? 0;
   if (k <= 0 || size === 0) return false;
   return Math.floor(((s.subIndex + 1) * k) / size) > Math.floor((s.subIndex * k) / size);
-}
-
-/**
- * A node's id as its pods' names spell it: inside a dynamic node past its first attempt, that
- * attempt follows the dynamic node's id (`d-1-x`), as in propeller's unique node ids, so that each
- * attempt's sub-DAG has pods of its own. (Propeller spells attempt 0 too; propsim leaves it out.)
- */
-function podNodeId(n: NodeState): string {
-  const o = n.owner;
-  if (o === null) return n.id;
-  const local = n.id.slice(o.id.length + 1);
-  return o.kind === 'dynamic' && o.attempt > 0 ? `${podNodeId(o)}-${o.attempt}/${local}` : `${podNodeId(o)}/${local}`;
 }

@@ -1,12 +1,12 @@
 import * as stamp from '../timeline/stamp.js';
 import type { Op, OpKind, Round } from '../timeline/types.js';
 import type { ExecState } from './execution.js';
-import type { NodeState } from './node-state.js';
+import type { NodeState, Scope } from './node-state.js';
 import * as phases from './phases.js';
 import type { Sim } from './sim-context.js';
 
 // Bound once: imported bindings are property getters under tsx/vitest, too slow for the hot path.
-const { FAILED, FAILING, NODE_PHASE_NAMES, NYS, QUEUED, RETRYABLE_FAILURE, RUNNING, SUCCEEDED: SUCCEEDED_PHASE, TIMED_OUT, WF_PHASE_NAMES, isTerminalNode } = phases;
+const { FAILED, FAILING, NODE_PHASE_NAMES, QUEUED, RETRYABLE_FAILURE, RUNNING, SUCCEEDED: SUCCEEDED_PHASE, TIMED_OUT, WF_PHASE_NAMES, isTerminalNode } = phases;
 const { exactTransition } = stamp;
 
 /**
@@ -195,26 +195,6 @@ export class RoundCtx {
     }
   }
 
-  /**
-   * `n` back to NotYetStarted with an empty status: the node of a sub-DAG its dynamic node's next
-   * attempt runs anew (`ClearSubNodeStatus`). Undone on a failed round like any status change.
-   */
-  clearStatus(n: NodeState): void {
-    this.touch(n);
-    n.phase = NYS;
-    n.plugin = 0;
-    n.pluginVer = 0;
-    n.attempt = 0;
-    n.aux = 0;
-    n.deadline = 0;
-    n.queuedAt = -1;
-    n.attemptStartedAt = -1;
-    this.exec.statusSum -= n.crContrib;
-    n.crContrib = 0;
-    n.collapsed = false;
-    this.changed = true;
-  }
-
   /** Task status change without a node transition (new plugin phase or version). */
   setPlugin(n: NodeState, plugin: number, version: number): void {
     this.touch(n);
@@ -331,11 +311,7 @@ export class RoundCtx {
           // below a failed node too: the traversal goes on there, and skips what it finds
           if (!n.isCase) for (const d of n.downstream) n.scope.reach(d);
         }
-        if (n.inner && n.inner.active) {
-          n.inner.active = false;
-          const k = exec.activeScopes.indexOf(n.inner);
-          if (k >= 0) exec.activeScopes.splice(k, 1);
-        }
+        if (n.inner && n.inner.active) deactivate(exec, n.inner);
         if (n.subnodes) {
           const k = exec.activeMaps.indexOf(n);
           if (k >= 0) exec.activeMaps.splice(k, 1);
@@ -346,6 +322,11 @@ export class RoundCtx {
         if (to === FAILED) n.owner.failedSubnodes++;
         if (to === FAILING) n.owner.failingSubnodes++;
         if (from === FAILING) n.owner.failingSubnodes--;
+      }
+      if (from === RETRYABLE_FAILURE) {
+        n.retryMessage = null;
+        // a dynamic node's next attempt: the sub-DAG the last one ran is no longer traversed
+        if (n.kind === 'dynamic' && n.inner !== null && n.inner.active) deactivate(exec, n.inner);
       }
       noteRetries(n);
       // A gate that opened: its deadline (sleep elapsed, approval or signal arrived) is final now.
@@ -367,13 +348,20 @@ export class RoundCtx {
   }
 }
 
+/** A nested DAG no longer traversed: its node finished, or a dynamic node's next attempt runs a new one. */
+function deactivate(exec: ExecState, scope: Scope): void {
+  scope.active = false;
+  const k = exec.activeScopes.indexOf(scope);
+  if (k >= 0) exec.activeScopes.splice(k, 1);
+}
+
 /**
  * A retry counts once its attempt runs (its pod exists): one set up as the workflow failed never
  * ran. A map subtask's counts when its next attempt starts (RetryableFailure → Running), the last
  * of its steps a log shows.
  */
 function noteRetries(n: NodeState): void {
-  if (n.attempt > 0 && (n.kind === 'subnode' || n.pods[n.attempt] !== undefined)) n.record.retries = n.retriesBefore + n.attempt;
+  if (n.attempt > 0 && (n.kind === 'subnode' || n.pods[n.attempt] !== undefined)) n.record.retries = n.attempt;
 }
 
 /**

@@ -5,10 +5,12 @@
  * new sub-DAG (new node executions, new pods). A node of the sub-DAG that failed for good fails the
  * dynamic node for good.
  */
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { logLines } from '../../src/export/logs.js';
+import { computeReport } from '../../src/metrics/report.js';
+import { loadSimulationInput } from '../../src/model/load.js';
 import type { WorkflowNode } from '../../src/model/workflow.js';
 import { simulate } from '../../src/propeller/simulator.js';
 import type { Execution, Recording } from '../../src/timeline/types.js';
@@ -45,8 +47,9 @@ describe('a dynamic node whose sub-DAG has a node that timed out', () => {
   const rec = sim([{ id: 'd', kind: 'dynamic', upstream: [], runtime: constant(5), dynamic: timingOut(), maxAttempts: 2 }]);
   const e = exec(rec, 'x');
 
-  it('fails retryably, retries once (parent task and sub-DAG anew), then fails for good', () => {
-    expect(path(e, 'd/t').filter((s) => s === 'TimingOut>TimedOut')).toHaveLength(2);
+  it('fails retryably, retries once (parent task and a new sub-DAG), then fails for good', () => {
+    expect(path(e, 'd/t').at(-1)).toBe('TimingOut>TimedOut');
+    expect(path(e, 'd-1/t').at(-1)).toBe('TimingOut>TimedOut');
     expect(path(e, 'd')).toEqual(RETRIED_THEN_FAILED);
     expect(node(e, 'd').retries).toBe(1);
     expect(e.phase).toBe('Failed');
@@ -55,14 +58,27 @@ describe('a dynamic node whose sub-DAG has a node that timed out', () => {
   it('sends no event for the retry; the second DYNAMIC_RUNNING is the one admin has; FAILED once, at the end', () => {
     expect(nodeEvents(e, 'd')).toEqual(['QUEUED:ok', 'RUNNING:ok', 'DYNAMIC_RUNNING:ok', 'DYNAMIC_RUNNING:alreadyExists', 'FAILED:ok']);
     // the new sub-DAG's nodes are new node executions: their events are new
-    expect(nodeEvents(e, 'd/a').filter((s) => s === 'QUEUED:ok')).toHaveLength(2);
+    expect(nodeEvents(e, 'd/a')[0]).toBe('QUEUED:ok');
+    expect(nodeEvents(e, 'd-1/a')[0]).toBe('QUEUED:ok');
   });
 
-  it("runs each attempt's pods under their own names: the parent's, then the sub-DAG's after its attempt", () => {
+  it("records the second run's nodes as new nodes (`d-1/…`, as propeller's unique ids), with pods of their own", () => {
     expect(podCreates(e)).toEqual(['x-d-0', 'x-d-a-0', 'x-d-t-0', 'x-d-t-1', 'x-d-1', 'x-d-1-a-0', 'x-d-1-t-0', 'x-d-1-t-1']);
-    // the sub-DAG's records span both runs: two retries of `t` in all
-    expect(node(e, 'd/t').retries).toBe(2);
-    expect(node(e, 'd/t').pods).toHaveLength(4);
+    for (const id of ['d/t', 'd-1/t']) {
+      expect(node(e, id).retries).toBe(1);
+      expect(node(e, id).pods).toHaveLength(2);
+      expect(node(e, id).parent).toBe('d');
+    }
+    expect(e.nodes.filter((n) => n.id.startsWith('d-1/')).map((n) => n.id)).toEqual(['d-1/start-node', 'd-1/a', 'd-1/t', 'd-1/end-node']);
+  });
+
+  it("reports both runs' user code as the dynamic node's (simulation and fold of its logs)", async () => {
+    const userOf = (r: Recording) => computeReport(r).executions[0]!.nodes.find((n) => n.id === 'd')!.userNs;
+    // the pods that ran their 30 minutes out were aborted; each run had user code for its two attempts
+    expect(userOf(rec)).toBeGreaterThan(19 * 60e9);
+    const { folded } = await logRoundTrip(rec, join(dir, 'report.jsonl'), { format: 'json', cri: true });
+    // (a log dates a pod's container start from the task events around it, not exactly)
+    expect(Math.abs(userOf(folded) - userOf(rec))).toBeLessThan(0.01 * userOf(rec));
   });
 
   it('starts the new sub-DAG only after the retry: every node of the first run finished or was aborted before', () => {
@@ -72,9 +88,8 @@ describe('a dynamic node whose sub-DAG has a node that timed out', () => {
     expect(aborts.map((o) => o.detail)).toEqual(['x-d-t-0', 'x-d-t-1', 'x-d-1-t-0', 'x-d-1-t-1']);
     expect(aborts.slice(0, 2).every((o) => o.start <= retry)).toBe(true);
     expect(aborts.slice(2).every((o) => o.start > retry)).toBe(true);
-    const restarted = node(e, 'd/a').transitions.filter((t) => t.from === 'NotYetStarted');
-    expect(restarted).toHaveLength(2);
-    expect(restarted[1]!.at).toBeGreaterThan(retry);
+    expect(node(e, 'd/a').transitions[0]!.at).toBeLessThan(retry);
+    expect(node(e, 'd-1/a').transitions[0]!.at).toBeGreaterThan(retry);
   });
 
   it('folds back from its logs to the same structure', async () => {
@@ -126,5 +141,56 @@ describe('failures a dynamic node does not retry', () => {
     const e = exec(sim([{ id: 'd', kind: 'dynamic', upstream: [], runtime: constant(5), dynamic: sub, maxAttempts: 2 }]), 'x');
     expect(path(e, 'd')).not.toContain('DynamicRunning>RetryableFailure');
     expect(path(e, 'd').slice(-2)).toEqual(['DynamicRunning>Failing', 'Failing>Failed']);
+  });
+});
+
+describe('a dynamic node whose deadline passes in the round that finalizes its parent task', () => {
+  it('finalizes the parent and then times out: it never succeeds without running its sub-DAG', () => {
+    const file = join(dir, 'finalizing.yaml');
+    writeFileSync(
+      file,
+      `name: finalizing
+description: each attempt's deadline passes around its parent task's success
+workflows:
+  main:
+    nodes:
+      - {id: d, retries: 1, runtime: 10s, timeout: 14500ms, dynamic: {nodes: [{id: a, runtime: 60s}]}}
+executions:
+  - {workflow: main, count: 20, arrival: {every: 1s}}
+`,
+    );
+    const rec = simulate(loadSimulationInput(file).executions, testModel(), { seed: 1, replication: 0 });
+    expect(rec.executions).toHaveLength(20);
+    for (const e of rec.executions) {
+      expect(e.phase, e.id).toBe('Failed');
+      expect(path(e, 'd'), e.id).not.toContain('DynamicRunning>Succeeding');
+    }
+    // some attempts' deadlines passed while the parent task was being finalized (their sub-DAG never started)
+    expect(rec.executions.some((e) => e.nodes.every((n) => !n.id.startsWith('d/') || n.transitions.length === 0))).toBe(true);
+  });
+});
+
+describe('a sub-DAG under FAIL_AFTER_EXECUTABLE_NODES_COMPLETE with a failed node and a timed-out one', () => {
+  it('is judged by the last of them the traversal meets (handleDownstream keeps the last failed state)', () => {
+    const file = join(dir, 'fail-after.yaml');
+    writeFileSync(
+      file,
+      `name: fail-after
+description: a node fails early, another times out later in visiting order
+workflows:
+  main:
+    onFailurePolicy: afterExecutableNodesComplete
+    nodes:
+      - id: d
+        retries: 1
+        dynamic: {nodes: [{id: f, runtime: 10s, failedAttempts: 5, retries: 0}, {id: t, runtime: 30m, timeout: 2m, retries: 1}]}
+executions:
+  - {workflow: main}
+`,
+    );
+    const e = simulate(loadSimulationInput(file).executions, testModel(), { seed: 1, replication: 0 }).executions[0]!;
+    expect(path(e, 'd/f').at(-1)).toBe('Failing>Failed');
+    expect(path(e, 'd/t').at(-1)).toBe('TimingOut>TimedOut');
+    expect(path(e, 'd')).toEqual(RETRIED_THEN_FAILED);
   });
 });
