@@ -641,6 +641,14 @@ interface DynamicAbort {
  * in phase Failing). Keyed by the op before whose lines the handler's own lines go: the first
  * abort op of the sub-DAG, and the node's closing op.
  */
+/** `id` lies in a sub-DAG run of dynamic node `d`: `d/…`, or `d-<attempt>/…` (a retry's run) unless that names another node. */
+function inRunOf(ctx: ExecContext, d: string, id: string): boolean {
+  if (!id.startsWith(d)) return false;
+  if (id.charCodeAt(d.length) === 47) return true;
+  const m = /^-(\d+)\//.exec(id.slice(d.length));
+  return m !== null && !ctx.nodeKind.has(`${d}-${m[1]}`);
+}
+
 function dynamicAborts(ctx: ExecContext, ops: readonly Op[]): Map<Op, DynamicAbort[]> {
   const out = new Map<Op, DynamicAbort[]>();
   const put = (o: Op, a: DynamicAbort): void => {
@@ -662,7 +670,6 @@ function dynamicAborts(ctx: ExecContext, ops: readonly Op[]): Map<Op, DynamicAbo
     const leaving = retrying || (o.kind === 'nodeTransition' && o.from === 'Failing' && o.to === 'Failed');
     const entering = o.kind === 'nodeTransition' && (o.to === 'Failing' || o.to === 'RetryableFailure');
     if (!aborted && !leaving && !entering) continue;
-    const prefix = d + '/';
     let first = i;
     for (let k = after.get(d) ?? 0; k < i; k++) {
       const x = ops[k]!;
@@ -671,7 +678,7 @@ function dynamicAborts(ctx: ExecContext, ops: readonly Op[]): Map<Op, DynamicAbo
         x.kind === 'terminateExecution' ||
         (x.kind === 'nodeEvent' && x.to === 'ABORTED') ||
         ((x.kind === 'taskEvent' || x.kind === 'bufferedTaskEvent') && x.to === 'PhaseAborted');
-      if (abortOp && x.node !== undefined && x.node.startsWith(prefix)) {
+      if (abortOp && x.node !== undefined && inRunOf(ctx, d, x.node)) {
         first = k;
         break;
       }

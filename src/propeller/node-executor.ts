@@ -744,10 +744,13 @@ function* handleSubworkflow(rc: RoundCtx, n: NodeState): Gen<boolean> {
 function* failAfterInner(rc: RoundCtx, n: NodeState): Gen<boolean> {
   yield abortScope(rc, n.inner!);
   if (rc.error !== null) return false;
-  if (n.aux === INNER_FAILING_RETRYABLE && n.attempt + 1 < (n.def.maxAttempts ?? 1) && subDagRetries(n)) {
-    // a retryable failure is not final: `execute` still checks the deadlines, and one that passed replaces it
+  if (n.aux === INNER_FAILING_RETRYABLE) {
+    // a retryable failure is not final: `execute` checks the deadlines before the retry budget, and
+    // one that passed replaces it (an active deadline times the node out, on its last attempt too)
     const expired = n.hasDeadline ? expiredDeadline(rc, n) : NO_DEADLINE;
     if (expired !== NO_DEADLINE) return (yield timeOut(rc, n, expired)) as boolean;
+  }
+  if (n.aux === INNER_FAILING_RETRYABLE && n.attempt + 1 < (n.def.maxAttempts ?? 1) && subDagRetries(n)) {
     // isEligibleForRetry: RetryableFailure, no event; the next round aborts again and starts the next attempt
     rc.transition(n, RETRYABLE_FAILURE);
     rc.lastOp()!.detail = n.retryMessage = 'Dynamic workflow failed';

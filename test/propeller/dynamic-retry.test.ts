@@ -122,6 +122,16 @@ describe('a dynamic node past its execution deadline while its sub-DAG runs', ()
     const { folded } = await logRoundTrip(rec, join(dir, 'deadline.jsonl'), { format: 'json' });
     expect(shape(folded)).toEqual(shape(rec));
   });
+
+  it("logs each run's abort under the dynamic handler's header: attempt 0's in the retry, attempt 1's as it fails", () => {
+    const lines = [...logLines(rec)].filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { json: { node?: string }; msg: string });
+    const at = (node: string, msg: string) => lines.findIndex((l) => l.json.node === node && l.msg.startsWith(msg));
+    for (const [attempt, child] of [[0, 'd/a'], [1, 'd-1/a']] as const) {
+      const header = at('d', `Aborting dynamic workflow at RetryAttempt [${attempt}]`);
+      expect(header, child).toBeGreaterThan(0);
+      expect(header).toBeLessThan(at(child, 'KillTask invoked.'));
+    }
+  });
 });
 
 describe('failures a dynamic node does not retry', () => {
@@ -192,5 +202,28 @@ executions:
     expect(path(e, 'd/f').at(-1)).toBe('Failing>Failed');
     expect(path(e, 'd/t').at(-1)).toBe('TimingOut>TimedOut');
     expect(path(e, 'd')).toEqual(RETRIED_THEN_FAILED);
+  });
+});
+
+describe("a dynamic node's active deadline that passes as its sub-DAG fails retryably", () => {
+  it('times the node out, on its last attempt too (the deadline is checked before the retry budget)', () => {
+    const sub = workflow('sub', [task('t', [], { runtime: constant(1800), activeDeadline: 60, executionDeadline: 60 })]);
+    const mk = (id: string, deadline: number) => plan(id, workflow('wf', [{ id: 'd', kind: 'dynamic', upstream: [], runtime: constant(5), dynamic: sub, activeDeadline: deadline, maxAttempts: 1 }]));
+    // without the deadline: when the sub-DAG's task timed out, and when the node left DynamicRunning
+    const probe = exec(simulate([mk('probe', 1e5)], testModel(), { seed: 3, replication: 0 }), 'probe');
+    const queued = node(probe, 'd').transitions[0]!.at;
+    const lo = (node(probe, 'd/t').transitions.find((t) => t.to === 'TimedOut')!.at - queued) / 1e9;
+    const hi = (node(probe, 'd').transitions.find((t) => t.from === 'DynamicRunning')!.at - queued) / 1e9 + 0.5;
+    const plans = Array.from({ length: 20 }, (_, i) => mk(`x${i}`, lo + ((hi - lo) * i) / 19));
+    const rec = simulate(plans, testModel(), { seed: 3, replication: 0 });
+    let timedOut = 0;
+    for (const e of rec.executions) {
+      const d = node(e, 'd');
+      const deadline = d.transitions[0]!.at + plans.find((p) => p.id === e.id)!.workflow.nodes.find((x) => x.id === 'd')!.activeDeadline! * 1e9;
+      const failing = d.transitions.find((t) => t.to === 'Failing');
+      if (failing) expect(failing.at, e.id).toBeLessThanOrEqual(deadline);
+      if (path(e, 'd').includes('TimingOut>TimedOut')) timedOut++;
+    }
+    expect(timedOut).toBeGreaterThan(0);
   });
 });
