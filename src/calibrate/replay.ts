@@ -46,8 +46,29 @@ const KIND: Record<string, WorkflowNodeKind> = {
   unknown: 'task',
 };
 
+/** A nested id without its parent's: `d/x`, and `d-1/x` of a retried dynamic node's second run, are `x`. */
 function localId(id: string, parent: string | undefined): string {
-  return parent !== undefined && id.startsWith(`${parent}/`) ? id.slice(parent.length + 1) : id;
+  if (parent === undefined || !id.startsWith(parent)) return id;
+  if (id.charCodeAt(parent.length) === 47) return id.slice(parent.length + 1);
+  const run = /^-\d+\//.exec(id.slice(parent.length));
+  return run !== null ? id.slice(parent.length + run[0].length) : id;
+}
+
+/** Which run of its dynamic node's sub-DAG a child is in: 0 for `d/x`, k for `d-k/x`. */
+function runOf(id: string, parent: string): number {
+  const run = /^-(\d+)\//.exec(id.slice(parent.length));
+  return run !== null ? Number(run[1]) : 0;
+}
+
+/**
+ * A retried dynamic node ran its sub-DAG once per attempt (`d/…`, then `d-1/…`): the replay keeps
+ * the first run that started (the node's retries replay the others).
+ */
+function oneRun(level: NodeRecord[], parent: string): NodeRecord[] {
+  const runs = [...new Set(level.map((n) => runOf(n.id, parent)))].sort((a, b) => a - b);
+  if (runs.length <= 1) return level;
+  const started = runs.find((k) => level.some((n) => runOf(n.id, parent) === k && n.transitions.length > 0)) ?? runs[0];
+  return level.filter((n) => runOf(n.id, parent) === started);
 }
 
 function podsOf(n: NodeRecord): PodTimes[] {
@@ -257,9 +278,10 @@ class PlanBuilder {
 
   /** The workflow of one scope: nodes whose parent is `parent` (top level: none, or not recorded). */
   def(name: string, parent: string | undefined): WorkflowDef {
-    const level = this.exec.nodes.filter((n) =>
+    let level = this.exec.nodes.filter((n) =>
       parent === undefined ? n.parent === undefined || !this.recorded.has(n.parent) : n.parent === parent,
     );
+    if (parent !== undefined) level = oneRun(level, parent);
     const nodes: WorkflowNode[] = [];
     const ids = new Set<string>();
     let failureNode: WorkflowNode | undefined;
@@ -349,6 +371,8 @@ class PlanBuilder {
       wn.failedAttempts = pods.length;
       wn.maxAttempts = pods.length;
     } else if (retries > 0 && kind === 'task') wn.failedAttempts = retries;
+    // a dynamic node retried (its sub-DAG's run failed): the same failure replays, within as many attempts
+    if (kind === 'dynamic' && retries > 0) wn.maxAttempts = retries + 1;
     if (n.cache !== undefined) wn.cache = { hit: n.cache === 'hit' };
     else if (n.kind === 'cachedTask') wn.cache = { hit: pods.length === 0 };
     // deadlines the recording saw pass apply again (others it cannot know)

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { logLines } from '../../src/export/logs.js';
 import { computeReport } from '../../src/metrics/report.js';
+import { replayPlans } from '../../src/calibrate/replay.js';
 import { loadSimulationInput } from '../../src/model/load.js';
 import type { WorkflowNode } from '../../src/model/workflow.js';
 import { simulate } from '../../src/propeller/simulator.js';
@@ -95,6 +96,13 @@ describe('a dynamic node whose sub-DAG has a node that timed out', () => {
   it('folds back from its logs to the same structure', async () => {
     const { folded } = await logRoundTrip(rec, join(dir, 'timed-out.jsonl'), { format: 'json' });
     expect(shape(folded)).toEqual(shape(rec));
+  });
+
+  it('replays as one sub-DAG (the first run) and a dynamic node with as many attempts', () => {
+    const [replayed] = replayPlans(rec);
+    const d = replayed!.workflow.nodes.find((n) => n.id === 'd')!;
+    expect(d.maxAttempts).toBe(2);
+    expect(d.dynamic!.nodes.map((n) => `${n.id}<${n.upstream.join(',')}`)).toEqual(['start-node<', 'a<start-node', 't<a', 'end-node<t']);
   });
 
   it("logs the retry's abort and finalize of each attempt as the dynamic handler does", () => {
