@@ -193,6 +193,14 @@ export function nodeWindows(exec: Execution, created: Instant, seenUntil?: Insta
         p.endTransition = { ...a, from: s.last.to };
         p.complete = true;
         p.aborted = true;
+      } else if (node.kind === 'subnode') {
+        // an ArrayNode's abort sends no node event for its subtasks: their task phase says it
+        const tp = node.taskPhases?.at(-1);
+        if (tp !== undefined && tp.to === 'PhaseAborted' && tp.at >= s.last.at) {
+          p.endTransition = { ...tp, from: s.last.to, to: 'Aborted' };
+          p.complete = true;
+          p.aborted = true;
+        }
       }
     }
     parts.push(p);

@@ -235,3 +235,33 @@ describe("a dynamic node's active deadline that passes as its sub-DAG fails retr
     expect(timedOut).toBeGreaterThan(0);
   });
 });
+
+describe('an ArrayNode in a retried sub-DAG', () => {
+  it("ends its aborted subtasks' time at the abort (their task phase), not at the end of the execution", async () => {
+    const file = join(dir, 'map-run.yaml');
+    writeFileSync(
+      file,
+      `name: map-run
+description: a map task aborted with its run, then run again
+workflows:
+  main:
+    nodes:
+      - {id: d, retries: 1, dynamic: {nodes: [{id: m, map: {size: 2, runtime: 30m}}, {id: t, runtime: 30m, timeout: 2m, retries: 1}]}}
+executions:
+  - {workflow: main}
+`,
+    );
+    const rec = simulate(loadSimulationInput(file).executions, testModel(), { seed: 1, replication: 0 });
+    const e = rec.executions[0]!;
+    expect(path(e, 'd')).toEqual(RETRIED_THEN_FAILED);
+    const retry = node(e, 'd').transitions.find((t) => t.from === 'RetryableFailure')!.at;
+    const aborted = node(e, 'd/m/n0').taskPhases!.at(-1)!;
+    expect(aborted.to).toBe('PhaseAborted');
+    expect(aborted.at).toBeLessThanOrEqual(retry);
+    const { folded } = await logRoundTrip(rec, join(dir, 'map-run.jsonl'), { format: 'json', cri: true });
+    for (const r of [rec, folded]) {
+      const sub = computeReport(r).executions[0]!.nodes.find((n) => n.id === 'd/m/n0')!;
+      expect(sub.userNs + sub.flyteNs + sub.externalNs, r.source).toBeLessThanOrEqual(aborted.at - node(e, 'd/m/n0').transitions[0]!.at + 1e9);
+    }
+  });
+});
