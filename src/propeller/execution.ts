@@ -192,6 +192,13 @@ export class ExecState {
    * recorded after the execution's other nodes.
    */
   newRun(owner: NodeState, attempt: number): Scope {
+    // a sub-DAG that never ran (the parent task retried first) leaves the record
+    const unused = owner.inner;
+    if (unused !== null && !unused.active && unused.start.phase === NYS) {
+      const keep = this.record.nodes.filter((r) => !r.id.startsWith(unused.prefix));
+      this.record.nodes.length = 0;
+      this.record.nodes.push(...keep);
+    }
     const nodes = this.nodes.length;
     const failures = this.failureRecords.length;
     const scope = this.buildScope(owner.def.dynamic!, owner, `${owner.id}-${attempt}/`);

@@ -265,3 +265,13 @@ executions:
     }
   });
 });
+
+describe('a dynamic node whose parent task retried before any sub-DAG ran', () => {
+  it('records only the sub-DAG its attempt ran (`d-1/…`), none that never ran', () => {
+    const sub = workflow('sub', [task('a', [], { runtime: constant(10) })]);
+    const e = exec(sim([{ id: 'd', kind: 'dynamic', upstream: [], runtime: constant(5), dynamic: sub, failedAttempts: 1, maxAttempts: 2 }]), 'x');
+    expect(e.phase).toBe('Succeeded');
+    expect(node(e, 'd').retries).toBe(1);
+    expect(e.nodes.filter((n) => n.parent === 'd').map((n) => n.id)).toEqual(['d-1/start-node', 'd-1/a', 'd-1/end-node']);
+  });
+});
