@@ -28,6 +28,13 @@ export function podNodeId(rest: string, isKnown?: (id: string) => boolean): stri
   const dash = rest.lastIndexOf('-');
   const whole = dash > 0 && isDigits(rest, dash + 1, rest.length) ? rest.slice(0, dash) : undefined;
   if (whole !== undefined && isKnown(whole)) return whole;
+  // an ArrayNode subtask, `<map>-<attempt>-n<i>-<attempt>`, its map's id read as any node's (nested
+  // in a subworkflow or a dynamic node's run: `d-1-m-0-n0-0` is `d-1/m/n0`)
+  const sub = SUBTASK.exec(rest);
+  if (sub !== null) {
+    const map = isKnown(sub[1]!) ? sub[1] : nestedReading(sub[1]!, isKnown);
+    if (map !== undefined && isKnown(`${map}/${sub[2]}`)) return `${map}/${sub[2]}`;
+  }
   // a known nested reading before the segmented one: `d-1-x-0` is `d-1/x` (a dynamic node's second
   // run) when that node is known, though `d/x` (its first) is known too
   const nested = whole !== undefined ? nestedReading(whole, isKnown) : undefined;
@@ -36,6 +43,9 @@ export function podNodeId(rest: string, isKnown?: (id: string) => boolean): stri
   if (segmented !== undefined && isKnown(segmented)) return segmented;
   return segmented ?? whole;
 }
+
+/** An ArrayNode subtask pod's name after `<exec>-`: its map's id, and the subnode's. */
+const SUBTASK = /^(.+)-\d+-(n\d+)-\d+$/;
 
 /** Most `-` a nested reading tries (2^n readings). */
 const MAX_NESTED_DASHES = 6;

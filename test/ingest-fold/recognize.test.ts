@@ -285,6 +285,16 @@ describe('pod names back to node ids', () => {
     // A known id with dashes is taken as it is, not split into a nested one.
     expect(podNodeId('my-node-0', isKnown)).toBe('my-node');
   });
+  it("an ArrayNode subtask's pod inside a subworkflow or a dynamic node's runs resolves to its subnode", () => {
+    const known = new Set(['d', 'd/m', 'd/m/n0', 'd-1/m', 'd-1/m/n0', 'd-1/x', 'd/x', 's', 's/mm', 's/mm/n3']);
+    const isKnown = (id: string) => known.has(id);
+    expect(podNodeId('d-m-0-n0-0', isKnown)).toBe('d/m/n0');
+    expect(podNodeId('d-1-m-0-n0-1', isKnown)).toBe('d-1/m/n0');
+    expect(podNodeId('s-mm-0-n3-0', isKnown)).toBe('s/mm/n3');
+    // a retry run's task: the run's node, though the first run's is known too
+    expect(podNodeId('d-1-x-0', isKnown)).toBe('d-1/x');
+    expect(podNodeId('d-x-2', isKnown)).toBe('d/x');
+  });
   it.each(['n0', 'n0-', '-0', 'n0-0-x', '', 'abcdef123'])('%s is not a pod name suffix', (rest) => {
     expect(podNodeId(rest)).toBeUndefined();
   });
