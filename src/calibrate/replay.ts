@@ -3,6 +3,7 @@ import { nodeWindows, type NodeWindow } from '../metrics/node-window.js';
 import { topologicalOrder } from '../model/dag.js';
 import type { ExecutionPlan, WorkflowDef, WorkflowNode, WorkflowNodeKind } from '../model/workflow.js';
 import { TERMINAL_NODE_PHASES, type Execution, type NodeRecord, type PodTimes, type Recording } from '../timeline/types.js';
+import { childRun, runPrefix } from '../timeline/sub-dag-runs.js';
 
 /**
  * Replay: recorded executions -> execution plans, so that a recording can be re-simulated.
@@ -48,16 +49,14 @@ const KIND: Record<string, WorkflowNodeKind> = {
 
 /** A nested id without its parent's: `d/x`, and `d-1/x` of a retried dynamic node's second run, are `x`. */
 function localId(id: string, parent: string | undefined): string {
-  if (parent === undefined || !id.startsWith(parent)) return id;
-  if (id.charCodeAt(parent.length) === 47) return id.slice(parent.length + 1);
-  const run = /^-\d+\//.exec(id.slice(parent.length));
-  return run !== null ? id.slice(parent.length + run[0].length) : id;
+  if (parent === undefined) return id;
+  const run = childRun(id, parent);
+  return run === undefined ? id : id.slice(runPrefix(parent, run).length);
 }
 
 /** Which run of its dynamic node's sub-DAG a child is in: 0 for `d/x`, k for `d-k/x`. */
 function runOf(id: string, parent: string): number {
-  const run = /^-(\d+)\//.exec(id.slice(parent.length));
-  return run !== null ? Number(run[1]) : 0;
+  return childRun(id, parent) ?? 0;
 }
 
 /**

@@ -13,6 +13,7 @@
 import type { Enqueue, Execution, HandleCall, NodeKind, Ns, Op, OpKind, Recording, Round, Transition } from '../timeline/types.js';
 import { TERMINAL_WORKFLOW_PHASES } from '../timeline/types.js';
 import { ETCD_ERRORS, MSG, PLUGIN_OF_TASK_EVENT, executionIdText } from '../timeline/templates.js';
+import { childRun, runOwner } from '../timeline/sub-dag-runs.js';
 import { ERROR_CLASSES, errorClass, isFailedOutcome } from '../timeline/error-class.js';
 import { writeAtomically } from './atomic-write.js';
 import {
@@ -641,14 +642,6 @@ interface DynamicAbort {
  * in phase Failing). Keyed by the op before whose lines the handler's own lines go: the first
  * abort op of the sub-DAG, and the node's closing op.
  */
-/** `id` lies in a sub-DAG run of dynamic node `d`: `d/…`, or `d-<attempt>/…` (a retry's run) unless that names another node. */
-function inRunOf(ctx: ExecContext, d: string, id: string): boolean {
-  if (!id.startsWith(d)) return false;
-  if (id.charCodeAt(d.length) === 47) return true;
-  const m = /^-(\d+)\//.exec(id.slice(d.length));
-  return m !== null && !ctx.nodeKind.has(`${d}-${m[1]}`);
-}
-
 function dynamicAborts(ctx: ExecContext, ops: readonly Op[]): Map<Op, DynamicAbort[]> {
   const out = new Map<Op, DynamicAbort[]>();
   const put = (o: Op, a: DynamicAbort): void => {
@@ -1154,15 +1147,20 @@ function taskEventKey(ctx: ExecContext, op: Op, node: string, phase: string): st
 }
 
 /**
- * A node event's RetryGroup: the enclosing node's attempt, set only on a nested node's events. A
- * dynamic node's retry runs its sub-DAG as `<node>-<attempt>/<child>`; other nested nodes run in attempt 0.
+ * A node event's RetryGroup: the enclosing node's attempt, set only on a nested node's events (a
+ * dynamic node's retry runs its sub-DAG as `<node>-<attempt>/<child>`; other nested nodes run in attempt 0).
  */
 function nodeRetryGroup(ctx: ExecContext, id: string): string {
   const slash = id.lastIndexOf('/');
   if (slash < 0) return '';
   const parent = id.slice(0, slash);
-  if (ctx.nodeKind.has(parent)) return '0';
-  return /-(\d+)$/.exec(parent)?.[1] ?? '0';
+  return String(ctx.nodeKind.has(parent) ? 0 : (runOwner(parent)?.attempt ?? 0));
+}
+
+/** `id` lies in a sub-DAG run of dynamic node `d` (`d/…`, or a retry's `d-<attempt>/…` unless that names another node). */
+function inRunOf(ctx: ExecContext, d: string, id: string): boolean {
+  const run = childRun(id, d);
+  return run === 0 || (run !== undefined && !ctx.nodeKind.has(`${d}-${run}`));
 }
 
 /** The attempt of a node's latest pod: its name's suffix (`<exec>-<node>-<attempt>`); 0 without a pod (an ArrayNode's own events). */

@@ -3,6 +3,7 @@
  * built. Internal to the ingest layer (`fold.ts` drives it).
  */
 import type { Execution, HandleCall, NodeKind, NodeRecord, Ns, Op, Round, Stamp, StreakEnd, Enqueue } from '../timeline/types.js';
+import { runOwner } from '../timeline/sub-dag-runs.js';
 
 /**
  * Log instants are whole-second stamps (or CRI receive times): the fold states every bound of its
@@ -216,8 +217,8 @@ export class RoundState {
  */
 export function retriedParent(ex: ExecState, parent: string): string {
   if (ex.nodes.has(parent)) return parent;
-  const m = /^(.+)-\d+$/.exec(parent);
-  return m !== null && ex.nodes.has(m[1]!) ? m[1]! : parent;
+  const run = runOwner(parent);
+  return run !== undefined && ex.nodes.has(run.node) ? run.node : parent;
 }
 
 export function nodeKind(id: string, ns: NodeState): NodeKind {

@@ -5,6 +5,7 @@ import type { Model } from '../model/model.js';
 import type { Execution, NodeKind, NodeRecord } from '../timeline/types.js';
 import type { StateKind } from './node-state.js';
 import * as phases from './phases.js';
+import { runPrefix } from '../timeline/sub-dag-runs.js';
 
 // Bound once: imported bindings are property getters under tsx/vitest, too slow for the hot path.
 
@@ -201,7 +202,7 @@ export class ExecState {
     }
     const nodes = this.nodes.length;
     const failures = this.failureRecords.length;
-    const scope = this.buildScope(owner.def.dynamic!, owner, `${owner.id}-${attempt}/`);
+    const scope = this.buildScope(owner.def.dynamic!, owner, runPrefix(owner.id, attempt));
     scope.run = attempt;
     for (let i = nodes; i < this.nodes.length; i++) this.record.nodes.push(this.nodes[i]!.record);
     for (let i = failures; i < this.failureRecords.length; i++) this.record.nodes.push(this.failureRecords[i]!);
@@ -235,7 +236,7 @@ export class ExecState {
       // Nested nodes follow their enclosing node in the record order.
       if (wn.subworkflow && kind === 'subworkflow') ns.inner = this.buildScope(wn.subworkflow, ns, id + '/');
       // a cache hit never runs the parent task, so its sub-DAG never exists
-      if (wn.dynamic && kind === 'dynamic' && !wn.cache?.hit) ns.inner = this.buildScope(wn.dynamic, ns, id + '/');
+      if (wn.dynamic && kind === 'dynamic' && !wn.cache?.hit) ns.inner = this.buildScope(wn.dynamic, ns, runPrefix(id, 0));
       if (kind === 'map') {
         const size = Math.max(0, Math.floor(wn.map?.size ?? 0));
         ns.subnodes = [];

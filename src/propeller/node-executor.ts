@@ -749,12 +749,12 @@ function* failAfterInner(rc: RoundCtx, n: NodeState): Gen<boolean> {
     // one that passed replaces it (an active deadline times the node out, on its last attempt too)
     const expired = n.hasDeadline ? expiredDeadline(rc, n) : NO_DEADLINE;
     if (expired !== NO_DEADLINE) return (yield timeOut(rc, n, expired)) as boolean;
-  }
-  if (n.aux === INNER_FAILING_RETRYABLE && n.attempt + 1 < (n.def.maxAttempts ?? 1) && subDagRetries(n)) {
-    // isEligibleForRetry: RetryableFailure, no event; the next round aborts again and starts the next attempt
-    rc.transition(n, RETRYABLE_FAILURE);
-    rc.lastOp()!.detail = n.retryMessage = 'Dynamic workflow failed';
-    return false;
+    if (n.attempt + 1 < (n.def.maxAttempts ?? 1) && subDagRetries(n)) {
+      // isEligibleForRetry: RetryableFailure, no event; the next round aborts again and starts the next attempt
+      rc.transition(n, RETRYABLE_FAILURE);
+      rc.lastOp()!.detail = n.retryMessage = 'Dynamic workflow failed';
+      return false;
+    }
   }
   const d = transitionAndSend(rc, n, n.kind === 'dynamic' ? FAILING : FAILED, NEV_FAILED);
   if (d > 0) yield d;

@@ -122,10 +122,6 @@ export const ETCD_ERRORS = {
     `Operation cannot be fulfilled on flyteworkflows.flyte.lyft.com "${name}": the object has been modified; please apply your changes to the latest version and try again`,
 } as const;
 
-/**
- * The pod of attempt `attempt` of task node `nodeId` as propeller names it (`<exec>-<node>-<attempt>`,
- * nested ids with `-` for `/`), which `Enqueueing owner` lines name.
- */
 /** A task event's phase (flyteidl's TaskExecution, as logs print it) as the plugin phase a Timeline keeps. */
 export const PLUGIN_OF_TASK_EVENT: Readonly<Record<string, string>> = {
   QUEUED: 'PhaseQueued',
@@ -137,6 +133,10 @@ export const PLUGIN_OF_TASK_EVENT: Readonly<Record<string, string>> = {
   ABORTED: 'PhaseAborted',
 };
 
+/**
+ * The pod of attempt `attempt` of task node `nodeId` as propeller names it (`<exec>-<node>-<attempt>`,
+ * nested ids with `-` for `/`), which `Enqueueing owner` lines name.
+ */
 export function taskPodName(execId: string, nodeId: string, attempt: number): string {
   return `${execId}-${nodeId.replaceAll('/', '-')}-${attempt}`;
 }
